@@ -1,0 +1,44 @@
+SHELL := /bin/bash
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is plumbing.
+SWIFT       ?= swift
+PYTHON      ?= python3
+VENV        := $(CURDIR)/.venv
+RUN_PKGS    := pkg-config libncurses-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev libsodium-dev
+TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv
+RUN_ARGS    ?=
+
+.PHONY: run test build release deps test-deps venv bench fuzz chaos screenshots clean
+
+run: deps release
+	@if [ -t 0 ] && [ -t 1 ]; then exec .build/release/mammon $(RUN_ARGS); \
+	 else exec .build/release/mammon --no-ui $(RUN_ARGS); fi
+
+test: test-deps venv build
+	MAMMON_TEST_PYTHON=$(VENV)/bin/python MAMMON_REQUIRE_ALL_SUITES=1 \
+	MAMMON_BINARY=$(CURDIR)/.build/debug/mammon $(SWIFT) test 2>&1 | tee .build/test.log; \
+	exit $${PIPESTATUS[0]}
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+bench: deps release venv
+	MAMMON_TEST_PYTHON=$(VENV)/bin/python .build/release/mammon bench
+
+deps:
+	@scripts/ensure-debian-packages.sh $(RUN_PKGS)
+
+test-deps:
+	@scripts/ensure-debian-packages.sh $(TEST_PKGS)
+
+# The Python side of the tests (devnet EVM, Vyper, eth-account), pinned in Tests/Devnet/requirements.txt.
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/Devnet/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/Devnet/requirements.txt
+	touch $@
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Mammon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mammon", targets: ["mammon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a small shim each. Only their adapter target imports them.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1"),
+
+        .target(name: "MammonCore", swiftSettings: strict),
+        .target(name: "EVM", dependencies: ["MammonCore", "CSecp256k1"], swiftSettings: strict),
+        .target(name: "Chain", dependencies: ["MammonCore", "EVM", "CCurl"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["MammonCore", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
+        .target(name: "Engine", dependencies: ["MammonCore", "Store", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        .target(name: "TerminalKit", swiftSettings: strict),
+        .target(name: "Console", dependencies: ["MammonCore", "TerminalKit"], swiftSettings: strict),
+        .target(name: "NcursesBackend", dependencies: ["TerminalKit", "CNcursesw"], swiftSettings: strict),
+        .executableTarget(
+            name: "mammon",
+            dependencies: [
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "TerminalKit", "Console", "NcursesBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "MammonCoreTests", dependencies: ["MammonCore"], swiftSettings: strict),
+        .testTarget(name: "EVMTests", dependencies: ["EVM"], swiftSettings: strict),
+        .testTarget(name: "ChainTests", dependencies: ["Chain"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+// Chain module
+import CCurl

@@ -1,0 +1,2 @@
+// EVM module
+import CSecp256k1

@@ -1,0 +1,2 @@
+// NcursesBackend module
+import CNcursesw

@@ -1,0 +1,2 @@
+import XCTest
+final class ChainTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
