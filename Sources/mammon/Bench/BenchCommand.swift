@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// `mammon bench`: runs every benchmark suite and prints one JSON object of figures.
+/// Each area of the program contributes a `BenchSuite` in its own file.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Print performance figures as JSON.")
+
+    @Option(help: "Run only the suites with these names (comma separated).")
+    var only: String?
+
+    static var suites: [any BenchSuite.Type] { [] }
+
+    func run() async throws {
+        let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
+        var report: [String: [String: BenchFigure]] = [:]
+        for suite in Self.suites where wanted?.contains(suite.name) ?? true {
+            report[suite.name] = try await suite.run()
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        FileHandle.standardOutput.write(try encoder.encode(report))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
+
+/// One area's benchmarks. Figures are measured, never asserted.
+protocol BenchSuite: Sendable {
+    static var name: String { get }
+    static func run() async throws -> [String: BenchFigure]
+}
+
+/// A measured number with its unit, e.g. `{"value": 1.23, "unit": "ms"}`.
+struct BenchFigure: Codable, Sendable {
+    var value: Double
+    var unit: String
+    init(_ value: Double, _ unit: String) { self.value = value; self.unit = unit }
+}

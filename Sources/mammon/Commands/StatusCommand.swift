@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Not built yet.")
+    func run() async throws { throw ValidationError("'status' is not built yet") }
+}
