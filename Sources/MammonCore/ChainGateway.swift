@@ -1,0 +1,135 @@
+import Foundation
+
+/// A transaction the executor wants sent. The gateway turns it into calls for the named market.
+public enum ChainAction: Codable, Hashable, Sendable {
+    case withdraw(LendingProtocol, Token, TokenAmount, fullExit: Bool)
+    /// Exact-amount allowance for the market that will pull the funds; never unlimited.
+    case approve(Token, spender: LendingProtocol, TokenAmount)
+    case deposit(LendingProtocol, Token, TokenAmount)
+
+    public var step: ExecutionStep {
+        switch self {
+        case .withdraw: .withdraw
+        case .approve: .approve
+        case .deposit: .deposit
+        }
+    }
+}
+
+/// A signed transaction that has not necessarily been broadcast. Journaled before it is sent, so a
+/// restart can rebroadcast the same bytes instead of signing a second transaction.
+public struct PreparedTransaction: Codable, Hashable, Sendable {
+    public var hash: String
+    public var rawTransaction: String
+    public var nonce: UInt64
+    public var gasLimit: UInt64
+    public var action: ChainAction
+
+    public init(hash: String, rawTransaction: String, nonce: UInt64, gasLimit: UInt64, action: ChainAction) {
+        self.hash = hash
+        self.rawTransaction = rawTransaction
+        self.nonce = nonce
+        self.gasLimit = gasLimit
+        self.action = action
+    }
+}
+
+/// A mined transaction's outcome. Costs are the real gas used × effective price (+ L1 fee), in wei.
+public struct TransactionReceipt: Codable, Hashable, Sendable {
+    public var hash: String
+    public var succeeded: Bool
+    public var blockNumber: UInt64
+    public var gasUsed: UInt64
+    public var effectiveGasPriceWei: UInt128
+    public var l1FeeWei: UInt128
+    public var revertReason: String?
+
+    public init(hash: String, succeeded: Bool, blockNumber: UInt64, gasUsed: UInt64, effectiveGasPriceWei: UInt128,
+                l1FeeWei: UInt128 = 0, revertReason: String? = nil) {
+        self.hash = hash
+        self.succeeded = succeeded
+        self.blockNumber = blockNumber
+        self.gasUsed = gasUsed
+        self.effectiveGasPriceWei = effectiveGasPriceWei
+        self.l1FeeWei = l1FeeWei
+        self.revertReason = revertReason
+    }
+
+    public var totalFeeWei: UInt128 { UInt128(gasUsed) * effectiveGasPriceWei + l1FeeWei }
+
+    /// The fee in USD at `ethUSD`, exact.
+    public func feeUSD(ethUSD: Decimal) -> Decimal {
+        Decimal(string: String(totalFeeWei), locale: Locale(identifier: "en_US_POSIX"))! / Decimal.powerOfTen(18) * ethUSD
+    }
+
+    // UInt128 fields are strings in JSON.
+    enum CodingKeys: String, CodingKey {
+        case hash, succeeded, blockNumber = "block_number", gasUsed = "gas_used",
+             effectiveGasPriceWei = "effective_gas_price_wei", l1FeeWei = "l1_fee_wei", revertReason = "revert_reason"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func wei(_ key: CodingKeys) throws -> UInt128 {
+            let text = try c.decode(String.self, forKey: key)
+            guard let v = UInt128(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an integer: \(text)")
+            }
+            return v
+        }
+        self.init(hash: try c.decode(String.self, forKey: .hash), succeeded: try c.decode(Bool.self, forKey: .succeeded),
+                  blockNumber: try c.decode(UInt64.self, forKey: .blockNumber), gasUsed: try c.decode(UInt64.self, forKey: .gasUsed),
+                  effectiveGasPriceWei: try wei(.effectiveGasPriceWei), l1FeeWei: try wei(.l1FeeWei),
+                  revertReason: try c.decodeIfPresent(String.self, forKey: .revertReason))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hash, forKey: .hash)
+        try c.encode(succeeded, forKey: .succeeded)
+        try c.encode(blockNumber, forKey: .blockNumber)
+        try c.encode(gasUsed, forKey: .gasUsed)
+        try c.encode(String(effectiveGasPriceWei), forKey: .effectiveGasPriceWei)
+        try c.encode(String(l1FeeWei), forKey: .l1FeeWei)
+        try c.encodeIfPresent(revertReason, forKey: .revertReason)
+    }
+}
+
+/// Gas price and ETH price now, for planning a move.
+public struct FeeQuote: Codable, Hashable, Sendable {
+    public var maxFeePerGasGwei: Decimal
+    public var ethUSD: Decimal
+    public var l1FeeUSDPerTransaction: Decimal
+
+    public init(maxFeePerGasGwei: Decimal, ethUSD: Decimal, l1FeeUSDPerTransaction: Decimal = 0) {
+        self.maxFeePerGasGwei = maxFeePerGasGwei
+        self.ethUSD = ethUSD
+        self.l1FeeUSDPerTransaction = l1FeeUSDPerTransaction
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxFeePerGasGwei = "max_fee_per_gas_gwei", ethUSD = "eth_usd", l1FeeUSDPerTransaction = "l1_fee_usd_per_tx"
+    }
+}
+
+/// Everything the engine needs from a chain. The simulated chain and a live chain both implement it,
+/// so the executor runs one path. A read that fails throws; it never answers zero.
+public protocol ChainGateway: Sendable {
+    var networkName: String { get }
+    var walletAddress: String { get }
+
+    /// Rates and the wallet's positions for every market of `token`, in one pass.
+    func scanMarkets(token: Token) async throws -> [MarketSnapshot]
+    func walletBalance(token: Token) async throws -> TokenAmount
+    func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount
+    func feeQuote() async throws -> FeeQuote
+    /// Gas units the action is expected to use.
+    func gasEstimate(_ action: ChainAction) async throws -> UInt64
+
+    /// Checks and signs; nothing leaves the process.
+    func prepare(_ action: ChainAction) async throws -> PreparedTransaction
+    /// Sends signed bytes. Idempotent: sending the same bytes twice is harmless.
+    func broadcast(_ tx: PreparedTransaction) async throws
+    /// Waits for the receipt.
+    func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One setting: its name (the environment variable and config-file key), allowed values, and how it
+/// lands in `MammonConfig`. The table is the single source for parsing, validation, flags and help.
+public struct ConfigKey: Sendable {
+    public var name: String
+    public var range: String
+    public var help: String
+    let apply: @Sendable (String, inout MammonConfig) -> Bool
+
+    /// `--scan-interval-hours` for `SCAN_INTERVAL_HOURS`.
+    public var flagName: String { name.lowercased().replacingOccurrences(of: "_", with: "-") }
+
+    public static let all: [ConfigKey] = [
+        int("SCAN_INTERVAL_HOURS", 1...24, "hours between scans") { $0.scanIntervalHours = $1 },
+        int("MAX_REBALANCES_PER_DAY", 1...20, "executions per UTC day") { $0.maxRebalancesPerDay = $1 },
+        decimal("MAX_GAS_PER_DAY_USD", min: 0, "gas spend per UTC day") { $0.maxGasPerDayUSD = $1 },
+        decimal("MAX_TRANSACTION_VALUE_USD", min: 0, exclusiveMin: true, "largest amount one execution moves") {
+            $0.maxTransactionValueUSD = $1
+        },
+        decimal("MIN_PROFIT_USD", min: 0, "net first-year gain a move must reach") { $0.gates.minProfitUSD = $1 },
+        decimal("MIN_APY_IMPROVEMENT", min: 0, max: 100, "percentage points a move must gain") {
+            $0.gates.minAPYImprovement = $1
+        },
+        decimal("MIN_REBALANCE_AMOUNT", min: 0, "smallest amount (USD) worth moving") { $0.gates.minRebalanceAmountUSD = $1 },
+        int("MAX_BREAK_EVEN_DAYS", 1...365, "days for the gain to repay the costs") { $0.gates.maxBreakEvenDays = $1 },
+        decimal("MAX_COST_PCT", min: 0, max: Decimal(string: "0.1")!, "costs as a fraction of the amount") {
+            $0.gates.maxCostPct = $1
+        },
+        ConfigKey(name: "APPROVAL_MODE", range: "auto, manual, or a USD amount ≥ 0",
+                  help: "which moves wait for the operator") { text, c in
+            guard let mode = ApprovalMode(text: text) else { return false }
+            c.approvalMode = mode
+            return true
+        },
+        int("APPROVAL_EXPIRY_MINUTES", 1...10_080, "how long an approval request stays open") { $0.approvalExpiryMinutes = $1 },
+        int("CIRCUIT_BREAKER_CONSECUTIVE_FAILURES", 1...20, "failed cycles in a row that halt the scheduler") {
+            $0.breakerConsecutiveFailures = $1
+        },
+        int("CIRCUIT_BREAKER_MAX_FAILURES_PER_DAY", 1...100, "failed cycles in 24 h that halt the scheduler") {
+            $0.breakerMaxFailuresPerDay = $1
+        },
+        int("RETRY_BACKOFF_SECONDS", 1...3600, "first retry delay after a failed cycle (doubles)") { $0.retryBackoffSeconds = $1 },
+        int("RETRY_BACKOFF_MAX_SECONDS", 1...86_400, "longest retry delay") { $0.retryBackoffMaxSeconds = $1 },
+        ConfigKey(name: "TARGET_TOKEN", range: "USDC", help: "the stablecoin managed") { text, c in
+            guard text.uppercased() == "USDC" else { return false }
+            c.targetToken = .usdc
+            return true
+        },
+        ConfigKey(name: "SUPPORTED_PROTOCOLS", range: "comma list of aave-v3, moonwell, morpho-vault",
+                  help: "markets the engine may move funds into") { text, c in
+            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parsed = names.compactMap(LendingProtocol.init(name:))
+            guard !names.isEmpty, parsed.count == names.count, parsed.allSatisfy(\.acceptsSingleAssetDeposits) else { return false }
+            c.supportedProtocols = parsed
+            return true
+        },
+        decimal("MAX_FEE_GWEI", min: 0, exclusiveMin: true, "highest max fee per gas a step may pay") { $0.maxFeeGwei = $1 },
+        decimal("RECOVERY_MAX_GAS_USD", min: 0, "gas ceiling for redeploying stranded funds") { $0.recoveryMaxGasUSD = $1 },
+        ConfigKey(name: "SIMULATION_SEED", range: "an integer 0–2^64−1", help: "seed of the simulated market drift") { text, c in
+            guard let v = UInt64(text) else { return false }
+            c.simulationSeed = v
+            return true
+        },
+    ]
+
+    public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
+
+    static func int(_ name: String, _ range: ClosedRange<Int>, _ help: String,
+                    _ set: @escaping @Sendable (inout MammonConfig, Int) -> Void) -> ConfigKey {
+        ConfigKey(name: name, range: "an integer \(range.lowerBound)–\(range.upperBound)", help: help) { text, c in
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else { return false }
+            set(&c, v)
+            return true
+        }
+    }
+
+    static func decimal(_ name: String, min: Decimal, max: Decimal? = nil, exclusiveMin: Bool = false, _ help: String,
+                        _ set: @escaping @Sendable (inout MammonConfig, Decimal) -> Void) -> ConfigKey {
+        let low = exclusiveMin ? "> \(min.plainString)" : "≥ \(min.plainString)"
+        let range = max.map { "a number \(low) and ≤ \($0.plainString)" } ?? "a number \(low)"
+        return ConfigKey(name: name, range: range, help: help) { text, c in
+            guard let v = Decimal.strict(text), exclusiveMin ? v > min : v >= min, max.map({ v <= $0 }) ?? true
+            else { return false }
+            set(&c, v)
+            return true
+        }
+    }
+}

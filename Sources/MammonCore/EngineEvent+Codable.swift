@@ -1,0 +1,121 @@
+import Foundation
+
+/// Events are flat JSON objects: `{"type": "step.finished", "at": "…Z", "seq": 12, …payload}`.
+/// This is the headless output format and the stored form, documented in the README.
+extension EngineEvent: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(type, forKey: Key("type"))
+        try c.encode(at.iso8601, forKey: Key("at"))
+        if sequence != 0 { try c.encode(sequence, forKey: Key("seq")) }
+        func put<T: Encodable>(_ name: String, _ value: T?) throws {
+            if let value { try c.encode(value, forKey: Key(name)) }
+        }
+        switch kind {
+        case .status(let s): try put("status", s)
+        case .schedulerStarted, .schedulerResumed: break
+        case .schedulerStopped(let reason), .schedulerHalted(let reason): try put("reason", reason)
+        case .scanStarted(let cycle): try put("cycle", cycle)
+        case .marketsScanned(let cycle, let markets, let idle):
+            try put("cycle", cycle); try put("markets", markets); try put("idle", idle)
+        case .scanFinished(let cycle, let ok, let opportunities, let executed, let ms, let error):
+            try put("cycle", cycle); try put("ok", ok); try put("opportunities", opportunities)
+            try put("executed", executed); try put("duration_ms", ms); try put("error", error)
+        case .cycleRetry(let attempt, let retryAt, let error):
+            try put("attempt", attempt); try put("retry_at", retryAt.iso8601); try put("error", error)
+        case .opportunityFound(let rec): try put("recommendation", rec)
+        case .gateVerdict(let id, let analysis): try put("recommendation_id", id); try put("analysis", analysis)
+        case .limitReached(let limit, let detail): try put("limit", limit); try put("detail", detail)
+        case .approvalRequested(let request): try put("request", request)
+        case .approvalResolved(let id, let outcome, let detail):
+            try put("recommendation_id", id); try put("outcome", outcome); try put("detail", detail)
+        case .executionStarted(let id, let rec, let steps):
+            try put("execution_id", id); try put("recommendation", rec); try put("steps", steps)
+        case .stepStarted(let id, let step): try put("execution_id", id); try put("step", step)
+        case .stepFinished(let record): try put("record", record)
+        case .executionFinished(let summary): try put("execution", summary)
+        case .error(let source, let message): try put("source", source); try put("message", message)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let type = try c.decode(String.self, forKey: Key("type"))
+        let atText = try c.decode(String.self, forKey: Key("at"))
+        guard let at = Date(iso8601: atText) else {
+            throw DecodingError.dataCorruptedError(forKey: Key("at"), in: c, debugDescription: "bad time \(atText)")
+        }
+        let seq = try c.decodeIfPresent(Int64.self, forKey: Key("seq")) ?? 0
+        func get<T: Decodable>(_ name: String, _: T.Type = T.self) throws -> T { try c.decode(T.self, forKey: Key(name)) }
+        func opt<T: Decodable>(_ name: String, _: T.Type = T.self) throws -> T? { try c.decodeIfPresent(T.self, forKey: Key(name)) }
+        let kind: Kind
+        switch type {
+        case "scheduler.status": kind = .status(try get("status"))
+        case "scheduler.started": kind = .schedulerStarted
+        case "scheduler.resumed": kind = .schedulerResumed
+        case "scheduler.stopped": kind = .schedulerStopped(reason: try get("reason"))
+        case "scheduler.halted": kind = .schedulerHalted(reason: try get("reason"))
+        case "scan.started": kind = .scanStarted(cycle: try get("cycle"))
+        case "markets.scanned": kind = .marketsScanned(cycle: try get("cycle"), markets: try get("markets"), idle: try get("idle"))
+        case "scan.finished":
+            kind = .scanFinished(cycle: try get("cycle"), ok: try get("ok"), opportunities: try get("opportunities"),
+                                 executed: try get("executed"), durationMs: try get("duration_ms"), error: try opt("error"))
+        case "cycle.retry":
+            let text: String = try get("retry_at")
+            kind = .cycleRetry(attempt: try get("attempt"), retryAt: Date(iso8601: text) ?? at, error: try get("error"))
+        case "opportunity.found": kind = .opportunityFound(try get("recommendation"))
+        case "gate.verdict": kind = .gateVerdict(recommendationID: try get("recommendation_id"), analysis: try get("analysis"))
+        case "limit.reached": kind = .limitReached(limit: try get("limit"), detail: try get("detail"))
+        case "approval.requested": kind = .approvalRequested(try get("request"))
+        case "approval.resolved":
+            kind = .approvalResolved(recommendationID: try get("recommendation_id"), outcome: try get("outcome"), detail: try get("detail"))
+        case "execution.started":
+            kind = .executionStarted(executionID: try get("execution_id"), recommendation: try get("recommendation"), steps: try get("steps"))
+        case "step.started": kind = .stepStarted(executionID: try get("execution_id"), step: try get("step"))
+        case "step.finished": kind = .stepFinished(try get("record"))
+        case "execution.finished": kind = .executionFinished(try get("execution"))
+        case "error": kind = .error(source: try get("source"), message: try get("message"))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: Key("type"), in: c, debugDescription: "unknown event type \(type)")
+        }
+        self.init(sequence: seq, at: at, kind: kind)
+    }
+}
+
+extension EngineEvent {
+    /// One JSON line (no trailing newline), keys sorted so output is stable.
+    public func jsonLine() throws -> String {
+        String(decoding: try EngineEvent.lineEncoder.encode(self), as: UTF8.self)
+    }
+
+    public static func fromJSON(_ data: Data) throws -> EngineEvent {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = Date(iso8601: text) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time \(text)")
+            }
+            return date
+        }
+        return try d.decode(EngineEvent.self, from: data)
+    }
+
+    private static var lineEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(date.iso8601)
+        }
+        return e
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Everything the engine does, as it happens. Each event is persisted and then published to every
+/// subscriber; the console and the headless writer are folds over this stream.
+public struct EngineEvent: Sendable, Hashable {
+    /// Position in the event log (assigned when stored; 0 before).
+    public var sequence: Int64
+    public var at: Date
+    public var kind: Kind
+
+    public init(sequence: Int64 = 0, at: Date, kind: Kind) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+    }
+
+    public enum Kind: Sendable, Hashable {
+        /// The whole status, sent first to a new subscriber and after every change of counters or state.
+        case status(SchedulerStatus)
+        case schedulerStarted
+        case schedulerStopped(reason: String)
+        case schedulerHalted(reason: String)
+        case schedulerResumed
+        case scanStarted(cycle: Int)
+        case marketsScanned(cycle: Int, markets: [MarketSnapshot], idle: TokenAmount)
+        case scanFinished(cycle: Int, ok: Bool, opportunities: Int, executed: Int, durationMs: Int, error: String?)
+        case cycleRetry(attempt: Int, retryAt: Date, error: String)
+        case opportunityFound(RebalanceRecommendation)
+        case gateVerdict(recommendationID: UUID, analysis: ProfitabilityAnalysis)
+        case limitReached(limit: String, detail: String)
+        case approvalRequested(ApprovalRequest)
+        case approvalResolved(recommendationID: UUID, outcome: ApprovalRequest.Outcome, detail: String)
+        case executionStarted(executionID: UUID, recommendation: RebalanceRecommendation, steps: [ExecutionStep])
+        case stepStarted(executionID: UUID, step: ExecutionStep)
+        case stepFinished(StepRecord)
+        case executionFinished(ExecutionSummary)
+        case error(source: String, message: String)
+    }
+
+    /// The dotted name written as `type`.
+    public var type: String { kind.type }
+}
+
+extension EngineEvent.Kind {
+    public var type: String {
+        switch self {
+        case .status: "scheduler.status"
+        case .schedulerStarted: "scheduler.started"
+        case .schedulerStopped: "scheduler.stopped"
+        case .schedulerHalted: "scheduler.halted"
+        case .schedulerResumed: "scheduler.resumed"
+        case .scanStarted: "scan.started"
+        case .marketsScanned: "markets.scanned"
+        case .scanFinished: "scan.finished"
+        case .cycleRetry: "cycle.retry"
+        case .opportunityFound: "opportunity.found"
+        case .gateVerdict: "gate.verdict"
+        case .limitReached: "limit.reached"
+        case .approvalRequested: "approval.requested"
+        case .approvalResolved: "approval.resolved"
+        case .executionStarted: "execution.started"
+        case .stepStarted: "step.started"
+        case .stepFinished: "step.finished"
+        case .executionFinished: "execution.finished"
+        case .error: "error"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The engine's settings after layering flags > environment > config file > defaults and validation.
+public struct MammonConfig: Sendable, Hashable {
+    public var scanIntervalHours: Int = 4
+    public var maxRebalancesPerDay: Int = 5
+    public var maxGasPerDayUSD: Decimal = 50
+    public var maxTransactionValueUSD: Decimal = 1000
+    public var gates = GateThresholds()
+    /// nil: the network's default (auto on simulated and devnet, manual on real networks).
+    public var approvalMode: ApprovalMode?
+    public var approvalExpiryMinutes: Int = 60
+    public var breakerConsecutiveFailures: Int = 3
+    public var breakerMaxFailuresPerDay: Int = 10
+    public var retryBackoffSeconds: Int = 60
+    public var retryBackoffMaxSeconds: Int = 1800
+    public var targetToken: Token = .usdc
+    public var supportedProtocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
+    public var maxFeeGwei: Decimal = 100
+    public var recoveryMaxGasUSD: Decimal = 1
+    public var simulationSeed: UInt64 = 42
+
+    public init() {}
+
+    public var scanInterval: TimeInterval { TimeInterval(scanIntervalHours) * 3600 }
+
+    public var limits: SafetyLimits {
+        SafetyLimits(maxRebalancesPerDay: maxRebalancesPerDay, maxGasPerDayUSD: maxGasPerDayUSD,
+                     maxTransactionValueUSD: maxTransactionValueUSD)
+    }
+
+    public var breaker: BreakerPolicy {
+        BreakerPolicy(maxConsecutiveFailures: breakerConsecutiveFailures, maxFailuresPer24h: breakerMaxFailuresPerDay,
+                      backoffBaseSeconds: retryBackoffSeconds, backoffMaxSeconds: retryBackoffMaxSeconds)
+    }
+}

@@ -1,1 +1,0 @@
-// MammonCore module

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Every cost of a move in USD, by source.
+public struct CostBreakdown: Codable, Hashable, Sendable {
+    public var withdrawGasUSD: Decimal
+    public var approveGasUSD: Decimal
+    public var swapGasUSD: Decimal
+    public var depositGasUSD: Decimal
+    public var slippageUSD: Decimal
+    public var protocolFeesUSD: Decimal
+
+    public var totalUSD: Decimal {
+        withdrawGasUSD + approveGasUSD + swapGasUSD + depositGasUSD + slippageUSD + protocolFeesUSD
+    }
+
+    public var gasUSD: Decimal { withdrawGasUSD + approveGasUSD + swapGasUSD + depositGasUSD }
+
+    enum CodingKeys: String, CodingKey {
+        case withdrawGasUSD = "withdraw_gas_usd", approveGasUSD = "approve_gas_usd", swapGasUSD = "swap_gas_usd",
+             depositGasUSD = "deposit_gas_usd", slippageUSD = "slippage_usd", protocolFeesUSD = "protocol_fees_usd",
+             totalUSD = "total_usd"
+    }
+
+    public init(withdrawGasUSD: Decimal, approveGasUSD: Decimal, swapGasUSD: Decimal, depositGasUSD: Decimal,
+                slippageUSD: Decimal, protocolFeesUSD: Decimal) {
+        self.withdrawGasUSD = withdrawGasUSD
+        self.approveGasUSD = approveGasUSD
+        self.swapGasUSD = swapGasUSD
+        self.depositGasUSD = depositGasUSD
+        self.slippageUSD = slippageUSD
+        self.protocolFeesUSD = protocolFeesUSD
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(withdrawGasUSD: try c.decode(Decimal.self, forKey: .withdrawGasUSD),
+                  approveGasUSD: try c.decode(Decimal.self, forKey: .approveGasUSD),
+                  swapGasUSD: try c.decode(Decimal.self, forKey: .swapGasUSD),
+                  depositGasUSD: try c.decode(Decimal.self, forKey: .depositGasUSD),
+                  slippageUSD: try c.decode(Decimal.self, forKey: .slippageUSD),
+                  protocolFeesUSD: try c.decode(Decimal.self, forKey: .protocolFeesUSD))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(withdrawGasUSD, forKey: .withdrawGasUSD)
+        try c.encode(approveGasUSD, forKey: .approveGasUSD)
+        try c.encode(swapGasUSD, forKey: .swapGasUSD)
+        try c.encode(depositGasUSD, forKey: .depositGasUSD)
+        try c.encode(slippageUSD, forKey: .slippageUSD)
+        try c.encode(protocolFeesUSD, forKey: .protocolFeesUSD)
+        try c.encode(totalUSD, forKey: .totalUSD)
+    }
+}
+
+/// One gate's verdict with the sentence an operator reads, whether it passed or not.
+public struct GateVerdict: Codable, Hashable, Sendable {
+    public var name: String
+    public var passed: Bool
+    public var reason: String
+
+    public init(name: String, passed: Bool, reason: String) {
+        self.name = name
+        self.passed = passed
+        self.reason = reason
+    }
+}
+
+/// The full profitability picture of one move: gain, costs, and every gate evaluated.
+public struct ProfitabilityAnalysis: Codable, Hashable, Sendable {
+    public var currentAPY: Decimal
+    public var targetAPY: Decimal
+    public var amountUSD: Decimal
+    public var apyImprovement: Decimal
+    public var annualGainUSD: Decimal
+    public var costs: CostBreakdown
+    public var netGainUSD: Decimal
+    /// Days of extra yield to pay back the costs; 999999 when there is no gain.
+    public var breakEvenDays: Int
+    /// Net gain over costs in percent; 999999 when there are no costs.
+    public var roiPct: Decimal
+    public var gates: [GateVerdict]
+
+    public var profitable: Bool { gates.allSatisfy(\.passed) }
+    public var failedGates: [GateVerdict] { gates.filter { !$0.passed } }
+
+    enum CodingKeys: String, CodingKey {
+        case currentAPY = "current_apy", targetAPY = "target_apy", amountUSD = "amount_usd",
+             apyImprovement = "apy_improvement", annualGainUSD = "annual_gain_usd", costs,
+             netGainUSD = "net_gain_usd", breakEvenDays = "break_even_days", roiPct = "roi_pct", gates, profitable
+    }
+
+    public init(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal, apyImprovement: Decimal,
+                annualGainUSD: Decimal, costs: CostBreakdown, netGainUSD: Decimal, breakEvenDays: Int,
+                roiPct: Decimal, gates: [GateVerdict]) {
+        self.currentAPY = currentAPY
+        self.targetAPY = targetAPY
+        self.amountUSD = amountUSD
+        self.apyImprovement = apyImprovement
+        self.annualGainUSD = annualGainUSD
+        self.costs = costs
+        self.netGainUSD = netGainUSD
+        self.breakEvenDays = breakEvenDays
+        self.roiPct = roiPct
+        self.gates = gates
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(currentAPY: try c.decode(Decimal.self, forKey: .currentAPY),
+                  targetAPY: try c.decode(Decimal.self, forKey: .targetAPY),
+                  amountUSD: try c.decode(Decimal.self, forKey: .amountUSD),
+                  apyImprovement: try c.decode(Decimal.self, forKey: .apyImprovement),
+                  annualGainUSD: try c.decode(Decimal.self, forKey: .annualGainUSD),
+                  costs: try c.decode(CostBreakdown.self, forKey: .costs),
+                  netGainUSD: try c.decode(Decimal.self, forKey: .netGainUSD),
+                  breakEvenDays: try c.decode(Int.self, forKey: .breakEvenDays),
+                  roiPct: try c.decode(Decimal.self, forKey: .roiPct),
+                  gates: try c.decode([GateVerdict].self, forKey: .gates))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(profitable, forKey: .profitable)
+        try c.encode(currentAPY, forKey: .currentAPY)
+        try c.encode(targetAPY, forKey: .targetAPY)
+        try c.encode(amountUSD, forKey: .amountUSD)
+        try c.encode(apyImprovement, forKey: .apyImprovement)
+        try c.encode(annualGainUSD, forKey: .annualGainUSD)
+        try c.encode(costs, forKey: .costs)
+        try c.encode(netGainUSD, forKey: .netGainUSD)
+        try c.encode(breakEvenDays, forKey: .breakEvenDays)
+        try c.encode(roiPct, forKey: .roiPct)
+        try c.encode(gates, forKey: .gates)
+    }
+}

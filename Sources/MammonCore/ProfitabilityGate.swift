@@ -1,0 +1,92 @@
+import Foundation
+
+/// Thresholds the gates compare against (from config).
+public struct GateThresholds: Codable, Hashable, Sendable {
+    public var minProfitUSD: Decimal
+    public var maxBreakEvenDays: Int
+    /// A fraction: 0.01 means costs may be at most 1 % of the amount.
+    public var maxCostPct: Decimal
+    /// Percentage points.
+    public var minAPYImprovement: Decimal
+    public var minRebalanceAmountUSD: Decimal
+
+    public init(minProfitUSD: Decimal = 10, maxBreakEvenDays: Int = 30, maxCostPct: Decimal = Decimal(string: "0.01")!,
+                minAPYImprovement: Decimal = Decimal(string: "0.5")!, minRebalanceAmountUSD: Decimal = 100) {
+        self.minProfitUSD = minProfitUSD
+        self.maxBreakEvenDays = maxBreakEvenDays
+        self.maxCostPct = maxCostPct
+        self.minAPYImprovement = minAPYImprovement
+        self.minRebalanceAmountUSD = minRebalanceAmountUSD
+    }
+}
+
+/// Proves a move pays for itself: the original's four profitability gates plus the two strategy gates,
+/// all evaluated (never short-circuited) so the operator sees every reason at once.
+public enum ProfitabilityGate {
+    public static let sentinelDays = 999_999
+    public static let sentinelROI: Decimal = 999_999
+
+    public static func analyze(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal,
+                               plan: MovePlan, thresholds: GateThresholds) -> ProfitabilityAnalysis {
+        let improvement = targetAPY - currentAPY
+        let annualGain = amountUSD * improvement / 100
+        let swapBase = plan.swapAmountUSD ?? amountUSD
+        let costs = CostBreakdown(
+            withdrawGasUSD: plan.withdrawGas.map(plan.usd(gas:)) ?? 0,
+            approveGasUSD: plan.approveGas.map(plan.usd(gas:)) ?? 0,
+            swapGasUSD: plan.swapGas.map(plan.usd(gas:)) ?? 0,
+            depositGasUSD: plan.usd(gas: plan.depositGas),
+            slippageUSD: plan.requiresSwap ? swapBase * plan.slippageBps / 10_000 : 0,
+            protocolFeesUSD: amountUSD * plan.protocolFeePct / 100)
+        let total = costs.totalUSD
+        let net = annualGain - total
+        let breakEven = annualGain > 0 ? breakEvenDays(costs: total, annualGain: annualGain) : sentinelDays
+        let roi = total > 0 ? net / total * 100 : sentinelROI
+        let costShare = amountUSD > 0 ? total / amountUSD : 0
+
+        let gates = [
+            GateVerdict(name: "apy_improvement", passed: improvement > 0,
+                        reason: improvement > 0
+                            ? "APY improves by \(improvement.fixed(2)) pp (\(currentAPY.fixed(2))% → \(targetAPY.fixed(2))%)"
+                            : "No APY improvement (current: \(currentAPY.fixed(2))%, target: \(targetAPY.fixed(2))%)"),
+            GateVerdict(name: "min_profit", passed: net >= thresholds.minProfitUSD,
+                        reason: net >= thresholds.minProfitUSD
+                            ? "Net gain $\(net.fixed(2))/year ≥ minimum $\(thresholds.minProfitUSD.fixed(2))"
+                            : "Net gain $\(net.fixed(2))/year < minimum $\(thresholds.minProfitUSD.fixed(2))"),
+            GateVerdict(name: "break_even", passed: breakEven <= thresholds.maxBreakEvenDays,
+                        reason: breakEven <= thresholds.maxBreakEvenDays
+                            ? "Break-even \(breakEven) days ≤ maximum \(thresholds.maxBreakEvenDays) days"
+                            : "Break-even \(breakEven) days > maximum \(thresholds.maxBreakEvenDays) days"),
+            GateVerdict(name: "max_cost", passed: costShare <= thresholds.maxCostPct,
+                        reason: (costShare <= thresholds.maxCostPct ? "Costs \((costShare * 100).fixed(2))% of position ≤ maximum "
+                                 : "Costs \((costShare * 100).fixed(2))% of position > maximum ")
+                            + "\((thresholds.maxCostPct * 100).fixed(2))%"),
+            GateVerdict(name: "min_apy_improvement", passed: improvement >= thresholds.minAPYImprovement,
+                        reason: improvement >= thresholds.minAPYImprovement
+                            ? "Improvement \(improvement.fixed(2)) pp ≥ minimum \(thresholds.minAPYImprovement.fixed(2)) pp"
+                            : "Improvement \(improvement.fixed(2)) pp < minimum \(thresholds.minAPYImprovement.fixed(2)) pp"),
+            GateVerdict(name: "min_rebalance_amount", passed: amountUSD >= thresholds.minRebalanceAmountUSD,
+                        reason: amountUSD >= thresholds.minRebalanceAmountUSD
+                            ? "Amount $\(amountUSD.fixed(2)) ≥ minimum $\(thresholds.minRebalanceAmountUSD.fixed(2))"
+                            : "Amount $\(amountUSD.fixed(2)) < minimum $\(thresholds.minRebalanceAmountUSD.fixed(2))"),
+        ]
+        return ProfitabilityAnalysis(currentAPY: currentAPY, targetAPY: targetAPY, amountUSD: amountUSD,
+                                     apyImprovement: improvement, annualGainUSD: annualGain, costs: costs,
+                                     netGainUSD: net, breakEvenDays: breakEven, roiPct: roi, gates: gates)
+    }
+
+    /// round-half-even(costs / gain × 365), as Python's `Decimal.to_integral_value()`.
+    public static func breakEvenDays(costs: Decimal, annualGain: Decimal) -> Int {
+        let days = (costs / annualGain * 365).rounded(0, .bankers)
+        return days > Decimal(sentinelDays) ? sentinelDays : NSDecimalNumber(decimal: days).intValue
+    }
+
+    /// The original SimpleYield confidence score, 0–100.
+    public static func confidence(_ a: ProfitabilityAnalysis) -> Int {
+        var score = 60
+        if a.netGainUSD > 100 { score += min(20, NSDecimalNumber(decimal: (a.netGainUSD / 10).rounded(0, .down)).intValue) }
+        score += a.breakEvenDays <= 7 ? 10 : a.breakEvenDays <= 14 ? 5 : 0
+        score += a.roiPct > 1000 ? 10 : a.roiPct > 500 ? 5 : 0
+        return min(score, 100)
+    }
+}
