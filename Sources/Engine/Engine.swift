@@ -28,6 +28,8 @@ public actor Engine {
     /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
     var shuttingDown = false
     var lastFee: FeeQuote?
+    /// The last status published; an unchanged status is not sent again.
+    var lastStatus: SchedulerStatus?
 
     /// Opens the engine on a store: restores the breaker latch, counters and pending approvals, and
     /// closes out executions a crash left running.
@@ -115,6 +117,12 @@ public actor Engine {
     @discardableResult
     func commit(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) -> Bool {
         let now = clock.now()
+        let kinds = kinds.filter { kind in
+            guard case .status(let s) = kind else { return true }
+            defer { lastStatus = s }
+            return s != lastStatus
+        }
+        guard !kinds.isEmpty || !mutations.isEmpty else { return true }
         let events = kinds.map { EngineEvent(at: now, kind: $0) }
         do {
             let stored = try store.commit(mutations, events: events)
