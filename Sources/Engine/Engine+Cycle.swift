@@ -47,7 +47,11 @@ extension Engine {
             for rec in optimizer.recommend(markets: markets, idle: idle, token: token, makeID: makeID) {
                 candidates.append(try await evaluate(rec, fee: fee))
             }
-            candidates.sort { $0.recommendation.confidence > $1.recommendation.confidence }
+            // Highest confidence first; on a tie, moves of existing positions before idle deployments.
+            candidates.sort {
+                ($0.recommendation.confidence, $0.recommendation.from != nil ? 1 : 0)
+                    > ($1.recommendation.confidence, $1.recommendation.from != nil ? 1 : 0)
+            }
             found = candidates.count
 
             var skipped = 0
