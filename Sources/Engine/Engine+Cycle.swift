@@ -29,6 +29,7 @@ extension Engine {
         expireApprovals()
 
         var executed = 0, found = 0
+        var counts = (found: 0, executed: 0, skipped: 0)
         var failure: String?
         do {
             let token = config.targetToken
@@ -74,20 +75,24 @@ extension Engine {
                     failure = "execution \(summary.status.rawValue): \(summary.error ?? "")"
                 }
             }
-            saveState {
-                $0.opportunitiesFound += found
-                $0.opportunitiesExecuted += executed
-                $0.opportunitiesSkipped += skipped
-            }
+            counts = (found, executed, skipped)
         } catch {
             failure = "\(error)"
             commit([], [.error(source: "scan", message: failure!)])
         }
 
+        // Counters, breaker and the cycle's end in one commit.
         let ms = Int((clock.now().timeIntervalSince(started) * 1000).rounded())
-        commit([], [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
-        if let failure { await recordCycleFailure(failure) } else { recordCycleSuccess() }
-        publishStatus()
+        var breaker = persisted.breakerState
+        var tripped = false
+        if let failure { tripped = breaker.recordFailure(failure, at: clock.now(), policy: config.breaker) } else { breaker.recordSuccess() }
+        saveState({
+            $0.opportunitiesFound += counts.found
+            $0.opportunitiesExecuted += counts.executed
+            $0.opportunitiesSkipped += counts.skipped
+            $0.breakerState = breaker
+        }, [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
+        if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? failure ?? "")", emergency: false) }
         return failure == nil
     }
 

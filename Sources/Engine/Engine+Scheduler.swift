@@ -83,21 +83,4 @@ extension Engine {
             do { try await sleeper.value } catch { break }
         }
     }
-
-    /// Records a failed cycle; trips and latches the breaker when its limits are reached.
-    func recordCycleFailure(_ message: String) async {
-        var breaker = persisted.breakerState
-        let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
-        saveState { $0.breakerState = breaker }
-        if tripped {
-            await halt(reason: "circuit breaker: \(breaker.tripReason ?? message)", emergency: false)
-        }
-    }
-
-    func recordCycleSuccess() {
-        var breaker = persisted.breakerState
-        guard breaker.consecutiveFailures != 0 else { return }
-        breaker.recordSuccess()
-        saveState { $0.breakerState = breaker }
-    }
 }

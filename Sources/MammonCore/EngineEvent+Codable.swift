@@ -109,7 +109,8 @@ extension EngineEvent {
         return try d.decode(EngineEvent.self, from: data)
     }
 
-    private static var lineEncoder: JSONEncoder {
+    /// Built once: an encoder per event was a measurable share of a cycle.
+    private static let lineEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
@@ -117,5 +118,5 @@ extension EngineEvent {
             try c.encode(date.iso8601)
         }
         return e
-    }
+    }()
 }

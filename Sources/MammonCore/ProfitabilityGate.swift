@@ -29,19 +29,19 @@ public enum ProfitabilityGate {
     public static func analyze(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal,
                                plan: MovePlan, thresholds: GateThresholds) -> ProfitabilityAnalysis {
         let improvement = targetAPY - currentAPY
-        let annualGain = amountUSD * improvement / 100
+        let annualGain = (amountUSD * improvement).shifted(by: -2)
         let swapBase = plan.swapAmountUSD ?? amountUSD
         let costs = CostBreakdown(
             withdrawGasUSD: plan.withdrawGas.map(plan.usd(gas:)) ?? 0,
             approveGasUSD: plan.approveGas.map(plan.usd(gas:)) ?? 0,
             swapGasUSD: plan.swapGas.map(plan.usd(gas:)) ?? 0,
             depositGasUSD: plan.usd(gas: plan.depositGas),
-            slippageUSD: plan.requiresSwap ? swapBase * plan.slippageBps / 10_000 : 0,
-            protocolFeesUSD: amountUSD * plan.protocolFeePct / 100)
+            slippageUSD: plan.requiresSwap ? (swapBase * plan.slippageBps).shifted(by: -4) : 0,
+            protocolFeesUSD: (amountUSD * plan.protocolFeePct).shifted(by: -2))
         let total = costs.totalUSD
         let net = annualGain - total
         let breakEven = annualGain > 0 ? breakEvenDays(costs: total, annualGain: annualGain) : sentinelDays
-        let roi = total > 0 ? net / total * 100 : sentinelROI
+        let roi = total > 0 ? (net / total).shifted(by: 2) : sentinelROI
         let costShare = amountUSD > 0 ? total / amountUSD : 0
 
         let gates = [

@@ -55,15 +55,20 @@ public enum StoreMutation: Sendable {
             row.broadcast = true
             try row.update(db)
         case .marketsScanned(let markets, let at):
+            // Every scan writes these: cached statements, not record encoding.
+            let position = try db.cachedStatement(sql: """
+                INSERT INTO position(protocol, token, amount_base_units, decimals, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(protocol, token) DO UPDATE SET amount_base_units = excluded.amount_base_units,
+                    decimals = excluded.decimals, updated_at = excluded.updated_at
+                """)
+            let snapshot = try db.cachedStatement(sql: "INSERT INTO yield_snapshot(at, protocol, token, apy, tvl_usd) VALUES (?, ?, ?, ?, ?)")
             for m in markets {
-                try PositionRecord(protocol: m.quote.protocolID.rawValue, token: m.quote.token.symbol,
-                                   amountBaseUnits: String(m.position.baseUnits), decimals: Int(m.position.decimals),
-                                   updatedAt: at).save(db)
-                try YieldSnapshotRecord(id: nil, at: at, protocol: m.quote.protocolID.rawValue, token: m.quote.token.symbol,
-                                        apy: m.quote.apy, tvlUsd: m.quote.tvlUSD).insert(db)
+                try position.execute(arguments: [m.quote.protocolID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
+                                                 Int(m.position.decimals), at])
+                try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy, m.quote.tvlUSD])
             }
         case .schedulerState(let state):
-            try state.save(db)
+            try state.upsert(db)
         case .approval(let request, let resolvedAt, let detail):
             try ApprovalRecord(request, resolvedAt: resolvedAt, detail: detail).save(db)
         case .simulatedLedger(let accounts):

@@ -8,18 +8,19 @@ import Store
 enum EngineBench: BenchSuite {
     static let name = "engine"
 
-    static func run() async throws -> [String: BenchFigure] {
+    static func run(scale: Double) async throws -> [String: BenchFigure] {
+        func n(_ count: Int) -> Int { max(2, Int(Double(count) * scale)) }
         var figures: [String: BenchFigure] = [:]
-        let steady = try await steadyCycles(count: 2000)
+        let steady = try await steadyCycles(count: n(2000))
         figures["cycle_steady_median"] = BenchFigure(steady.median * 1e6, "µs")
         figures["cycle_steady_p99"] = BenchFigure(steady.p99 * 1e6, "µs")
-        let moving = try await cyclesWithExecutions(count: 40)
+        let moving = try await cyclesWithExecutions(count: n(40))
         figures["cycle_with_2_executions_durable_median"] = BenchFigure(moving.median * 1e3, "ms")
         figures["cycle_with_2_executions_durable_p99"] = BenchFigure(moving.p99 * 1e3, "ms")
-        let decide = decideThousandQuotes(rounds: 200)
+        let decide = decideThousandQuotes(rounds: n(200))
         figures["decide_1000_quotes_100_positions_median"] = BenchFigure(decide.median * 1e3, "ms")
         figures["decide_1000_quotes_100_positions_p99"] = BenchFigure(decide.p99 * 1e3, "ms")
-        figures["events_persisted_per_second_batched"] = BenchFigure(try eventsPerSecond(total: 200_000, batch: 1000), "events/s")
+        figures["events_persisted_per_second_batched"] = BenchFigure(try eventsPerSecond(total: n(200) * 1000, batch: 1000), "events/s")
         return figures
     }
 
