@@ -1,2 +1,1 @@
-// Chain module
-import CCurl
+// Chain module: JSON-RPC transport (RPC/), later the EthClient, adapters and network registry.
