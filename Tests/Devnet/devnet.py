@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import signal
 import sys
 import threading
@@ -284,7 +285,8 @@ def make_handler(devnet: Devnet, verbose: bool) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            devnet.http_requests += 1
+            with devnet.lock:
+                devnet.http_requests += 1
             try:
                 request = json.loads(body)
             except ValueError as exc:
@@ -369,8 +371,10 @@ def main() -> None:
         ready["deploy_transactions"] = devnet.deployment.deployer.transactions
     print(json.dumps(ready), flush=True)
     stop.wait()
-    server.shutdown()
-    server.server_close()
+    # All state is in memory: exit at once rather than wait for kept-alive client
+    # connections to close (server_close would join their threads).
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

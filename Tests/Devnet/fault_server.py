@@ -8,14 +8,15 @@ The URL path picks the fault (POST):
   /malformed                      200 with an HTML page
   /close                          closes the connection without answering
   /hang                           answers nothing for 10 s (timeout tests)
-  /rpc-error                      JSON-RPC error -32005 with data, same id as the request
+  /rpc-error                      JSON-RPC error -32602 with data, same id as the request
   /wrong-id                       a result under an id nobody asked for
   /ok                             result "0x7a69" for every call (batches too)
-GET /stats returns {"<path>": count of POSTs}. Prints {"url": ...} once ready; exits when
+GET or POST /stats returns {"<path>": count of POSTs}. Prints {"url": ...} once ready; exits when
 stdin closes or on SIGTERM.
 """
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -38,6 +39,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urlparse(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if url.path == "/stats":
+            self.do_GET()
+            return
         with lock:
             counts[url.path] += 1
         try:
@@ -71,7 +75,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(10)
             self.close_connection = True
         elif path == "/rpc-error":
-            error = {"code": -32005, "message": "limit exceeded", "data": {"retry": "later"}}
+            error = {"code": -32602, "message": "invalid argument 0: hex string without 0x prefix",
+                     "data": {"argument": 0}}
             self.send_json({"jsonrpc": "2.0", "id": req_id, "error": error})
         elif path == "/wrong-id":
             self.send_json({"jsonrpc": "2.0", "id": 987654, "result": "0x1"})
@@ -112,7 +117,8 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({"url": f"http://127.0.0.1:{server.server_address[1]}"}), flush=True)
     stop.wait()
-    server.shutdown()
+    sys.stdout.flush()
+    os._exit(0)  # do not wait for kept-alive connections or a /hang handler
 
 
 if __name__ == "__main__":
