@@ -2,18 +2,30 @@ import Chain
 import Foundation
 import XCTest
 
-/// The JSON-RPC client against a real EVM: Tests/Devnet/devnet.py with the markets deployed.
+/// The JSON-RPC client against a real EVM: Tests/Devnet/devnet.py with the markets deployed,
+/// one process for the class, each test starting from the same snapshot.
 final class DevnetRPCTests: XCTestCase {
+    private static let shared = SharedDevnet()
     private var devnet: DevnetHarness!
     private var client: JSONRPCClient!
+    private var snapshot: JSONValue?
 
     override func setUp() async throws {
-        devnet = try await DevnetHarness.start()
+        devnet = try await Self.shared.harness()
         client = try devnet.client()
+        snapshot = try await client.request("evm_snapshot")
     }
 
     override func tearDown() async throws {
-        devnet?.stop()
+        if let snapshot {
+            let reverted = try await client.request("evm_revert", [snapshot])
+            XCTAssertEqual(reverted, true, "the next test would inherit this one's state")
+        }
+    }
+
+    override class func tearDown() {
+        shared.stop()
+        super.tearDown()
     }
 
     func testChainIDBlockNumberAndBalances() async throws {
@@ -29,6 +41,7 @@ final class DevnetRPCTests: XCTestCase {
     }
 
     func testBatchIsOneRoundTripWithAnswersMatchedByID() async throws {
+        let tripsBefore = await client.roundTrips
         let statsBefore = try await client.request("devnet_stats")
         let balanceOf = try TestABI.calldata("0x70a08231", TestABI.word(address: DevnetHarness.walletAddress))
         let results = try await client.batch([
@@ -57,7 +70,7 @@ final class DevnetRPCTests: XCTestCase {
         XCTAssertEqual(statsAfter["http_requests"]?.intValue, httpBefore + 2)
         XCTAssertEqual(statsAfter["rpc_calls"]?.intValue, (statsBefore["rpc_calls"]?.intValue ?? 0) + 7)
         let roundTrips = await client.roundTrips
-        XCTAssertEqual(roundTrips, 3)
+        XCTAssertEqual(roundTrips, tripsBefore + 3)
     }
 
     func testGetReserveDataHasTheRateWordAndATokenWhereAaveHasThem() async throws {
@@ -194,10 +207,15 @@ final class DevnetRPCTests: XCTestCase {
 
 /// A node reporting another chain id (`--chain-id`), for the engine's refusal to sign.
 final class DevnetWrongChainTests: XCTestCase {
+    private var devnet: DevnetHarness?
+
+    override func tearDown() async throws {
+        devnet?.stop()
+    }
+
     func testNodeReportsTheChainIDItWasStartedWith() async throws {
         let devnet = try await DevnetHarness.start(chainID: 1, deploy: false)
-        defer { devnet.stop() }
-        print("devnet: started (no contracts) in \(Int(devnet.server.startupSeconds * 1000)) ms")
+        self.devnet = devnet
         let client = try devnet.client()
         let chainID = try await client.chainID()
         XCTAssertEqual(chainID, 1)
