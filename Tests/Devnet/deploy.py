@@ -92,15 +92,18 @@ class Contract:
 # --- transactions ---------------------------------------------------------------------------
 
 class Deployer:
-    """Signs and sends deployer transactions through the node's JSON-RPC dispatch."""
+    """Signs and sends transactions (by default the deployer's) through the node's JSON-RPC dispatch."""
 
-    def __init__(self, send: Send, chain_id: int):
+    def __init__(self, send: Send, chain_id: int, key: str = DEPLOYER_KEY):
         self.send = send
         self.chain_id = chain_id
+        self.key = key
+        self.address = Account.from_key(key).address
         self.transactions = 0
 
-    def transact(self, to: str | None, data: str = "0x", value: int = 0, gas: int = 1_000_000) -> dict[str, Any]:
-        nonce = int(self.send("eth_getTransactionCount", DEPLOYER, "pending"), 16)
+    def transact(self, to: str | None, data: str = "0x", value: int = 0, gas: int = 1_000_000,
+                 expect_success: bool = True) -> dict[str, Any]:
+        nonce = int(self.send("eth_getTransactionCount", self.address, "pending"), 16)
         base_fee = int(self.send("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
         tip = 10**9
         tx: dict[str, Any] = {
@@ -115,11 +118,11 @@ class Deployer:
         }
         if to is not None:
             tx["to"] = to
-        signed = Account.sign_transaction(tx, DEPLOYER_KEY)
+        signed = Account.sign_transaction(tx, self.key)
         tx_hash = self.send("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
         receipt = self.send("eth_getTransactionReceipt", tx_hash)
         self.transactions += 1
-        if receipt is None or int(receipt["status"], 16) != 1:
+        if expect_success and (receipt is None or int(receipt["status"], 16) != 1):
             raise RuntimeError(f"deployer transaction {tx_hash} failed: {receipt}")
         return receipt
 
@@ -133,12 +136,14 @@ class Deployer:
         address = to_checksum_address(receipt["contractAddress"])
         return Contract(name, address, artifact["abi"])
 
-    def call(self, contract: Contract, fn: str, *args: Any, gas: int = 500_000) -> dict[str, Any]:
-        return self.transact(contract.address, contract.encode(fn, *args), gas=gas)
+    def call(self, contract: Contract, fn: str, *args: Any, gas: int = 500_000,
+             expect_success: bool = True) -> dict[str, Any]:
+        return self.transact(contract.address, contract.encode(fn, *args), gas=gas, expect_success=expect_success)
 
     def view(self, contract: Contract, fn: str, *args: Any) -> tuple[Any, ...]:
-        data = self.send("eth_call", {"to": contract.address, "data": contract.encode(fn, *args)}, "latest")
-        return contract.decode(fn, data)
+        """eth_call from this account (also for non-view functions such as balanceOfUnderlying)."""
+        call = {"from": self.address, "to": contract.address, "data": contract.encode(fn, *args)}
+        return contract.decode(fn, self.send("eth_call", call, "latest"))
 
 
 class Deployment:
