@@ -177,6 +177,15 @@ final class DevnetRPCTests: XCTestCase {
         XCTAssertEqual(history["oldestBlock"]?.stringValue, Hex.quantity(latest - 3))
     }
 
+    func testPinnedBaseFeeShowsInBlocksAndFeeHistory() async throws {
+        _ = try await client.request("devnet_setBaseFee", ["0x2e90edd000"])  // 200 gwei
+        _ = try await client.request("evm_mine")
+        let latest = try await client.request("eth_getBlockByNumber", ["latest", false])
+        XCTAssertEqual(latest["baseFeePerGas"], "0x2e90edd000")
+        let history = try await client.request("eth_feeHistory", ["0x1", "latest", []])
+        XCTAssertEqual(history["baseFeePerGas"], ["0x2e90edd000", "0x2e90edd000"])
+    }
+
     func testUnreachableFirstEndpointFailsOverToTheSecond() async throws {
         let dead = unreachableURL()
         let client = try JSONRPCClient(urls: [dead, devnet.info.rpcURL], clock: ManualClock())

@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import eth.vm.forks.london as london_vm
+import eth.vm.forks.london.headers as london_headers
 import rlp
 from alysis import Node, RPCNode
 from ethereum_rpc import RPCError
@@ -65,6 +67,36 @@ def raw_transaction_chain_id(raw: bytes) -> int | None:
     raise JsonRpcError(-32602, f"unsupported transaction type 0x{raw[0]:02x}")
 
 
+class BaseFeeOverride:
+    """Pins every new block's base fee (devnet_setBaseFee), e.g. to test a fee ceiling.
+
+    py-evm computes and validates the base fee with one function, imported into two modules;
+    both names are replaced by one that answers the pinned value while one is set.
+    """
+
+    pinned: int | None = None
+    _computed = staticmethod(london_headers.calculate_expected_base_fee_per_gas)
+
+    @classmethod
+    def install(cls) -> None:
+        def expected(parent_header: Any) -> int:
+            return cls.pinned if cls.pinned is not None else cls._computed(parent_header)
+        london_headers.calculate_expected_base_fee_per_gas = expected
+        london_vm.calculate_expected_base_fee_per_gas = expected
+
+    @classmethod
+    def pin(cls, node: Node, base_fee: int | None) -> None:
+        """Pins (or, with None, releases) the base fee from the pending block on."""
+        cls.pinned = base_fee
+        chain = node._backend.chain  # noqa: SLF001 — alysis exposes no header API
+        parent = chain.get_canonical_head()
+        fee = base_fee if base_fee is not None else cls._computed(parent)
+        chain.header = chain.header.copy(base_fee_per_gas=fee)
+
+
+BaseFeeOverride.install()
+
+
 class Devnet:
     """The node, its lock (alysis is not thread-safe) and the methods added on top."""
 
@@ -75,7 +107,7 @@ class Devnet:
         self.priority_fee_wei = priority_fee_wei
         self.deployment: deploy.Deployment | None = None
         self.network: dict[str, Any] | None = None
-        self.snapshots: dict[int, Node] = {}
+        self.snapshots: dict[int, tuple[Node, int | None]] = {}
         self.next_snapshot = 1
         self.http_requests = 0
         self.rpc_calls = 0
@@ -90,6 +122,7 @@ class Devnet:
             "devnet_info": lambda p: self.network,
             "devnet_stats": lambda p: {"http_requests": self.http_requests, "rpc_calls": self.rpc_calls},
             "devnet_setPriorityFee": self.set_priority_fee,
+            "devnet_setBaseFee": self.set_base_fee,
             "devnet_fund": self.admin(lambda d, p: d.fund(p[0], as_int(p[1]), as_int(p[2]))),
             "devnet_setAaveRate": self.admin(lambda d, p: d.set_aave_rate(as_int(p[0]))),
             "devnet_setAaveIndex": self.admin(lambda d, p: d.set_aave_index(as_int(p[0]))),
@@ -175,7 +208,6 @@ class Devnet:
         count = max(0, min(count, 1024, newest + 1))
         oldest = newest - count + 1
         base_fees, ratios, rewards = [], [], []
-        block: dict[str, Any] | None = None
         for number in range(oldest, newest + 1):
             block = self.rpc.rpc("eth_getBlockByNumber", hex(number), True)
             base_fee = int(block["baseFeePerGas"], 16)
@@ -183,8 +215,13 @@ class Devnet:
             ratios.append(int(block["gasUsed"], 16) / int(block["gasLimit"], 16))
             if percentiles:
                 rewards.append([hex(r) for r in self._rewards(block, base_fee, percentiles)])
-        if block is not None:
-            base_fees.append(next_base_fee(base_fees[-1], int(block["gasUsed"], 16), int(block["gasLimit"], 16)))
+        if count:
+            # The base fee of the block after `newest`: mined already, or the pending one's.
+            if newest < latest:
+                following = self.rpc.rpc("eth_getBlockByNumber", hex(newest + 1), False)
+                base_fees.append(int(following["baseFeePerGas"], 16))
+            else:
+                base_fees.append(self.rpc.node._backend.chain.header.base_fee_per_gas)  # noqa: SLF001
         result: dict[str, Any] = {
             "oldestBlock": hex(oldest),
             "baseFeePerGas": [hex(b) for b in base_fees],
@@ -228,14 +265,15 @@ class Devnet:
     def evm_snapshot(self, params: list[Any]) -> str:
         snapshot_id = self.next_snapshot
         self.next_snapshot += 1
-        self.snapshots[snapshot_id] = copy.deepcopy(self.rpc.node)
+        self.snapshots[snapshot_id] = (copy.deepcopy(self.rpc.node), BaseFeeOverride.pinned)
         return hex(snapshot_id)
 
     def evm_revert(self, params: list[Any]) -> bool:
         snapshot_id = as_int(params[0])
-        node = self.snapshots.get(snapshot_id)
-        if node is None:
+        saved = self.snapshots.get(snapshot_id)
+        if saved is None:
             return False
+        node, BaseFeeOverride.pinned = saved
         # Like Hardhat: reverting consumes this snapshot and every later one.
         for key in [k for k in self.snapshots if k >= snapshot_id]:
             del self.snapshots[key]
@@ -244,6 +282,12 @@ class Devnet:
 
     def set_priority_fee(self, params: list[Any]) -> bool:
         self.priority_fee_wei = as_int(params[0])
+        return True
+
+    def set_base_fee(self, params: list[Any]) -> bool:
+        """[wei] pins the base fee of every block from the next one on; [null] lets it float again."""
+        base_fee = as_int(params[0]) if params and params[0] is not None else None
+        BaseFeeOverride.pin(self.rpc.node, base_fee)
         return True
 
     def admin(self, action: Any) -> Any:
@@ -266,16 +310,6 @@ class Devnet:
             return self.call(method, *params)
         except JsonRpcError as exc:
             raise RuntimeError(f"{method} failed: {exc.code} {exc.message} {exc.data or ''}") from exc
-
-
-def next_base_fee(base_fee: int, gas_used: int, gas_limit: int) -> int:
-    """EIP-1559 base fee of the block after one with these figures (elasticity 2, denominator 8)."""
-    target = gas_limit // 2
-    if gas_used == target:
-        return base_fee
-    if gas_used > target:
-        return base_fee + max(1, base_fee * (gas_used - target) // target // 8)
-    return base_fee - base_fee * (target - gas_used) // target // 8
 
 
 def make_handler(devnet: Devnet, verbose: bool) -> type[BaseHTTPRequestHandler]:
