@@ -11,6 +11,9 @@ static inline CURLcode mammon_curl_setopt_off_t(CURL *h, CURLoption o, curl_off_
 static inline CURLcode mammon_curl_setopt_write_function(CURL *h, curl_write_callback f) {
     return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
 }
+static inline CURLcode mammon_curl_setopt_xferinfo_function(CURL *h, curl_xferinfo_callback f) {
+    return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+}
 static inline CURLcode mammon_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode mammon_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode mammon_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }

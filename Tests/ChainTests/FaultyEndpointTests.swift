@@ -129,6 +129,24 @@ final class FaultyEndpointTests: XCTestCase {
         XCTAssertEqual(error.code, 28)
     }
 
+    func testCancellingTheCallingTaskAbortsTheTransfer() async throws {
+        let client = try client("/hang")  // default 30 s timeout: only cancellation ends this early
+        let call = Task { try await client.request("eth_chainId") }
+        // Cancel once the server holds the request, so the transfer itself must be aborted.
+        var received = 0
+        for _ in 0..<10_000 where received == 0 {
+            received = try await faults.requestCount("/hang")
+        }
+        XCTAssertEqual(received, 1)
+        call.cancel()
+        let result = await call.result
+        guard case .failure(let error) = result, case .cancelled? = error as? RPCError else {
+            return XCTFail("expected .cancelled, got \(result)")
+        }
+        let health = await client.endpointHealth()
+        XCTAssertEqual(health[0].consecutiveFailures, 0, "cancelling is not the endpoint's fault")
+    }
+
     func testRepeatedFailuresSetAnEndpointAsideForTheCooldown() async throws {
         let client = try client("/close", "/ok")
         for _ in 0..<4 {

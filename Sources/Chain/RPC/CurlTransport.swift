@@ -1,5 +1,6 @@
 internal import CCurl
 import Dispatch
+import Foundation
 
 /// HTTP POST over one reused libcurl easy handle, so the connection to the node stays open
 /// between requests (keep-alive).
@@ -51,8 +52,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     public func post(_ body: [UInt8]) async throws(TransportError) -> HTTPResponse {
-        let result: Result<HTTPResponse, TransportError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.perform(body)) }
+        let cancellation = CancellationFlag()
+        let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                queue.async { continuation.resume(returning: self.perform(body, cancellation: cancellation)) }
+            }
+        } onCancel: {
+            cancellation.cancel()
         }
         return try result.get()
     }
@@ -78,10 +84,18 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         try check(mammon_curl_setopt_write_function(handle, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
         try check(mammon_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque()),
                   "CURLOPT_WRITEDATA")
+        // The progress callback runs often during a transfer; it is how a cancelled task stops one.
+        try check(mammon_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0), "CURLOPT_NOPROGRESS")
+        try check(mammon_curl_setopt_xferinfo_function(handle, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
+        try check(mammon_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(sink).toOpaque()),
+                  "CURLOPT_XFERINFODATA")
     }
 
-    private func perform(_ body: [UInt8]) -> Result<HTTPResponse, TransportError> {
-        sink.reset(limit: options.maxResponseBytes)
+    private func perform(_ body: [UInt8], cancellation: CancellationFlag) -> Result<HTTPResponse, TransportError> {
+        guard !cancellation.isCancelled else {
+            return .failure(TransportError(url: url, kind: .cancelled, code: 0, message: "cancelled before sending"))
+        }
+        sink.reset(limit: options.maxResponseBytes, cancellation: cancellation)
         errorBuffer[0] = 0
         let code: CURLcode = body.withUnsafeBufferPointer { buffer in
             // POSTFIELDS is not copied: the buffer must outlive curl_easy_perform, which it does here.
@@ -91,6 +105,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
         guard code == CURLE_OK else {
+            if code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled {
+                return .failure(TransportError(url: url, kind: .cancelled, code: Int(code.rawValue),
+                                               message: "cancelled during the transfer"))
+            }
             if code == CURLE_WRITE_ERROR && sink.overflowed {
                 return .failure(TransportError(url: url, kind: .responseTooLarge, code: Int(code.rawValue),
                                                message: "response larger than \(options.maxResponseBytes) bytes"))
@@ -145,17 +163,35 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private func milliseconds(_ seconds: Double) -> Int { max(1, Int((seconds * 1000).rounded())) }
 }
 
-/// Collects the body curl hands to the write callback, refusing more than `limit` bytes.
+/// Set from any thread when the requesting task is cancelled; read by the progress callback.
+private final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+    func cancel() { lock.withLock { cancelled = true } }
+}
+
+/// Collects the body curl hands to the write callback, refusing more than `limit` bytes, and
+/// carries the current request's cancellation flag to the progress callback.
 private final class ResponseSink {
     var bytes: [UInt8] = []
     var limit = Int.max
     var overflowed = false
+    var cancellation: CancellationFlag?
 
-    func reset(limit: Int) {
+    func reset(limit: Int, cancellation: CancellationFlag) {
         bytes = []
         self.limit = limit
         overflowed = false
+        self.cancellation = cancellation
     }
+}
+
+private let curlProgressCallback: curl_xferinfo_callback = { context, _, _, _, _ in
+    guard let context else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+    return sink.cancellation?.isCancelled == true ? 1 : 0  // non-zero aborts the transfer
 }
 
 private let curlWriteCallback: curl_write_callback = { data, size, count, context in

@@ -19,7 +19,7 @@ public struct HTTPResponse: Sendable, Hashable {
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
         case badURL, couldNotResolve, couldNotConnect, timedOut, sendFailed, receiveFailed
-        case emptyReply, partialBody, responseTooLarge, tls, setup, other
+        case emptyReply, partialBody, responseTooLarge, tls, setup, cancelled, other
     }
 
     public let url: String
@@ -39,7 +39,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
 }
 
 /// Posts JSON bodies to one endpoint. Implementations own their connection; calls may come
-/// from any task.
+/// from any task, and a cancelled task's request ends with a `.cancelled` error.
 public protocol HTTPTransport: Sendable {
     var url: String { get }
     func post(_ body: [UInt8]) async throws(TransportError) -> HTTPResponse

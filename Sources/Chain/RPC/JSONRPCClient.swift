@@ -112,6 +112,7 @@ public actor JSONRPCClient {
         var lastError: RPCError?
         var failedThisCall = Set<Int>()
         for _ in 0..<policy.maxAttempts {
+            if Task.isCancelled { throw .cancelled }
             let now = clock.now()
             let usable = health.indices.filter { !failedThisCall.contains($0) && health[$0].isHealthy(at: now) }
             guard !usable.isEmpty else { break }
@@ -136,6 +137,7 @@ public actor JSONRPCClient {
                 health[index].recordSuccess()
                 return (answer, context)
             } catch {
+                if case .transport(_, let failure) = error, failure.kind == .cancelled { throw .cancelled }
                 health[index].recordFailure(error, at: clock.now(), policy: policy)
                 lastError = error
                 if !error.isThrottle { failedThisCall.insert(index) }
