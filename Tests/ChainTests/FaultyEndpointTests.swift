@@ -129,6 +129,16 @@ final class FaultyEndpointTests: XCTestCase {
         XCTAssertEqual(error.code, 28)
     }
 
+    func testOversizedBodyIsRefused() async throws {
+        let transport = try CurlTransport(url: faults.url("/malformed"), options: TransportOptions(maxResponseBytes: 10))
+        do {
+            _ = try await transport.post(Array("{}".utf8))
+            XCTFail("a 42-byte body must not fit in 10")
+        } catch {
+            XCTAssertEqual(error.kind, .responseTooLarge)
+        }
+    }
+
     func testCancellingTheCallingTaskAbortsTheTransfer() async throws {
         let client = try client("/hang")  // default 30 s timeout: only cancellation ends this early
         let call = Task { try await client.request("eth_chainId") }

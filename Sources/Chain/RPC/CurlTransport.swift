@@ -35,14 +35,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             list = curl_slist_append(list, header)
         }
         headers = list
-        do {
-            try configure()
-        } catch {
-            curl_easy_cleanup(handle)
-            curl_slist_free_all(headers)
-            errorBuffer.deallocate()
-            throw error
-        }
+        // Every stored property is set: if configure() throws, deinit runs and frees them.
+        try configure()
     }
 
     deinit {
