@@ -37,7 +37,7 @@ extension Decimal {
         let negative = r < 0
         let magnitude = negative ? -r : r
         let scaled = magnitude.shifted(by: digits) // an integer after rounding
-        var text = scaled.description
+        var text = scaled.plainString
         if digits > 0 {
             if text.count <= digits { text = String(repeating: "0", count: digits - text.count + 1) + text }
             text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
@@ -45,8 +45,8 @@ extension Decimal {
         return (negative && scaled != 0 ? "-" : "") + text
     }
 
-    /// The value as a plain JSON-safe string with no exponent.
-    public var plainString: String { NSDecimalNumber(decimal: self).stringValue }
+    /// The value as a plain JSON-safe string with no exponent ("-12.5", "0.0027", "1500").
+    public var plainString: String { description }
 
     public var doubleForDisplay: Double { NSDecimalNumber(decimal: self).doubleValue }
 }

@@ -71,7 +71,7 @@ public enum JSONLineWriter {
         /// Writes any value whose key or array slot has just been written.
         func write<T: Encodable>(_ value: T, depth: Int) throws {
             switch value {
-            case let d as Decimal: raw(d.isNaN ? "null" : d.description)
+            case let d as Decimal: raw(d.isNaN ? "null" : d.plainString)
             case let d as Date: string(d.iso8601)
             case let s as String: string(s)
             case let b as Bool: raw(b ? "true" : "false")

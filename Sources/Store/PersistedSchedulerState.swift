@@ -7,7 +7,11 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
     public var state: String
     public var haltReason: String?
     public var emergencyStop: Bool
-    public var breakerState: BreakerState
+    public var breakerState: BreakerState {
+        didSet { breakerJSON = Self.json(breakerState) }
+    }
+    /// The breaker as stored, encoded when it changes rather than on every write.
+    private(set) var breakerJSON: String
     public var startedAt: Date?
     public var lastScanAt: Date?
     public var nextScanAt: Date?
@@ -26,6 +30,7 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
         self.haltReason = haltReason
         self.emergencyStop = emergencyStop
         self.breakerState = breakerState
+        self.breakerJSON = Self.json(breakerState)
         self.startedAt = startedAt
         self.lastScanAt = lastScanAt
         self.nextScanAt = nextScanAt
@@ -52,7 +57,7 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
 
     public var schedulerState: SchedulerStatus.State { SchedulerStatus.State(rawValue: state) ?? .stopped }
 
-    var breakerJSON: String { String(decoding: (try? JSONEncoder().encode(breakerState)) ?? Data("{}".utf8), as: UTF8.self) }
+    static func json(_ b: BreakerState) -> String { String(decoding: (try? JSONEncoder().encode(b)) ?? Data("{}".utf8), as: UTF8.self) }
 }
 
 extension PersistedSchedulerState {

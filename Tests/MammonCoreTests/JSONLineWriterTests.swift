@@ -34,3 +34,20 @@ final class JSONLineWriterTests: XCTestCase {
         XCTAssertEqual(try JSONLineWriter.encode(T(at: Date(timeIntervalSince1970: 0.5))), "{\"at\":\"1970-01-01T00:00:00.500Z\"}")
     }
 }
+
+final class DecimalPlainStringTests: XCTestCase {
+    func testMatchesFoundationForManyValues() {
+        let samples = ["0", "1", "-1", "1500", "0.0027", "-12.5", "3.35", "1e5", "123456789012345678901234567890.123456",
+                       "0.000000000000000001", "-0.5", "100", "999999", "2.10", "340282366920938463463374607431768211455"]
+        for s in samples {
+            let d = Decimal(string: s)!
+            XCTAssertEqual(d.plainString, NSDecimalNumber(decimal: d).stringValue, s)
+            XCTAssertEqual(Decimal(string: d.plainString), d, s)
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let d = Decimal(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &g)).shifted(by: Int.random(in: -20...5, using: &g))
+            XCTAssertEqual(Decimal(string: d.plainString), d, "\(d)")
+        }
+    }
+}
