@@ -50,6 +50,30 @@ public enum JSONLineWriter {
 
         func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+        func integer<I: BinaryInteger>(_ i: I) { raw(String(i)) }
+
+        func floating<F: BinaryFloatingPoint & LosslessStringConvertible>(_ f: F) { raw(f.isFinite ? f.description : "null") }
+
+        /// ISO 8601 UTC with milliseconds, digit by digit.
+        func date(_ d: Date) {
+            let millis = Int64((d.timeIntervalSince1970 * 1000).rounded(.down))
+            var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
+            var t = tm()
+            gmtime_r(&seconds, &t)
+            let ms = Int(((millis % 1000) + 1000) % 1000)
+            func digits(_ v: Int, _ width: Int) {
+                var div = 1
+                for _ in 1..<width { div *= 10 }
+                var v = v
+                while div > 0 { bytes.append(UInt8(48 + (v / div) % 10)); v %= div; div /= 10 }
+            }
+            bytes.append(34)
+            digits(Int(t.tm_year) + 1900, 4); bytes.append(45); digits(Int(t.tm_mon) + 1, 2); bytes.append(45)
+            digits(Int(t.tm_mday), 2); bytes.append(84); digits(Int(t.tm_hour), 2); bytes.append(58)
+            digits(Int(t.tm_min), 2); bytes.append(58); digits(Int(t.tm_sec), 2); bytes.append(46); digits(ms, 3)
+            bytes.append(90); bytes.append(34)
+        }
+
         func string(_ s: String) {
             bytes.append(UInt8(ascii: "\""))
             for b in s.utf8 {
@@ -70,15 +94,10 @@ public enum JSONLineWriter {
 
         /// Writes any value whose key or array slot has just been written.
         func write<T: Encodable>(_ value: T, depth: Int) throws {
+            // Primitives arrive through the containers' typed overloads; only these need a cast here.
             switch value {
             case let d as Decimal: raw(d.isNaN ? "null" : d.plainString)
-            case let d as Date: string(d.iso8601)
-            case let s as String: string(s)
-            case let b as Bool: raw(b ? "true" : "false")
-            case let i as Int: raw(String(i))
-            case let n as any BinaryInteger: raw("\(n)")
-            case let f as Double: raw(f.isFinite ? "\(f)" : "null")
-            case let f as Float: raw(f.isFinite ? "\(f)" : "null")
+            case let d as Date: date(d)
             case let u as UUID: string(u.uuidString)
             default:
                 let before = bytes.count
@@ -114,6 +133,20 @@ public enum JSONLineWriter {
         var codingPath: [any CodingKey] { [] }
 
         mutating func encodeNil(forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.raw("null") }
+        mutating func encode(_ v: Bool, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.raw(v ? "true" : "false") }
+        mutating func encode(_ v: String, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.string(v) }
+        mutating func encode(_ v: Double, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.floating(v) }
+        mutating func encode(_ v: Float, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.floating(v) }
+        mutating func encode(_ v: Int, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: Int8, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: Int16, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: Int32, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: Int64, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt8, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt16, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt32, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt64, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             sink.key(key.stringValue, depth: depth)
             try sink.write(value, depth: depth)
@@ -142,6 +175,20 @@ public enum JSONLineWriter {
         var count: Int { sink.frames.last { $0.depth == depth }?.count ?? 0 }
 
         mutating func encodeNil() throws { sink.element(of: depth); sink.raw("null") }
+        mutating func encode(_ v: Bool) throws { sink.element(of: depth); sink.raw(v ? "true" : "false") }
+        mutating func encode(_ v: String) throws { sink.element(of: depth); sink.string(v) }
+        mutating func encode(_ v: Double) throws { sink.element(of: depth); sink.floating(v) }
+        mutating func encode(_ v: Float) throws { sink.element(of: depth); sink.floating(v) }
+        mutating func encode(_ v: Int) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: Int8) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: Int16) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: Int32) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: Int64) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt8) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt16) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt32) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt64) throws { sink.element(of: depth); sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T) throws {
             sink.element(of: depth)
             try sink.write(value, depth: depth)
@@ -164,6 +211,20 @@ public enum JSONLineWriter {
         let depth: Int
         var codingPath: [any CodingKey] { [] }
         mutating func encodeNil() throws { sink.raw("null") }
+        mutating func encode(_ v: Bool) throws { sink.raw(v ? "true" : "false") }
+        mutating func encode(_ v: String) throws { sink.string(v) }
+        mutating func encode(_ v: Double) throws { sink.floating(v) }
+        mutating func encode(_ v: Float) throws { sink.floating(v) }
+        mutating func encode(_ v: Int) throws { sink.integer(v) }
+        mutating func encode(_ v: Int8) throws { sink.integer(v) }
+        mutating func encode(_ v: Int16) throws { sink.integer(v) }
+        mutating func encode(_ v: Int32) throws { sink.integer(v) }
+        mutating func encode(_ v: Int64) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt8) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt16) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt32) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt64) throws { sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T) throws { try sink.write(value, depth: depth) }
     }
 }

@@ -41,9 +41,12 @@ enum EngineBench: BenchSuite {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_007_200))
         let store = try AppDatabase.inMemory()
         let chain = SimulatedChain(seed: 42, clock: clock)
-        let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .auto)
+        var config = MammonConfig()
+        config.maxRebalancesPerDay = 20
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
         await engine.open()
         for _ in 0..<5 { await engine.runOnce() } // move everything into the best market first
+        precondition(try store.executions(limit: 100).count == 5 && (await chain.ledger.wallet) == 0, "bench warm-up did not settle")
         var samples: [Double] = []
         for _ in 0..<count { samples.append(await time { await engine.runOnce() }) }
         return Samples(values: samples)
