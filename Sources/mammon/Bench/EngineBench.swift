@@ -46,7 +46,9 @@ enum EngineBench: BenchSuite {
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
         await engine.open()
         for _ in 0..<5 { await engine.runOnce() } // move everything into the best market first
-        precondition(try store.executions(limit: 100).count == 5 && (await chain.ledger.wallet) == 0, "bench warm-up did not settle")
+        let settled = try store.executions(limit: 100).count == 5
+        let idle = await chain.ledger.wallet
+        precondition(settled && idle == 0, "bench warm-up did not settle")
         var samples: [Double] = []
         for _ in 0..<count { samples.append(await time { await engine.runOnce() }) }
         return Samples(values: samples)
