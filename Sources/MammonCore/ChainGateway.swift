@@ -132,4 +132,17 @@ public protocol ChainGateway: Sendable {
     func broadcast(_ tx: PreparedTransaction) async throws
     /// Waits for the receipt.
     func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt
+    /// What the chain knows of a journaled transaction now, without waiting (used after a restart).
+    func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus
+}
+
+/// The fate of a signed transaction as the chain sees it.
+public enum TransactionStatus: Sendable, Hashable {
+    case mined(TransactionReceipt)
+    /// Known to the node (in its mempool) but not mined.
+    case pending
+    /// Not known: never broadcast, or dropped. Rebroadcasting the journaled bytes is the only retry.
+    case unknown
+    /// Its nonce was used by another transaction: it can never be mined.
+    case replaced
 }

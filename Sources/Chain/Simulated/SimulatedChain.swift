@@ -14,7 +14,6 @@ public actor SimulatedChain: ChainGateway {
     private(set) public var ledger: SimulatedLedger
     private var pendingNonce: UInt64
     private var mempool: [String: PreparedTransaction] = [:]
-    private var receipts: [String: TransactionReceipt] = [:]
     private var faults: [SimulatedFault] = []
 
     /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
@@ -34,6 +33,20 @@ public actor SimulatedChain: ChainGateway {
         self.walletAddress = "0x" + (0..<5).map { i in
             String(format: "%08x", UInt32(truncatingIfNeeded: SimulatedMarkets.mix(seed &+ UInt64(i))))
         }.joined()
+    }
+
+    /// Restores the ledger stored in `persisted`, or opens a new treasury and stores it whole first
+    /// (later writes store only what changed).
+    public static func open(token: Token = .usdc, seed: UInt64, clock: any EngineClock, persisted: [String: String],
+                            persist: @escaping @Sendable ([String: String]) throws -> Void) throws -> SimulatedChain {
+        let ledger: SimulatedLedger
+        if let restored = try SimulatedLedger(persisted: persisted) {
+            ledger = restored
+        } else {
+            ledger = .opening(token: token)
+            try persist(ledger.persisted)
+        }
+        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, persist: persist)
     }
 
     /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
@@ -85,13 +98,13 @@ public actor SimulatedChain: ChainGateway {
     }
 
     public func broadcast(_ tx: PreparedTransaction) async throws {
-        if receipts[tx.hash] != nil { return }
+        if ledger.receipts[tx.hash] != nil { return }
         mempool[tx.hash] = tx
     }
 
     /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
-        if let r = receipts[tx.hash] { return r }
+        if let r = ledger.receipts[tx.hash] { return r }
         guard let pending = mempool.removeValue(forKey: tx.hash) else { throw SimulatedChainError.unknownTransaction(tx.hash) }
         let gas = try await gasEstimate(pending.action)
         let price = Self.baseFeeWei + Self.tipWei
@@ -105,12 +118,18 @@ public actor SimulatedChain: ChainGateway {
         next.ethWei -= min(next.ethWei, UInt128(gas) * price)
         next.nonce = pending.nonce + 1
         next.blockNumber += 1
-        try persist(next.persisted)
-        ledger = next
         let receipt = TransactionReceipt(hash: pending.hash, succeeded: revert == nil, blockNumber: next.blockNumber,
                                          gasUsed: gas, effectiveGasPriceWei: price, revertReason: revert)
-        receipts[pending.hash] = receipt
+        next.receipts[pending.hash] = receipt
+        try persist(next.persistedChanges(from: ledger))
+        ledger = next
         return receipt
+    }
+
+    public func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus {
+        if let r = ledger.receipts[tx.hash] { return .mined(r) }
+        if mempool[tx.hash] != nil { return .pending }
+        return tx.nonce < ledger.nonce ? .replaced : .unknown
     }
 
     /// Checks an action against balances the way `eth_call` would before signing.

@@ -18,8 +18,8 @@ enum EngineSetup {
 
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
-        let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
-        return SimulatedChain(token: config.targetToken, seed: config.simulationSeed, clock: clock, ledger: ledger) { accounts in
+        try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
+                                persisted: try store.simulatedLedger()) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }
