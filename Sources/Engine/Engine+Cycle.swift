@@ -27,6 +27,15 @@ extension Engine {
         let cycle = persisted.scans + 1
         saveState({ $0.scans = cycle; $0.lastScanAt = started }, [.scanStarted(cycle: cycle)])
         expireApprovals()
+        // Nothing new starts while an interrupted execution is unresolved.
+        guard await reconcileInterrupted() else {
+            let message = "interrupted executions are not reconciled yet"
+            var breaker = persisted.breakerState
+            let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
+            saveState({ $0.breakerState = breaker }, [.scanFinished(cycle: cycle, ok: false, opportunities: 0, executed: 0, durationMs: 0, error: message)])
+            if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? message)", emergency: false) }
+            return false
+        }
 
         var executed = 0, found = 0
         var counts = (found: 0, executed: 0, skipped: 0)
@@ -121,11 +130,7 @@ extension Engine {
     }
 
     func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {
-        let executor = RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
-                                         allowed: config.supportedProtocols) { [unowned self] mutations, kinds in
-            try self.assumeIsolated { engine in try engine.record(mutations, kinds) }
-        }
-        let summary = await executor.run(c.recommendation, id: makeID(), ethUSD: ethUSD)
+        let summary = await executor().run(c.recommendation, id: makeID(), ethUSD: ethUSD)
         publishStatus()
         return summary
     }

@@ -67,10 +67,8 @@ public actor Engine {
 
     /// Publishes the current status and reports executions a crash interrupted. Call once after init.
     public func open() async {
-        for interrupted in (try? store.unfinishedExecutions()) ?? [] {
-            await closeInterrupted(interrupted)
-        }
         commit([.schedulerState(persisted)], [])
+        _ = await reconcileInterrupted()
         publishStatus()
     }
 
@@ -199,17 +197,29 @@ public actor Engine {
 
     func publishStatus() { commit([], [.status(makeStatus())]) }
 
-    private func closeInterrupted(_ summary: ExecutionSummary) async {
-        var s = summary
-        let steps = (try? store.steps(executionID: s.id)) ?? []
-        let withdrew = steps.contains { $0.step == .withdraw && $0.status == .succeeded }
-        let deposited = steps.contains { $0.step == .deposit && $0.status == .succeeded }
-        let at = steps.first { $0.status == .running }?.step ?? steps.last { $0.status == .succeeded }?.step ?? .validation
-        s.status = withdrew && !deposited ? .stranded : .failed
-        s.failedStep = at
-        s.finishedAt = clock.now()
-        s.error = "interrupted at \(at.rawValue) by a restart"
-            + (s.status == .stranded ? "; the withdrawn funds are in the wallet and will be redeployed when the gates allow" : "")
-        commit([.executionFinished(s)], [.executionFinished(s), .error(source: "recovery", message: "execution \(s.id.uuidString.prefix(8)) \(s.error!)")])
+    /// Reconciles executions a crash left running with the chain, then finishes them. Runs before
+    /// anything else on open, and again before each cycle while the chain could not be reached.
+    func reconcileInterrupted() async -> Bool {
+        let unfinished: [ExecutionSummary]
+        do { unfinished = try store.unfinishedExecutions() } catch {
+            commit([], [.error(source: "recovery", message: "cannot read unfinished executions: \(error)")])
+            return false
+        }
+        guard !unfinished.isEmpty else { return true }
+        let fee: FeeQuote
+        do { fee = try await chain.feeQuote() } catch {
+            commit([], [.error(source: "recovery", message: "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
+            return false
+        }
+        for summary in unfinished.sorted(by: { $0.startedAt < $1.startedAt }) {
+            _ = await executor().resume(summary, recoveryGasCeilingUSD: config.recoveryMaxGasUSD, fee: fee)
+        }
+        publishStatus()
+        return true
+    }
+
+    func executor() -> RebalanceExecutor {
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
+                          allowed: config.supportedProtocols, engine: self)
     }
 }

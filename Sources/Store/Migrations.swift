@@ -106,6 +106,9 @@ extension AppDatabase {
                 );
                 """)
         }
+        m.registerMigration("v2: balances before a move") { db in
+            try db.execute(sql: "ALTER TABLE execution ADD COLUMN balances_before TEXT")
+        }
         return m
     }
 }

@@ -6,6 +6,7 @@ import MammonCore
 public enum StoreMutation: Sendable {
     case executionStarted(ExecutionSummary, steps: [ExecutionStep])
     case executionFinished(ExecutionSummary)
+    case balancesBefore(executionID: UUID, BalanceSnapshot)
     /// A step's new status and outcome. Gas paid is added to the day's budget.
     case stepUpdated(StepRecord, day: String)
     /// A signed transaction, journaled before broadcast. The first one of an execution counts as a rebalance.
@@ -26,6 +27,9 @@ public enum StoreMutation: Sendable {
             }
         case .executionFinished(let summary):
             try ExecutionRecord(summary).update(db)
+        case .balancesBefore(let id, let snapshot):
+            try db.execute(sql: "UPDATE execution SET balances_before = ? WHERE id = ?",
+                           arguments: [String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self), id.uuidString])
         case .stepUpdated(let r, let day):
             var row = try stepRow(db, r.executionID, r.step)
             let previousGas = row.gasCostUsd ?? 0
