@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store"], swiftSettings: strict),
     ]
 )
