@@ -219,7 +219,7 @@ public actor Engine {
     }
 
     func executor() -> RebalanceExecutor {
-        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
-                          allowed: config.supportedProtocols, engine: self)
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols,
+                          stuckTimeout: TimeInterval(config.stuckTransactionSeconds), maxReplacements: config.maxReplacements, engine: self)
     }
 }

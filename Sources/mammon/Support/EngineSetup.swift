@@ -19,7 +19,7 @@ enum EngineSetup {
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
         try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
-                                persisted: try store.simulatedLedger()) { accounts in
+                                persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }
