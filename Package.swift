@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "MammonCore", swiftSettings: strict),
         .target(name: "EVM",
                 dependencies: ["MammonCore", "CSecp256k1", "CSodium",
+                               .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: strict),
         .target(name: "Chain", dependencies: ["MammonCore", "EVM", "CCurl"], swiftSettings: strict),
