@@ -119,7 +119,7 @@ final class DifferentialTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let stdout = Pipe()
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         let stderr = try FileHandle(forWritingTo: errorLog)
         defer { try? stderr.close() }
         process.standardOutput = stdout
