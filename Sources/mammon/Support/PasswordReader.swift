@@ -59,7 +59,7 @@ enum TerminalPassword {
         let line = try SecretBytes(count: capacity) { buffer in
             while true {
                 var byte: UInt8 = 0
-                let n = Glibc.read(fd, &byte, 1)
+                let n = systemRead(fd, &byte, 1)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { break }
                 guard length < capacity else { throw PasswordError.tooLong }

@@ -25,7 +25,7 @@ enum SecretFile {
         return try SecretBytes(count: size) { buffer in
             var done = 0
             while done < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
+                let n = systemRead(fd, buffer.baseAddress! + done, size - done)
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw SecretFileError.cannotOpen(kind: kind, path: path, reason: n == 0 ? "file shrank while reading" : errnoText()) }
                 done += n
@@ -75,4 +75,13 @@ enum SecretFileError: Error, CustomStringConvertible {
         case .exists(let kind, let path): return "\(kind) \(path) already exists; refusing to overwrite it"
         }
     }
+}
+
+/// `read(2)`, named so it does not collide with the methods called `read` in this module.
+func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buffer, count)
+    #else
+    return Darwin.read(fd, buffer, count)
+    #endif
 }
