@@ -45,6 +45,32 @@ final class DifferentialTests: XCTestCase {
         }
     }
 
+    /// Keystores cross both ways: eth-account opens ours, we open its scrypt and PBKDF2 ones.
+    func testKeystoresInteroperateWithEthAccount() throws {
+        let python = try pythonOrSkip()
+        let (signer, key) = Secp256k1Signer.generate()
+        let keyHex = key.withUnsafeBytes { Hex.encode($0, prefix: false) }
+        var passwordBytes = Array("pässword with spaces".utf8)
+        let password = SecretBytes(consuming: &passwordBytes)
+        let ours = try Keystore.encrypt(privateKey: key, password: password, scrypt: .init(n: 1 << 14, r: 8, p: 1))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mammon-ks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let request: [String: Any] = ["keystore": try JSONSerialization.jsonObject(with: ours),
+                                      "password": "pässword with spaces", "key": keyHex]
+        let input = directory.appendingPathComponent("request.json")
+        try JSONSerialization.data(withJSONObject: request).write(to: input)
+        let output = try run(python, [Self.keystoreScript.path, input.path], errorLog: directory.appendingPathComponent("stderr.txt"))
+        let reply = try XCTUnwrap(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        XCTAssertEqual(reply["decrypted"] as? String, keyHex)
+        for kdf in ["scrypt", "pbkdf2"] {
+            let theirs = try JSONSerialization.data(withJSONObject: try XCTUnwrap(reply[kdf]))
+            let opened = try Keystore.decrypt(theirs, password: password)
+            XCTAssertEqual(opened.withUnsafeBytes { Hex.encode($0, prefix: false) }, keyHex, kdf)
+            XCTAssertEqual(try Keystore.declaredAddress(in: theirs), signer.address, kdf)
+        }
+    }
+
     /// A random transaction: random key, data 0–600 bytes, amounts anywhere up to 2^256 − 1.
     private func randomCase(legacy: Bool, using g: inout SeededGenerator) async throws
         -> (signed: SignedTransaction, address: Address, json: [String: Any]) {
@@ -99,8 +125,10 @@ final class DifferentialTests: XCTestCase {
         }
     }
 
-    static let oracleScript = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python/eth_account_oracle.py")
+    static let pythonDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python")
+    static let oracleScript = pythonDirectory.appendingPathComponent("eth_account_oracle.py")
+    static let keystoreScript = pythonDirectory.appendingPathComponent("keystore_oracle.py")
 
     /// MAMMON_TEST_PYTHON, or a skip; under MAMMON_REQUIRE_ALL_SUITES=1 a missing Python fails.
     private func pythonOrSkip() throws -> String {
