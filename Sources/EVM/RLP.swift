@@ -5,7 +5,6 @@ public indirect enum RLPItem: Sendable, Equatable {
 
     /// An integer in RLP's canonical form: big-endian, no leading zeros, zero as the empty string.
     public static func uint(_ value: UInt256) -> RLPItem { .bytes(value.minimalBigEndianBytes) }
-    public static func uint(_ value: UInt64) -> RLPItem { .uint(UInt256(value)) }
     public static func address(_ address: Address) -> RLPItem { .bytes(address.bytes) }
     public static func string(_ text: String) -> RLPItem { .bytes(Array(text.utf8)) }
 
