@@ -78,10 +78,13 @@ struct RebalanceExecutor {
                                                day: started.utcDay),
                                 .attemptJournaled(executionID: id, step: step, attempt: 0, tx, at: started)], [])
                     progress.sentTransaction = true
+                    Failpoint.check("journaled:\(step.rawValue)")
                     try await send(tx, executionID: id, step: step, attempt: 0)
+                    Failpoint.check("broadcast:\(step.rawValue)")
                     let receipt = try await mined([tx], executionID: id, step: step)
                     try settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
                 case .verification:
+                    Failpoint.check("verification")
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
@@ -89,6 +92,7 @@ struct RebalanceExecutor {
                 }
                 finished.finishedAt = clock.now()
                 try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                Failpoint.check("mined:\(step.rawValue)")
             }
             progress.summary.status = .succeeded
         } catch {
@@ -135,6 +139,7 @@ struct RebalanceExecutor {
             }
             try record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
                        [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; replaced by \(next.hash) at nonce \(next.nonce) with higher fees")])
+            Failpoint.check("replacement-journaled:\(step.rawValue)")
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)
         }

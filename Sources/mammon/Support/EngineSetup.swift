@@ -8,9 +8,12 @@ import Store
 /// Wires a chain, the database and the engine for a network. Nothing else in the program builds them.
 enum EngineSetup {
     static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
-                     logger: Logger) throws -> (engine: Engine, store: AppDatabase) {
+                     logger: Logger) async throws -> (engine: Engine, store: AppDatabase) {
         let store = try AppDatabase.open(path: network.databasePath)
         let chain = try simulatedChain(config: config, store: store, clock: clock)
+        for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
+            await chain.inject(fault)
+        }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
                                 approvalMode: config.approvalMode ?? .auto, logger: logger)
         return (engine, store)
