@@ -38,7 +38,7 @@ public actor Engine {
     /// closes out executions a crash left running.
     public init(config: MammonConfig, chain: any ChainGateway, store: AppDatabase, clock: any EngineClock,
                 approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
-                makeID: @escaping @Sendable () -> UUID = { UUID() }) throws {
+                makeID: @escaping @Sendable () -> UUID = { UUID.random() }) throws {
         self.config = config
         self.chain = chain
         self.store = store
