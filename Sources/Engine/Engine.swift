@@ -81,7 +81,7 @@ public actor Engine {
         case .stop: await stop(reason: "stopped by operator")
         case .runOnce: await runOnce()
         case .approve(let id): await approve(id)
-        case .decline(let id): decline(id, outcome: .declined, detail: "declined by operator")
+        case .decline(let id): resolve(id, outcome: .declined, detail: "declined by operator")
         case .emergencyStop: await emergencyStop()
         case .resume: resume()
         }
