@@ -36,7 +36,9 @@ public enum ConsoleRenderer {
 
     /// Scheduler and Execution side by side on top, Opportunities in the middle, Errors below.
     static func renderDashboard(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
-        let topHeight = min(max(11, area.height * 2 / 9 + 5), 16)
+        let schedulerRows = 6 + state.markets.count
+        let executionRows = 8 + min(state.recentExecutions.count, area.height >= 40 ? 6 : 2)
+        let topHeight = min(max(11, 2 + max(schedulerRows, executionRows)), max(11, area.height / 3))
         let errorsHeight = area.height >= 40 ? 10 : (area.height >= 30 ? 7 : 4)
         let (top, rest) = area.splitTop(topHeight)
         let (middle, bottom) = rest.splitBottom(errorsHeight)

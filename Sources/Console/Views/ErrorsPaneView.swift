@@ -16,7 +16,7 @@ enum ErrorsPaneView {
         }
         let table = Table(columns: [.init("Time", .fixed(8)), .init("Source", .fixed(10)), .init("Message", .flex(1))],
                           rowCount: errors.count, selected: min(state.selectedError, errors.count - 1),
-                          showSelection: focused) { i in
+                          showSelection: focused, showHeader: body.height > 3) { i in
             let e = errors[i]
             let firstLine = e.message.split(separator: "\n").first.map(String.init) ?? ""
             return TableRow([Format.clock(e.at), e.source, firstLine], cellStyles: [2: theme[.error]])

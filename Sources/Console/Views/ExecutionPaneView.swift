@@ -5,9 +5,17 @@ import TerminalKit
 /// The running or last execution step by step, then recent executions.
 enum ExecutionPaneView {
     static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
-        let note = state.executionInFlight ? "IN FLIGHT" : nil
-        let inner = Pane(title: "3 Execution", note: note, focused: focused)
-            .render(into: &buffer, area: area, theme: theme, noteStyle: theme[.warning])
+        var note: (String, ThemeRole)?
+        if let ex = state.execution {
+            switch ex.summary?.status {
+            case nil, .running?: note = ("IN FLIGHT \(Format.duration(state.now.timeIntervalSince(ex.startedAt)))", .warning)
+            case .succeeded?: note = ("✓ done", .ok)
+            case .failed?: note = ("✗ failed", .error)
+            case .stranded?: note = ("✗ STRANDED in wallet", .error)
+            }
+        }
+        let inner = Pane(title: "3 Execution", note: note?.0, focused: focused)
+            .render(into: &buffer, area: area, theme: theme, noteStyle: theme[note?.1 ?? .muted])
         guard !inner.isEmpty else { return }
         let x = inner.x + 1, width = inner.width - 2
         var y = inner.y
@@ -18,17 +26,7 @@ enum ExecutionPaneView {
         }
         if let ex = state.execution {
             let rec = ex.recommendation
-            let outcome: (String, ThemeRole)
-            switch ex.summary?.status {
-            case nil, .running?: outcome = ("running \(Format.duration(state.now.timeIntervalSince(ex.startedAt)))", .warning)
-            case .succeeded?: outcome = ("✓ done", .ok)
-            case .failed?: outcome = ("✗ failed", .error)
-            case .stranded?: outcome = ("✗ STRANDED in wallet", .error)
-            }
-            let head = "\(rec.route) \(Format.amount(rec.amount)) "
-            line(head, theme[.accent])
-            if y - 1 >= inner.y { buffer.put(outcome.0, x: x + head.displayWidth, y: y - 1, style: theme[outcome.1],
-                                             maxWidth: width - head.displayWidth) }
+            line("\(rec.route) \(Format.amount(rec.amount)) \(rec.token.symbol)", theme[.accent])
             for step in ex.steps {
                 guard y < inner.maxY else { break }
                 let role: ThemeRole = switch step.status {
@@ -37,13 +35,13 @@ enum ExecutionPaneView {
                 case .succeeded: .ok
                 case .failed: .error
                 }
-                var text = "\(Format.stepSymbol(step.status)) \(Format.stepName(step.step).padded(to: 13))"
+                var text = "\(Format.stepSymbol(step.status)) \(Format.stepName(step.step).padded(to: 14))"
                 if step.status == .running, let started = step.startedAt {
                     text += "running \(Format.duration(state.now.timeIntervalSince(started)))"
                 } else if let r = step.record {
                     if let tx = r.txHash { text += Format.shortHash(tx) + " " }
-                    if let gas = r.gasUsed { text += "gas \(Format.gas(gas)) " }
-                    if let ms = r.durationMs { text += Format.millis(ms) }
+                    if let ms = r.durationMs { text += Format.millis(ms) + " " }
+                    if let gas = r.gasUsed { text += "gas \(Format.gas(gas))" }
                     if step.status == .failed, let d = r.detail { text += " " + d }
                 }
                 line(text, theme[role])

@@ -4,7 +4,7 @@ import TerminalKit
 
 /// The table of recommendations: route, amount, APYs, Δ, net gain a year, break-even, verdict.
 enum OpportunitiesPaneView {
-    enum Field { case route, token, amount, apy, delta, net, breakEven, verdict }
+    enum Field { case found, route, token, amount, apy, delta, costs, net, breakEven, verdict }
 
     static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
         var notes: [String] = []
@@ -24,15 +24,16 @@ enum OpportunitiesPaneView {
         }
         let fields: [(Field, TableColumn)]
         if body.width >= 100 {
-            fields = [(.route, .init("Route", .flex(3))), (.token, .init("Token", .fixed(5))),
+            fields = [(.found, .init("Found", .fixed(8))), (.route, .init("Route", .fixed(24))), (.token, .init("Token", .fixed(5))),
                       (.amount, .init("Amount", .fixed(12), alignRight: true)), (.apy, .init("APY now→target", .fixed(15))),
-                      (.delta, .init("Δ pts", .fixed(6), alignRight: true)), (.net, .init("Net/yr", .fixed(10), alignRight: true)),
-                      (.breakEven, .init("B/E", .fixed(6), alignRight: true)), (.verdict, .init("Verdict", .flex(2)))]
+                      (.delta, .init("Δ pts", .fixed(6), alignRight: true)), (.costs, .init("Costs", .fixed(8), alignRight: true)),
+                      (.net, .init("Net/yr", .fixed(10), alignRight: true)),
+                      (.breakEven, .init("B/E", .fixed(6), alignRight: true)), (.verdict, .init("Verdict", .flex(1)))]
         } else if body.width >= 60 {
-            fields = [(.route, .init("Route", .flex(1))), (.amount, .init("Amount", .fixed(10), alignRight: true)),
-                      (.apy, .init("APY", .fixed(11))), (.delta, .init("Δ", .fixed(5), alignRight: true)),
-                      (.net, .init("Net/yr", .fixed(9), alignRight: true)), (.breakEven, .init("B/E", .fixed(5), alignRight: true)),
-                      (.verdict, .init("Verdict", .flex(1)))]
+            fields = [(.route, .init("Route", .flex(3))), (.amount, .init("Amount", .fixed(9), alignRight: true)),
+                      (.apy, .init("APY", .fixed(9))), (.delta, .init("Δ", .fixed(5), alignRight: true)),
+                      (.net, .init("Net/yr", .fixed(8), alignRight: true)), (.breakEven, .init("B/E", .fixed(4), alignRight: true)),
+                      (.verdict, .init("Verdict", .flex(2)))]
         } else {
             fields = [(.route, .init("Route", .flex(1))), (.net, .init("Net/yr", .fixed(9), alignRight: true)),
                       (.verdict, .init("Verdict", .flex(1)))]
@@ -57,11 +58,13 @@ enum OpportunitiesPaneView {
 
     static func tableRow(_ row: OpportunityRow, fields: [Field], state: ConsoleState, theme: Theme) -> TableRow {
         let rec = row.recommendation
-        let short = fields.count < 8
+        let short = !fields.contains { $0 == .token }
         var cellStyles: [Int: Style] = [:]
         let cells = fields.enumerated().map { i, field -> String in
             switch field {
+            case .found: return Format.clock(row.foundAt)
             case .route: return rec.route
+            case .costs: return row.analysis.map { Format.usd($0.costs.totalUSD) } ?? "-"
             case .token: return rec.token.symbol
             case .amount: return Format.amount(rec.amount)
             case .apy:

@@ -8,7 +8,7 @@ enum StatusLineView {
         let base = theme[.statusBar]
         buffer.fill(area, with: Cell(" ", style: base))
         var x = area.x
-        let clock = " \(Format.clock(state.now)) UTC "
+        let clock = area.width >= 60 ? " \(Format.clock(state.now)) UTC " : ""
         let right = area.maxX - clock.displayWidth
         if state.filterEditing {
             buffer.put("/\(state.filter)▏  Enter keeps · Esc clears", x: x, y: area.y, style: base.patched(with: theme[.accent]),

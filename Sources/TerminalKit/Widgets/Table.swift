@@ -36,9 +36,12 @@ public struct Table {
     public var sortColumn: Int?
     public var ascending: Bool
     public var showSelection: Bool
+    /// Without a header every line is a row (for very small panes).
+    public var showHeader: Bool
 
     public init(columns: [TableColumn], rowCount: Int, selected: Int? = nil, sortColumn: Int? = nil,
-                ascending: Bool = true, showSelection: Bool = true, row: @escaping (Int) -> TableRow) {
+                ascending: Bool = true, showSelection: Bool = true, showHeader: Bool = true, row: @escaping (Int) -> TableRow) {
+        self.showHeader = showHeader
         self.columns = columns
         self.rowCount = rowCount
         self.row = row
@@ -87,13 +90,14 @@ public struct Table {
         guard !area.isEmpty else { return }
         let widths = columnWidths(area.width)
         var x = area.x
-        for (i, col) in columns.enumerated() where widths[i] > 0 {
+        for (i, col) in columns.enumerated() where widths[i] > 0 && showHeader {
             var title = col.title
             if sortColumn == i { title += String(ascending ? Glyphs.up : Glyphs.down) }
             buffer.put(title.padded(to: widths[i], right: col.alignRight), x: x, y: area.y, style: theme[.header])
             x += widths[i] + 1
         }
-        let visible = area.height - 1
+        let top = showHeader ? 1 : 0
+        let visible = area.height - top
         guard visible > 0 else { return }
         let offset = scroll ?? Self.scrollOffset(selected: selected, rowCount: rowCount, visibleRows: visible)
         for line in 0..<min(visible, max(0, rowCount - offset)) {
@@ -101,7 +105,7 @@ public struct Table {
             let data = row(index)
             let isSelected = showSelection && index == selected
             let base = isSelected ? theme[.selected] : (data.style ?? theme[.text])
-            let y = area.y + 1 + line
+            let y = area.y + top + line
             buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), with: Cell(" ", style: base))
             var cx = area.x
             for (i, col) in columns.enumerated() where widths[i] > 0 {
@@ -113,7 +117,7 @@ public struct Table {
         }
         if rowCount > visible {
             let marker = "\(offset + 1)-\(min(rowCount, offset + visible))/\(rowCount)"
-            if marker.count + 2 < area.width {
+            if showHeader, marker.count + 2 < area.width {
                 buffer.put(marker, x: area.maxX - marker.count, y: area.y, style: theme[.muted])
             }
         }
