@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["MammonCore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "Engine", dependencies: ["MammonCore", "Store", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: strict),
+                // The executor's async helpers run on the engine actor that calls them.
+                swiftSettings: strict + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]),
         .target(name: "TerminalKit", swiftSettings: strict),
         .target(name: "Console", dependencies: ["MammonCore", "TerminalKit"], swiftSettings: strict),
         .target(name: "NcursesBackend", dependencies: ["TerminalKit", "CNcursesw"], swiftSettings: strict),

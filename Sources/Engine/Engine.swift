@@ -1,1 +1,215 @@
-// Engine module
+import Foundation
+import Logging
+import MammonCore
+import Store
+
+/// The engine: the only writer of state. Every change is committed to SQLite with its events,
+/// then published. Operator intents arrive as `OperatorCommand`s and are checked like anything else.
+public actor Engine {
+    let config: MammonConfig
+    let chain: any ChainGateway
+    let store: AppDatabase
+    let clock: any EngineClock
+    let hub = EventHub()
+    let logger: Logger
+    let makeID: @Sendable () -> UUID
+    let approvalMode: ApprovalMode
+    let optimizer: YieldOptimizer
+
+    var persisted: PersistedSchedulerState
+    var budget: DailyBudget
+    var totals: (rebalances: Int, gasUSD: Decimal)
+    var recentErrors: [ErrorRecord]
+    var pendingApprovals: [UUID: ApprovalRequest] = [:]
+    var loopTask: Task<Void, Never>?
+    var sleepTask: Task<Void, any Error>?
+    var cycleInFlight = false
+    var cycleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
+    var shuttingDown = false
+    var lastFee: FeeQuote?
+    /// The last status published; an unchanged status is not sent again.
+    var lastStatus: SchedulerStatus?
+
+    /// Opens the engine on a store: restores the breaker latch, counters and pending approvals, and
+    /// closes out executions a crash left running.
+    public init(config: MammonConfig, chain: any ChainGateway, store: AppDatabase, clock: any EngineClock,
+                approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
+                makeID: @escaping @Sendable () -> UUID = { UUID() }) throws {
+        self.config = config
+        self.chain = chain
+        self.store = store
+        self.clock = clock
+        self.approvalMode = approvalMode
+        self.logger = logger
+        self.makeID = makeID
+        self.optimizer = YieldOptimizer(config: config)
+        let now = clock.now()
+        var state = try store.schedulerState() ?? PersistedSchedulerState(updatedAt: now)
+        // A process that died while running leaves "running" behind; it is stopped until started again.
+        if state.schedulerState == .running { state.state = SchedulerStatus.State.stopped.rawValue }
+        if state.emergencyStop || state.breakerState.tripped {
+            state.state = SchedulerStatus.State.halted.rawValue
+            state.haltReason = state.haltReason ?? state.breakerState.tripReason ?? "emergency stop"
+        }
+        state.ownerPid = getpid()
+        self.persisted = state
+        self.budget = try store.budget(day: now.utcDay)
+        self.totals = try store.lifetimeTotals()
+        self.recentErrors = try store.recentEvents(limit: 10, types: ["error"]).compactMap {
+            if case .error(let source, let message) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
+        }
+        for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }
+    }
+
+    /// Events from now on, starting with the current status.
+    public nonisolated func subscribe() -> AsyncStream<EngineEvent> { hub.subscribe() }
+
+    /// Publishes the current status and reports executions a crash interrupted. Call once after init.
+    public func open() async {
+        for interrupted in (try? store.unfinishedExecutions()) ?? [] {
+            await closeInterrupted(interrupted)
+        }
+        commit([.schedulerState(persisted)], [])
+        publishStatus()
+    }
+
+    public func send(_ command: OperatorCommand) async {
+        switch command {
+        case .start: start()
+        case .stop: await stop(reason: "stopped by operator")
+        case .runOnce: await runOnce()
+        case .approve(let id): await approve(id)
+        case .decline(let id): decline(id, outcome: .declined, detail: "declined by operator")
+        case .emergencyStop: await emergencyStop()
+        case .resume: resume()
+        }
+    }
+
+    public func status() -> SchedulerStatus { makeStatus() }
+
+    /// Stops the scheduler and waits for an in-flight cycle, so no step is left half done.
+    public func shutdown() async {
+        shuttingDown = true
+        if persisted.schedulerState == .running { await stop(reason: "shutdown") }
+        if cycleInFlight { await withCheckedContinuation { cycleWaiters.append($0) } }
+        hub.finish()
+    }
+
+    /// Marks the start of a cycle or an approved execution; false when one is already running.
+    func beginExclusive() -> Bool {
+        guard !cycleInFlight else { return false }
+        cycleInFlight = true
+        return true
+    }
+
+    func endExclusive() {
+        cycleInFlight = false
+        let waiters = cycleWaiters
+        cycleWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    // MARK: - Recording
+
+    /// Commits domain changes with their events in one transaction, then publishes the events.
+    /// A failed write is an error event (published even though it could not be stored) and a log line.
+    @discardableResult
+    func commit(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) -> Bool {
+        let now = clock.now()
+        let kinds = kinds.filter { kind in
+            guard case .status(let s) = kind else { return true }
+            defer { lastStatus = s }
+            return s != lastStatus
+        }
+        guard !kinds.isEmpty || !mutations.isEmpty else { return true }
+        let events = kinds.map { EngineEvent(at: now, kind: $0) }
+        do {
+            let stored = try store.commit(mutations, events: events)
+            apply(mutations)
+            noteErrors(stored)
+            hub.publish(stored)
+            return true
+        } catch {
+            logger.error("database write failed: \(error)")
+            let failure = EngineEvent(at: now, kind: .error(source: "store", message: "database write failed: \(error)"))
+            noteErrors([failure])
+            hub.publish(events + [failure])
+            return false
+        }
+    }
+
+    func record(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) throws {
+        guard commit(mutations, kinds) else { throw StoreWriteFailed() }
+    }
+
+    struct StoreWriteFailed: Error, CustomStringConvertible { var description: String { "database write failed" } }
+
+    /// Keeps the in-memory budget in step with what was just committed.
+    private func apply(_ mutations: [StoreMutation]) {
+        let today = clock.now().utcDay
+        if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
+        for m in mutations {
+            switch m {
+            case .stepJournaled(_, _, let counts, let day) where counts && day == today:
+                budget.rebalances += 1
+            case .stepUpdated(let r, let day) where day == today:
+                if let gas = r.gasCostUSD, r.status != .running { budget.gasUSD += gas }
+            case .executionFinished(let s) where s.gasUsed > 0:
+                totals.rebalances += 1
+                totals.gasUSD += s.gasCostUSD
+            case .schedulerState(let s):
+                persisted = s
+            default: break
+            }
+        }
+    }
+
+    private func noteErrors(_ events: [EngineEvent]) {
+        for e in events {
+            if case .error(let source, let message) = e.kind {
+                recentErrors.append(ErrorRecord(at: e.at, source: source, message: message))
+                if recentErrors.count > 10 { recentErrors.removeFirst(recentErrors.count - 10) }
+            }
+        }
+    }
+
+    func makeStatus() -> SchedulerStatus {
+        let today = clock.now().utcDay
+        if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
+        return SchedulerStatus(
+            state: persisted.schedulerState, haltReason: persisted.haltReason, network: chain.networkName,
+            walletAddress: chain.walletAddress, approvalMode: approvalMode.description, startedAt: persisted.startedAt,
+            lastScanAt: persisted.lastScanAt, nextScanAt: persisted.nextScanAt, scans: persisted.scans,
+            opportunitiesFound: persisted.opportunitiesFound, opportunitiesExecuted: persisted.opportunitiesExecuted,
+            opportunitiesSkipped: persisted.opportunitiesSkipped, rebalancesToday: budget.rebalances,
+            gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
+            maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
+            consecutiveFailures: persisted.breakerState.consecutiveFailures, recentErrors: recentErrors)
+    }
+
+    /// Persists the scheduler state with a status event.
+    func saveState(_ change: (inout PersistedSchedulerState) -> Void, _ kinds: [EngineEvent.Kind] = []) {
+        var next = persisted
+        change(&next)
+        next.updatedAt = clock.now()
+        persisted = next
+        commit([.schedulerState(next)], kinds + [.status(makeStatus())])
+    }
+
+    func publishStatus() { commit([], [.status(makeStatus())]) }
+
+    private func closeInterrupted(_ summary: ExecutionSummary) async {
+        var s = summary
+        let steps = (try? store.steps(executionID: s.id)) ?? []
+        let withdrew = steps.contains { $0.step == .withdraw && $0.status == .succeeded }
+        let deposited = steps.contains { $0.step == .deposit && $0.status == .succeeded }
+        let at = steps.first { $0.status == .running }?.step ?? steps.last { $0.status == .succeeded }?.step ?? .validation
+        s.status = withdrew && !deposited ? .stranded : .failed
+        s.failedStep = at
+        s.finishedAt = clock.now()
+        s.error = "interrupted at \(at.rawValue) by a restart"
+            + (s.status == .stranded ? "; the withdrawn funds are in the wallet and will be redeployed when the gates allow" : "")
+        commit([.executionFinished(s)], [.executionFinished(s), .error(source: "recovery", message: "execution \(s.id.uuidString.prefix(8)) \(s.error!)")])
+    }
+}

@@ -75,9 +75,10 @@ public enum ProfitabilityGate {
                                      netGainUSD: net, breakEvenDays: breakEven, roiPct: roi, gates: gates)
     }
 
-    /// round-half-even(costs / gain × 365), as Python's `Decimal.to_integral_value()`.
+    /// round-half-even(costs / gain × 365). Multiplies before dividing, so an exact half (3.5 days)
+    /// stays exact and rounds to even; the original divided first and could land on 3.4999….
     public static func breakEvenDays(costs: Decimal, annualGain: Decimal) -> Int {
-        let days = (costs / annualGain * 365).rounded(0, .bankers)
+        let days = (costs * 365 / annualGain).rounded(0, .bankers)
         return days > Decimal(sentinelDays) ? sentinelDays : NSDecimalNumber(decimal: days).intValue
     }
 

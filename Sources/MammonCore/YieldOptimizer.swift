@@ -23,32 +23,44 @@ public struct YieldOptimizer: Sendable {
 
     public func recommend(markets: [MarketSnapshot], idle: TokenAmount, token: Token,
                           makeID: () -> UUID) -> [RebalanceRecommendation] {
-        let candidates = markets.filter { allowed.contains($0.quote.protocolID) && $0.quote.token == token }
+        // The two best allowed markets, found once: a position's target is the best one that is not
+        // its own market. O(quotes + positions) rather than a scan per position.
+        var best: MarketSnapshot?
+        var second: MarketSnapshot?
+        for m in markets where m.quote.token == token && allowed.contains(m.quote.protocolID) {
+            if best.map({ Self.ranks(m, above: $0) }) ?? true {
+                if best?.quote.protocolID != m.quote.protocolID { second = best }
+                best = m
+            } else if m.quote.protocolID != best?.quote.protocolID, second.map({ Self.ranks(m, above: $0) }) ?? true {
+                second = m
+            }
+        }
         var out: [RebalanceRecommendation] = []
         for market in markets where market.quote.token == token && !market.position.isZero {
             guard Self.usd(market.position) >= minimumAmountUSD else { continue }
             let current = market.quote
-            guard let best = candidates.filter({ $0.quote.protocolID != current.protocolID })
-                .max(by: { ($0.quote.apy, $1.quote.protocolID) < ($1.quote.apy, $0.quote.protocolID) }),
-                best.quote.apy > current.apy
+            guard let target = best?.quote.protocolID == current.protocolID ? second : best,
+                  target.quote.apy > current.apy
             else { continue }
-            let amount = capped(market.position)
             out.append(RebalanceRecommendation(
-                id: makeID(), from: current.protocolID, to: best.quote.protocolID, token: token, amount: amount,
-                currentAPY: current.apy, expectedAPY: best.quote.apy,
-                reason: "\(best.quote.protocolID.displayName) pays \(best.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.protocolID.displayName)",
+                id: makeID(), from: current.protocolID, to: target.quote.protocolID, token: token, amount: capped(market.position),
+                currentAPY: current.apy, expectedAPY: target.quote.apy,
+                reason: "\(target.quote.protocolID.displayName) pays \(target.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.protocolID.displayName)",
                 confidence: 0))
         }
-        if Self.usd(idle) >= minimumAmountUSD,
-           let best = candidates.max(by: { ($0.quote.apy, $1.quote.protocolID) < ($1.quote.apy, $0.quote.protocolID) }),
-           best.quote.apy > 0 {
+        if Self.usd(idle) >= minimumAmountUSD, let target = best, target.quote.apy > 0 {
             out.append(RebalanceRecommendation(
-                id: makeID(), from: nil, to: best.quote.protocolID, token: token, amount: capped(idle),
-                currentAPY: 0, expectedAPY: best.quote.apy,
-                reason: "Deploy idle \(token.symbol) to the highest-yielding market (\(best.quote.apy.fixed(2))%)",
+                id: makeID(), from: nil, to: target.quote.protocolID, token: token, amount: capped(idle),
+                currentAPY: 0, expectedAPY: target.quote.apy,
+                reason: "Deploy idle \(token.symbol) to the highest-yielding market (\(target.quote.apy.fixed(2))%)",
                 confidence: 0))
         }
         return out
+    }
+
+    /// Higher APY first; on a tie, the earlier protocol in `LendingProtocol.allCases`.
+    static func ranks(_ a: MarketSnapshot, above b: MarketSnapshot) -> Bool {
+        a.quote.apy != b.quote.apy ? a.quote.apy > b.quote.apy : a.quote.protocolID < b.quote.protocolID
     }
 
     /// Larger amounts move in chunks of the per-transaction cap, one per execution.

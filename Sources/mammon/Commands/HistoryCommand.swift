@@ -1,6 +1,44 @@
 import ArgumentParser
+import Foundation
+import MammonCore
+import Store
 
+/// `mammon history`: recent executions with their steps, newest first.
 struct HistoryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("'history' is not built yet") }
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List recent executions and their steps.")
+
+    @OptionGroup var network: NetworkOptions
+    @Option(help: "How many executions.") var limit = 20
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Entry: Encodable {
+        var execution: ExecutionSummary
+        var steps: [StepRecord]
+    }
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let store = try AppDatabase.openReadOnly(path: network.databasePath)
+        let entries = try store.executions(limit: limit).map { Entry(execution: $0, steps: try store.steps(executionID: $0.id)) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
+            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            return
+        }
+        if entries.isEmpty { print("no executions yet") }
+        for e in entries {
+            let x = e.execution
+            print("\(x.startedAt.iso8601)  \(x.id.uuidString.prefix(8))  \(x.recommendation.route)  \(x.recommendation.amount) \(x.recommendation.token)  \(x.status.rawValue)  gas $\(x.gasCostUSD.fixed(4))")
+            if let error = x.error { print("    error: \(error)") }
+            for s in e.steps {
+                let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
+                print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.txHash ?? "")\(s.gasUsed.map { "  gas \($0)" } ?? "")")
+            }
+        }
+    }
 }

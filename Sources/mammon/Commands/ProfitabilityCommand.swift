@@ -1,6 +1,81 @@
 import ArgumentParser
+import Foundation
+import MammonCore
 
+/// `mammon profitability`: the what-if calculator, every cost and every gate.
 struct ProfitabilityCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "profitability", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("'profitability' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "profitability",
+        abstract: "What-if: would moving AMOUNT from CURRENT to TARGET APY pay for itself?")
+
+    @Option(help: "Current APY in percent.") var currentApy: String
+    @Option(help: "Target APY in percent.") var targetApy: String
+    @Option(help: "Amount in USD.") var amount: String
+    @Flag(help: "The move needs a swap (adds swap gas and slippage).") var swap = false
+    @Option(help: "Amount swapped in USD (default: the whole amount).") var swapAmount: String?
+    @Option(help: "Slippage in basis points for a swap.") var slippageBps: String = "50"
+    @Option(help: "Protocol fee in percent of the amount.") var protocolFeePct: String = "0"
+    @Option(help: "Gas price in gwei.") var gasPriceGwei: String = "0.01"
+    @Option(help: "ETH price in USD.") var ethUsd: String = "2500"
+    @Flag(help: "No approve transaction is needed.") var noApprove = false
+    @Flag(help: "Idle funds: no withdraw transaction.") var newPosition = false
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var settings: ConfigOptions
+
+    func run() async throws {
+        let config: MammonConfig
+        do { config = try settings.load() } catch { throw error.exit() }
+        func number(_ text: String, _ flag: String, min: Decimal? = 0) throws -> Decimal {
+            guard let v = Decimal.strict(text), min.map({ v >= $0 }) ?? true else {
+                throw ValidationError("--\(flag) '\(text)' is not a number\(min.map { " ≥ \($0.plainString)" } ?? "")")
+            }
+            return v
+        }
+        let plan = MovePlan(
+            withdrawGas: newPosition ? nil : GasUnits.genericWithdraw,
+            approveGas: noApprove ? nil : GasUnits.genericApprove,
+            swapGas: swap ? GasUnits.genericSwap : nil,
+            depositGas: GasUnits.genericDeposit,
+            gasPriceGwei: try number(gasPriceGwei, "gas-price-gwei"), ethUSD: try number(ethUsd, "eth-usd"),
+            slippageBps: try number(slippageBps, "slippage-bps"),
+            swapAmountUSD: try swapAmount.map { try number($0, "swap-amount") },
+            protocolFeePct: try number(protocolFeePct, "protocol-fee-pct"))
+        let analysis = ProfitabilityGate.analyze(
+            currentAPY: try number(currentApy, "current-apy", min: nil), targetAPY: try number(targetApy, "target-apy", min: nil),
+            amountUSD: try number(amount, "amount"), plan: plan, thresholds: config.gates)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(analysis), as: UTF8.self))
+        } else {
+            print(Self.text(analysis, plan: plan))
+        }
+        if !analysis.profitable { throw ExitCode(1) }
+    }
+
+    static func text(_ a: ProfitabilityAnalysis, plan: MovePlan) -> String {
+        func usd(_ d: Decimal) -> String { "$" + d.fixed(d < 1 && d > -1 ? 6 : 2) }
+        var lines = [
+            "Move $\(a.amountUSD.fixed(2)) from \(a.currentAPY.plainString)% to \(a.targetAPY.plainString)% APY (+\(a.apyImprovement.plainString) pp)",
+            "  annual gain        \(usd(a.annualGainUSD))",
+            "  costs (gas at \(plan.gasPriceGwei.plainString) gwei, ETH $\(plan.ethUSD.plainString))",
+        ]
+        let c = a.costs
+        if let g = plan.withdrawGas { lines.append("    withdraw  \(g) gas   \(usd(c.withdrawGasUSD))") }
+        if let g = plan.approveGas { lines.append("    approve   \(g) gas    \(usd(c.approveGasUSD))") }
+        if let g = plan.swapGas { lines.append("    swap      \(g) gas   \(usd(c.swapGasUSD))") }
+        lines.append("    deposit   \(plan.depositGas) gas   \(usd(c.depositGasUSD))")
+        if plan.requiresSwap { lines.append("    slippage  \(plan.slippageBps.plainString) bps     \(usd(c.slippageUSD))") }
+        if c.protocolFeesUSD != 0 { lines.append("    protocol fees       \(usd(c.protocolFeesUSD))") }
+        lines += [
+            "    total               \(usd(c.totalUSD))",
+            "  net gain (1st year) \(usd(a.netGainUSD))",
+            "  break-even          \(a.breakEvenDays) days",
+            "  ROI on costs        \(a.roiPct.fixed(2))%",
+            "  gates:",
+        ]
+        for g in a.gates { lines.append("    \(g.passed ? "✓" : "✗") \(g.name.padding(toLength: 21, withPad: " ", startingAt: 0)) \(g.reason)") }
+        lines.append(a.profitable ? "PROFITABLE" : "NOT PROFITABLE: " + a.failedGates.map(\.name).joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
 }

@@ -1,6 +1,92 @@
 import ArgumentParser
+import Foundation
+import MammonCore
+import Store
 
+/// `mammon status`: the scheduler's state and today's counters, read from the database. Works while
+/// another process runs the engine (WAL readers never block the writer).
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("'status' is not built yet") }
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show scheduler state, limits and recent errors.")
+
+    @OptionGroup var network: NetworkOptions
+    @OptionGroup var settings: ConfigOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let config: MammonConfig
+        do { config = try settings.load() } catch { throw error.exit() }
+        let store = try AppDatabase.openReadOnly(path: network.databasePath)
+        let report = try StatusReport.read(store: store, config: config, network: network.network, now: Date())
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
+
+/// What `status` prints: the persisted state with liveness of the owning process.
+struct StatusReport: Encodable {
+    var status: SchedulerStatus
+    var engineProcess: String
+    var positions: [Position]
+    var pendingApprovals: Int
+    var lastExecution: ExecutionSummary?
+
+    enum CodingKeys: String, CodingKey {
+        case status, engineProcess = "engine_process", positions, pendingApprovals = "pending_approvals",
+             lastExecution = "last_execution"
+    }
+
+    static func read(store: AppDatabase, config: MammonConfig, network: String, now: Date) throws -> StatusReport {
+        let persisted = try store.schedulerState()
+        let budget = try store.budget(day: now.utcDay)
+        let totals = try store.lifetimeTotals()
+        let errors = try store.recentEvents(limit: 10, types: ["error"]).compactMap { e -> ErrorRecord? in
+            if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
+        }
+        var state = persisted?.schedulerState ?? .stopped
+        var process = "none"
+        if let pid = persisted?.ownerPid {
+            let alive = kill(pid, 0) == 0 || errno == EPERM
+            process = alive ? "pid \(pid)" : "pid \(pid) (exited)"
+            if !alive, state == .running { state = .stopped }
+        }
+        let status = SchedulerStatus(
+            state: state, haltReason: persisted?.haltReason, network: network, walletAddress: "",
+            approvalMode: (config.approvalMode ?? .auto).description, startedAt: persisted?.startedAt,
+            lastScanAt: persisted?.lastScanAt, nextScanAt: persisted?.nextScanAt, scans: persisted?.scans ?? 0,
+            opportunitiesFound: persisted?.opportunitiesFound ?? 0, opportunitiesExecuted: persisted?.opportunitiesExecuted ?? 0,
+            opportunitiesSkipped: persisted?.opportunitiesSkipped ?? 0, rebalancesToday: budget.rebalances,
+            gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
+            maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
+            consecutiveFailures: persisted?.breakerState.consecutiveFailures ?? 0, recentErrors: errors)
+        return StatusReport(status: status, engineProcess: process, positions: try store.positions(),
+                            pendingApprovals: try store.pendingApprovals().count, lastExecution: try store.executions(limit: 1).first)
+    }
+
+    var text: String {
+        let s = status
+        var lines = [
+            "state        \(s.state.rawValue)\(s.haltReason.map { " — \($0)" } ?? "") (engine process: \(engineProcess))",
+            "network      \(s.network), approval \(s.approvalMode)",
+            "scans        \(s.scans), last \(s.lastScanAt?.iso8601 ?? "never"), next \(s.nextScanAt?.iso8601 ?? "—")",
+            "opportunities found \(s.opportunitiesFound), executed \(s.opportunitiesExecuted), skipped \(s.opportunitiesSkipped)",
+            "today        rebalances \(s.rebalancesToday)/\(s.maxRebalancesPerDay), gas $\(s.gasTodayUSD.fixed(4))/$\(s.maxGasPerDayUSD.fixed(2))",
+            "total        rebalances \(s.rebalancesTotal), gas $\(s.gasTotalUSD.fixed(4))",
+            "breaker      \(s.consecutiveFailures) consecutive failure(s)",
+            "approvals    \(pendingApprovals) pending",
+        ]
+        for p in positions where !p.amount.isZero {
+            lines.append("position     \(p.protocolID.displayName): \(p.amount) \(p.token)")
+        }
+        if let e = lastExecution {
+            lines.append("last move    \(e.recommendation.route) \(e.recommendation.amount) \(e.recommendation.token): \(e.status.rawValue)\(e.error.map { " — \($0)" } ?? "")")
+        }
+        for e in s.recentErrors { lines.append("error        \(e.at.iso8601) [\(e.source)] \(e.message)") }
+        return lines.joined(separator: "\n")
+    }
 }

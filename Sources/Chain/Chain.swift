@@ -1,2 +1,0 @@
-// Chain module
-import CCurl

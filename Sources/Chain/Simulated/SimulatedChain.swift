@@ -1,0 +1,173 @@
+import Foundation
+import MammonCore
+
+/// The default network: an in-process chain with balances, drifting rates and the original's gas
+/// table. It signs, journals, broadcasts and mines through the same `ChainGateway` calls as a live
+/// chain, so the executor path is the one that moves real funds.
+public actor SimulatedChain: ChainGateway {
+    public nonisolated let networkName = "simulated"
+    public nonisolated let walletAddress: String
+    public let token: Token
+    private let markets: SimulatedMarkets
+    private let clock: any EngineClock
+    private let persist: @Sendable ([String: String]) throws -> Void
+    private(set) public var ledger: SimulatedLedger
+    private var pendingNonce: UInt64
+    private var mempool: [String: PreparedTransaction] = [:]
+    private var receipts: [String: TransactionReceipt] = [:]
+    private var faults: [SimulatedFault] = []
+
+    /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
+    public static let baseFeeWei: UInt128 = 5_000_000
+    public static let tipWei: UInt128 = 1_000_000
+    public static let ethUSD: Decimal = 3000
+
+    public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil,
+                persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+        self.token = token
+        self.markets = SimulatedMarkets(seed: seed)
+        self.clock = clock
+        self.persist = persist
+        let opening = ledger ?? .opening(token: token)
+        self.ledger = opening
+        self.pendingNonce = opening.nonce
+        self.walletAddress = "0x" + (0..<5).map { i in
+            String(format: "%08x", UInt32(truncatingIfNeeded: SimulatedMarkets.mix(seed &+ UInt64(i))))
+        }.joined()
+    }
+
+    /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
+    public func inject(_ fault: SimulatedFault) { faults.append(fault) }
+
+    public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
+        try takeReadFault()
+        let now = clock.now()
+        return LendingProtocol.allCases.map { p in
+            MarketSnapshot(quote: YieldQuote(protocolID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
+                           position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals))
+        }
+    }
+
+    public func walletBalance(token: Token) async throws -> TokenAmount {
+        try takeReadFault()
+        return TokenAmount(baseUnits: ledger.wallet, decimals: token.decimals)
+    }
+
+    public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
+        try takeReadFault()
+        return TokenAmount(baseUnits: ledger.deposits[market] ?? 0, decimals: token.decimals)
+    }
+
+    public func feeQuote() async throws -> FeeQuote {
+        let maxFee = 2 * Self.baseFeeWei + Self.tipWei
+        return FeeQuote(maxFeePerGasGwei: Decimal(string: String(maxFee))! / Decimal.powerOfTen(9), ethUSD: Self.ethUSD)
+    }
+
+    public func gasEstimate(_ action: ChainAction) async throws -> UInt64 {
+        switch action {
+        case .withdraw(let p, _, _, _): GasUnits.withdraw(p)
+        case .approve: GasUnits.approve
+        case .deposit(let p, _, _): GasUnits.deposit(p)
+        }
+    }
+
+    public func prepare(_ action: ChainAction) async throws -> PreparedTransaction {
+        try simulate(action, on: ledger)
+        let nonce = max(pendingNonce, ledger.nonce)
+        pendingNonce = nonce + 1
+        let body = "\(walletAddress)|\(nonce)|\(action)"
+        let hash = "0x" + (0..<4).map { i in
+            String(format: "%016llx", SimulatedMarkets.mix(Self.fnv(body) &+ UInt64(i)))
+        }.joined()
+        let raw = "0x" + Array(body.utf8).map { String(format: "%02x", $0) }.joined()
+        return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce,
+                                   gasLimit: try await gasEstimate(action) * 12 / 10, action: action)
+    }
+
+    public func broadcast(_ tx: PreparedTransaction) async throws {
+        if receipts[tx.hash] != nil { return }
+        mempool[tx.hash] = tx
+    }
+
+    /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
+    public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
+        if let r = receipts[tx.hash] { return r }
+        guard let pending = mempool.removeValue(forKey: tx.hash) else { throw SimulatedChainError.unknownTransaction(tx.hash) }
+        let gas = try await gasEstimate(pending.action)
+        let price = Self.baseFeeWei + Self.tipWei
+        var next = ledger
+        var revert: String?
+        if let i = faults.firstIndex(where: { $0.revertsStep == pending.action.step }) {
+            revert = faults.remove(at: i).message
+        } else {
+            do { try apply(pending.action, to: &next) } catch { revert = "\(error)"; next = ledger }
+        }
+        next.ethWei -= min(next.ethWei, UInt128(gas) * price)
+        next.nonce = pending.nonce + 1
+        next.blockNumber += 1
+        try persist(next.persisted)
+        ledger = next
+        let receipt = TransactionReceipt(hash: pending.hash, succeeded: revert == nil, blockNumber: next.blockNumber,
+                                         gasUsed: gas, effectiveGasPriceWei: price, revertReason: revert)
+        receipts[pending.hash] = receipt
+        return receipt
+    }
+
+    /// Checks an action against balances the way `eth_call` would before signing.
+    private func simulate(_ action: ChainAction, on ledger: SimulatedLedger) throws {
+        var copy = ledger
+        if case .deposit(let p, _, let amount) = action {
+            // The approve in front of it has not been mined yet when both are planned.
+            copy.allowances[p] = max(copy.allowances[p] ?? 0, amount.baseUnits)
+        }
+        try apply(action, to: &copy)
+    }
+
+    private func apply(_ action: ChainAction, to l: inout SimulatedLedger) throws {
+        switch action {
+        case .withdraw(let p, _, let amount, _):
+            let held = l.deposits[p] ?? 0
+            guard held >= amount.baseUnits else {
+                throw SimulatedChainError.insufficientFunds("\(p.displayName) holds \(held), withdraw \(amount.baseUnits)")
+            }
+            l.deposits[p] = held - amount.baseUnits
+            l.wallet += amount.baseUnits
+        case .approve(_, let spender, let amount):
+            l.allowances[spender] = amount.baseUnits
+        case .deposit(let p, _, let amount):
+            guard p.acceptsSingleAssetDeposits else { throw SimulatedChainError.notALendingMarket(p.notMovableReason!) }
+            guard l.wallet >= amount.baseUnits else {
+                throw SimulatedChainError.insufficientFunds("wallet holds \(l.wallet), deposit \(amount.baseUnits)")
+            }
+            guard (l.allowances[p] ?? 0) >= amount.baseUnits else {
+                throw SimulatedChainError.insufficientFunds("allowance \(l.allowances[p] ?? 0) < \(amount.baseUnits)")
+            }
+            l.allowances[p] = (l.allowances[p] ?? 0) - amount.baseUnits
+            l.wallet -= amount.baseUnits
+            l.deposits[p, default: 0] += amount.baseUnits
+        }
+    }
+
+    private func takeReadFault() throws {
+        if let i = faults.firstIndex(where: \.failsReads) { throw SimulatedChainError.injected(faults.remove(at: i).message) }
+    }
+
+    static func fnv(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+}
+
+/// A fault armed on the simulated chain; each fires once.
+public enum SimulatedFault: Sendable, Hashable {
+    case revert(ExecutionStep, reason: String)
+    case readFailure(String)
+
+    var revertsStep: ExecutionStep? { if case .revert(let s, _) = self { s } else { nil } }
+    var failsReads: Bool { if case .readFailure = self { true } else { false } }
+    var message: String {
+        switch self {
+        case .revert(_, let reason): reason
+        case .readFailure(let m): m
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MammonCore
+
+/// Balances of the simulated network, in base units. Every transfer moves value between two
+/// accounts, so the total of the token is conserved by construction.
+public struct SimulatedLedger: Sendable, Hashable {
+    public var wallet: UInt128
+    public var deposits: [LendingProtocol: UInt128]
+    public var allowances: [LendingProtocol: UInt128]
+    /// Wallet ETH in wei, which gas is paid from.
+    public var ethWei: UInt128
+    public var nonce: UInt64
+    public var blockNumber: UInt64
+
+    /// A new simulated treasury: some idle USDC, a position in Aave V3, a little ETH for gas.
+    public static func opening(token: Token) -> SimulatedLedger {
+        let unit = UInt128(1) * pow10(token.decimals)
+        return SimulatedLedger(wallet: 1_500 * unit, deposits: [.aaveV3: 2_500 * unit], allowances: [:],
+                               ethWei: 50_000_000_000_000_000, nonce: 0, blockNumber: 1)
+    }
+
+    public var totalToken: UInt128 { wallet + deposits.values.reduce(0, +) }
+
+    /// The ledger as key/value text for persistence.
+    public var persisted: [String: String] {
+        var out = ["wallet": String(wallet), "eth_wei": String(ethWei), "nonce": String(nonce), "block": String(blockNumber)]
+        for (p, v) in deposits { out["deposit:\(p.rawValue)"] = String(v) }
+        for (p, v) in allowances { out["allowance:\(p.rawValue)"] = String(v) }
+        return out
+    }
+
+    public init(wallet: UInt128, deposits: [LendingProtocol: UInt128], allowances: [LendingProtocol: UInt128],
+                ethWei: UInt128, nonce: UInt64, blockNumber: UInt64) {
+        self.wallet = wallet
+        self.deposits = deposits
+        self.allowances = allowances
+        self.ethWei = ethWei
+        self.nonce = nonce
+        self.blockNumber = blockNumber
+    }
+
+    /// Restores a persisted ledger; nil when empty, an error when a value is unreadable.
+    public init?(persisted: [String: String]) throws {
+        guard !persisted.isEmpty else { return nil }
+        func int(_ key: String) throws -> UInt128 {
+            guard let text = persisted[key], let v = UInt128(text) else { throw SimulatedChainError.corruptLedger(key) }
+            return v
+        }
+        self.init(wallet: try int("wallet"), deposits: [:], allowances: [:], ethWei: try int("eth_wei"),
+                  nonce: UInt64(try int("nonce")), blockNumber: UInt64(try int("block")))
+        for (key, value) in persisted {
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            guard let p = LendingProtocol(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
+            if parts[0] == "deposit" { deposits[p] = v } else if parts[0] == "allowance" { allowances[p] = v }
+        }
+    }
+
+    static func pow10(_ n: UInt8) -> UInt128 { (0..<n).reduce(UInt128(1)) { r, _ in r * 10 } }
+}
+
+public enum SimulatedChainError: Error, CustomStringConvertible, Equatable {
+    case corruptLedger(String)
+    case insufficientFunds(String)
+    case notALendingMarket(String)
+    case unknownTransaction(String)
+    case injected(String)
+
+    public var description: String {
+        switch self {
+        case .corruptLedger(let k): "simulated ledger entry '\(k)' is unreadable"
+        case .insufficientFunds(let d): "insufficient funds: \(d)"
+        case .notALendingMarket(let d): d
+        case .unknownTransaction(let h): "no transaction \(h) was broadcast"
+        case .injected(let d): d
+        }
+    }
+}

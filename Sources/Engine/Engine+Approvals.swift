@@ -1,0 +1,83 @@
+import Foundation
+import MammonCore
+import Store
+
+/// The manual approval queue. Approving re-runs the scan, the gates and the limits at that moment:
+/// an approval can never bypass them.
+extension Engine {
+    func requestApproval(_ c: Candidate) {
+        let now = clock.now()
+        let request = ApprovalRequest(recommendation: c.recommendation, analysis: c.analysis, plan: c.plan,
+                                      steps: ExecutionStep.plan(for: c.recommendation), requestedAt: now,
+                                      expiresAt: now.addingTimeInterval(TimeInterval(config.approvalExpiryMinutes * 60)))
+        // One open request per route: a newer proposal replaces the older one.
+        for (id, old) in pendingApprovals where old.recommendation.from == c.recommendation.from && old.recommendation.to == c.recommendation.to {
+            decline(id, outcome: .cancelled, detail: "replaced by a newer proposal")
+        }
+        pendingApprovals[request.id] = request
+        commit([.approval(request, resolvedAt: nil, detail: nil)], [.approvalRequested(request)])
+    }
+
+    func decline(_ id: UUID, outcome: ApprovalRequest.Outcome, detail: String) {
+        guard var request = pendingApprovals.removeValue(forKey: id) else {
+            commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8))")])
+            return
+        }
+        request.outcome = outcome
+        commit([.approval(request, resolvedAt: clock.now(), detail: detail)],
+               [.approvalResolved(recommendationID: id, outcome: outcome, detail: detail)])
+    }
+
+    func expireApprovals() {
+        let now = clock.now()
+        for (id, r) in pendingApprovals where r.expiresAt <= now {
+            decline(id, outcome: .expired, detail: "expired at \(r.expiresAt.iso8601)")
+        }
+    }
+
+    func approve(_ id: UUID) async {
+        expireApprovals()
+        guard let request = pendingApprovals[id] else {
+            commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8)) (expired or already resolved)")])
+            return
+        }
+        guard persisted.schedulerState != .halted else {
+            commit([], [.error(source: "approval", message: "cannot execute while halted (\(persisted.haltReason ?? "")); resume first")])
+            return
+        }
+        guard beginExclusive() else {
+            commit([], [.error(source: "approval", message: "a cycle is running; approve again when it finishes")])
+            return
+        }
+        defer { endExclusive() }
+        let rec = request.recommendation
+        do {
+            // Fresh rates and fees: the move must still pass everything now.
+            let markets = try await chain.scanMarkets(token: rec.token)
+            let fee = try await chain.feeQuote()
+            var current = rec
+            if let from = rec.from, let q = markets.first(where: { $0.quote.protocolID == from }) { current.currentAPY = q.quote.apy }
+            if let q = markets.first(where: { $0.quote.protocolID == rec.to }) { current.expectedAPY = q.quote.apy }
+            let candidate = try await evaluate(current, fee: fee)
+            commit([], [.gateVerdict(recommendationID: id, analysis: candidate.analysis)])
+            if !candidate.analysis.profitable {
+                let failed = candidate.analysis.failedGates.map(\.reason).joined(separator: "; ")
+                decline(id, outcome: .rejectedOnRecheck, detail: "gates fail now: \(failed)")
+                return
+            }
+            if let breach = checkLimits(candidate) {
+                commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
+                decline(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
+                return
+            }
+            pendingApprovals[id]?.outcome = .approved
+            decline(id, outcome: .approved, detail: "approved by operator")
+            let summary = await execute(candidate, ethUSD: fee.ethUSD)
+            saveState {
+                if summary.status == .succeeded { $0.opportunitiesExecuted += 1 } else { $0.opportunitiesSkipped += 1 }
+            }
+        } catch {
+            commit([], [.error(source: "approval", message: "re-check failed, nothing sent: \(error)")])
+        }
+    }
+}

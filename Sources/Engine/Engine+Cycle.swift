@@ -1,0 +1,127 @@
+import Foundation
+import MammonCore
+import Store
+
+/// One optimization cycle: scan, propose, gate, limit, approve or execute.
+extension Engine {
+    struct Candidate {
+        var recommendation: RebalanceRecommendation
+        var plan: MovePlan
+        var analysis: ProfitabilityAnalysis
+    }
+
+    /// Runs one cycle now. Returns false when it failed (a read error or a failed execution).
+    @discardableResult
+    public func runOnce() async -> Bool {
+        if persisted.schedulerState == .halted {
+            commit([], [.error(source: "scheduler", message: "not scanning: halted (\(persisted.haltReason ?? "")); resume first")])
+            return false
+        }
+        guard beginExclusive() else {
+            commit([], [.error(source: "scheduler", message: "a cycle is already running")])
+            return false
+        }
+        defer { endExclusive() }
+
+        let started = clock.now()
+        let cycle = persisted.scans + 1
+        saveState({ $0.scans = cycle; $0.lastScanAt = started }, [.scanStarted(cycle: cycle)])
+        expireApprovals()
+
+        var executed = 0, found = 0
+        var failure: String?
+        do {
+            let token = config.targetToken
+            let markets: [MarketSnapshot], idle: TokenAmount, fee: FeeQuote
+            do {
+                markets = try await chain.scanMarkets(token: token)
+                idle = try await chain.walletBalance(token: token)
+                fee = try await chain.feeQuote()
+            } catch {
+                throw CycleError(message: "market scan failed: \(error)")
+            }
+            lastFee = fee
+            commit([.marketsScanned(markets, at: clock.now())], [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
+
+            var candidates: [Candidate] = []
+            for rec in optimizer.recommend(markets: markets, idle: idle, token: token, makeID: makeID) {
+                candidates.append(try await evaluate(rec, fee: fee))
+            }
+            // Highest confidence first; on a tie, moves of existing positions before idle deployments.
+            candidates.sort {
+                ($0.recommendation.confidence, $0.recommendation.from != nil ? 1 : 0)
+                    > ($1.recommendation.confidence, $1.recommendation.from != nil ? 1 : 0)
+            }
+            found = candidates.count
+
+            var skipped = 0
+            for c in candidates {
+                if shuttingDown || persisted.schedulerState == .halted { skipped += 1; continue }
+                commit([], [.opportunityFound(c.recommendation), .gateVerdict(recommendationID: c.recommendation.id, analysis: c.analysis)])
+                guard c.analysis.profitable else { skipped += 1; continue }
+                if let breach = checkLimits(c) {
+                    commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
+                    skipped += 1
+                    continue
+                }
+                if approvalMode.requiresApproval(amountUSD: c.analysis.amountUSD) {
+                    requestApproval(c)
+                    continue
+                }
+                let summary = await execute(c, ethUSD: fee.ethUSD)
+                if summary.status == .succeeded { executed += 1 } else {
+                    skipped += 1
+                    failure = "execution \(summary.status.rawValue): \(summary.error ?? "")"
+                }
+            }
+            saveState {
+                $0.opportunitiesFound += found
+                $0.opportunitiesExecuted += executed
+                $0.opportunitiesSkipped += skipped
+            }
+        } catch {
+            failure = "\(error)"
+            commit([], [.error(source: "scan", message: failure!)])
+        }
+
+        let ms = Int((clock.now().timeIntervalSince(started) * 1000).rounded())
+        commit([], [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
+        if let failure { await recordCycleFailure(failure) } else { recordCycleSuccess() }
+        publishStatus()
+        return failure == nil
+    }
+
+    struct CycleError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
+    /// Plans the gas of the steps this move will send and runs every gate.
+    func evaluate(_ rec: RebalanceRecommendation, fee: FeeQuote) async throws -> Candidate {
+        var rec = rec
+        var withdrawGas: UInt64?
+        if let from = rec.from { withdrawGas = try await chain.gasEstimate(.withdraw(from, rec.token, rec.amount, fullExit: false)) }
+        let plan = MovePlan(
+            withdrawGas: withdrawGas,
+            approveGas: try await chain.gasEstimate(.approve(rec.token, spender: rec.to, rec.amount)),
+            depositGas: try await chain.gasEstimate(.deposit(rec.to, rec.token, rec.amount)),
+            gasPriceGwei: fee.maxFeePerGasGwei, ethUSD: fee.ethUSD, l1FeeUSDPerTransaction: fee.l1FeeUSDPerTransaction)
+        let analysis = ProfitabilityGate.analyze(currentAPY: rec.currentAPY, targetAPY: rec.expectedAPY,
+                                                 amountUSD: YieldOptimizer.usd(rec.amount), plan: plan, thresholds: config.gates)
+        rec.confidence = ProfitabilityGate.confidence(analysis)
+        return Candidate(recommendation: rec, plan: plan, analysis: analysis)
+    }
+
+    func checkLimits(_ c: Candidate) -> SafetyLimits.Breach? {
+        let today = clock.now().utcDay
+        if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
+        return config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: c.analysis.costs.gasUSD)
+    }
+
+    func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {
+        let executor = RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
+                                         allowed: config.supportedProtocols) { [unowned self] mutations, kinds in
+            try self.assumeIsolated { engine in try engine.record(mutations, kinds) }
+        }
+        let summary = await executor.run(c.recommendation, id: makeID(), ethUSD: ethUSD)
+        publishStatus()
+        return summary
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import MammonCore
+
+/// Start, stop, the wait between scans, backoff after failures and the latching circuit breaker.
+extension Engine {
+    public func start() {
+        switch persisted.schedulerState {
+        case .running:
+            return
+        case .halted:
+            commit([], [.error(source: "scheduler", message: "cannot start: halted (\(persisted.haltReason ?? "unknown")); resume first")])
+            return
+        case .stopped:
+            break
+        }
+        saveState({ $0.state = SchedulerStatus.State.running.rawValue; $0.startedAt = clock.now() }, [.schedulerStarted])
+        loopTask = Task { await self.loop() }
+    }
+
+    /// Stops at once if waiting; a cycle in flight finishes its current execution first.
+    public func stop(reason: String) async {
+        guard persisted.schedulerState == .running else { return }
+        saveState({ $0.state = SchedulerStatus.State.stopped.rawValue; $0.nextScanAt = nil }, [.schedulerStopped(reason: reason)])
+        sleepTask?.cancel()
+        let task = loopTask
+        loopTask = nil
+        await task?.value
+    }
+
+    func halt(reason: String, emergency: Bool) async {
+        let wasRunning = persisted.schedulerState == .running
+        saveState({
+            $0.state = SchedulerStatus.State.halted.rawValue
+            $0.haltReason = reason
+            $0.nextScanAt = nil
+            if emergency { $0.emergencyStop = true }
+        }, [.schedulerHalted(reason: reason)])
+        if wasRunning {
+            sleepTask?.cancel()
+            loopTask = nil
+        }
+    }
+
+    func emergencyStop() async {
+        for id in pendingApprovals.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+            decline(id, outcome: .cancelled, detail: "cancelled by emergency stop")
+        }
+        await halt(reason: "emergency stop by operator", emergency: true)
+    }
+
+    /// Clears the breaker and the emergency latch. The scheduler stays stopped until started.
+    func resume() {
+        guard persisted.schedulerState == .halted else { return }
+        saveState({
+            $0.state = SchedulerStatus.State.stopped.rawValue
+            $0.haltReason = nil
+            $0.emergencyStop = false
+            var breaker = $0.breakerState
+            breaker.reset()
+            $0.breakerState = breaker
+        }, [.schedulerResumed])
+    }
+
+    private func loop() async {
+        var attempt = 0
+        while persisted.schedulerState == .running {
+            let ok = await runOnce()
+            guard persisted.schedulerState == .running else { break }
+            let now = clock.now()
+            let next: Date
+            if ok {
+                attempt = 0
+                next = now.addingTimeInterval(config.scanInterval)
+            } else {
+                attempt += 1
+                next = now.addingTimeInterval(config.breaker.backoff(attempt: attempt))
+                commit([], [.cycleRetry(attempt: attempt, retryAt: next, error: recentErrors.last?.message ?? "cycle failed")])
+            }
+            saveState { $0.nextScanAt = next }
+            let clock = self.clock
+            let sleeper = Task { try await clock.sleep(until: next) }
+            sleepTask = sleeper
+            do { try await sleeper.value } catch { break }
+        }
+    }
+
+    /// Records a failed cycle; trips and latches the breaker when its limits are reached.
+    func recordCycleFailure(_ message: String) async {
+        var breaker = persisted.breakerState
+        let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
+        saveState { $0.breakerState = breaker }
+        if tripped {
+            await halt(reason: "circuit breaker: \(breaker.tripReason ?? message)", emergency: false)
+        }
+    }
+
+    func recordCycleSuccess() {
+        var breaker = persisted.breakerState
+        guard breaker.consecutiveFailures != 0 else { return }
+        breaker.recordSuccess()
+        saveState { $0.breakerState = breaker }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import MammonCore
+import Synchronization
+
+/// Fans events out to every subscriber. A new subscriber first receives the latest status, so a
+/// console attached mid-run starts from the truth rather than from nothing.
+final class EventHub: Sendable {
+    private struct State {
+        var subscribers: [UUID: AsyncStream<EngineEvent>.Continuation] = [:]
+        var latestStatus: EngineEvent?
+    }
+    private let state = Mutex(State())
+
+    func subscribe(bufferLimit: Int = 10_000) -> AsyncStream<EngineEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<EngineEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferLimit))
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) } }
+        state.withLock { s in
+            if let status = s.latestStatus { continuation.yield(status) }
+            s.subscribers[id] = continuation
+        }
+        return stream
+    }
+
+    func publish(_ events: [EngineEvent]) {
+        state.withLock { s in
+            for e in events {
+                if case .status = e.kind { s.latestStatus = e }
+                for c in s.subscribers.values { c.yield(e) }
+            }
+        }
+    }
+
+    func finish() {
+        let subscribers = state.withLock { s in
+            defer { s.subscribers.removeAll() }
+            return Array(s.subscribers.values)
+        }
+        for c in subscribers { c.finish() }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// The engine's SQLite database: one writer, append-only migrations, named operations.
+/// Every engine change is one transaction holding the domain rows and the events that describe them.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating folders and file as needed) a WAL database at `path`.
+    public static func open(path: String) throws -> AppDatabase {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // A committed step must survive power loss, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        return try AppDatabase(pool)
+    }
+
+    /// Opens an existing database for reading while another process may be writing.
+    public static func openReadOnly(path: String) throws -> AppDatabase {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missingDatabase(path) }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(5)
+        return AppDatabase(readOnly: try DatabasePool(path: path, configuration: config))
+    }
+
+    private init(readOnly writer: any DatabaseWriter) { self.writer = writer }
+
+    /// A private in-memory database (tests, benchmarks).
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue())
+    }
+
+    /// Applies the mutations and appends the events in one transaction; returns the events numbered.
+    @discardableResult
+    public func commit(_ mutations: [StoreMutation], events: [EngineEvent]) throws -> [EngineEvent] {
+        try writer.write { db in
+            for m in mutations { try m.apply(db) }
+            return try events.map { try EventRecord.append($0, db) }
+        }
+    }
+
+    @discardableResult
+    public func append(_ events: [EngineEvent]) throws -> [EngineEvent] { try commit([], events: events) }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try writer.read(body) }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case missingDatabase(String)
+    case corruptRow(table: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .missingDatabase(let p): "no database at \(p) (has the engine run with this --db / network?)"
+        case .corruptRow(let t, let d): "unreadable row in \(t): \(d)"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// An approval request and how it ended.
+struct ApprovalRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "approval"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    var id: String
+    var request: String
+    var outcome: String
+    var requestedAt: Date
+    var expiresAt: Date
+    var resolvedAt: Date?
+    var detail: String?
+
+    init(_ r: ApprovalRequest, resolvedAt: Date?, detail: String?) throws {
+        id = r.id.uuidString
+        request = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        outcome = r.outcome.rawValue
+        requestedAt = r.requestedAt
+        expiresAt = r.expiresAt
+        self.resolvedAt = resolvedAt
+        self.detail = detail
+    }
+}
+
+extension AppDatabase {
+    public func approvals(limit: Int) throws -> [(request: ApprovalRequest, resolvedAt: Date?, detail: String?)] {
+        try read { db in
+            try ApprovalRecord.order(Column("requested_at").desc).limit(limit).fetchAll(db).map {
+                var r = try JSONDecoder().decode(ApprovalRequest.self, from: Data($0.request.utf8))
+                r.outcome = ApprovalRequest.Outcome(rawValue: $0.outcome) ?? r.outcome
+                return (r, $0.resolvedAt, $0.detail)
+            }
+        }
+    }
+
+    public func pendingApprovals() throws -> [ApprovalRequest] {
+        try approvals(limit: 1000).filter { $0.request.outcome == .pending }.map(\.request)
+    }
+}
+
+extension AppDatabase {
+    /// The simulated chain's persisted ledger (empty on a new database).
+    public func simulatedLedger() throws -> [String: String] {
+        try read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT account, value FROM simulated_ledger").map {
+                ($0["account"] as String, $0["value"] as String)
+            })
+        }
+    }
+}

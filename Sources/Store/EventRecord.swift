@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// A row of the append-only event log: the event's JSON line, numbered.
+struct EventRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "event"
+    var seq: Int64?
+    var at: String
+    var type: String
+    var payload: String
+
+    static func append(_ event: EngineEvent, _ db: Database) throws -> EngineEvent {
+        var record = EventRecord(seq: nil, at: event.at.iso8601, type: event.type, payload: try event.jsonLine())
+        try record.insert(db)
+        var stored = event
+        stored.sequence = db.lastInsertedRowID
+        record.seq = stored.sequence
+        return stored
+    }
+
+    func event() throws -> EngineEvent {
+        var e = try EngineEvent.fromJSON(Data(payload.utf8))
+        e.sequence = seq ?? 0
+        return e
+    }
+}
+
+extension AppDatabase {
+    /// The newest `limit` events (optionally of some types), oldest first.
+    public func recentEvents(limit: Int, types: [String]? = nil) throws -> [EngineEvent] {
+        try read { db in
+            var request = EventRecord.order(Column("seq").desc).limit(limit)
+            if let types { request = request.filter(types.contains(Column("type"))) }
+            return try request.fetchAll(db).reversed().map { try $0.event() }
+        }
+    }
+
+    /// Events after `sequence`, oldest first (for followers of the log).
+    public func events(after sequence: Int64, limit: Int = 1000) throws -> [EngineEvent] {
+        try read { db in
+            try EventRecord.filter(Column("seq") > sequence).order(Column("seq")).limit(limit).fetchAll(db).map { try $0.event() }
+        }
+    }
+
+    public func eventCount() throws -> Int { try read { try EventRecord.fetchCount($0) } }
+}

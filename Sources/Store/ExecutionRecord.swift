@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// One rebalance attempt.
+struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "execution"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var recommendation: String
+    var fromProtocol: String?
+    var toProtocol: String
+    var token: String
+    var amountBaseUnits: String
+    var status: String
+    var startedAt: Date
+    var finishedAt: Date?
+    var gasUsed: Int64
+    var gasCostUsd: Decimal
+    var error: String?
+    var failedStep: String?
+
+    init(_ s: ExecutionSummary) throws {
+        id = s.id.uuidString
+        recommendation = String(decoding: try JSONEncoder().encode(s.recommendation), as: UTF8.self)
+        fromProtocol = s.recommendation.from?.rawValue
+        toProtocol = s.recommendation.to.rawValue
+        token = s.recommendation.token.symbol
+        amountBaseUnits = String(s.recommendation.amount.baseUnits)
+        status = s.status.rawValue
+        startedAt = s.startedAt
+        finishedAt = s.finishedAt
+        gasUsed = Int64(s.gasUsed)
+        gasCostUsd = s.gasCostUSD
+        error = s.error
+        failedStep = s.failedStep?.rawValue
+    }
+
+    func summary() throws -> ExecutionSummary {
+        guard let uuid = UUID(uuidString: id), let st = ExecutionStatus(rawValue: status) else {
+            throw StoreError.corruptRow(table: "execution", detail: "id \(id) status \(status)")
+        }
+        let rec = try JSONDecoder().decode(RebalanceRecommendation.self, from: Data(recommendation.utf8))
+        return ExecutionSummary(id: uuid, recommendation: rec, status: st, startedAt: startedAt, finishedAt: finishedAt,
+                                gasUsed: UInt64(gasUsed), gasCostUSD: gasCostUsd, error: error,
+                                failedStep: failedStep.flatMap(ExecutionStep.init(rawValue:)))
+    }
+}
+
+extension AppDatabase {
+    /// Newest first.
+    public func executions(limit: Int) throws -> [ExecutionSummary] {
+        try read { db in
+            try ExecutionRecord.order(Column("started_at").desc, Column("rowid").desc).limit(limit).fetchAll(db).map { try $0.summary() }
+        }
+    }
+
+    public func execution(id: UUID) throws -> ExecutionSummary? {
+        try read { db in try ExecutionRecord.fetchOne(db, key: id.uuidString)?.summary() }
+    }
+
+    /// Executions a crash left unfinished.
+    public func unfinishedExecutions() throws -> [ExecutionSummary] {
+        try read { db in
+            try ExecutionRecord.filter(Column("status") == ExecutionStatus.running.rawValue).fetchAll(db).map { try $0.summary() }
+        }
+    }
+
+    /// Lifetime totals: executions that sent transactions, and the gas they paid.
+    public func lifetimeTotals() throws -> (rebalances: Int, gasUSD: Decimal) {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT gas_cost_usd FROM execution WHERE gas_used > 0")
+            let gas = rows.reduce(Decimal(0)) { $0 + (Decimal.fromDatabaseValue($1[0]) ?? 0) }
+            return (rows.count, gas)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import GRDB
+
+extension AppDatabase {
+    /// Append-only: a shipped migration is never edited, a new one is added.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX event_type ON event(type, seq);
+
+                CREATE TABLE execution (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    recommendation TEXT NOT NULL,
+                    from_protocol TEXT,
+                    to_protocol TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    amount_base_units TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running','succeeded','failed','stranded')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    gas_used INTEGER NOT NULL DEFAULT 0 CHECK (gas_used >= 0),
+                    gas_cost_usd TEXT NOT NULL DEFAULT '0',
+                    error TEXT,
+                    failed_step TEXT
+                );
+                CREATE INDEX execution_started ON execution(started_at);
+
+                CREATE TABLE step (
+                    execution_id TEXT NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    step TEXT NOT NULL CHECK (step IN ('validation','balance_check','withdraw','approve','deposit','verification')),
+                    position INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending','running','succeeded','failed','skipped')),
+                    tx_hash TEXT,
+                    nonce INTEGER,
+                    raw_transaction TEXT,
+                    broadcast INTEGER NOT NULL DEFAULT 0,
+                    gas_used INTEGER,
+                    gas_cost_usd TEXT,
+                    started_at TEXT,
+                    finished_at TEXT,
+                    detail TEXT,
+                    PRIMARY KEY (execution_id, step)
+                );
+
+                CREATE TABLE position (
+                    protocol TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    amount_base_units TEXT NOT NULL,
+                    decimals INTEGER NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (protocol, token)
+                );
+
+                CREATE TABLE yield_snapshot (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    apy TEXT NOT NULL,
+                    tvl_usd TEXT
+                );
+                CREATE INDEX yield_snapshot_market ON yield_snapshot(protocol, token, at);
+
+                CREATE TABLE daily_budget (
+                    day TEXT PRIMARY KEY NOT NULL,
+                    rebalances INTEGER NOT NULL DEFAULT 0 CHECK (rebalances >= 0),
+                    gas_usd TEXT NOT NULL DEFAULT '0'
+                );
+
+                CREATE TABLE scheduler_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    state TEXT NOT NULL CHECK (state IN ('stopped','running','halted')),
+                    halt_reason TEXT,
+                    emergency_stop INTEGER NOT NULL DEFAULT 0,
+                    breaker TEXT NOT NULL,
+                    started_at TEXT,
+                    last_scan_at TEXT,
+                    next_scan_at TEXT,
+                    scans INTEGER NOT NULL DEFAULT 0,
+                    opportunities_found INTEGER NOT NULL DEFAULT 0,
+                    opportunities_executed INTEGER NOT NULL DEFAULT 0,
+                    opportunities_skipped INTEGER NOT NULL DEFAULT 0,
+                    owner_pid INTEGER,
+                    updated_at TEXT NOT NULL
+                );
+
+                CREATE TABLE approval (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    request TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('pending','approved','declined','expired','cancelled','rejected_on_recheck')),
+                    requested_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    resolved_at TEXT,
+                    detail TEXT
+                );
+
+                CREATE TABLE simulated_ledger (
+                    account TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+}

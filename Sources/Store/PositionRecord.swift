@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// The wallet's last-read position per market.
+struct PositionRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "position"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    var `protocol`: String
+    var token: String
+    var amountBaseUnits: String
+    var decimals: Int
+    var updatedAt: Date
+}
+
+/// One market's APY at one scan, for history and sparklines.
+struct YieldSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "yield_snapshot"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    var id: Int64?
+    var at: Date
+    var `protocol`: String
+    var token: String
+    var apy: Decimal
+    var tvlUsd: Decimal?
+}
+
+extension AppDatabase {
+    public func positions() throws -> [Position] {
+        try read { db in
+            try PositionRecord.fetchAll(db).compactMap { r in
+                guard let p = LendingProtocol(rawValue: r.protocol), let units = UInt128(r.amountBaseUnits) else { return nil }
+                return Position(protocolID: p, token: Token(symbol: r.token, decimals: UInt8(r.decimals)),
+                                amount: TokenAmount(baseUnits: units, decimals: UInt8(r.decimals)))
+            }
+        }
+    }
+
+    public func yieldSnapshotCount() throws -> Int { try read { try YieldSnapshotRecord.fetchCount($0) } }
+}

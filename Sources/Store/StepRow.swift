@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// One execution step: its journal (nonce, signed bytes, hash) and its outcome.
+struct StepRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "step"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var executionId: String
+    var step: String
+    var position: Int
+    var status: String
+    var txHash: String?
+    var nonce: Int64?
+    var rawTransaction: String?
+    var broadcast: Bool
+    var gasUsed: Int64?
+    var gasCostUsd: Decimal?
+    var startedAt: Date?
+    var finishedAt: Date?
+    var detail: String?
+
+    func record() throws -> StepRecord {
+        guard let id = UUID(uuidString: executionId), let s = ExecutionStep(rawValue: step),
+              let st = StepStatus(rawValue: status) else {
+            throw StoreError.corruptRow(table: "step", detail: "\(executionId) \(step) \(status)")
+        }
+        return StepRecord(executionID: id, step: s, status: st, txHash: txHash, nonce: nonce.map(UInt64.init),
+                          gasUsed: gasUsed.map(UInt64.init), gasCostUSD: gasCostUsd, startedAt: startedAt,
+                          finishedAt: finishedAt, detail: detail)
+    }
+}
+
+/// A journaled transaction of a step, as needed to reconcile after a crash.
+public struct JournaledTransaction: Sendable, Hashable {
+    public var record: StepRecord
+    public var rawTransaction: String?
+    public var broadcast: Bool
+}
+
+extension AppDatabase {
+    public func steps(executionID: UUID) throws -> [StepRecord] {
+        try read { db in
+            try StepRow.filter(Column("execution_id") == executionID.uuidString).order(Column("position")).fetchAll(db)
+                .map { try $0.record() }
+        }
+    }
+
+    public func journal(executionID: UUID) throws -> [JournaledTransaction] {
+        try read { db in
+            try StepRow.filter(Column("execution_id") == executionID.uuidString).order(Column("position")).fetchAll(db)
+                .map { JournaledTransaction(record: try $0.record(), rawTransaction: $0.rawTransaction, broadcast: $0.broadcast) }
+        }
+    }
+}

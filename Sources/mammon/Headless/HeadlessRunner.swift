@@ -1,0 +1,33 @@
+import Engine
+import Foundation
+import MammonCore
+
+/// `--no-ui`: one JSON object per event on stdout, one line each, written as it happens.
+enum HeadlessRunner {
+    static func run(engine: Engine, once: Bool) async -> Int32 {
+        let events = engine.subscribe()
+        let writer = Task {
+            for await event in events {
+                guard let line = try? event.jsonLine() else { continue }
+                // write(2) per line: unbuffered, so a pipe into jq sees each event at once.
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in
+            Task { await engine.shutdown() }
+        }
+        defer { signals.cancel() }
+
+        await engine.open()
+        var code: Int32 = 0
+        if once {
+            code = await engine.runOnce() ? 0 : 1
+        } else {
+            await engine.start()
+            await signals.wait()
+        }
+        await engine.shutdown()
+        await writer.value
+        return code
+    }
+}

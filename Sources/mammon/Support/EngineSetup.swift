@@ -1,0 +1,26 @@
+import Engine
+import Chain
+import Foundation
+import Logging
+import MammonCore
+import Store
+
+/// Wires a chain, the database and the engine for a network. Nothing else in the program builds them.
+enum EngineSetup {
+    static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
+                     logger: Logger) throws -> (engine: Engine, store: AppDatabase) {
+        let store = try AppDatabase.open(path: network.databasePath)
+        let chain = try simulatedChain(config: config, store: store, clock: clock)
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
+                                approvalMode: config.approvalMode ?? .auto, logger: logger)
+        return (engine, store)
+    }
+
+    /// The simulated chain, continuing from the ledger stored in the same database.
+    static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
+        let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
+        return SimulatedChain(token: config.targetToken, seed: config.simulationSeed, clock: clock, ledger: ledger) { accounts in
+            try store.commit([.simulatedLedger(accounts)], events: [])
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Chain
+import Engine
+import Foundation
+import MammonCore
+import Store
+
+/// An engine on the simulated chain with a manual clock and a real SQLite database (in a temp
+/// folder, so a "restart" can reopen it).
+struct EngineFixture {
+    static let start = Date(timeIntervalSince1970: 1_800_007_200) // 2027-01-15T10:00:00Z
+
+    let clock: ManualClock
+    let path: String
+    var config: MammonConfig
+    var approvalMode: ApprovalMode
+
+    init(config: MammonConfig = MammonConfig(), approvalMode: ApprovalMode = .auto, start: Date = EngineFixture.start) {
+        clock = ManualClock(start)
+        path = NSTemporaryDirectory() + "mammon-engine-\(UUID().uuidString)/test.sqlite"
+        self.config = config
+        self.approvalMode = approvalMode
+    }
+
+    /// Opens (or reopens, as a restart would) the database, chain and engine.
+    func open() async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
+        let store = try AppDatabase.open(path: path)
+        let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
+        let chain = SimulatedChain(seed: config.simulationSeed, clock: clock, ledger: ledger) { accounts in
+            try store.commit([.simulatedLedger(accounts)], events: [])
+        }
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: approvalMode)
+        await engine.open()
+        return (engine, chain, store)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+}
+
+extension AppDatabase {
+    func allEvents() throws -> [EngineEvent] { try events(after: 0, limit: 100_000) }
+
+    func types(_ filter: (String) -> Bool = { _ in true }) throws -> [String] {
+        try allEvents().map(\.type).filter { $0 != "scheduler.status" && filter($0) }
+    }
+}

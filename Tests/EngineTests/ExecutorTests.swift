@@ -1,0 +1,114 @@
+import Chain
+import Engine
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+final class ExecutorTests: XCTestCase {
+    var fixture = EngineFixture()
+    override func tearDown() { fixture.cleanUp() }
+
+    func testRunOnceMovesAPositionAndDeploysIdleFundsWithEveryStepInOrder() async throws {
+        let (engine, chain, store) = try await fixture.open()
+        let totalBefore = await chain.ledger.totalToken
+        let ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+
+        let executions = try store.executions(limit: 10).reversed()
+        XCTAssertEqual(executions.map(\.status), [.succeeded, .succeeded])
+        let move = try XCTUnwrap(executions.first)
+        XCTAssertEqual(move.recommendation.from, .aaveV3)
+        XCTAssertEqual(try store.steps(executionID: move.id).map(\.step), [.validation, .balanceCheck, .withdraw, .approve, .deposit, .verification])
+        XCTAssertTrue(try store.steps(executionID: move.id).allSatisfy { $0.status == .succeeded })
+        // Gas recorded per step is the simulated table: Aave withdraw 150k, approve 50k, Moonwell deposit 115k.
+        let target = move.recommendation.to
+        XCTAssertEqual(try store.steps(executionID: move.id).compactMap(\.gasUsed), [150_000, 50_000, GasUnits.deposit(target)])
+        XCTAssertEqual(move.gasUsed, 150_000 + 50_000 + GasUnits.deposit(target))
+
+        let deploy = try XCTUnwrap(executions.last)
+        XCTAssertNil(deploy.recommendation.from)
+        XCTAssertEqual(try store.steps(executionID: deploy.id).map(\.step), [.validation, .balanceCheck, .approve, .deposit, .verification],
+                       "a new position has no withdraw")
+
+        let totalAfter = await chain.ledger.totalToken
+        XCTAssertEqual(totalAfter, totalBefore, "funds are conserved across every step")
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.deposits[.aaveV3], 1_500_000_000)
+        XCTAssertEqual(ledger.deposits[target], 2_000_000_000)
+        XCTAssertEqual(ledger.wallet, 500_000_000)
+
+        let types = try store.types()
+        XCTAssertEqual(Array(types.prefix(3)), ["scan.started", "markets.scanned", "opportunity.found"])
+        XCTAssertEqual(types.filter { $0 == "execution.finished" }.count, 2)
+        XCTAssertEqual(types.last, "scan.finished")
+        let budget = try store.budget(day: EngineFixture.start.utcDay)
+        XCTAssertEqual(budget.rebalances, 2)
+        XCTAssertEqual(budget.gasUSD, move.gasCostUSD + deploy.gasCostUSD)
+        XCTAssertGreaterThan(budget.gasUSD, 0)
+    }
+
+    func testRevertAfterWithdrawLeavesTheExecutionStrandedAndSaysSo() async throws {
+        fixture.config.supportedProtocols = [.aaveV3, .moonwell]
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.revert(.deposit, reason: "ERC20: transfer amount exceeds allowance"))
+        let ok = await engine.runOnce()
+        XCTAssertFalse(ok, "a failed execution fails the cycle")
+
+        let stranded = try XCTUnwrap(store.executions(limit: 10).first { $0.recommendation.from == .aaveV3 })
+        XCTAssertEqual(stranded.status, .stranded)
+        XCTAssertEqual(stranded.failedStep, .deposit)
+        XCTAssertTrue(stranded.error!.contains("1000.000000 USDC withdrawn from Aave V3 sits in the wallet"), stranded.error!)
+        XCTAssertTrue(stranded.error!.contains("exceeds allowance"))
+        let steps = try store.steps(executionID: stranded.id)
+        XCTAssertEqual(steps.map(\.status), [.succeeded, .succeeded, .succeeded, .succeeded, .failed, .skipped])
+        XCTAssertNotNil(steps[4].txHash, "the reverted deposit's hash and gas are kept")
+        XCTAssertEqual(steps[4].gasUsed, GasUnits.deposit(.moonwell))
+        let errors = try store.recentEvents(limit: 10, types: ["error"])
+        XCTAssertTrue(errors.contains { if case .error(_, let m) = $0.kind { m.contains("stranded") } else { false } })
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.wallet, 1_500_000_000 + 1_000_000_000 - 1_000_000_000,
+                       "the withdrawn 1000 sit in the wallet; the idle deploy of 1000 went through")
+    }
+
+    func testRevertAtWithdrawFailsWithoutStranding() async throws {
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.revert(.withdraw, reason: "paused"))
+        await engine.runOnce()
+        let failed = try XCTUnwrap(store.executions(limit: 10).first { $0.recommendation.from == .aaveV3 })
+        XCTAssertEqual(failed.status, .failed)
+        XCTAssertEqual(failed.failedStep, .withdraw)
+        XCTAssertEqual(try store.steps(executionID: failed.id).map(\.status), [.succeeded, .succeeded, .failed, .skipped, .skipped, .skipped])
+    }
+
+    func testAReadFailureIsAnErrorNotAZeroBalance() async throws {
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.readFailure("connection reset"))
+        let ok = await engine.runOnce()
+        XCTAssertFalse(ok)
+        XCTAssertTrue(try store.executions(limit: 10).isEmpty, "nothing moves on a failed read")
+        let finished = try store.recentEvents(limit: 50, types: ["scan.finished"]).last
+        guard case .scanFinished(_, let okFlag, _, _, _, let error) = finished?.kind else { return XCTFail("no scan.finished") }
+        XCTAssertFalse(okFlag)
+        XCTAssertTrue(error!.contains("market scan failed: connection reset"))
+    }
+
+    func testInterruptedExecutionIsClosedOutOnRestart() async throws {
+        do {
+            let (engine, _, store) = try await fixture.open()
+            _ = engine
+            // What a crash between withdraw and deposit leaves behind.
+            let rec = RebalanceRecommendation(id: UUID(), from: .aaveV3, to: .moonwell, token: .usdc,
+                                              amount: TokenAmount(baseUnits: 5_000_000, decimals: 6), currentAPY: 3, expectedAPY: 5, reason: "", confidence: 60)
+            let s = ExecutionSummary(id: UUID(), recommendation: rec, status: .running, startedAt: EngineFixture.start)
+            try store.commit([.executionStarted(s, steps: ExecutionStep.plan(for: rec)),
+                              .stepUpdated(StepRecord(executionID: s.id, step: .withdraw, status: .succeeded, txHash: "0x1"), day: "d"),
+                              .stepUpdated(StepRecord(executionID: s.id, step: .approve, status: .running), day: "d")], events: [])
+        }
+        let (_, _, store) = try await fixture.open()
+        let closed = try XCTUnwrap(store.executions(limit: 5).first)
+        XCTAssertEqual(closed.status, .stranded)
+        XCTAssertEqual(closed.failedStep, .approve)
+        XCTAssertTrue(closed.error!.contains("interrupted at approve by a restart"))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import MammonCore
+import XCTest
+
+final class DomainTests: XCTestCase {
+    func testTokenAmountParsesAndPrintsExactly() throws {
+        let a = try TokenAmount(decimalString: "1234.56", decimals: 6)
+        XCTAssertEqual(a.baseUnits, 1_234_560_000)
+        XCTAssertEqual(a.exactString, "1234.560000")
+        XCTAssertEqual(try TokenAmount(decimalString: "0.000001", decimals: 6).baseUnits, 1)
+        XCTAssertEqual(try TokenAmount(decimalString: ".5", decimals: 6).baseUnits, 500_000)
+        XCTAssertEqual(TokenAmount(baseUnits: 5, decimals: 6).exactString, "0.000005")
+        XCTAssertThrowsError(try TokenAmount(decimalString: "0.0000001", decimals: 6)) { XCTAssertEqual($0 as? AmountError, .tooPrecise("0.0000001", decimals: 6)) }
+        for bad in ["", "1.2.3", "-1", "1e6", "abc", "1,5"] {
+            XCTAssertThrowsError(try TokenAmount(decimalString: bad, decimals: 6), bad)
+        }
+        let max = TokenAmount(baseUnits: UInt128.max, decimals: 18)
+        let round = try JSONDecoder().decode(TokenAmount.self, from: JSONEncoder().encode(max))
+        XCTAssertEqual(round, max, "base units survive JSON as a string, never a lossy number")
+        XCTAssertNil(TokenAmount(baseUnits: 1, decimals: 6).subtracting(TokenAmount(baseUnits: 2, decimals: 6)))
+    }
+
+    func testDecimalFormatting() {
+        XCTAssertEqual(Decimal(string: "12.345")!.fixed(2), "12.34") // half-even
+        XCTAssertEqual(Decimal(string: "12.355")!.fixed(2), "12.36")
+        XCTAssertEqual(Decimal(string: "-0.5")!.fixed(2), "-0.50")
+        XCTAssertEqual(Decimal(string: "0.004")!.fixed(2), "0.00")
+        XCTAssertEqual(Decimal(7).fixed(0), "7")
+        XCTAssertNil(Decimal.strict("1.2x"))
+        XCTAssertEqual(Decimal.strict(" 3.5 "), Decimal(string: "3.5"))
+    }
+
+    func testUTCDayAndISOTimes() {
+        let justBeforeMidnight = Date(timeIntervalSince1970: 1_795_823_999.999) // 2026-11-27T23:59:59.999Z
+        XCTAssertEqual(justBeforeMidnight.utcDay, "2026-11-27")
+        XCTAssertEqual(justBeforeMidnight.addingTimeInterval(0.001).utcDay, "2026-11-28")
+        XCTAssertEqual(justBeforeMidnight.iso8601, "2026-11-27T23:59:59.999Z")
+        XCTAssertEqual(Date(iso8601: "2026-11-27T23:59:59.999Z"), justBeforeMidnight)
+    }
+
+    func testLimitsCheckProjectedGasAndEachCap() {
+        let limits = SafetyLimits(maxRebalancesPerDay: 5, maxGasPerDayUSD: 50, maxTransactionValueUSD: 1000)
+        XCTAssertNil(limits.check(budget: DailyBudget(day: "d", rebalances: 4, gasUSD: 49), amountUSD: 1000, estimatedGasUSD: 1))
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 5), amountUSD: 1, estimatedGasUSD: 0)?.limit, "max_rebalances_per_day")
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 0, gasUSD: 49), amountUSD: 1, estimatedGasUSD: Decimal(string: "1.01")!)?.limit,
+                       "max_gas_per_day_usd", "a move that would overshoot the daily gas cap is refused before it starts")
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d"), amountUSD: Decimal(string: "1000.01")!, estimatedGasUSD: 0)?.limit, "max_transaction_value_usd")
+    }
+
+    func testBreakerTripsOnConsecutiveOrDailyFailuresAndStaysTripped() {
+        let policy = BreakerPolicy(maxConsecutiveFailures: 3, maxFailuresPer24h: 4)
+        var b = BreakerState()
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        XCTAssertFalse(b.recordFailure("a", at: t0, policy: policy))
+        XCTAssertFalse(b.recordFailure("b", at: t0 + 1, policy: policy))
+        XCTAssertTrue(b.recordFailure("c", at: t0 + 2, policy: policy))
+        XCTAssertEqual(b.tripReason, "3 consecutive cycle failures (last: c)")
+        b.recordSuccess()
+        XCTAssertTrue(b.tripped, "success does not clear a tripped breaker; only an operator reset does")
+        XCTAssertFalse(b.recordFailure("d", at: t0 + 3, policy: policy), "reports the trip once")
+
+        var daily = BreakerState()
+        for i in 0..<3 { _ = daily.recordFailure("x", at: t0 + Double(i) * 3600, policy: policy); daily.recordSuccess() }
+        XCTAssertFalse(daily.tripped)
+        XCTAssertTrue(daily.recordFailure("y", at: t0 + 4 * 3600, policy: policy))
+        XCTAssertEqual(daily.tripReason, "4 cycle failures in 24h (last: y)")
+        var old = BreakerState()
+        for i in 0..<3 { _ = old.recordFailure("x", at: t0 + Double(i), policy: policy); old.recordSuccess() }
+        XCTAssertFalse(old.recordFailure("z", at: t0 + 90_000, policy: policy), "failures older than 24 h fall out of the window")
+    }
+
+    func testBackoffDoublesAndIsCapped() {
+        let p = BreakerPolicy(backoffBaseSeconds: 60, backoffMaxSeconds: 1800)
+        XCTAssertEqual((1...7).map { p.backoff(attempt: $0) }, [60, 120, 240, 480, 960, 1800, 1800])
+        XCTAssertEqual(p.backoff(attempt: 500), 1800)
+    }
+
+    func testOptimizerPicksBestAllowedMarketChunksAndDeploysIdle() {
+        let t = Date(timeIntervalSince1970: 0)
+        func m(_ p: LendingProtocol, _ apy: String, _ units: UInt128) -> MarketSnapshot {
+            MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
+                           position: TokenAmount(baseUnits: units, decimals: 6))
+        }
+        let markets = [m(.aaveV3, "3.2", 2_500_000_000), m(.moonwell, "4.9", 0), m(.morphoVault, "5.1", 50_000_000), m(.aerodrome, "12.5", 0)]
+        let optimizer = YieldOptimizer(allowed: [.aaveV3, .moonwell, .morphoVault, .aerodrome], minimumAmountUSD: 100, maxTransactionValueUSD: 1000)
+        let recs = optimizer.recommend(markets: markets, idle: TokenAmount(baseUnits: 150_000_000, decimals: 6), token: .usdc) { UUID() }
+        XCTAssertEqual(recs.count, 2, "the $50 Morpho position is below the minimum")
+        XCTAssertEqual(recs[0].from, .aaveV3)
+        XCTAssertEqual(recs[0].to, .morphoVault, "Aerodrome's higher APY is an AMM, never a target")
+        XCTAssertEqual(recs[0].amount.baseUnits, 1_000_000_000, "moves are chunked to the per-transaction cap")
+        XCTAssertEqual(recs[1].from, nil)
+        XCTAssertEqual(recs[1].amount.baseUnits, 150_000_000)
+        XCTAssertEqual(recs[1].currentAPY, 0)
+        let none = optimizer.recommend(markets: [m(.morphoVault, "5.1", 900_000_000), m(.aaveV3, "3", 0)], idle: .zero(.usdc), token: .usdc) { UUID() }
+        XCTAssertTrue(none.isEmpty, "already in the best market")
+    }
+
+    func testEventsRoundTripThroughJSONWithDottedTypes() throws {
+        let id = UUID()
+        let rec = RebalanceRecommendation(id: id, from: .aaveV3, to: .moonwell, token: .usdc, amount: TokenAmount(baseUnits: 5, decimals: 6),
+                                          currentAPY: 3, expectedAPY: 5, reason: "r", confidence: 70)
+        let at = Date(timeIntervalSince1970: 1_800_000_000.123)
+        let events: [EngineEvent.Kind] = [
+            .schedulerStarted, .scanStarted(cycle: 3), .opportunityFound(rec),
+            .stepFinished(StepRecord(executionID: id, step: .withdraw, status: .succeeded, txHash: "0xab", gasUsed: 150_000, gasCostUSD: Decimal(string: "0.0027"))),
+            .limitReached(limit: "max_rebalances_per_day", detail: "5 of 5"), .error(source: "scan", message: "boom"),
+            .scanFinished(cycle: 3, ok: false, opportunities: 1, executed: 0, durationMs: 12, error: "boom"),
+        ]
+        for kind in events {
+            let e = EngineEvent(sequence: 9, at: at, kind: kind)
+            let line = try e.jsonLine()
+            XCTAssertFalse(line.contains("\n"))
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            XCTAssertEqual(object["type"] as? String, kind.type)
+            XCTAssertEqual(object["at"] as? String, "2027-01-15T08:00:00.123Z")
+            XCTAssertEqual(try EngineEvent.fromJSON(Data(line.utf8)), e)
+        }
+    }
+}

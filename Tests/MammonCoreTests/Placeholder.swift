@@ -1,2 +1,0 @@
-import XCTest
-final class MammonCoreTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

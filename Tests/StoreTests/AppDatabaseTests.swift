@@ -1,0 +1,93 @@
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+final class AppDatabaseTests: XCTestCase {
+    let at = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func rec() -> RebalanceRecommendation {
+        RebalanceRecommendation(id: UUID(), from: .aaveV3, to: .moonwell, token: .usdc, amount: TokenAmount(baseUnits: 1_000_000, decimals: 6),
+                                currentAPY: 3, expectedAPY: 5, reason: "better", confidence: 70)
+    }
+
+    func testEventsAreNumberedAndReadBackInOrder() throws {
+        let db = try AppDatabase.inMemory()
+        let stored = try db.append([EngineEvent(at: at, kind: .scanStarted(cycle: 1)), EngineEvent(at: at, kind: .error(source: "s", message: "m"))])
+        XCTAssertEqual(stored.map(\.sequence), [1, 2])
+        XCTAssertEqual(try db.recentEvents(limit: 10).map(\.type), ["scan.started", "error"])
+        XCTAssertEqual(try db.recentEvents(limit: 10, types: ["error"]).count, 1)
+        XCTAssertEqual(try db.events(after: 1).map(\.sequence), [2])
+    }
+
+    func testExecutionStepsJournalAndBudgetRoundTrip() throws {
+        let db = try AppDatabase.inMemory()
+        let r = rec()
+        var summary = ExecutionSummary(id: UUID(), recommendation: r, status: .running, startedAt: at)
+        try db.commit([.executionStarted(summary, steps: ExecutionStep.plan(for: r))], events: [])
+        XCTAssertEqual(try db.steps(executionID: summary.id).map(\.step), ExecutionStep.allCases)
+        XCTAssertEqual(try db.unfinishedExecutions().map(\.id), [summary.id])
+
+        let journal = StepRecord(executionID: summary.id, step: .withdraw, status: .running, txHash: "0x01", nonce: 7, startedAt: at)
+        try db.commit([.stepJournaled(journal, rawTransaction: "0xf86b", countsAsRebalance: true, day: "2027-01-15")], events: [])
+        let j = try XCTUnwrap(db.journal(executionID: summary.id).first { $0.record.step == .withdraw })
+        XCTAssertEqual(j.rawTransaction, "0xf86b")
+        XCTAssertEqual(j.record.nonce, 7)
+        XCTAssertFalse(j.broadcast)
+        try db.commit([.stepBroadcast(executionID: summary.id, step: .withdraw)], events: [])
+        XCTAssertTrue(try db.journal(executionID: summary.id).first { $0.record.step == .withdraw }!.broadcast)
+
+        var done = journal
+        done.status = .succeeded
+        done.gasUsed = 150_000
+        done.gasCostUSD = Decimal(string: "0.0027")
+        try db.commit([.stepUpdated(done, day: "2027-01-15")], events: [])
+        try db.commit([.stepUpdated(done, day: "2027-01-15")], events: []) // same record again adds nothing
+        XCTAssertEqual(try db.budget(day: "2027-01-15"), DailyBudget(day: "2027-01-15", rebalances: 1, gasUSD: Decimal(string: "0.0027")!))
+        XCTAssertEqual(try db.budget(day: "2027-01-16"), DailyBudget(day: "2027-01-16"))
+
+        summary.status = .succeeded
+        summary.gasUsed = 150_000
+        summary.gasCostUSD = Decimal(string: "0.0027")!
+        try db.commit([.executionFinished(summary)], events: [])
+        XCTAssertEqual(try db.execution(id: summary.id), summary)
+        XCTAssertTrue(try db.unfinishedExecutions().isEmpty)
+        XCTAssertEqual(try db.lifetimeTotals().rebalances, 1)
+    }
+
+    func testSchemaRefusesImpossibleRows() throws {
+        let db = try AppDatabase.inMemory()
+        let r = rec()
+        let s = ExecutionSummary(id: UUID(), recommendation: r, status: .running, startedAt: at)
+        try db.commit([.executionStarted(s, steps: [.validation])], events: [])
+        // A step the plan does not have cannot be updated silently.
+        XCTAssertThrowsError(try db.commit([.stepUpdated(StepRecord(executionID: s.id, step: .deposit, status: .succeeded), day: "d")], events: []))
+        // A failed transaction leaves nothing behind: the event of the same commit is not stored either.
+        XCTAssertThrowsError(try db.commit([.stepUpdated(StepRecord(executionID: UUID(), step: .deposit, status: .succeeded), day: "d")],
+                                           events: [EngineEvent(at: at, kind: .schedulerStarted)]))
+        XCTAssertEqual(try db.eventCount(), 0)
+    }
+
+    func testSchedulerStateApprovalsAndLedgerSurviveReopening() throws {
+        let path = NSTemporaryDirectory() + "mammon-store-\(UUID().uuidString)/db.sqlite"
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        do {
+            let db = try AppDatabase.open(path: path)
+            var breaker = BreakerState()
+            _ = breaker.recordFailure("x", at: at, policy: BreakerPolicy(maxConsecutiveFailures: 1))
+            let state = PersistedSchedulerState(state: .halted, haltReason: "circuit breaker", breakerState: breaker, scans: 4, updatedAt: at)
+            let r = rec()
+            let plan = MovePlan(withdrawGas: 1, approveGas: 1, depositGas: 1, gasPriceGwei: 1, ethUSD: 1)
+            let analysis = ProfitabilityGate.analyze(currentAPY: 3, targetAPY: 5, amountUSD: 1, plan: plan, thresholds: GateThresholds())
+            let request = ApprovalRequest(recommendation: r, analysis: analysis, plan: plan, steps: [.validation], requestedAt: at, expiresAt: at + 60)
+            try db.commit([.schedulerState(state), .approval(request, resolvedAt: nil, detail: nil), .simulatedLedger(["wallet": "5"])], events: [])
+        }
+        let reopened = try AppDatabase.openReadOnly(path: path)
+        let state = try XCTUnwrap(reopened.schedulerState())
+        XCTAssertEqual(state.schedulerState, .halted)
+        XCTAssertTrue(state.breakerState.tripped)
+        XCTAssertEqual(state.scans, 4)
+        XCTAssertEqual(try reopened.pendingApprovals().count, 1)
+        XCTAssertEqual(try reopened.simulatedLedger(), ["wallet": "5"])
+    }
+}
