@@ -46,22 +46,32 @@ static inline const char *mammon_tigetstr(const char *name) {
 // Signal handling. Terminating signals (TERM, INT, HUP) only wake the console's loop, which then quits
 // in order. Crashes restore the terminal with async-signal-safe calls only (write, tcsetattr), then
 // die with the original signal.
-static int mammon_wake_fd = -1;
-static int mammon_tty_fd = -1;
-static volatile sig_atomic_t mammon_signal = 0;
-static struct termios mammon_saved_termios;
-static int mammon_have_termios = 0;
-static char mammon_restore_seq[512];
-static size_t mammon_restore_len = 0;
+// Storage lives in function-local statics: Swift's importer does not emit file-scope statics of a header.
+struct mammon_signal_state {
+    int wake_fd;
+    int tty_fd;
+    volatile sig_atomic_t signal;
+    int have_termios;
+    struct termios saved;
+    size_t restore_len;
+    char restore[512];
+};
+
+static inline struct mammon_signal_state *mammon_state(void) {
+    static struct mammon_signal_state state = { -1, -1, 0, 0 };
+    return &state;
+}
 
 static inline void mammon_emergency_restore(void) {
-    if (mammon_tty_fd >= 0 && mammon_restore_len > 0) { ssize_t r = write(mammon_tty_fd, mammon_restore_seq, mammon_restore_len); (void)r; }
-    if (mammon_tty_fd >= 0 && mammon_have_termios) tcsetattr(mammon_tty_fd, TCSANOW, &mammon_saved_termios);
+    struct mammon_signal_state *s = mammon_state();
+    if (s->tty_fd >= 0 && s->restore_len > 0) { ssize_t r = write(s->tty_fd, s->restore, s->restore_len); (void)r; }
+    if (s->tty_fd >= 0 && s->have_termios) tcsetattr(s->tty_fd, TCSANOW, &s->saved);
 }
 
 static inline void mammon_on_terminate(int sig) {
-    mammon_signal = sig;
-    if (mammon_wake_fd >= 0) { char c = 's'; ssize_t r = write(mammon_wake_fd, &c, 1); (void)r; }
+    struct mammon_signal_state *s = mammon_state();
+    s->signal = sig;
+    if (s->wake_fd >= 0) { char c = 's'; ssize_t r = write(s->wake_fd, &c, 1); (void)r; }
 }
 
 static inline void mammon_on_crash(int sig) {
@@ -72,18 +82,20 @@ static inline void mammon_on_crash(int sig) {
 
 /// Saves the shell's terminal mode of `tty_fd` (call before newterm).
 static inline void mammon_save_tty(int tty_fd) {
-    mammon_tty_fd = tty_fd;
-    mammon_have_termios = tcgetattr(tty_fd, &mammon_saved_termios) == 0;
+    struct mammon_signal_state *s = mammon_state();
+    s->tty_fd = tty_fd;
+    s->have_termios = tcgetattr(tty_fd, &s->saved) == 0;
 }
 
 /// Installs the handlers; `restore` is what to write to the terminal on a crash (leave the alternate
 /// screen, show the cursor, reset attributes).
 static inline void mammon_install_signal_handlers(int wake_fd, const char *restore) {
-    mammon_wake_fd = wake_fd;
+    struct mammon_signal_state *s = mammon_state();
+    s->wake_fd = wake_fd;
     size_t n = strlen(restore);
-    if (n >= sizeof mammon_restore_seq) n = sizeof mammon_restore_seq - 1;
-    memcpy(mammon_restore_seq, restore, n);
-    mammon_restore_len = n;
+    if (n >= sizeof s->restore) n = sizeof s->restore - 1;
+    memcpy(s->restore, restore, n);
+    s->restore_len = n;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
@@ -101,9 +113,9 @@ static inline void mammon_install_signal_handlers(int wake_fd, const char *resto
 static inline void mammon_reset_signal_handlers(void) {
     int all[] = { SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
     for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++) signal(all[i], SIG_DFL);
-    mammon_wake_fd = -1;
-    mammon_restore_len = 0;
+    mammon_state()->wake_fd = -1;
+    mammon_state()->restore_len = 0;
 }
 
-static inline int mammon_pending_signal(void) { return mammon_signal; }
+static inline int mammon_pending_signal(void) { return mammon_state()->signal; }
 #endif

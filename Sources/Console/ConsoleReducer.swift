@@ -93,10 +93,14 @@ public enum ConsoleReducer {
         return []
     }
 
-    /// The selected row when it waits for approval, else the oldest waiting one (selected, so the
-    /// dialog and the table agree), else nil with a message.
+    /// With Opportunities focused, the selected row when it waits for approval; otherwise the oldest
+    /// waiting one, which becomes selected so the dialog and the table agree; else nil with a message.
     static func approvalTarget(_ state: inout ConsoleState) -> OpportunityRow? {
-        if let id = state.selectedOpportunity, let row = state.opportunities[id], row.isAwaitingApproval { return row }
+        if state.focus == .opportunities, let id = state.selectedOpportunity, let row = state.opportunities[id] {
+            if row.isAwaitingApproval { return row }
+            state.say("the selected recommendation is not waiting for approval (\(Format.verdict(row.verdict, now: state.now)))", .info)
+            return nil
+        }
         guard let first = state.pendingApprovals.first else {
             state.say("nothing is waiting for approval", .info)
             return nil

@@ -16,6 +16,8 @@ public actor SimulatedChain: ChainGateway {
     private var mempool: [String: PreparedTransaction] = [:]
     private var receipts: [String: TransactionReceipt] = [:]
     private var faults: [SimulatedFault] = []
+    /// Seconds a transaction takes to be mined (0: at once), so an execution can be watched step by step.
+    private let blockTime: TimeInterval
 
     /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
     public static let baseFeeWei: UInt128 = 5_000_000
@@ -23,7 +25,8 @@ public actor SimulatedChain: ChainGateway {
     public static let ethUSD: Decimal = 3000
 
     public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil,
-                persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+                blockTime: TimeInterval = 0, persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+        self.blockTime = blockTime
         self.token = token
         self.markets = SimulatedMarkets(seed: seed)
         self.clock = clock
@@ -91,6 +94,7 @@ public actor SimulatedChain: ChainGateway {
 
     /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
+        if blockTime > 0, receipts[tx.hash] == nil { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
         if let r = receipts[tx.hash] { return r }
         guard let pending = mempool.removeValue(forKey: tx.hash) else { throw SimulatedChainError.unknownTransaction(tx.hash) }
         let gas = try await gasEstimate(pending.action)

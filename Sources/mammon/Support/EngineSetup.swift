@@ -19,7 +19,10 @@ enum EngineSetup {
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
         let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
-        return SimulatedChain(token: config.targetToken, seed: config.simulationSeed, clock: clock, ledger: ledger) { accounts in
+        // MAMMON_SIM_BLOCK_SECONDS: seconds per mined transaction, for watching executions (console screenshots).
+        let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? 0
+        return SimulatedChain(token: config.targetToken, seed: config.simulationSeed, clock: clock, ledger: ledger,
+                              blockTime: max(0, blockTime)) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }
