@@ -63,6 +63,14 @@ public final class NcursesTerminal: TerminalDevice {
             throw .unknownTerminal(term)
         }
         set_term(screen)
+        guard mammon_tigetstr("cup") != nil else {
+            // "dumb" and hard-copy terminals: ncurses accepts them, but a full-screen console cannot work.
+            endwin()
+            delscreen(screen)
+            fclose(out)
+            fclose(inp)
+            throw .cannotMoveCursor(term)
+        }
         self.screen = screen
         self.output = out
         self.input = inp
@@ -196,6 +204,9 @@ public final class NcursesTerminal: TerminalDevice {
     public func restore() {
         guard !restored else { return }
         restored = true
+        // Terminals without an alternate screen (vt100, linux) would keep the last frame: clear it.
+        werase(mammon_stdscr())
+        wrefresh(mammon_stdscr())
         curs_set(1)
         endwin()
         delscreen(screen)

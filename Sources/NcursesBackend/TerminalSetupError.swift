@@ -2,6 +2,7 @@
 public enum TerminalSetupError: Error, Hashable, Sendable, CustomStringConvertible {
     case termNotSet
     case unknownTerminal(String)
+    case cannotMoveCursor(String)
     case notATerminal
     case initFailed(String)
 
@@ -11,8 +12,11 @@ public enum TerminalSetupError: Error, Hashable, Sendable, CustomStringConvertib
             "TERM is not set, so the console cannot drive this terminal. Set it (e.g. TERM=xterm-256color) "
                 + "or run headless with --no-ui."
         case .unknownTerminal(let term):
-            "the terminal type '\(term)' is unknown to this system's terminfo database (or cannot move the cursor). "
+            "the terminal type '\(term)' is unknown to this system's terminfo database. "
                 + "Try TERM=xterm-256color, install ncurses-term, or run headless with --no-ui."
+        case .cannotMoveCursor(let term):
+            "the terminal type '\(term)' cannot move the cursor, so a full-screen console cannot run on it. "
+                + "Use a terminal such as xterm-256color, or run headless with --no-ui."
         case .notATerminal:
             "standard input and output must be a terminal for the console; use --no-ui for JSON lines."
         case .initFailed(let detail):

@@ -20,14 +20,14 @@ enum SchedulerPaneView {
             line("waiting for the engine…", .muted)
             return
         }
-        let mode = " · \(s.network) · approval \(s.approvalMode)"
+        let mode = "  \(s.network)  approval \(s.approvalMode)"
         switch s.state {
         case .running:
-            line("● RUNNING" + (state.scanningCycle.map { " · scanning (cycle \($0))" } ?? mode), .ok)
+            line("● RUNNING" + (state.scanningCycle.map { "  scanning (cycle \($0))" } ?? mode), .ok)
         case .stopped: line("■ STOPPED" + mode, .warning)
         case .halted: line("▲ HALTED: \(s.haltReason ?? "unknown reason")", .error)
         }
-        if s.halted || state.scanningCycle != nil { line(String(mode.dropFirst(3))) }
+        if s.halted || state.scanningCycle != nil { line(String(mode.dropFirst(2))) }
         line("wallet \(Format.shortAddress(s.walletAddress))" + (state.idle.map { " · idle \(Format.amount($0))" } ?? ""))
         let next: String
         if let due = s.nextScanAt, s.running {
