@@ -42,8 +42,8 @@ extension ConsoleReducer {
             if state.opportunities[rec.id] == nil {
                 state.opportunities[rec.id] = OpportunityRow(recommendation: rec, foundAt: at)
                 trimOpportunities(&state)
+                state.insertIntoOrder(rec.id)
             }
-            state.resortOpportunities()
             state.log(LogLine(at: at, type: event.type,
                               text: "\(rec.route) \(Format.amount(rec.amount)) \(rec.token.symbol) "
                                   + "\(Format.apy(rec.currentAPY)) → \(Format.apy(rec.expectedAPY))"))
@@ -144,7 +144,12 @@ extension ConsoleReducer {
     static func trimOpportunities(_ state: inout ConsoleState) {
         let excess = state.opportunities.count - ConsoleState.maxOpportunities
         guard excess > 0 else { return }
-        let settled = state.opportunities.values.filter { !$0.isAwaitingApproval }.sorted { $0.foundAt < $1.foundAt }
-        for row in settled.prefix(excess) { state.opportunities[row.id] = nil }
+        for _ in 0..<excess {
+            guard let oldest = state.opportunities.values.filter({ !$0.isAwaitingApproval })
+                .min(by: { $0.foundAt == $1.foundAt ? $0.id.uuidString < $1.id.uuidString : $0.foundAt < $1.foundAt }) else { return }
+            state.opportunities[oldest.id] = nil
+            state.opportunityOrder.removeAll { $0 == oldest.id }
+            if state.selectedOpportunity == oldest.id { state.selectedOpportunity = state.opportunityOrder.first }
+        }
     }
 }

@@ -162,6 +162,19 @@ extension ConsoleState {
         if log.count > Self.maxLog { log.removeFirst(log.count - Self.maxLog) }
     }
 
+    /// Puts one new row in its place in the table order (binary search), without re-sorting the rest.
+    mutating func insertIntoOrder(_ id: UUID) {
+        guard let row = opportunities[id] else { return }
+        if !filter.isEmpty && !row.searchText.contains(filter.lowercased()) { return }
+        var low = 0, high = opportunityOrder.count
+        while low < high {
+            let mid = (low + high) / 2
+            if let other = opportunities[opportunityOrder[mid]], sort.orders(other, before: row) { low = mid + 1 } else { high = mid }
+        }
+        opportunityOrder.insert(id, at: low)
+        if selectedOpportunity == nil { selectedOpportunity = id }
+    }
+
     /// Recomputes the table order after a change of rows, sort or filter; keeps the selection valid.
     public mutating func resortOpportunities() {
         var rows = Array(opportunities.values)

@@ -42,7 +42,7 @@ public enum ConsoleRenderer {
         let errorsHeight = area.height >= 40 ? 10 : (area.height >= 30 ? 7 : 4)
         let (top, rest) = area.splitTop(topHeight)
         let (middle, bottom) = rest.splitBottom(errorsHeight)
-        let (left, right) = top.splitLeft(max(40, min(70, top.width * 2 / 5)))
+        let (left, right) = top.splitLeft(max(42, min(70, top.width * 2 / 5)))
         renderPane(.scheduler, state, into: &buffer, area: left, theme: theme)
         renderPane(.execution, state, into: &buffer, area: right, theme: theme)
         renderPane(.opportunities, state, into: &buffer, area: middle, theme: theme)

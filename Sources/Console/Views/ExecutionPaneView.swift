@@ -21,7 +21,7 @@ enum ExecutionPaneView {
         var y = inner.y
         func line(_ text: String, _ style: Style) {
             guard y < inner.maxY else { return }
-            buffer.put(text, x: x, y: y, style: style, maxWidth: width)
+            buffer.put(text.truncated(to: width), x: x, y: y, style: style, maxWidth: width)
             y += 1
         }
         if let ex = state.execution {

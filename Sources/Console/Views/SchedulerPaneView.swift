@@ -13,7 +13,7 @@ enum SchedulerPaneView {
         var y = inner.y
         func line(_ text: String, _ role: ThemeRole = .text) {
             guard y < inner.maxY else { return }
-            buffer.put(text, x: x, y: y, style: theme[role], maxWidth: width)
+            buffer.put(text.truncated(to: width), x: x, y: y, style: theme[role], maxWidth: width)
             y += 1
         }
         guard let s = state.status else {
