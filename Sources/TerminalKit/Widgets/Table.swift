@@ -115,10 +115,12 @@ public struct Table {
                 cx += widths[i] + 1
             }
         }
-        if rowCount > visible {
+        if rowCount > visible, showHeader {
+            // "6-8/10" at the header's right end, only over blank header space.
             let marker = "\(offset + 1)-\(min(rowCount, offset + visible))/\(rowCount)"
-            if showHeader, marker.count + 2 < area.width {
-                buffer.put(marker, x: area.maxX - marker.count, y: area.y, style: theme[.muted])
+            let mx = area.maxX - marker.count
+            if mx > area.x, (mx - 1..<area.maxX).allSatisfy({ buffer.contains(x: $0, y: area.y) && buffer[$0, area.y].symbol == " " }) {
+                buffer.put(marker, x: mx, y: area.y, style: theme[.muted])
             }
         }
     }
