@@ -33,7 +33,7 @@ public enum ConsoleReducer {
         switch command {
         case .start:
             if state.status?.halted == true {
-                state.say("halted (\(state.status?.haltReason ?? "unknown")): press R to resume first", .warning)
+                state.say("halted: press R to resume first (\(state.status?.haltReason ?? "unknown reason"))", .warning)
                 return []
             }
             if state.status?.running == true { state.say("the scheduler is already running", .info); return [] }

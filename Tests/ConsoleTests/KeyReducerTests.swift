@@ -28,7 +28,7 @@ final class KeyReducerTests: XCTestCase {
         s.status = Fixtures.status(.halted, halt: "circuit breaker")
         let store = TestStore(s)
         store.send(key("s")) {
-            $0.flash = Flash(text: "halted (circuit breaker): press R to resume first", severity: .warning, until: Fixtures.at(106))
+            $0.flash = Flash(text: "halted: press R to resume first (circuit breaker)", severity: .warning, until: Fixtures.at(106))
         }
     }
 

@@ -7,7 +7,8 @@ struct ConsoleOptions: Sendable {
     var themeName: String?
     var network: String
     var databasePath: String
-    /// NO_COLOR set (any non-empty value): the monochrome theme, attributes only.
+    /// NO_COLOR set (any non-empty value) and no theme asked for: the monochrome theme, attributes only.
+    /// An explicit `--theme` (or MAMMON_THEME) overrides NO_COLOR, as no-color.org asks.
     var noColor: Bool
     /// Start the scheduler when the console opens, as the headless run does.
     var startScheduler: Bool
@@ -18,7 +19,7 @@ struct ConsoleOptions: Sendable {
         self.themeName = themeName ?? environment["MAMMON_THEME"].flatMap { $0.isEmpty ? nil : $0 }
         self.network = network
         self.databasePath = databasePath
-        self.noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        self.noColor = !(environment["NO_COLOR"] ?? "").isEmpty && self.themeName == nil
         self.startScheduler = startScheduler
         self.environment = environment
     }

@@ -40,7 +40,8 @@ enum ConsoleRunner {
             if state.executionInFlight {
                 FileHandle.standardError.write(Data("mammon: waiting for the running step to finish…\n".utf8))
             }
-            if case .terminated(let signal) = outcome { code = 128 + signal }
+            // A signal (SIGTERM, SIGINT, SIGHUP) is an orderly shutdown like quitting: exit 0, as headless does.
+            _ = outcome
         }
         await commands.drain()
         await engine.shutdown()
