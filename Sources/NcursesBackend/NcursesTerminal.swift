@@ -13,7 +13,7 @@ public final class NcursesTerminal: TerminalDevice {
         public var noColor: Bool
         /// Terminal type; nil reads TERM.
         public var termType: String?
-        /// For measurements: write the terminal's bytes to this file and read keys from /dev/null.
+        /// For measurements: write the terminal's bytes to this file; keys come from a pipe nobody writes.
         public var outputPath: String?
 
         public init(noColor: Bool = false, termType: String? = nil, outputPath: String? = nil) {
@@ -38,6 +38,7 @@ public final class NcursesTerminal: TerminalDevice {
     private var previous: ScreenBuffer?
     private var pairs: [Int: Int32] = [:]
     private var restored = false
+    private var silentWriter: Int32 = -1
 
     public init(options: Options = Options(), environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(TerminalSetupError) {
@@ -47,7 +48,10 @@ public final class NcursesTerminal: TerminalDevice {
         let outFD: Int32, inFD: Int32
         if let path = options.outputPath {
             outFD = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            inFD = open("/dev/null", O_RDONLY)
+            var silent: [Int32] = [-1, -1]
+            _ = pipe(&silent) // /dev/null would always poll readable; a pipe with an idle writer blocks
+            inFD = silent[0]
+            silentWriter = silent[1]
         } else {
             guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
             outFD = dup(1)
@@ -215,6 +219,7 @@ public final class NcursesTerminal: TerminalDevice {
         mammon_reset_signal_handlers()
         close(wakeRead)
         waker.close()
+        if silentWriter >= 0 { close(silentWriter) }
     }
 }
 

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Run only the suites with these names (comma separated).")
     var only: String?
 
-    static var suites: [any BenchSuite.Type] { [EngineBench.self] }
+    static var suites: [any BenchSuite.Type] { [EngineBench.self, ConsoleBench.self] }
 
     func run() async throws {
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
