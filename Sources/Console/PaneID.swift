@@ -17,7 +17,7 @@ public enum PaneID: Int, CaseIterable, Hashable, Sendable {
         case .scheduler: "Sched"
         case .opportunities: "Opps"
         case .execution: "Exec"
-        case .errors: "Errors"
+        case .errors: "Err"
         }
     }
 

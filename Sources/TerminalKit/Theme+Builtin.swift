@@ -18,17 +18,17 @@ extension Theme {
             title-focused = fg=bright-cyan bold
             header = fg=bright-white bold underline
             selected = fg=black bg=cyan
-            stale = fg=black bg=yellow bold
+            stale = fg=black bg=yellow
             status-bar = fg=white bg=236
             key-bar = fg=white bg=235
             key-hint = fg=bright-cyan bold
-            tab-active = fg=black bg=cyan bold
+            tab-active = fg=black bg=cyan
             tab-inactive = fg=white bg=236
             dialog = fg=white bg=236
             dialog-border = fg=cyan
             danger = fg=bright-red bold
             button = fg=white bg=238
-            button-selected = fg=black bg=bright-cyan bold
+            button-selected = fg=black bg=bright-cyan
             gauge-fill = fg=green
             gauge-empty = fg=238
             sparkline = fg=bright-blue
@@ -70,25 +70,25 @@ extension Theme {
             muted = fg=white
             accent = fg=bright-yellow bold
             ok = fg=bright-green bold
-            warning = fg=black bg=bright-yellow bold
+            warning = fg=black bg=bright-yellow
             error = fg=bright-white bg=red bold
             border = fg=bright-white
             border-focused = fg=bright-yellow bold
             title = fg=bright-white bold
-            title-focused = fg=black bg=bright-yellow bold
+            title-focused = fg=black bg=bright-yellow
             header = fg=bright-yellow bold underline
-            selected = fg=black bg=bright-white bold
-            stale = fg=black bg=bright-yellow bold
+            selected = fg=black bg=bright-white
+            stale = fg=black bg=bright-yellow
             status-bar = fg=black bg=bright-white
             key-bar = fg=black bg=bright-white
             key-hint = fg=blue bold underline
-            tab-active = fg=black bg=bright-yellow bold
+            tab-active = fg=black bg=bright-yellow
             tab-inactive = fg=bright-white bg=black underline
             dialog = fg=bright-white bg=black
             dialog-border = fg=bright-yellow bold
             danger = fg=bright-white bg=red bold
             button = fg=bright-white bg=black underline
-            button-selected = fg=black bg=bright-yellow bold
+            button-selected = fg=black bg=bright-yellow
             gauge-fill = fg=bright-green bold
             gauge-empty = fg=white
             sparkline = fg=bright-cyan bold

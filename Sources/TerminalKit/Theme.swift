@@ -9,7 +9,8 @@ public enum ThemeRole: String, CaseIterable, Sendable {
     case gaugeFill = "gauge-fill", gaugeEmpty = "gauge-empty", sparkline
 }
 
-/// A named set of styles, one per role. Roles a theme does not set use `text`.
+/// A named set of styles, one per role. Roles a theme does not set use `text`; a role's `default`
+/// colours are `text`'s, so a theme with a background (light) paints every cell with it.
 public struct Theme: Hashable, Sendable {
     public var name: String
     public var styles: [ThemeRole: Style]
@@ -19,7 +20,11 @@ public struct Theme: Hashable, Sendable {
         self.styles = styles
     }
 
-    public subscript(role: ThemeRole) -> Style { styles[role] ?? styles[.text] ?? .plain }
+    public subscript(role: ThemeRole) -> Style {
+        let text = styles[.text] ?? .plain
+        guard role != .text, let own = styles[role] else { return text }
+        return Style(fg: own.fg == .default ? text.fg : own.fg, bg: own.bg == .default ? text.bg : own.bg, own.attributes)
+    }
 
     /// The theme for terminals without colours and for `NO_COLOR`: attributes only.
     public var withoutColors: Theme {

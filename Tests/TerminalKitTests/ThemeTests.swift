@@ -14,7 +14,7 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(theme.name, "test")
         XCTAssertEqual(theme[.text], Style(fg: .rgb(0x83, 0x94, 0x96), bg: .rgb(0, 0x2b, 0x36)))
         XCTAssertEqual(theme[.selected], Style(fg: .black, bg: .indexed(12), [.bold, .reverse]))
-        XCTAssertEqual(theme[.error], Style(fg: .brightRed, [.underline]))
+        XCTAssertEqual(theme[.error], Style(fg: .brightRed, bg: .rgb(0, 0x2b, 0x36), [.underline]), "default colours come from text")
         XCTAssertEqual(theme[.border], theme[.text], "unset roles use text")
     }
 

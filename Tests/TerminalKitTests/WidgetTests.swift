@@ -61,7 +61,7 @@ final class WidgetTests: XCTestCase {
     func testSparklineScalesBetweenMinAndMax() {
         XCTAssertEqual(Sparkline([1, 2, 3, 4, 5, 6, 7, 8]).text(width: 8), "▁▂▃▄▅▆▇█")
         XCTAssertEqual(Sparkline([1, 2, 3, 8]).text(width: 2), "▁█", "keeps the latest values")
-        XCTAssertEqual(Sparkline([4, 4, 4]).text(width: 3), "▄▄▄")
+        XCTAssertEqual(Sparkline([4, 4, 4]).text(width: 3), "▁▁▁")
         XCTAssertEqual(Sparkline([]).text(width: 3), "")
     }
 

@@ -59,17 +59,24 @@ public enum ConsoleRenderer {
         }
     }
 
-    /// `1 Scheduler  2 Opportunities  3 Execution  4 Errors`, short names when narrow.
+    /// `1 Scheduler  2 Opportunities ●1  3 Execution  4 Errors (2)`, short names when narrow. The
+    /// counts say what waits in the tabs that are not shown: approvals, errors.
     static func renderTabs(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
         buffer.fill(area, with: Cell(" ", style: theme[.tabInactive]))
-        let long = PaneID.allCases.map { " \($0.rawValue + 1) \($0.title) " }
-        let labels = long.reduce(0) { $0 + $1.displayWidth } <= area.width ? long
-            : PaneID.allCases.map { " \($0.rawValue + 1) \($0.shortTitle) " }
+        let waiting = state.pendingApprovals.count
+        func labels(_ name: (PaneID) -> String) -> [String] {
+            PaneID.allCases.map { pane in
+                var text = " \(pane.rawValue + 1) \(name(pane))"
+                if pane == .opportunities, waiting > 0 { text += " ●\(waiting)" }
+                if pane == .errors, !state.errors.isEmpty { text += " (\(state.errors.count))" }
+                return text + " "
+            }
+        }
+        let long = labels(\.title)
+        let chosen = long.reduce(0) { $0 + $1.displayWidth } <= area.width ? long : labels(\.shortTitle)
         var x = area.x
-        for (pane, label) in zip(PaneID.allCases, labels) {
-            var text = label
-            if pane == .errors, !state.errors.isEmpty { text = " \(pane.rawValue + 1) \(labels == long ? pane.title : pane.shortTitle) (\(state.errors.count)) " }
-            x += buffer.put(text, x: x, y: area.y, style: theme[pane == state.focus ? .tabActive : .tabInactive],
+        for (pane, label) in zip(PaneID.allCases, chosen) {
+            x += buffer.put(label, x: x, y: area.y, style: theme[pane == state.focus ? .tabActive : .tabInactive],
                             maxWidth: area.maxX - x)
         }
     }

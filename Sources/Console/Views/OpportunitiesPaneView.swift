@@ -24,7 +24,7 @@ enum OpportunitiesPaneView {
         }
         let fields: [(Field, TableColumn)]
         if body.width >= 100 {
-            fields = [(.found, .init("Found", .fixed(8))), (.route, .init("Route", .fixed(24))), (.token, .init("Token", .fixed(5))),
+            fields = [(.found, .init("Found", .fixed(8))), (.route, .init("Route", .fixed(20))), (.token, .init("Token", .fixed(5))),
                       (.amount, .init("Amount", .fixed(12), alignRight: true)), (.apy, .init("APY now→target", .fixed(15))),
                       (.delta, .init("Δ pts", .fixed(6), alignRight: true)), (.costs, .init("Costs", .fixed(8), alignRight: true)),
                       (.net, .init("Net/yr", .fixed(10), alignRight: true)),

@@ -11,7 +11,7 @@ public struct Sparkline: Sendable {
         guard let low = shown.min(), let high = shown.max() else { return "" }
         let span = high - low
         return String(shown.map { v -> Character in
-            guard span > 1e-12 else { return Glyphs.sparks[3] }
+            guard span > 1e-12 else { return Glyphs.sparks[0] } // flat: a baseline, not bars
             let level = Int(((v - low) / span * Double(Glyphs.sparks.count - 1)).rounded())
             return Glyphs.sparks[max(0, min(Glyphs.sparks.count - 1, level))]
         })
