@@ -16,9 +16,11 @@ public struct OpportunityRow: Hashable, Sendable, Identifiable {
         case failed(String)
     }
 
-    public var recommendation: RebalanceRecommendation
-    public var analysis: ProfitabilityAnalysis?
+    public var recommendation: RebalanceRecommendation { didSet { display = Display(recommendation, analysis) } }
+    public var analysis: ProfitabilityAnalysis? { didSet { display = Display(recommendation, analysis) } }
     public var approval: ApprovalRequest?
+    /// The table's texts, formatted once when the data changes rather than on every frame.
+    public private(set) var display: Display
     public var verdict: Verdict
     public var foundAt: Date
 
@@ -28,6 +30,7 @@ public struct OpportunityRow: Hashable, Sendable, Identifiable {
                 approval: ApprovalRequest? = nil, verdict: Verdict = .analysing, foundAt: Date) {
         self.recommendation = recommendation
         self.analysis = analysis
+        self.display = Display(recommendation, analysis)
         self.approval = approval
         self.verdict = verdict
         self.foundAt = foundAt
@@ -35,6 +38,24 @@ public struct OpportunityRow: Hashable, Sendable, Identifiable {
 
     public var isAwaitingApproval: Bool {
         if case .awaitingApproval = verdict { true } else { false }
+    }
+
+    /// Formatted cells of the opportunities table.
+    public struct Display: Hashable, Sendable {
+        public var route, amount, apyShort, apyLong, delta, costs, net, breakEven: String
+        public var netPositive: Bool?
+
+        init(_ rec: RebalanceRecommendation, _ analysis: ProfitabilityAnalysis?) {
+            route = rec.route
+            amount = Format.amount(rec.amount)
+            apyShort = "\(rec.currentAPY.fixed(2))→\(rec.expectedAPY.fixed(2))"
+            apyLong = "\(Format.apy(rec.currentAPY)) → \(Format.apy(rec.expectedAPY))"
+            delta = Format.points(rec.apyImprovement)
+            costs = analysis.map { Format.usd($0.costs.totalUSD) } ?? "-"
+            net = analysis.map { Format.usd($0.netGainUSD) } ?? "-"
+            breakEven = analysis.map { $0.breakEvenDays >= 999_999 ? "never" : "\($0.breakEvenDays)d" } ?? "-"
+            netPositive = analysis.map { $0.netGainUSD > 0 }
+        }
     }
 
     /// Text matched by `/` filters.

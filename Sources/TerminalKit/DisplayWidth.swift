@@ -2,6 +2,7 @@
 /// and controls, 1 otherwise. A table of ranges, so the answer does not depend on the C library's locale.
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
         guard let first = character.unicodeScalars.first else { return 0 }
         // A grapheme is as wide as its base scalar; an emoji presentation selector makes it wide.
         if character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
@@ -17,7 +18,13 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        // Most screen text is printable ASCII: count bytes without breaking graphemes.
+        var printable = true
+        for byte in text.utf8 where byte >= 0x7F || byte < 0x20 {
+            printable = false
+            break
+        }
+        return printable ? text.utf8.count : text.reduce(0) { $0 + of($1) }
     }
 
     static func isZeroWidth(_ v: UInt32) -> Bool {
@@ -72,8 +79,11 @@ extension String {
 
     /// Padded with spaces (or cut) to exactly `width` columns; `right` aligns to the right.
     public func padded(to width: Int, right: Bool = false) -> String {
-        let cut = truncated(to: width)
-        let gap = String(repeating: " ", count: max(0, width - cut.displayWidth))
+        let own = displayWidth
+        let cut = own <= width ? self : truncated(to: width)
+        let used = own <= width ? own : cut.displayWidth
+        guard used < width else { return cut }
+        let gap = String(repeating: " ", count: width - used)
         return right ? gap + cut : cut + gap
     }
 }

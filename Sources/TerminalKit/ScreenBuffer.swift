@@ -40,6 +40,22 @@ public struct ScreenBuffer: Hashable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < size.height else { return 0 }
         let limit = min(maxWidth ?? Int.max, size.width - x)
+        if x >= 0, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Printable ASCII, the common case: one cell per byte, no grapheme breaking.
+            var used = 0
+            let row = y * size.width + x
+            for byte in text.utf8 {
+                guard used < limit else { break }
+                let cell = Cell(symbol: Character(Unicode.Scalar(byte)), style: style, width: 1)
+                if cells[row + used].width == 1 && (x + used == 0 || cells[row + used - 1].width != 2) {
+                    cells[row + used] = cell
+                } else {
+                    set(x: x + used, y: y, cell)
+                }
+                used += 1
+            }
+            return used
+        }
         var used = 0
         for ch in text {
             if ch == "\n" || ch == "\r" || ch == "\t" { continue }

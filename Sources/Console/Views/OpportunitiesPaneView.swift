@@ -57,27 +57,22 @@ enum OpportunitiesPaneView {
     }
 
     static func tableRow(_ row: OpportunityRow, fields: [Field], state: ConsoleState, theme: Theme) -> TableRow {
-        let rec = row.recommendation
+        let d = row.display
         let short = !fields.contains { $0 == .token }
         var cellStyles: [Int: Style] = [:]
         let cells = fields.enumerated().map { i, field -> String in
             switch field {
             case .found: return Format.clock(row.foundAt)
-            case .route: return rec.route
-            case .costs: return row.analysis.map { Format.usd($0.costs.totalUSD) } ?? "-"
-            case .token: return rec.token.symbol
-            case .amount: return Format.amount(rec.amount)
-            case .apy:
-                return short ? "\(rec.currentAPY.fixed(2))→\(rec.expectedAPY.fixed(2))"
-                    : "\(Format.apy(rec.currentAPY)) → \(Format.apy(rec.expectedAPY))"
-            case .delta: return Format.points(rec.apyImprovement)
+            case .route: return d.route
+            case .token: return row.recommendation.token.symbol
+            case .amount: return d.amount
+            case .apy: return short ? d.apyShort : d.apyLong
+            case .delta: return d.delta
+            case .costs: return d.costs
             case .net:
-                guard let a = row.analysis else { return "-" }
-                cellStyles[i] = theme[a.netGainUSD > 0 ? .ok : .error]
-                return Format.usd(a.netGainUSD)
-            case .breakEven:
-                guard let a = row.analysis else { return "-" }
-                return a.breakEvenDays >= 999_999 ? "never" : "\(a.breakEvenDays)d"
+                if let positive = d.netPositive { cellStyles[i] = theme[positive ? .ok : .error] }
+                return d.net
+            case .breakEven: return d.breakEven
             case .verdict:
                 cellStyles[i] = theme[verdictRole(row.verdict)]
                 return Format.verdict(row.verdict, now: state.now)

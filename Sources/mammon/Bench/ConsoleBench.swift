@@ -10,6 +10,7 @@ enum ConsoleBench: BenchSuite {
 
     static func run() async throws -> [String: BenchFigure] {
         var figures: [String: BenchFigure] = [:]
+        figures["resident_memory_before_console_state"] = BenchFigure(residentMB(), "MB")
         let size = Size(width: 200, height: 60)
         var state = busyState(opportunities: 10_000, now: Date(timeIntervalSince1970: 1_800_000_000))
         state.size = size
@@ -18,12 +19,14 @@ enum ConsoleBench: BenchSuite {
         // Render + diff of a 200×60 frame: each frame the clock moves and the selection steps down.
         var previous = ConsoleRenderer.render(state, size: size)
         var samples: [Double] = []
+        var renderOnly: [Double] = []
         var changed = 0
         for i in 0..<300 {
             _ = ConsoleReducer.reduce(&state, .tick(state.now.addingTimeInterval(1)))
             if i % 3 == 0 { _ = ConsoleReducer.reduce(&state, .keyPressed(.down)) }
             let start = DispatchTime.now().uptimeNanoseconds
             let frame = ConsoleRenderer.render(state, size: size)
+            renderOnly.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             changed += frame.diff(from: previous).count
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             previous = frame
@@ -31,6 +34,8 @@ enum ConsoleBench: BenchSuite {
         samples.sort()
         figures["frame_200x60_10000_opportunities_render_diff_median"] = BenchFigure(samples[samples.count / 2], "ms")
         figures["frame_200x60_10000_opportunities_render_diff_p99"] = BenchFigure(samples[samples.count * 99 / 100], "ms")
+        renderOnly.sort()
+        figures["frame_200x60_10000_opportunities_render_only_median"] = BenchFigure(renderOnly[renderOnly.count / 2], "ms")
         figures["frame_200x60_cells_changed_per_frame"] = BenchFigure(Double(changed) / Double(samples.count), "cells")
         figures["resident_memory_with_10000_opportunities"] = BenchFigure(residentMB(), "MB")
 
