@@ -130,7 +130,8 @@ def render(grid, out, size=15):
     cw, ch = round(regular.getlength("M")), ascent + descent
     pad = 12
     rows, cols = len(grid), len(grid[0])
-    image = Image.new("RGB", (cols * cw + 2 * pad, rows * ch + 2 * pad), DEFAULT_BG)
+    margin = grid[0][0][2]  # the screen's own background (a light theme's, say)
+    image = Image.new("RGB", (cols * cw + 2 * pad, rows * ch + 2 * pad), margin)
     draw = ImageDraw.Draw(image)
     for y, row in enumerate(grid):
         for x, (char, fg, bg, is_bold, underline) in enumerate(row):

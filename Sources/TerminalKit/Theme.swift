@@ -26,6 +26,13 @@ public struct Theme: Hashable, Sendable {
         return Style(fg: own.fg == .default ? text.fg : own.fg, bg: own.bg == .default ? text.bg : own.bg, own.attributes)
     }
 
+    /// `role` drawn over `base` (a bar, a dialog): the role's own colours where it sets them, the
+    /// base's elsewhere, both attribute sets.
+    public func style(_ role: ThemeRole, over base: Style) -> Style {
+        guard let own = styles[role] else { return base }
+        return base.patched(with: own)
+    }
+
     /// The theme for terminals without colours and for `NO_COLOR`: attributes only.
     public var withoutColors: Theme {
         Theme(name: name, styles: styles.mapValues { Style(fg: .default, bg: .default, $0.attributes) })

@@ -11,13 +11,13 @@ enum StatusLineView {
         let clock = area.width >= 60 ? " \(Format.clock(state.now)) UTC " : ""
         let right = area.maxX - clock.displayWidth
         if state.filterEditing {
-            buffer.put("/\(state.filter)▏  Enter keeps · Esc clears", x: x, y: area.y, style: base.patched(with: theme[.accent]),
+            buffer.put("/\(state.filter)▏  Enter keeps · Esc clears", x: x, y: area.y, style: theme.style(.accent, over: base),
                        maxWidth: area.width)
             return
         }
         if let s = state.status {
             let role: ThemeRole = s.running ? .ok : (s.halted ? .error : .warning)
-            x += buffer.put(" \(s.state.rawValue.uppercased()) ", x: x, y: area.y, style: base.patched(with: theme[role]).adding(.bold))
+            x += buffer.put(" \(s.state.rawValue.uppercased()) ", x: x, y: area.y, style: theme.style(role, over: base).adding(.bold))
             x += buffer.put("\(s.network) ", x: x, y: area.y, style: base, maxWidth: right - x)
         }
         if let stale = state.staleReason {
@@ -33,7 +33,7 @@ enum StatusLineView {
             case .warning: .warning
             case .error: .error
             }
-            x += buffer.put("│ " + flash.text, x: x, y: area.y, style: base.patched(with: theme[role]), maxWidth: right - x - 1)
+            x += buffer.put("│ " + flash.text, x: x, y: area.y, style: theme.style(role, over: base), maxWidth: right - x - 1)
         } else if !state.filter.isEmpty {
             buffer.put("│ filter: \(state.filter)", x: x, y: area.y, style: base, maxWidth: right - x - 1)
         }

@@ -44,7 +44,7 @@ public struct Dialog: Sendable {
         let inner = Pane(title: title).render(into: &buffer, area: box, theme: borderTheme)
         let textRows = buttons.isEmpty ? inner.height : max(0, inner.height - 2)
         for (i, line) in lines.prefix(textRows).enumerated() {
-            buffer.put(line.text, x: inner.x + 1, y: inner.y + i, style: theme[.dialog].patched(with: theme[line.role]),
+            buffer.put(line.text, x: inner.x + 1, y: inner.y + i, style: theme.style(line.role, over: theme[.dialog]),
                        maxWidth: inner.width - 2)
         }
         if lines.count > textRows, textRows > 0 {

@@ -11,7 +11,7 @@ public struct KeyBar: Sendable {
         for hint in hints {
             let need = hint.key.displayWidth + 1 + hint.label.displayWidth + 2
             if x + need - 2 > area.maxX { break }
-            x += buffer.put(hint.key, x: x, y: area.y, style: theme[.keyBar].patched(with: theme[.keyHint]))
+            x += buffer.put(hint.key, x: x, y: area.y, style: theme.style(.keyHint, over: theme[.keyBar]))
             x += 1
             x += buffer.put(hint.label, x: x, y: area.y, style: theme[.keyBar])
             x += 2
