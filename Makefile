@@ -59,5 +59,10 @@ $(VENV)/.installed: Tests/Devnet/requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/Devnet/requirements.txt
 	touch $@
 
+# PNG pictures of the real console (tmux capture rendered with Pillow and DejaVu Sans Mono) into screenshots/.
+screenshots: deps release venv
+	@scripts/ensure-debian-packages.sh tmux fonts-dejavu-core
+	PYTHON=$(VENV)/bin/python scripts/screenshots.sh .build/release/mammon
+
 clean:
 	rm -rf .build $(VENV)

@@ -18,6 +18,8 @@ public actor SimulatedChain: ChainGateway {
     /// Congestion: the max fee a transaction at this nonce needs before it is mined.
     private var requiredMaxFee: [UInt64: UInt128] = [:]
     private let maxFeeCapWei: UInt128
+    /// Seconds a transaction takes to be mined (0: at once), so an execution can be watched step by step.
+    private let blockTime: TimeInterval
 
     /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
     public static let baseFeeWei: UInt128 = 5_000_000
@@ -25,7 +27,8 @@ public actor SimulatedChain: ChainGateway {
     public static let ethUSD: Decimal = 3000
 
     public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil, maxFeeGwei: Decimal = 100,
-                persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+                blockTime: TimeInterval = 0, persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+        self.blockTime = blockTime
         self.token = token
         self.maxFeeCapWei = UInt128(maxFeeGwei.shifted(by: 9).rounded(0, .down).plainString) ?? 0
         self.markets = SimulatedMarkets(seed: seed)
@@ -42,6 +45,7 @@ public actor SimulatedChain: ChainGateway {
     /// Restores the ledger stored in `persisted`, or opens a new treasury and stores it whole first
     /// (later writes store only what changed).
     public static func open(token: Token = .usdc, seed: UInt64, clock: any EngineClock, persisted: [String: String], maxFeeGwei: Decimal = 100,
+                            blockTime: TimeInterval = 0,
                             persist: @escaping @Sendable ([String: String]) throws -> Void) throws -> SimulatedChain {
         let ledger: SimulatedLedger
         if let restored = try SimulatedLedger(persisted: persisted) {
@@ -50,7 +54,8 @@ public actor SimulatedChain: ChainGateway {
             ledger = .opening(token: token)
             try persist(ledger.persisted)
         }
-        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, persist: persist)
+        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, blockTime: blockTime,
+                              persist: persist)
     }
 
     /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
@@ -125,6 +130,7 @@ public actor SimulatedChain: ChainGateway {
 
     /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
+        if blockTime > 0, ledger.receipts[tx.hash] == nil { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
         if let r = ledger.receipts[tx.hash] { return r }
         guard let pending = mempool[tx.hash] else { throw SimulatedChainError.unknownTransaction(tx.hash) }
         if let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {

@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
+    @OptionGroup var console: ConsoleFlags
 
     func run() async throws {
         let config: MammonConfig
@@ -30,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)
         } else {
-            code = try await ConsoleLauncher.run(engine: engine, network: network)
+            code = try await ConsoleLauncher.run(engine: engine, network: network, console: console)
         }
         if code != 0 { throw ExitCode(code) }
     }

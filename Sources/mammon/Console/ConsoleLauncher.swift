@@ -1,9 +1,11 @@
 import Engine
 import Foundation
 
-/// Starts the terminal console. Until the console lands, a terminal run falls back to headless output.
+/// Starts the terminal console for `mammon run` in a terminal.
 enum ConsoleLauncher {
-    static func run(engine: Engine, network: NetworkOptions) async throws -> Int32 {
-        await HeadlessRunner.run(engine: engine, once: false)
+    static func run(engine: Engine, network: NetworkOptions, console: ConsoleFlags? = nil) async throws -> Int32 {
+        let options = ConsoleOptions(themeName: console?.theme, network: network.network, databasePath: network.databasePath,
+                                     startScheduler: !(console?.stopped ?? false))
+        return try await ConsoleRunner.run(engine: engine, options: options)
     }
 }

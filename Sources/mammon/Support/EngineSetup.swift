@@ -21,8 +21,11 @@ enum EngineSetup {
 
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
-        try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
-                                persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei) { accounts in
+        // MAMMON_SIM_BLOCK_SECONDS: seconds per mined transaction, so an execution can be watched step by step.
+        let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? 0
+        return try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
+                                       persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei,
+                                       blockTime: max(0, blockTime)) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }

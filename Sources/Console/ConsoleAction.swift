@@ -1,0 +1,22 @@
+import Foundation
+import MammonCore
+import TerminalKit
+
+/// Something that happened to the console: the reducer's only input.
+public enum ConsoleAction: Hashable, Sendable {
+    case keyPressed(Key)
+    case engineEvent(EngineEvent)
+    /// The engine's event stream ended: everything shown is from then and goes stale.
+    case engineStreamEnded
+    case resized(Size)
+    /// The clock moved (once a second while running): countdowns, ages, stale markers, flash expiry.
+    case tick(Date)
+}
+
+/// Work the reducer asks the runner to do, as values, so tests can assert them.
+public enum ConsoleEffect: Hashable, Sendable {
+    case send(OperatorCommand)
+    /// Leave the console: the runner restores the terminal and shuts the engine down, letting a
+    /// running step finish.
+    case quit
+}

@@ -1,0 +1,191 @@
+import Foundation
+import MammonCore
+import TerminalKit
+
+/// The console's one state transition: `reduce(&state, action)` changes the state and returns the
+/// effects the runner must perform. Pure: no clock, no I/O.
+public enum ConsoleReducer {
+    public static func reduce(_ state: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect] {
+        switch action {
+        case .tick(let now):
+            state.now = now
+            if let flash = state.flash, flash.until <= now { state.flash = nil }
+            return []
+        case .resized(let size):
+            state.size = size
+            return []
+        case .engineEvent(let event):
+            apply(event, to: &state)
+            return []
+        case .engineStreamEnded:
+            state.engineConnected = false
+            state.log(LogLine(at: state.now, type: "console", text: "engine event stream ended", severity: .error))
+            return []
+        case .keyPressed(let key):
+            if state.modal != nil { return modalKey(key, &state) }
+            if state.filterEditing { return filterKey(key, &state) }
+            guard let command = Keymap.command(for: key) else { return [] }
+            return perform(command, &state)
+        }
+    }
+
+    static func perform(_ command: ConsoleCommand, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch command {
+        case .start:
+            if state.status?.halted == true {
+                state.say("halted: press R to resume first (\(state.status?.haltReason ?? "unknown reason"))", .warning)
+                return []
+            }
+            if state.status?.running == true { state.say("the scheduler is already running", .info); return [] }
+            state.say("starting the scheduler", .info)
+            return [.send(.start)]
+        case .stop:
+            guard state.status?.running == true else { state.say("the scheduler is not running", .info); return [] }
+            state.modal = .confirm(.stopScheduler, yes: false)
+        case .runOnce:
+            state.say("scan requested", .info)
+            return [.send(.runOnce)]
+        case .approve:
+            guard let row = approvalTarget(&state) else { return [] }
+            state.modal = .approval(id: row.id, choice: .cancel, scroll: 0)
+        case .decline:
+            guard let row = approvalTarget(&state) else { return [] }
+            state.say("declining \(row.recommendation.route)", .info)
+            return [.send(.decline(row.id))]
+        case .details:
+            state.modal = DetailsBuilder.details(for: state)
+        case .nextPane: state.focus = state.focus.next; state.view = .dashboard
+        case .previousPane: state.focus = state.focus.previous; state.view = .dashboard
+        case .focus(let pane): state.focus = pane; state.view = .dashboard
+        case .up: move(&state, by: -1)
+        case .down: move(&state, by: 1)
+        case .pageUp: move(&state, by: -10)
+        case .pageDown: move(&state, by: 10)
+        case .top: move(&state, by: -Int.max / 2)
+        case .bottom: move(&state, by: Int.max / 2)
+        case .sortNext:
+            let all = OpportunitySort.Column.allCases
+            state.sort.column = all[(state.sort.column.rawValue + 1) % all.count]
+            state.resortOpportunities()
+            state.say("sorted by \(state.sort.column.title)", .info)
+        case .sortReverse:
+            state.sort.ascending.toggle()
+            state.resortOpportunities()
+        case .filter:
+            state.filterEditing = true
+        case .help:
+            state.modal = .help(scroll: 0)
+        case .toggleLog:
+            state.view = state.view == .eventLog ? .dashboard : .eventLog
+            state.logScroll = 0
+        case .quit:
+            if state.executionInFlight {
+                state.modal = .confirm(.quitDuringExecution, yes: false)
+                return []
+            }
+            return [.quit]
+        case .emergencyStop:
+            state.modal = .emergencyStop(typed: "")
+        case .resume:
+            guard state.status?.halted == true else { state.say("the scheduler is not halted", .info); return [] }
+            state.modal = .confirm(.resume, yes: false)
+        }
+        return []
+    }
+
+    /// With Opportunities focused, the selected row when it waits for approval; otherwise the oldest
+    /// waiting one, which becomes selected so the dialog and the table agree; else nil with a message.
+    static func approvalTarget(_ state: inout ConsoleState) -> OpportunityRow? {
+        if state.focus == .opportunities, let id = state.selectedOpportunity, let row = state.opportunities[id] {
+            if row.isAwaitingApproval { return row }
+            state.say("the selected recommendation is not waiting for approval (\(Format.verdict(row.verdict, now: state.now)))", .info)
+            return nil
+        }
+        guard let first = state.pendingApprovals.first else {
+            state.say("nothing is waiting for approval", .info)
+            return nil
+        }
+        state.selectedOpportunity = first.id
+        state.focus = .opportunities
+        return first
+    }
+
+    static func move(_ state: inout ConsoleState, by delta: Int) {
+        func clamp(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v)) }
+        if state.view == .eventLog {
+            let count = state.filteredLog.count
+            state.logScroll = max(0, min(max(0, count - 1), state.logScroll - delta.signum() * min(abs(delta), count)))
+            return
+        }
+        switch state.focus {
+        case .opportunities:
+            guard !state.opportunityOrder.isEmpty else { return }
+            let current = state.selectedOpportunityIndex ?? -1
+            let next = clamp(current + delta, state.opportunityOrder.count)
+            state.selectedOpportunity = state.opportunityOrder[next]
+        case .errors:
+            let count = state.filteredErrors.count
+            guard count > 0 else { return }
+            state.selectedError = clamp(state.selectedError + delta, count)
+        case .execution:
+            let count = state.recentExecutions.count
+            guard count > 0 else { return }
+            state.selectedExecution = clamp(state.selectedExecution + delta, count)
+        case .scheduler:
+            break
+        }
+    }
+
+    static func filterKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch key {
+        case .enter: state.filterEditing = false
+        case .escape: state.filterEditing = false; state.filter = ""
+        case .backspace, .delete: if !state.filter.isEmpty { state.filter.removeLast() }
+        case .char(let c): state.filter.append(c)
+        default: return []
+        }
+        state.resortOpportunities()
+        state.selectedError = 0
+        state.logScroll = 0
+        return []
+    }
+}
+
+extension ConsoleState {
+    /// Shows a message on the status line and keeps it in the event log.
+    mutating func say(_ text: String, _ severity: LogLine.Severity) {
+        flash = Flash(text: text, severity: severity, until: now.addingTimeInterval(Self.flashSeconds))
+    }
+
+    mutating func log(_ line: LogLine) {
+        log.append(line)
+        if log.count > Self.maxLog { log.removeFirst(log.count - Self.maxLog) }
+    }
+
+    /// Puts one new row in its place in the table order (binary search), without re-sorting the rest.
+    mutating func insertIntoOrder(_ id: UUID) {
+        guard let row = opportunities[id] else { return }
+        if !filter.isEmpty && !row.searchText.contains(filter.lowercased()) { return }
+        var low = 0, high = opportunityOrder.count
+        while low < high {
+            let mid = (low + high) / 2
+            if let other = opportunities[opportunityOrder[mid]], sort.orders(other, before: row) { low = mid + 1 } else { high = mid }
+        }
+        opportunityOrder.insert(id, at: low)
+        if selectedOpportunity == nil { selectedOpportunity = id }
+    }
+
+    /// Recomputes the table order after a change of rows, sort or filter; keeps the selection valid.
+    public mutating func resortOpportunities() {
+        var rows = Array(opportunities.values)
+        if !filter.isEmpty {
+            let f = filter.lowercased()
+            rows = rows.filter { $0.searchText.contains(f) }
+        }
+        let sort = self.sort
+        rows.sort { sort.orders($0, before: $1) }
+        opportunityOrder = rows.map(\.id)
+        if let id = selectedOpportunity, !opportunityOrder.contains(id) { selectedOpportunity = nil }
+        if selectedOpportunity == nil { selectedOpportunity = opportunityOrder.first }
+    }
+}

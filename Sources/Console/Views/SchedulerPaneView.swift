@@ -1,0 +1,72 @@
+import Foundation
+import MammonCore
+import TerminalKit
+
+/// State, network and mode, wallet, next scan, counters and daily gauges, breaker, APY sparklines.
+enum SchedulerPaneView {
+    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
+        let stale = state.engineConnected ? nil : "STALE: engine disconnected"
+        let inner = Pane(title: "1 Scheduler", note: stale, focused: focused)
+            .render(into: &buffer, area: area, theme: theme, noteStyle: theme[.stale])
+        guard !inner.isEmpty else { return }
+        let x = inner.x + 1, width = inner.width - 2
+        var y = inner.y
+        func line(_ text: String, _ role: ThemeRole = .text) {
+            guard y < inner.maxY else { return }
+            buffer.put(text.truncated(to: width), x: x, y: y, style: theme[role], maxWidth: width)
+            y += 1
+        }
+        guard let s = state.status else {
+            line("waiting for the engine…", .muted)
+            return
+        }
+        let mode = "  \(s.network)  approval \(s.approvalMode)"
+        switch s.state {
+        case .running:
+            line("● RUNNING" + (state.scanningCycle.map { "  scanning (cycle \($0))" } ?? mode), .ok)
+        case .stopped: line("■ STOPPED" + mode, .warning)
+        case .halted: line("▲ HALTED: \(s.haltReason ?? "unknown reason")", .error)
+        }
+        if s.halted || state.scanningCycle != nil { line(String(mode.dropFirst(2))) }
+        line("wallet \(Format.shortAddress(s.walletAddress))" + (state.idle.map { " · idle \(Format.amount($0))" } ?? ""))
+        let next: String
+        if let due = s.nextScanAt, s.running {
+            let left = due.timeIntervalSince(state.now)
+            next = left >= 0 ? "next scan in \(Format.duration(left))" : "next scan due \(Format.duration(-left)) ago"
+        } else {
+            next = "next scan: not scheduled"
+        }
+        line("\(next) · scans \(s.scans)")
+        if y < inner.maxY {
+            let label = "rebalances "
+            buffer.put(label, x: x, y: y, style: theme[.text], maxWidth: width)
+            let ratio = s.maxRebalancesPerDay > 0 ? Double(s.rebalancesToday) / Double(s.maxRebalancesPerDay) : 0
+            Gauge(ratio: ratio, label: "\(s.rebalancesToday)/\(s.maxRebalancesPerDay)")
+                .render(into: &buffer, x: x + label.count, y: y, width: width - label.count, theme: theme)
+            y += 1
+        }
+        if y < inner.maxY {
+            let label = "gas today  "
+            buffer.put(label, x: x, y: y, style: theme[.text], maxWidth: width)
+            let ratio = s.maxGasPerDayUSD > 0 ? (s.gasTodayUSD / s.maxGasPerDayUSD).doubleForDisplay : 0
+            Gauge(ratio: ratio, label: "\(Format.usd(s.gasTodayUSD))/\(Format.usdShort(s.maxGasPerDayUSD))")
+                .render(into: &buffer, x: x + label.count, y: y, width: width - label.count, theme: theme)
+            y += 1
+        }
+        if s.halted {
+            line("breaker OPEN · press R to resume", .error)
+        } else if s.consecutiveFailures > 0 {
+            line("breaker closed · \(s.consecutiveFailures) failed cycle\(s.consecutiveFailures == 1 ? "" : "s") in a row", .warning)
+        } else {
+            line("breaker closed · no failures", .ok)
+        }
+        for market in state.markets {
+            guard y < inner.maxY else { break }
+            let name = market.protocolID.displayName.padded(to: 9)
+            let rate = Format.apy(market.apy).padded(to: 7, right: true)
+            let used = buffer.put("\(name)\(rate) ", x: x, y: y, style: theme[market.position.isZero ? .muted : .text], maxWidth: width)
+            Sparkline(market.history).render(into: &buffer, x: x + used, y: y, width: min(40, width - used), style: theme[.sparkline])
+            y += 1
+        }
+    }
+}

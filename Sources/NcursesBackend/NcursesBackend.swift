@@ -1,2 +1,0 @@
-// NcursesBackend module
-import CNcursesw

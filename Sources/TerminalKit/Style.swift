@@ -1,0 +1,64 @@
+/// A terminal colour: the terminal's default, one of the 16 ANSI colours, a 256-colour index, or RGB.
+/// Backends map what the terminal cannot show to the nearest colour it can.
+public enum Color: Hashable, Sendable {
+    case `default`
+    case indexed(UInt8)
+    case rgb(UInt8, UInt8, UInt8)
+
+    public static let black = Color.indexed(0), red = Color.indexed(1), green = Color.indexed(2)
+    public static let yellow = Color.indexed(3), blue = Color.indexed(4), magenta = Color.indexed(5)
+    public static let cyan = Color.indexed(6), white = Color.indexed(7)
+    public static let brightBlack = Color.indexed(8), brightRed = Color.indexed(9), brightGreen = Color.indexed(10)
+    public static let brightYellow = Color.indexed(11), brightBlue = Color.indexed(12)
+    public static let brightMagenta = Color.indexed(13), brightCyan = Color.indexed(14), brightWhite = Color.indexed(15)
+
+    /// ANSI names as written in theme files ("red", "bright-blue").
+    public static let names: [String: Color] = [
+        "default": .default, "black": .black, "red": .red, "green": .green, "yellow": .yellow, "blue": .blue,
+        "magenta": .magenta, "cyan": .cyan, "white": .white, "bright-black": .brightBlack, "gray": .brightBlack,
+        "grey": .brightBlack, "bright-red": .brightRed, "bright-green": .brightGreen, "bright-yellow": .brightYellow,
+        "bright-blue": .brightBlue, "bright-magenta": .brightMagenta, "bright-cyan": .brightCyan,
+        "bright-white": .brightWhite,
+    ]
+}
+
+/// Text attributes a cell can carry.
+public struct Attributes: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let bold = Attributes(rawValue: 1 << 0)
+    public static let dim = Attributes(rawValue: 1 << 1)
+    public static let italic = Attributes(rawValue: 1 << 2)
+    public static let underline = Attributes(rawValue: 1 << 3)
+    public static let reverse = Attributes(rawValue: 1 << 4)
+
+    public static let names: [String: Attributes] = [
+        "bold": .bold, "dim": .dim, "italic": .italic, "underline": .underline, "reverse": .reverse,
+    ]
+}
+
+/// Foreground, background and attributes of a cell.
+public struct Style: Hashable, Sendable {
+    public var fg: Color
+    public var bg: Color
+    public var attributes: Attributes
+
+    public init(fg: Color = .default, bg: Color = .default, _ attributes: Attributes = []) {
+        self.fg = fg
+        self.bg = bg
+        self.attributes = attributes
+    }
+
+    public static let plain = Style()
+
+    /// This style with `other`'s colours where they are not `default`, and both attribute sets.
+    public func patched(with other: Style) -> Style {
+        Style(fg: other.fg == .default ? fg : other.fg, bg: other.bg == .default ? bg : other.bg,
+              attributes.union(other.attributes))
+    }
+
+    public func adding(_ extra: Attributes) -> Style {
+        Style(fg: fg, bg: bg, attributes.union(extra))
+    }
+}

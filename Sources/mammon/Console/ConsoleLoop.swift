@@ -1,0 +1,62 @@
+import Console
+import Foundation
+import TerminalKit
+
+/// The console's loop on its own thread: wait for input or a wake-up (never busy), fold everything
+/// that happened into the state, perform the effects, draw the difference.
+struct ConsoleLoop {
+    enum Outcome: Equatable {
+        case quit
+        case terminated(signal: Int32)
+    }
+
+    var terminal: any TerminalDevice
+    var theme: Theme
+    var inbox: ActionInbox
+    var perform: (ConsoleEffect) -> Void
+    var clock: () -> Date = Date.init
+    /// Called after each frame with the number of cells written (benchmarks count them).
+    var onFrame: (Int) -> Void = { _ in }
+
+    /// Runs until quit or a terminating signal; returns the final state too.
+    func run(initial: ConsoleState, until stop: (ConsoleState) -> Bool = { _ in false }) -> (Outcome, ConsoleState) {
+        var state = initial
+        state.size = terminal.size
+        onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
+        var nextTick = Self.nextSecond(after: clock())
+        while true {
+            let timeout = max(0, nextTick.timeIntervalSince(clock()))
+            var actions: [ConsoleAction] = []
+            var outcome: Outcome?
+            for input in terminal.waitForInput(timeout: timeout) {
+                switch input {
+                case .key(let key): actions.append(.keyPressed(key))
+                case .resized(let size): actions.append(.resized(size))
+                case .woken: break
+                case .terminated(let signal): outcome = .terminated(signal: signal)
+                }
+            }
+            actions += inbox.drain()
+            let now = clock()
+            if now >= nextTick {
+                actions.append(.tick(now))
+                nextTick = Self.nextSecond(after: now)
+            }
+            for action in actions {
+                for effect in ConsoleReducer.reduce(&state, action) {
+                    if effect == .quit { outcome = outcome ?? .quit } else { perform(effect) }
+                }
+            }
+            if let outcome { return (outcome, state) }
+            if !actions.isEmpty {
+                onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
+            }
+            if stop(state) { return (.quit, state) }
+        }
+    }
+
+    /// Ticks fall on whole seconds so the clock and countdowns change together, once.
+    static func nextSecond(after date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 + 1).rounded(.down))
+    }
+}

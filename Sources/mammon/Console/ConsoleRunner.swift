@@ -1,0 +1,103 @@
+import Console
+import Engine
+import Foundation
+import MammonCore
+import NcursesBackend
+import Synchronization
+import TerminalKit
+
+/// The console's entry point: the engine's events in, the operator's commands out, the terminal on a
+/// thread of its own (ncurses calls block and are not thread-safe). Returns the process exit code.
+enum ConsoleRunner {
+    static func run(engine: Engine, options: ConsoleOptions) async throws -> Int32 {
+        let (theme, themeWarning) = chooseTheme(options)
+        let inbox = ActionInbox()
+        let events = engine.subscribe()
+        let listener = Task {
+            for await event in events { inbox.push(.engineEvent(event)) }
+            inbox.push(.engineStreamEnded)
+        }
+        await engine.open()
+        if options.startScheduler { await engine.send(.start) }
+
+        let commands = CommandSender(engine: engine)
+        let result: Result<(ConsoleLoop.Outcome, ConsoleState), TerminalSetupError> = await withCheckedContinuation { done in
+            let thread = Thread {
+                done.resume(returning: runTerminal(options: options, theme: theme, themeWarning: themeWarning,
+                                                   inbox: inbox, commands: commands))
+            }
+            thread.name = "mammon-console"
+            thread.start()
+        }
+
+        var code: Int32 = 0
+        switch result {
+        case .failure(let error):
+            FileHandle.standardError.write(Data("mammon: \(error)\n".utf8))
+            code = error.exitCode
+        case .success(let (outcome, state)):
+            if let themeWarning { FileHandle.standardError.write(Data("mammon: \(themeWarning)\n".utf8)) }
+            if state.executionInFlight {
+                FileHandle.standardError.write(Data("mammon: waiting for the running step to finish…\n".utf8))
+            }
+            // A signal (SIGTERM, SIGINT, SIGHUP) is an orderly shutdown like quitting: exit 0, as headless does.
+            _ = outcome
+        }
+        await commands.drain()
+        await engine.shutdown()
+        listener.cancel()
+        return code
+    }
+
+    /// Runs on the console thread: sets the terminal up, loops, and always restores it.
+    static func runTerminal(options: ConsoleOptions, theme: Theme, themeWarning: String?, inbox: ActionInbox,
+                            commands: CommandSender) -> Result<(ConsoleLoop.Outcome, ConsoleState), TerminalSetupError> {
+        let terminal: NcursesTerminal
+        do {
+            terminal = try NcursesTerminal(options: .init(noColor: options.noColor), environment: options.environment)
+        } catch {
+            return .failure(error)
+        }
+        defer { terminal.restore() }
+        let waker = terminal.waker
+        inbox.connect { waker.wake() }
+        let shownTheme = terminal.colorDepth == .none ? ThemeLoader.builtin("monochrome") ?? theme : theme
+        var state = ConsoleState(now: Date(), size: terminal.size)
+        if let themeWarning {
+            state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
+            state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))
+        }
+        let loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
+            if case .send(let command) = effect { commands.send(command) }
+        }
+        let (outcome, final) = loop.run(initial: state)
+        inbox.connect(nil)
+        return .success((outcome, final))
+    }
+
+    static func chooseTheme(_ options: ConsoleOptions) -> (Theme, String?) {
+        let loader = ThemeLoader(environment: options.environment)
+        if options.noColor { return (ThemeLoader.builtin("monochrome") ?? ThemeLoader.fallback, nil) }
+        let (theme, warning) = loader.load(options.themeName)
+        return (theme, warning)
+    }
+}
+
+/// Sends each command to the engine in its own task, so an emergency stop is never queued behind an
+/// approval that is executing; remembers the tasks so quitting waits for commands already sent.
+final class CommandSender: Sendable {
+    private let engine: Engine
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    init(engine: Engine) { self.engine = engine }
+
+    func send(_ command: OperatorCommand) {
+        let engine = self.engine
+        let task = Task { await engine.send(command) }
+        tasks.withLock { $0.append(task) }
+    }
+
+    func drain() async {
+        for task in tasks.withLock({ $0 }) { await task.value }
+    }
+}

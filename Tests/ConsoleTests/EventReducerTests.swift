@@ -1,0 +1,202 @@
+import Foundation
+import MammonCore
+import TerminalKit
+import XCTest
+@testable import Console
+
+/// Every engine event: how it folds into the state and the event log.
+final class EventReducerTests: XCTestCase {
+    func fresh() -> ConsoleState { ConsoleState(now: Fixtures.at(0), size: Size(width: 80, height: 24)) }
+    func ev(_ t: TimeInterval, _ kind: EngineEvent.Kind) -> ConsoleAction { Fixtures.event(t, kind) }
+
+    func testStatusIsASnapshotNotLoggedButItsErrorsAreMerged() {
+        var status = Fixtures.status()
+        status.recentErrors = [ErrorRecord(at: Fixtures.at(5), source: "chain", message: "boom")]
+        let store = TestStore(fresh())
+        store.send(ev(10, .status(status))) {
+            $0.status = status
+            $0.lastEventAt = Fixtures.at(10)
+            $0.errors = status.recentErrors
+        }
+        // The same status again adds nothing.
+        store.send(ev(11, .status(status))) { $0.lastEventAt = Fixtures.at(11) }
+    }
+
+    func testSchedulerLifecycle() {
+        let store = TestStore(fresh())
+        store.send(ev(1, .schedulerStarted)) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.log = [LogLine(at: Fixtures.at(1), type: "scheduler.started", text: "scheduler started")]
+        }
+        store.send(ev(2, .schedulerHalted(reason: "circuit breaker: 3 failures"))) {
+            $0.lastEventAt = Fixtures.at(2)
+            $0.log.append(LogLine(at: Fixtures.at(2), type: "scheduler.halted", text: "scheduler HALTED: circuit breaker: 3 failures",
+                                  severity: .error))
+            $0.flash = Flash(text: "scheduler halted: circuit breaker: 3 failures", severity: .error, until: Fixtures.at(6))
+        }
+        store.send(ev(3, .schedulerResumed)) {
+            $0.lastEventAt = Fixtures.at(3)
+            $0.log.append(LogLine(at: Fixtures.at(3), type: "scheduler.resumed", text: "scheduler resumed"))
+        }
+        store.send(ev(4, .schedulerStopped(reason: "stopped by operator"))) {
+            $0.lastEventAt = Fixtures.at(4)
+            $0.log.append(LogLine(at: Fixtures.at(4), type: "scheduler.stopped", text: "scheduler stopped: stopped by operator"))
+        }
+    }
+
+    func testScanFeedsMarketsAndSparklines() {
+        let store = TestStore(fresh())
+        store.send(ev(1, .scanStarted(cycle: 7))) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.scanningCycle = 7
+            $0.log = [LogLine(at: Fixtures.at(1), type: "scan.started", text: "scan 7 started")]
+        }
+        let markets = [Fixtures.snapshot(.moonwell, "5.5", "0"), Fixtures.snapshot(.aaveV3, "4.25", "1000")]
+        store.send(ev(2, .marketsScanned(cycle: 7, markets: markets, idle: Fixtures.usdc("12")))) {
+            $0.lastEventAt = Fixtures.at(2)
+            $0.marketsAt = Fixtures.at(2)
+            $0.idle = Fixtures.usdc("12")
+            $0.markets = [MarketLine(protocolID: .aaveV3, apy: Decimal(string: "4.25")!, position: Fixtures.usdc("1000"), history: [4.25]),
+                          MarketLine(protocolID: .moonwell, apy: Decimal(string: "5.5")!, position: Fixtures.usdc("0"), history: [5.5])]
+            $0.log.append(LogLine(at: Fixtures.at(2), type: "markets.scanned",
+                                  text: "scan 7: Moonwell 5.50%, Aave V3 4.25%; idle 12.00"))
+        }
+        store.send(ev(3, .marketsScanned(cycle: 8, markets: [Fixtures.snapshot(.aaveV3, "4.5", "1000")], idle: Fixtures.usdc("12")))) {
+            $0.lastEventAt = Fixtures.at(3)
+            $0.marketsAt = Fixtures.at(3)
+            $0.markets[0].apy = Decimal(string: "4.5")!
+            $0.markets[0].history = [4.25, 4.5]
+            $0.log.append(LogLine(at: Fixtures.at(3), type: "markets.scanned", text: "scan 8: Aave V3 4.50%; idle 12.00"))
+        }
+        store.send(ev(4, .scanFinished(cycle: 8, ok: false, opportunities: 0, executed: 0, durationMs: 1500, error: "rpc down"))) {
+            $0.lastEventAt = Fixtures.at(4)
+            $0.scanningCycle = nil
+            $0.log.append(LogLine(at: Fixtures.at(4), type: "scan.finished", text: "scan 8 failed after 1.5s: rpc down", severity: .error))
+        }
+        store.send(ev(5, .cycleRetry(attempt: 2, retryAt: Fixtures.at(125), error: "rpc down"))) {
+            $0.lastEventAt = Fixtures.at(5)
+            $0.log.append(LogLine(at: Fixtures.at(5), type: "cycle.retry", text: "retry 2 at 11:08:45 after: rpc down", severity: .warning))
+        }
+    }
+
+    func testOpportunityThenVerdictNamesTheFailingGate() {
+        let store = TestStore(fresh())
+        let rec = Fixtures.recommendation(1)
+        store.send(ev(1, .opportunityFound(rec))) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.opportunities[rec.id] = OpportunityRow(recommendation: rec, foundAt: Fixtures.at(1))
+            $0.opportunityOrder = [rec.id]
+            $0.selectedOpportunity = rec.id
+            $0.log = [LogLine(at: Fixtures.at(1), type: "opportunity.found", text: "Aave V3 → Moonwell 1,000.00 USDC 4.10% → 5.35%")]
+        }
+        let analysis = Fixtures.analysis(failing: "break_even")
+        store.send(ev(2, .gateVerdict(recommendationID: rec.id, analysis: analysis))) {
+            $0.lastEventAt = Fixtures.at(2)
+            $0.opportunities[rec.id]?.analysis = analysis
+            $0.opportunities[rec.id]?.verdict = .rejected(gate: "break_even", reason: "break_even not met")
+            $0.log.append(LogLine(at: Fixtures.at(2), type: "gate.verdict", text: "rejected by break_even: break_even not met"))
+        }
+    }
+
+    func testApprovalRequestedThenExpiredClosesTheOpenDialog() {
+        let store = TestStore(fresh())
+        let request = Fixtures.approval(3)
+        store.send(ev(70, .approvalRequested(request))) {
+            $0.lastEventAt = Fixtures.at(70)
+            $0.opportunities[request.id] = OpportunityRow(recommendation: request.recommendation, analysis: request.analysis,
+                                                          approval: request, verdict: .awaitingApproval(expiresAt: request.expiresAt),
+                                                          foundAt: Fixtures.at(70))
+            $0.opportunityOrder = [request.id]
+            $0.selectedOpportunity = request.id
+            $0.log = [LogLine(at: Fixtures.at(70), type: "approval.requested",
+                              text: "approval needed: Aave V3 → Moonwell 1,000.00 until 12:07:50", severity: .warning)]
+            $0.flash = Flash(text: "approval waiting: Aave V3 → Moonwell, press a to review", severity: .warning, until: Fixtures.at(6))
+        }
+        store.send(.keyPressed(.char("a"))) {
+            $0.modal = .approval(id: request.id, choice: .cancel, scroll: 0)
+            $0.focus = .opportunities
+        }
+        store.send(ev(80, .approvalResolved(recommendationID: request.id, outcome: .expired, detail: "expired at 12:07:50"))) {
+            $0.lastEventAt = Fixtures.at(80)
+            $0.modal = nil
+            $0.opportunities[request.id]?.approval?.outcome = .expired
+            $0.opportunities[request.id]?.verdict = .resolved(.expired, detail: "expired at 12:07:50")
+            $0.flash = Flash(text: "approval expired by the engine: expired at 12:07:50", severity: .warning, until: Fixtures.at(6))
+            $0.log.append(LogLine(at: Fixtures.at(80), type: "approval.resolved", text: "approval expired: expired at 12:07:50"))
+        }
+    }
+
+    func testExecutionStepByStep() {
+        let store = TestStore(fresh())
+        let rec = Fixtures.recommendation(4)
+        let x = Fixtures.id(90)
+        store.send(ev(1, .executionStarted(executionID: x, recommendation: rec, steps: [.withdraw, .deposit]))) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.execution = ExecutionView(id: x, recommendation: rec, steps: [.init(step: .withdraw), .init(step: .deposit)],
+                                         startedAt: Fixtures.at(1))
+            $0.log = [LogLine(at: Fixtures.at(1), type: "execution.started", text: "executing Aave V3 → Moonwell 1,000.00 USDC")]
+        }
+        XCTAssertTrue(store.state.executionInFlight)
+        store.send(ev(2, .stepStarted(executionID: x, step: .withdraw))) {
+            $0.lastEventAt = Fixtures.at(2)
+            $0.execution?.steps[0].status = .running
+            $0.execution?.steps[0].startedAt = Fixtures.at(2)
+            $0.log.append(LogLine(at: Fixtures.at(2), type: "step.started", text: "step withdraw started"))
+        }
+        let record = StepRecord(executionID: x, step: .withdraw, status: .succeeded, txHash: "0xfeed", gasUsed: 150_000,
+                                startedAt: Fixtures.at(2), finishedAt: Fixtures.at(4))
+        store.send(ev(4, .stepFinished(record))) {
+            $0.lastEventAt = Fixtures.at(4)
+            $0.execution?.steps[0].status = .succeeded
+            $0.execution?.steps[0].record = record
+            $0.log.append(LogLine(at: Fixtures.at(4), type: "step.finished", text: "step withdraw succeeded tx 0xfeed"))
+        }
+        let summary = ExecutionSummary(id: x, recommendation: rec, status: .stranded, startedAt: Fixtures.at(1),
+                                       finishedAt: Fixtures.at(6), gasCostUSD: 1, error: "deposit reverted", failedStep: .deposit)
+        store.send(ev(6, .executionFinished(summary))) {
+            $0.lastEventAt = Fixtures.at(6)
+            $0.execution?.summary = summary
+            $0.recentExecutions = [summary]
+            $0.log.append(LogLine(at: Fixtures.at(6), type: "execution.finished",
+                                  text: "execution stranded: Aave V3 → Moonwell, gas $1.00: deposit reverted", severity: .error))
+            $0.flash = Flash(text: "funds stranded in the wallet: deposit reverted", severity: .error, until: Fixtures.at(6))
+        }
+        XCTAssertFalse(store.state.executionInFlight)
+    }
+
+    func testErrorsAndLimitsAndTheStreamEnding() {
+        let store = TestStore(fresh())
+        store.send(ev(1, .error(source: "chain", message: "timeout"))) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.errors = [ErrorRecord(at: Fixtures.at(1), source: "chain", message: "timeout")]
+            $0.log = [LogLine(at: Fixtures.at(1), type: "error", text: "chain: timeout", severity: .error)]
+        }
+        store.send(ev(2, .limitReached(limit: "max_rebalances_per_day", detail: "5 of 5 today"))) {
+            $0.lastEventAt = Fixtures.at(2)
+            $0.log.append(LogLine(at: Fixtures.at(2), type: "limit.reached", text: "limit max_rebalances_per_day: 5 of 5 today",
+                                  severity: .warning))
+            $0.flash = Flash(text: "limit reached: 5 of 5 today", severity: .warning, until: Fixtures.at(6))
+        }
+        store.send(.engineStreamEnded) {
+            $0.engineConnected = false
+            $0.log.append(LogLine(at: Fixtures.at(0), type: "console", text: "engine event stream ended", severity: .error))
+        }
+        XCTAssertEqual(store.state.staleReason, "engine disconnected")
+    }
+
+    func testMemoryStaysBoundedOverAWeekOfEvents() {
+        var state = fresh()
+        for i in 0..<1300 {
+            _ = ConsoleReducer.reduce(&state, ev(Double(i), .opportunityFound(Fixtures.recommendation(10_000 + i))))
+            _ = ConsoleReducer.reduce(&state, ev(Double(i), .error(source: "chain", message: "e\(i)")))
+        }
+        XCTAssertEqual(state.opportunities.count, ConsoleState.maxOpportunities)
+        XCTAssertEqual(state.opportunityOrder.count, ConsoleState.maxOpportunities)
+        XCTAssertEqual(state.errors.count, ConsoleState.maxErrors)
+        XCTAssertEqual(state.log.count, ConsoleState.maxLog)
+        XCTAssertEqual(state.errors.first?.message, "e1299", "newest error first")
+        var sorted = state
+        sorted.resortOpportunities()
+        XCTAssertEqual(state.opportunityOrder, sorted.opportunityOrder, "insertion keeps the table sorted")
+    }
+}
