@@ -33,6 +33,20 @@ deps:
 test-deps:
 	@scripts/ensure-debian-packages.sh $(TEST_PKGS)
 
+# libFuzzer on the RLP/transaction and ABI decoders (never part of `make test`). New inputs go to
+# .build/fuzz/<target>; Fuzz/Corpus/<target> holds the checked-in seeds (the reference vectors).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer
+	@for target in rlp abi; do \
+	  mkdir -p .build/fuzz/$$target; \
+	  bin=Fuzz/.build/release/Fuzz$$(echo $$target | tr a-z A-Z); \
+	  echo "== $$bin for $(FUZZ_SECONDS) s"; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=.build/fuzz/$$target- .build/fuzz/$$target Fuzz/Corpus/$$target 2>&1 \
+	    | grep -E "^(stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY)|ERROR|Fatal|Test unit written" || exit 1; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
 # The Python side of the tests (devnet EVM, Vyper, eth-account), pinned in Tests/Devnet/requirements.txt.
 venv: $(VENV)/.installed
 $(VENV)/.installed: Tests/Devnet/requirements.txt
