@@ -94,7 +94,7 @@ public struct EthClient: Sendable {
 
     public func estimateGas(_ call: ContractCall, from: Address) async throws(LiveChainError) -> UInt64 {
         let tx: JSONValue = ["from": .string(from.checksummed), "to": .string(call.to.checksummed), "data": .string(Hex.data(call.data))]
-        do { return try await rpc.requestQuantity("eth_estimateGas", [tx]) } catch {
+        do { return try await rpc.requestQuantity("eth_estimateGas", [tx, "latest"]) } catch {
             throw Self.mapCallError(error, label: call.label)
         }
     }
