@@ -21,7 +21,7 @@ struct ResumeCommand: AsyncParsableCommand {
             throw ValidationError("the engine is running in pid \(owner) on this database: resume from its console, or stop it first")
         }
         Logging.bootstrapOnce()
-        let (engine, store) = try EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))
+        let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))
         let before = await engine.status()
         guard before.state == .halted else {
             print("not halted (state: \(before.state.rawValue)); nothing to do")

@@ -109,3 +109,17 @@ func liveError<T>(_ body: () async throws -> T) async -> String? {
         return "\(error)"
     }
 }
+
+extension LiveDevnet {
+    /// The network file `mammon --network-file` reads for this devnet.
+    func networkFile(rpcURLs: [String]? = nil) -> JSONValue {
+        [
+            "name": "devnet", "chain_id": .integer(Int(info.chainID)),
+            "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
+            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
+            "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
+                        ["protocol": "moonwell", "m_token": .string(info.mToken)],
+                        ["protocol": "morpho-vault", "vault": .string(info.vault)]],
+        ]
+    }
+}

@@ -1,0 +1,77 @@
+import Chain
+import EVM
+import Foundation
+import MammonCore
+import XCTest
+
+/// The built binary against a devnet: `mammon --no-ui --once --network-file … --rpc-url …` executes
+/// a profitable move with real transactions.
+final class LiveBinaryTests: XCTestCase {
+    private static let shared = SharedDevnet()
+    private var devnet: LiveDevnet!
+    private var snapshot: JSONValue?
+    private var files: LiveRunFiles?
+
+    override func setUp() async throws {
+        devnet = try LiveDevnet(try await Self.shared.harness())
+        snapshot = try await devnet.admin("evm_snapshot")
+    }
+
+    override func tearDown() async throws {
+        files?.remove()
+        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
+    }
+
+    override class func tearDown() {
+        shared.stop()
+        super.tearDown()
+    }
+
+    func testOnceExecutesAProfitableMoveWhoseTransactionsAreOnChain() async throws {
+        let binary = try MammonBinary.require()
+        // A file that names another URL: --rpc-url replaces it.
+        let files = try LiveRunFiles.make(network: devnet.networkFile(rpcURLs: ["http://127.0.0.1:9"]))
+        self.files = files
+        // 1 000 USDC sits in Aave at 3 %; Moonwell pays 10 %. The rest of the wallet's USDC leaves.
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
+        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
+        let rest = try await devnet.usdcBalance()
+        let deployer = try Address(hex: devnet.info.deployer)
+        let transfer = try ABI.encodeCall("transfer(address,uint256)", [.address(deployer), .uint(rest)])
+        try await sendRaw(chain, to: devnet.info.usdc, data: transfer)
+        try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
+
+        let result = try await binary.run([
+            "--no-ui", "--once", "--network-file", files.networkFile, "--rpc-url", devnet.info.rpcURL,
+            "--keystore", files.keystore, "--password-file", files.password, "--db", files.database,
+            "--min-profit-usd", "1",
+        ])
+        XCTAssertEqual(result.status, 0, "stderr: \(result.stderr.suffix(2000))\nstdout: \(result.stdout.suffix(3000))")
+        XCTAssertFalse(result.stderr.contains("devnet password"), "the password leaked to stderr")
+        XCTAssertFalse(result.stdout.contains("devnet password"), "the password leaked to stdout")
+
+        // The tx hashes the engine reported are mined, and the funds are in Moonwell.
+        let hashes = result.events.filter { $0["type"]?.stringValue == "step.finished" }
+            .compactMap { $0["record"]?["tx_hash"]?.stringValue }
+        XCTAssertEqual(hashes.count, 3, "withdraw, approve, deposit: \(result.stdout.suffix(3000))")
+        for hash in hashes {
+            let receipt = try await devnet.rpc.request("eth_getTransactionReceipt", [.string(hash)])
+            XCTAssertEqual(receipt["status"]?.stringValue, "0x1", "\(hash)")
+        }
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, UInt256(999_999_998))
+        let inAave = try await devnet.aTokenBalance()
+        XCTAssertLessThanOrEqual(inAave, UInt256(2))
+    }
+
+    /// A plain call from the test wallet, outside the engine's action types.
+    private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
+        let signer = try LiveDevnet.signer()
+        let nonce = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
+        let tx = EIP1559Transaction(chainID: devnet.info.chainID, nonce: nonce, maxPriorityFeePerGas: 1_000_000,
+                                    maxFeePerGas: 10_000_000_000, gasLimit: 200_000, to: try Address(hex: to), data: data)
+        let signed = try await tx.sign(with: signer)
+        _ = try await devnet.rpc.sendRawTransaction(signed.rawHex)
+    }
+}
