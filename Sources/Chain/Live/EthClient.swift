@@ -147,8 +147,10 @@ public struct EthClient: Sendable {
             if case .rpc(_, _, let message, _) = error {
                 let m = message.lowercased()
                 if m.contains("already known") || m.contains("known transaction") || m.contains("already imported") { return }
-                if m.contains("nonce too low"), (try? await receipt(hash)) != nil { return }
             }
+            // Nodes word a resend differently ("nonce too low", "invalid nonce: expected n+1"):
+            // if the node has these very bytes (pending or mined), the send has happened.
+            if case .rpc = error, (try? await isKnown(hash)) == true { return }
             throw .rpc(error)
         }
     }

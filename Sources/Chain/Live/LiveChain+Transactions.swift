@@ -43,7 +43,7 @@ extension LiveChain {
             try await client.sendRaw(tx.rawTransaction, hash: tx.hash)
             await nonces.broadcast(nonce: tx.nonce)
         } catch {
-            if case .rpc(.rpc(_, _, let message, _)) = error, message.lowercased().contains("nonce too low") { await nonces.resync() }
+            if case .rpc(.rpc(_, _, let message, _)) = error, message.lowercased().contains("nonce") { await nonces.resync() }
             throw error
         }
     }
