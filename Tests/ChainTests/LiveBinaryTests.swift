@@ -65,6 +65,26 @@ final class LiveBinaryTests: XCTestCase {
         XCTAssertLessThanOrEqual(inAave, UInt256(2))
     }
 
+    func testMarketsListsEveryMarketWithAPYTVLAndPositionWithoutThePassword() async throws {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile())
+        self.files = files
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .moonwell, LiveDevnet.usdc(250)))
+        try await devnet.send(chain, .deposit(.moonwell, .usdc, LiveDevnet.usdc(250)))
+        // No --password-file: the keystore's declared address is enough to read.
+        let result = try await binary.run(["markets", "--json", "--network-file", files.networkFile, "--keystore", files.keystore])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = try JSONValue.parse(result.stdout).arrayValue ?? []
+        XCTAssertEqual(lines.compactMap { $0["protocol"]?.stringValue }, ["aave-v3", "moonwell", "morpho-vault"])
+        let moonwell = lines[1]
+        XCTAssertEqual(moonwell["position"]?.stringValue, "250.000000")
+        XCTAssertEqual(moonwell["apy"].map { Decimal(string: $0.serialized) ?? 0 }.map { $0 > 4 && $0 < 4.1 }, true, moonwell.serialized)
+        // 1 000 000 seeded by the deployer + 250.
+        XCTAssertEqual(moonwell["tvl_usd"]?.serialized, "1000250")
+        XCTAssertEqual(lines[2]["note"]?.stringValue?.hasPrefix("APY not measured yet"), true)
+    }
+
     /// A plain call from the test wallet, outside the engine's action types.
     private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
         let signer = try LiveDevnet.signer()
