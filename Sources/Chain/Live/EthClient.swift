@@ -42,10 +42,13 @@ public struct ChainReceipt: Sendable, Hashable {
 public struct EthClient: Sendable {
     public let rpc: JSONRPCClient
     public let clock: any RPCClock
+    /// Batched reads (one HTTP round trip for many calls); off for providers that refuse batches.
+    public let batching: Bool
 
-    public init(rpc: JSONRPCClient, clock: any RPCClock = SystemRPCClock()) {
+    public init(rpc: JSONRPCClient, clock: any RPCClock = SystemRPCClock(), batching: Bool = true) {
         self.rpc = rpc
         self.clock = clock
+        self.batching = batching
     }
 
     public func chainID() async throws(LiveChainError) -> UInt64 {
@@ -71,8 +74,14 @@ public struct EthClient: Sendable {
             return RPCCall("eth_call", [.object(tx), .string(block)])
         }
         requests += extra
-        let results: [Result<JSONValue, RPCError>]
-        do { results = try await rpc.batch(requests) } catch { throw .rpc(error) }
+        var results: [Result<JSONValue, RPCError>] = []
+        if batching {
+            do { results = try await rpc.batch(requests) } catch { throw .rpc(error) }
+        } else {
+            for r in requests {
+                do { results.append(.success(try await rpc.request(r.method, r.params))) } catch { results.append(.failure(error)) }
+            }
+        }
         var out: [[UInt8]] = []
         for (i, c) in calls.enumerated() {
             do {
@@ -83,11 +92,8 @@ public struct EthClient: Sendable {
             }
         }
         var extras: [JSONValue] = []
-        for (i, r) in results.dropFirst(calls.count).enumerated() {
-            do { extras.append(try r.get()) } catch {
-                throw .rpc(error)
-            }
-            _ = i
+        for r in results.dropFirst(calls.count) {
+            do { extras.append(try r.get()) } catch { throw .rpc(error) }
         }
         return (out, extras)
     }

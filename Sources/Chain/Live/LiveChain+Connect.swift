@@ -24,7 +24,8 @@ extension LiveChain {
             }
         }
         if reachable == 0, let lastFailure { throw LiveChainError.rpc(lastFailure) }
-        let client = EthClient(rpc: try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock), clock: clock)
+        let client = EthClient(rpc: try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock), clock: clock,
+                               batching: options.batchRequests)
 
         let resolution = network.markets.map { MarketAdapters.resolutionCall($0, usdc: network.usdc) }
         let calls = resolution.compactMap { $0 } + [

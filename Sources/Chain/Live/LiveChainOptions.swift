@@ -14,12 +14,14 @@ public struct LiveChainOptions: Sendable {
     public var vaultAPYWindowSeconds: UInt64
     /// Gas limit = estimate × (100 + margin) / 100.
     public var gasMarginPercent: UInt64
+    /// Batch reads into one HTTP round trip (off for providers that refuse JSON-RPC batches).
+    public var batchRequests: Bool
     /// Told why a step waits (fees above the ceiling). Never given secrets.
     public var notice: @Sendable (String) -> Void
 
     public init(maxFeeGwei: Decimal = 100, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
                 receiptTimeoutSeconds: Double = 180, receiptPollSeconds: Double = 0.5,
-                vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25,
+                vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25, batchRequests: Bool = true,
                 notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.maxFeeGwei = maxFeeGwei
         self.feeWaitSeconds = feeWaitSeconds
@@ -28,6 +30,7 @@ public struct LiveChainOptions: Sendable {
         self.receiptPollSeconds = receiptPollSeconds
         self.vaultAPYWindowSeconds = vaultAPYWindowSeconds
         self.gasMarginPercent = gasMarginPercent
+        self.batchRequests = batchRequests
         self.notice = notice
     }
 }
