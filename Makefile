@@ -17,6 +17,11 @@ test: test-deps venv build
 	MAMMON_TEST_PYTHON=$(VENV)/bin/python MAMMON_REQUIRE_ALL_SUITES=1 \
 	MAMMON_BINARY=$(CURDIR)/.build/debug/mammon $(SWIFT) test 2>&1 | tee .build/test.log; \
 	exit $${PIPESTATUS[0]}
+	$(PYTHON) scripts/chaos.py --short --binary $(CURDIR)/.build/debug/mammon
+
+# Kill -9 at every boundary of a rebalance, restart, audit; prints the table of faults x outcomes.
+chaos: build
+	$(PYTHON) scripts/chaos.py --binary $(CURDIR)/.build/debug/mammon
 
 build:
 	$(SWIFT) build

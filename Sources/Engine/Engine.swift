@@ -27,6 +27,9 @@ public actor Engine {
     var cycleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
     var shuttingDown = false
+    /// True once every execution a crash left behind is resolved. This engine is the only writer, so
+    /// none can appear later in the process's life; only a failed reconciliation is retried.
+    var interruptedResolved = false
     var lastFee: FeeQuote?
     /// The last status published; an unchanged status is not sent again.
     var lastStatus: SchedulerStatus?
@@ -200,12 +203,13 @@ public actor Engine {
     /// Reconciles executions a crash left running with the chain, then finishes them. Runs before
     /// anything else on open, and again before each cycle while the chain could not be reached.
     func reconcileInterrupted() async -> Bool {
+        if interruptedResolved { return true }
         let unfinished: [ExecutionSummary]
         do { unfinished = try store.unfinishedExecutions() } catch {
             commit([], [.error(source: "recovery", message: "cannot read unfinished executions: \(error)")])
             return false
         }
-        guard !unfinished.isEmpty else { return true }
+        guard !unfinished.isEmpty else { interruptedResolved = true; return true }
         let fee: FeeQuote
         do { fee = try await chain.feeQuote() } catch {
             commit([], [.error(source: "recovery", message: "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
@@ -214,12 +218,13 @@ public actor Engine {
         for summary in unfinished.sorted(by: { $0.startedAt < $1.startedAt }) {
             _ = await executor().resume(summary, recoveryGasCeilingUSD: config.recoveryMaxGasUSD, fee: fee)
         }
+        interruptedResolved = true
         publishStatus()
         return true
     }
 
     func executor() -> RebalanceExecutor {
-        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
-                          allowed: config.supportedProtocols, engine: self)
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols,
+                          stuckTimeout: TimeInterval(config.stuckTransactionSeconds), maxReplacements: config.maxReplacements, engine: self)
     }
 }

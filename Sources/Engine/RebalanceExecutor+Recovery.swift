@@ -26,10 +26,14 @@ extension RebalanceExecutor {
             try record([], [.error(source: "recovery", message: "resuming execution \(summary.id.uuidString.prefix(8)) (\(rec.route), \(rec.amount) \(rec.token)) at \(next.rawValue)")])
             if let inFlight = journal.first(where: { $0.record.step == next }), next.sendsTransaction,
                let hash = inFlight.record.txHash, let raw = inFlight.rawTransaction, let nonce = inFlight.record.nonce {
-                let tx = PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: 0,
-                                             action: Self.action(for: next, rec, before: progress.before))
+                let action = Self.action(for: next, rec, before: progress.before)
+                var attempts = try store.attempts(executionID: summary.id, step: next).map {
+                    PreparedTransaction(hash: $0.hash, rawTransaction: $0.rawTransaction, nonce: $0.nonce, gasLimit: 0, action: action,
+                                        maxFeePerGasWei: $0.maxFeePerGasWei, maxPriorityFeePerGasWei: $0.maxPriorityFeePerGasWei)
+                }
+                if attempts.isEmpty { attempts = [PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: 0, action: action)] }
+                let receipt = try await reconcile(attempts, executionID: summary.id, step: next)
                 var finished = StepRecord(executionID: summary.id, step: next, status: .succeeded, startedAt: inFlight.record.startedAt)
-                let receipt = try await reconcile(tx, executionID: summary.id, step: next, broadcastBefore: inFlight.broadcast)
                 try settle(receipt, step: next, started: inFlight.record.startedAt ?? clock.now(), into: &finished,
                            progress: &progress, ethUSD: fee.ethUSD)
                 finished.finishedAt = clock.now()
@@ -59,27 +63,22 @@ extension RebalanceExecutor {
         return await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD)
     }
 
-    /// The receipt of a journaled transaction: looked up, waited for, or resent from its journaled bytes.
-    private func reconcile(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, broadcastBefore: Bool) async throws -> TransactionReceipt {
-        let status: TransactionStatus
-        do { status = try await chain.transactionStatus(tx) } catch {
-            throw ExecutionError(step: step, message: "could not learn the fate of \(tx.hash): \(error)")
-        }
-        switch status {
-        case .mined(let receipt):
-            return receipt
-        case .pending:
-            break
-        case .unknown:
-            do { try await chain.broadcast(tx) } catch {
-                throw ExecutionError(step: step, message: "rebroadcast of journaled \(tx.hash) failed: \(error)")
+    /// The receipt of a journaled step: any attempt already mined wins; a pending one is waited for
+    /// (and replaced if stuck); if the node knows none of them, the newest journaled bytes are resent.
+    private func reconcile(_ attempts: [PreparedTransaction], executionID: UUID, step: ExecutionStep) async throws -> TransactionReceipt {
+        var statuses: [TransactionStatus] = []
+        for a in attempts {
+            do { statuses.append(try await chain.transactionStatus(a)) } catch {
+                throw ExecutionError(step: step, message: "could not learn the fate of \(a.hash): \(error)")
             }
-            if !broadcastBefore { try record([.stepBroadcast(executionID: executionID, step: step)], []) }
-        case .replaced:
-            throw ExecutionError(step: step, message: "nonce \(tx.nonce) of \(tx.hash) was used by another transaction; it will never be mined")
         }
-        do { return try await chain.awaitReceipt(tx) } catch {
-            throw ExecutionError(step: step, message: "no receipt for \(tx.hash): \(error)")
+        for case .mined(let receipt) in statuses { return receipt }
+        if !statuses.contains(.pending) {
+            guard statuses.contains(.unknown) else {
+                throw ExecutionError(step: step, message: "nonce \(attempts[0].nonce) was used by another transaction; none of this step's \(attempts.count) attempt(s) will be mined")
+            }
+            try await send(attempts[attempts.count - 1], executionID: executionID, step: step, attempt: attempts.count - 1)
         }
+        return try await mined(attempts, executionID: executionID, step: step)
     }
 }

@@ -11,6 +11,9 @@ struct RebalanceExecutor {
     let clock: any EngineClock
     let limits: SafetyLimits
     let allowed: [LendingProtocol]
+    /// How long a transaction may stay unmined before it is replaced, and how many times.
+    let stuckTimeout: TimeInterval
+    let maxReplacements: Int
     /// The engine it runs on (its async work runs on the engine's executor, see Package.swift).
     unowned let engine: Engine
 
@@ -72,18 +75,16 @@ struct RebalanceExecutor {
                     }
                     let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
                     try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
-                                               day: started.utcDay)], [])
+                                               day: started.utcDay),
+                                .attemptJournaled(executionID: id, step: step, attempt: 0, tx, at: started)], [])
                     progress.sentTransaction = true
-                    do { try await chain.broadcast(tx) } catch {
-                        throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
-                    }
-                    try record([.stepBroadcast(executionID: id, step: step)], [])
-                    let receipt: TransactionReceipt
-                    do { receipt = try await chain.awaitReceipt(tx) } catch {
-                        throw ExecutionError(step: step, message: "no receipt for \(tx.hash): \(error)")
-                    }
+                    Failpoint.check("journaled:\(step.rawValue)")
+                    try await send(tx, executionID: id, step: step, attempt: 0)
+                    Failpoint.check("broadcast:\(step.rawValue)")
+                    let receipt = try await mined([tx], executionID: id, step: step)
                     try settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
                 case .verification:
+                    Failpoint.check("verification")
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
@@ -91,6 +92,7 @@ struct RebalanceExecutor {
                 }
                 finished.finishedAt = clock.now()
                 try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                Failpoint.check("mined:\(step.rawValue)")
             }
             progress.summary.status = .succeeded
         } catch {
@@ -103,6 +105,44 @@ struct RebalanceExecutor {
         }
         try? record([.executionFinished(progress.summary)], events)
         return progress.summary
+    }
+
+    /// Broadcasts a journaled attempt and marks it sent.
+    func send(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, attempt: Int) async throws {
+        do { try await chain.broadcast(tx) } catch {
+            throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
+        }
+        try record([.attemptBroadcast(executionID: executionID, step: step, attempt: attempt)], [])
+    }
+
+    /// Waits for one of the step's attempts to be mined. An attempt not mined within the stuck timeout
+    /// is replaced at the same nonce with both fees raised (journaled before it is sent), up to
+    /// `maxReplacements` times; an earlier attempt that got mined meanwhile wins.
+    func mined(_ attempts: [PreparedTransaction], executionID: UUID, step: ExecutionStep) async throws -> TransactionReceipt {
+        var attempts = attempts
+        while true {
+            let latest = attempts[attempts.count - 1]
+            let receipt: TransactionReceipt?
+            do { receipt = try await chain.awaitReceipt(latest, timeout: stuckTimeout) } catch {
+                throw ExecutionError(step: step, message: "no receipt for \(latest.hash): \(error)")
+            }
+            if let receipt { return receipt }
+            for earlier in attempts.dropLast() {
+                if case .mined(let r) = try await chain.transactionStatus(earlier) { return r }
+            }
+            guard attempts.count <= maxReplacements else {
+                throw ExecutionError(step: step, message: "\(latest.hash) (nonce \(latest.nonce)) is still not mined after \(maxReplacements) fee raise(s); it stays journaled and recovery keeps watching it")
+            }
+            let next: PreparedTransaction
+            do { next = try await chain.replacement(for: latest) } catch {
+                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be replaced: \(error)")
+            }
+            try record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
+                       [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; replaced by \(next.hash) at nonce \(next.nonce) with higher fees")])
+            Failpoint.check("replacement-journaled:\(step.rawValue)")
+            try await send(next, executionID: executionID, step: step, attempt: attempts.count)
+            attempts.append(next)
+        }
     }
 
     /// Records a mined transaction's outcome on the step; a revert fails the step with its reason.

@@ -12,6 +12,10 @@ public enum StoreMutation: Sendable {
     /// A signed transaction, journaled before broadcast. The first one of an execution counts as a rebalance.
     case stepJournaled(StepRecord, rawTransaction: String, countsAsRebalance: Bool, day: String)
     case stepBroadcast(executionID: UUID, step: ExecutionStep)
+    /// A signed attempt of a transaction step (0 = the original, then replacements), journaled before
+    /// it is sent. The step row then points at the newest attempt.
+    case attemptJournaled(executionID: UUID, step: ExecutionStep, attempt: Int, PreparedTransaction, at: Date)
+    case attemptBroadcast(executionID: UUID, step: ExecutionStep, attempt: Int)
     case marketsScanned([MarketSnapshot], at: Date)
     case schedulerState(PersistedSchedulerState)
     case approval(ApprovalRequest, resolvedAt: Date?, detail: String?)
@@ -55,6 +59,24 @@ public enum StoreMutation: Sendable {
             try row.update(db)
             if counts { try DailyBudgetRecord.add(day: day, rebalances: 1, gasUSD: 0, db) }
         case .stepBroadcast(let id, let step):
+            var row = try stepRow(db, id, step)
+            row.broadcast = true
+            try row.update(db)
+        case .attemptJournaled(let id, let step, let attempt, let tx, let at):
+            try db.execute(sql: """
+                INSERT INTO step_attempt(execution_id, step, attempt, tx_hash, raw_transaction, nonce, max_fee_per_gas_wei,
+                    max_priority_fee_per_gas_wei, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id.uuidString, step.rawValue, attempt, tx.hash, tx.rawTransaction, Int64(tx.nonce),
+                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at])
+            var row = try stepRow(db, id, step)
+            row.txHash = tx.hash
+            row.rawTransaction = tx.rawTransaction
+            row.nonce = Int64(tx.nonce)
+            row.broadcast = false
+            try row.update(db)
+        case .attemptBroadcast(let id, let step, let attempt):
+            try db.execute(sql: "UPDATE step_attempt SET broadcast = 1 WHERE execution_id = ? AND step = ? AND attempt = ?",
+                           arguments: [id.uuidString, step.rawValue, attempt])
             var row = try stepRow(db, id, step)
             row.broadcast = true
             try row.update(db)

@@ -87,4 +87,27 @@ final class LiveScanTests: XCTestCase {
         let replaced = try await chain.transactionStatus(orphan)
         XCTAssertEqual(replaced, .replaced)
     }
+
+    func testReplacementKeepsTheNonceAndRaisesBothFeesUnderTheCeiling() async throws {
+        let chain = try await devnet.chain()
+        let first = try await chain.prepare(.approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(7)))
+        let second = try await chain.replacement(for: first)
+        XCTAssertEqual(second.nonce, first.nonce)
+        XCTAssertNotEqual(second.hash, first.hash)
+        XCTAssertEqual(second.maxFeePerGasWei, first.maxFeePerGasWei.map { $0 * 11 / 10 + 1 })
+        XCTAssertEqual(second.maxPriorityFeePerGasWei, first.maxPriorityFeePerGasWei.map { $0 * 11 / 10 + 1 })
+        let decoded = try TransactionDecoder.decode(hex: second.rawTransaction)
+        XCTAssertEqual(try decoded.recoverSender(), devnet.wallet)
+        try await chain.broadcast(second)
+        _ = try await chain.awaitReceipt(second)
+        let status = try await chain.transactionStatus(first)
+        XCTAssertEqual(status, .replaced)
+
+        // At the ceiling a raise is refused, naming the fee it would need.
+        let capped = try await devnet.chain(options: LiveChainOptions(maxFeeGwei: Decimal(string: "0.000000001")!, receiptPollSeconds: 0.05))
+        let error = await liveError { try await capped.replacement(for: PreparedTransaction(
+            hash: first.hash, rawTransaction: first.rawTransaction, nonce: first.nonce, gasLimit: first.gasLimit, action: first.action,
+            maxFeePerGasWei: 1, maxPriorityFeePerGasWei: 1)) }
+        XCTAssertTrue(error?.contains("above MAX_FEE_GWEI") ?? false, error ?? "replaced above the ceiling")
+    }
 }

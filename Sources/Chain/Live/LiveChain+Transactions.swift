@@ -34,7 +34,24 @@ extension LiveChain {
                                     maxPriorityFeePerGas: UInt256(fees.maxPriorityFeePerGas), maxFeePerGas: UInt256(fees.maxFeePerGas),
                                     gasLimit: gasLimit, to: call.to, data: call.data)
         let signed = try await tx.sign(with: signer)
-        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: nonce, gasLimit: gasLimit, action: action)
+        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: nonce, gasLimit: gasLimit, action: action,
+                                   maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
+    }
+
+    /// The same call at the same nonce with both fees raised by geth's replacement rule (+10 %, +1 wei),
+    /// never above MAX_FEE_GWEI. Signed, not sent.
+    public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
+        let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: feePolicy.ceilingWei)
+        let decoded = try TransactionDecoder.decode(hex: tx.rawTransaction)
+        guard case .eip1559(var body) = decoded.transaction, body.nonce == tx.nonce, body.chainID == network.chainID else {
+            throw LiveChainError.badResult(call: "replacement of \(tx.hash)", detail: "the journaled bytes are not this network's type-2 transaction at nonce \(tx.nonce)")
+        }
+        body.maxFeePerGas = UInt256(next.maxFee)
+        body.maxPriorityFeePerGas = UInt256(next.tip)
+        let signed = try await body.sign(with: signer)
+        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: tx.gasLimit,
+                                   action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip)
     }
 
     /// Sends the journaled bytes; sending them again is harmless ("already known" is success).
@@ -53,6 +70,17 @@ extension LiveChain {
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
         let r = try await client.waitForReceipt(tx.hash, timeout: options.receiptTimeoutSeconds, pollInterval: options.receiptPollSeconds)
         return try await receipt(from: r, of: tx)
+    }
+
+    /// The receipt, or nil when the transaction is not mined within `timeout` seconds (stuck).
+    public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
+        do {
+            let r = try await client.waitForReceipt(tx.hash, timeout: timeout, pollInterval: options.receiptPollSeconds)
+            return try await receipt(from: r, of: tx)
+        } catch {
+            if case .receiptTimeout = error { return nil }
+            throw error
+        }
     }
 
     public func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus {

@@ -23,7 +23,11 @@ enum EngineSetup {
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
         } else {
             store = try AppDatabase.open(path: network.databasePath)
-            chain = try simulatedChain(config: config, store: store, clock: clock)
+            let simulated = try simulatedChain(config: config, store: store, clock: clock)
+            for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
+                await simulated.inject(fault)
+            }
+            chain = simulated
             defaultApproval = .auto
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
@@ -46,7 +50,7 @@ enum EngineSetup {
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
         try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
-                                persisted: try store.simulatedLedger()) { accounts in
+                                persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }
