@@ -66,7 +66,7 @@ public struct EthClient: Sendable {
 
     /// Several `eth_call`s in one HTTP round trip; any failed read fails the whole read.
     public func batch(_ calls: [ContractCall], extra: [RPCCall] = [], from: Address? = nil,
-                      block: String = "latest") async throws(LiveChainError) -> (calls: [[UInt8]], extra: [JSONValue]) {
+                      block: String = "latest") async throws(LiveChainError) -> (calls: [[UInt8]], extra: [Result<JSONValue, RPCError>]) {
         guard !calls.isEmpty || !extra.isEmpty else { return ([], []) }
         var requests: [RPCCall] = calls.map { c in
             var tx: [String: JSONValue] = ["to": .string(c.to.checksummed), "data": .string(Hex.data(c.data))]
@@ -91,11 +91,12 @@ public struct EthClient: Sendable {
                 throw Self.mapCallError(error, label: c.label)
             }
         }
-        var extras: [JSONValue] = []
-        for r in results.dropFirst(calls.count) {
-            do { extras.append(try r.get()) } catch { throw .rpc(error) }
-        }
-        return (out, extras)
+        return (out, Array(results.dropFirst(calls.count)))
+    }
+
+    /// The value of an extra call of a batch, or its error.
+    static func value(_ result: Result<JSONValue, RPCError>) throws(LiveChainError) -> JSONValue {
+        do { return try result.get() } catch { throw .rpc(error) }
     }
 
     public func estimateGas(_ call: ContractCall, from: Address) async throws(LiveChainError) -> UInt64 {
@@ -132,14 +133,19 @@ public struct EthClient: Sendable {
         } catch { throw .rpc(error) }
         let history: JSONValue
         do { history = try results[0].get() } catch { throw .rpc(error) }
+        return try Self.feeInputs(history: history, tip: results[1])
+    }
+
+    /// Base fee of the next block from an `eth_feeHistory` answer, and the tip from
+    /// `eth_maxPriorityFeePerGas` (0.001 gwei when the node lacks it: Base tips are tiny, so this is
+    /// the floor rather than ethers' 1 gwei).
+    static func feeInputs(history: JSONValue, tip answer: Result<JSONValue, RPCError>) throws(LiveChainError) -> (baseFee: UInt128, tip: UInt128) {
         guard let fees = history["baseFeePerGas"]?.arrayValue, let last = fees.last?.stringValue,
               let baseFee = try? UInt256(hex: last).uint128Value else {
             throw .badResult(call: "eth_feeHistory", detail: history.serialized)
         }
-        // A node without eth_maxPriorityFeePerGas: the reward percentile would do; Base tips are tiny,
-        // so 0.001 gwei is the floor rather than ethers' 1 gwei.
         var tip: UInt128 = 1_000_000
-        if case .success(let value) = results[1], let text = value.stringValue, let t = try? UInt256(hex: text).uint128Value {
+        if case .success(let value) = answer, let text = value.stringValue, let t = try? UInt256(hex: text).uint128Value {
             tip = t
         }
         return (baseFee, tip)

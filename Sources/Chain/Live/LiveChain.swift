@@ -52,7 +52,7 @@ public actor LiveChain: ChainGateway {
             first.append(Array(flat[offset..<offset + calls.count]))
             offset += calls.count
         }
-        let timestamp = try Self.timestamp(of: extra[0])
+        let timestamp = try Self.timestamp(of: try EthClient.value(extra[0]))
         var followUps: [[ContractCall]] = []
         for (a, answers) in zip(selected, first) { followUps.append(try a.followUpCalls(first: answers)) }
         var second: [[[UInt8]]] = followUps.map { _ in [] }
@@ -121,13 +121,10 @@ public actor LiveChain: ChainGateway {
         let (answers, extra) = try await client.batch(calls, extra: [
             RPCCall("eth_getBlockByNumber", ["latest", false]),
             RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]),
+            RPCCall("eth_maxPriorityFeePerGas"),
         ])
-        let ethUSD = try feed.price(from: answers[0], now: try Self.timestamp(of: extra[0]))
-        guard let last = extra[1]["baseFeePerGas"]?.arrayValue?.last?.stringValue,
-              let baseFee = try? UInt256(hex: last).uint128Value else {
-            throw LiveChainError.badResult(call: "eth_feeHistory", detail: extra[1].serialized)
-        }
-        let (_, tip) = try await client.feeInputs()
+        let ethUSD = try feed.price(from: answers[0], now: try Self.timestamp(of: try EthClient.value(extra[0])))
+        let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
         let maxFee = FeePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
         var l1USD: Decimal = 0
         if answers.count > 1 {
