@@ -85,6 +85,39 @@ final class LiveBinaryTests: XCTestCase {
         XCTAssertEqual(lines[2]["note"]?.stringValue?.hasPrefix("APY not measured yet"), true)
     }
 
+    func testKilledAfterJournalingTheDepositTheNextRunSendsTheJournaledBytes() async throws {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile())
+        self.files = files
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
+        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
+        let rest = try await devnet.usdcBalance()
+        try await sendRaw(chain, to: devnet.info.usdc, data: try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(rest)]))
+        try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
+        let arguments = ["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
+                         "--password-file", files.password, "--db", files.database, "--min-profit-usd", "1"]
+        let start = try await devnet.blockNumber()
+
+        // Dies as kill -9 would, with the deposit signed and committed but not sent.
+        let killed = try await binary.run(arguments, environment: ["MAMMON_FAILPOINT": "journaled:deposit"])
+        XCTAssertNotEqual(killed.status, 0)
+        XCTAssertTrue(killed.stderr.contains("failpoint journaled:deposit"), killed.stderr.suffix(1000).description)
+        let stranded = try await devnet.usdcBalance()
+        XCTAssertEqual(stranded, UInt256(1_000_000_000), "withdrawn, approved, not deposited")
+
+        // The next run resolves the journal from the chain and sends the same bytes.
+        let resumed = try await binary.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr.suffix(2000).description + resumed.stdout.suffix(2000))
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, UInt256(999_999_998))
+        let idle = try await devnet.usdcBalance()
+        XCTAssertLessThanOrEqual(idle, UInt256(2))
+        let sent = try await devnet.walletTransactions(after: start)
+        XCTAssertEqual(sent.map { $0.tx["to"]?.stringValue?.lowercased() },
+                       [devnet.info.pool, devnet.info.usdc, devnet.info.mToken].map { $0.lowercased() }, "one mint, never two")
+    }
+
     /// A plain call from the test wallet, outside the engine's action types.
     private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
         let signer = try LiveDevnet.signer()

@@ -24,7 +24,7 @@ struct MammonBinary {
     }
 
     /// Runs to completion off the cooperative pool (the devnet answers on its own threads).
-    func run(_ arguments: [String]) async throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
@@ -32,6 +32,7 @@ struct MammonBinary {
         for key in env.keys where key.hasPrefix("MAX_") || key.hasPrefix("MIN_") || key == "APPROVAL_MODE" || key == "MAMMON_PASSWORD_FILE" {
             env.removeValue(forKey: key)
         }
+        env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
