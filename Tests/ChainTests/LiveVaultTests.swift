@@ -95,4 +95,25 @@ final class LiveVaultTests: XCTestCase {
         XCTAssertEqual(sent.first?.tx["input"]?.stringValue?.prefix(10), "0xba087652", "redeem(uint256,address,address)")
         XCTAssertTrue(sent.allSatisfy { $0.receipt["status"]?.stringValue == "0x1" })
     }
+
+    func testShareObservationsSurviveARestartThroughTheStore() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mammon-prices-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let options = LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60, sharePriceStore: SharePriceFile(path: path))
+        let before = try await devnet.chain(options: options)
+        let first = try await before.scanMarkets(token: .usdc)
+        XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
+
+        try await devnet.admin("devnet_vaultAccrue", ["5000000"])
+        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
+        try await devnet.admin("evm_mine", [.integer(Int(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 600)])
+
+        // A new process: its first scan already has the earlier price to measure from.
+        let after = try await devnet.chain(options: options)
+        let second = try await after.scanMarkets(token: .usdc)
+        let apy = second.first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
+        XCTAssertGreaterThan(apy, 20)
+        let stored = try SharePriceFile(path: path).load()
+        XCTAssertEqual(stored[devnet.info.vault.lowercased()]?.count, 2)
+    }
 }

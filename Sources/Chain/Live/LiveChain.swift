@@ -18,6 +18,8 @@ public actor LiveChain: ChainGateway {
     let options: LiveChainOptions
     let nonces = NonceManager()
     var sharePrices: [LendingProtocol: SharePriceHistory] = [:]
+    /// What the share-price store held at the first read (loaded once).
+    var loadedSharePrices: [String: [SharePriceObservation]]?
 
     init(network: NetworkConfig, client: EthClient, signer: any Signer, adapters: [any MarketAdapter], feed: PriceFeed,
          options: LiveChainOptions) {
@@ -68,9 +70,11 @@ public actor LiveChain: ChainGateway {
         for (i, a) in selected.enumerated() {
             var r = try a.reading(first: first[i], second: second[i])
             if let price = r.sharePrice {
-                var history = sharePrices[a.protocolID] ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds)
+                var history = sharePrices[a.protocolID] ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
+                                                                            observations: storedSharePrices()[a.market.lowercased] ?? [])
                 (r.apy, r.note) = history.record(price: price, at: timestamp)
                 sharePrices[a.protocolID] = history
+                saveSharePrices()
             }
             readings.append(r)
         }
@@ -142,6 +146,25 @@ public actor LiveChain: ChainGateway {
         case .approve: GasUnits.approve
         case .deposit(let p, _, _): GasUnits.deposit(p)
         }
+    }
+
+    func storedSharePrices() -> [String: [SharePriceObservation]] {
+        if let loadedSharePrices { return loadedSharePrices }
+        var loaded: [String: [SharePriceObservation]] = [:]
+        do { loaded = try options.sharePriceStore?.load() ?? [:] } catch {
+            options.notice("vault share prices could not be read (\(error)); the vault's APY is measured afresh")
+        }
+        loadedSharePrices = loaded
+        return loaded
+    }
+
+    /// Best effort: a failed save costs the APY history after a restart, not the scan.
+    func saveSharePrices() {
+        guard let store = options.sharePriceStore else { return }
+        var all = storedSharePrices()
+        for a in adapters { if let h = sharePrices[a.protocolID] { all[a.market.lowercased] = h.observations } }
+        loadedSharePrices = all
+        do { try store.save(all) } catch { options.notice("vault share prices could not be saved: \(error)") }
     }
 
     static func timestamp(of block: JSONValue) throws(LiveChainError) -> UInt64 {

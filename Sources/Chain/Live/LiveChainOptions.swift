@@ -16,12 +16,15 @@ public struct LiveChainOptions: Sendable {
     public var gasMarginPercent: UInt64
     /// Batch reads into one HTTP round trip (off for providers that refuse JSON-RPC batches).
     public var batchRequests: Bool
+    /// Keeps vault share prices between runs; nil keeps them in memory only.
+    public var sharePriceStore: (any SharePriceStore)?
     /// Told why a step waits (fees above the ceiling). Never given secrets.
     public var notice: @Sendable (String) -> Void
 
     public init(maxFeeGwei: Decimal = 100, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
                 receiptTimeoutSeconds: Double = 180, receiptPollSeconds: Double = 0.5,
                 vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25, batchRequests: Bool = true,
+                sharePriceStore: (any SharePriceStore)? = nil,
                 notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.maxFeeGwei = maxFeeGwei
         self.feeWaitSeconds = feeWaitSeconds
@@ -31,6 +34,7 @@ public struct LiveChainOptions: Sendable {
         self.vaultAPYWindowSeconds = vaultAPYWindowSeconds
         self.gasMarginPercent = gasMarginPercent
         self.batchRequests = batchRequests
+        self.sharePriceStore = sharePriceStore
         self.notice = notice
     }
 }

@@ -41,7 +41,9 @@ enum EngineSetup {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, notice: { message in
+        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei,
+                                       sharePriceStore: SharePriceFile(path: network.databasePath + ".vault-prices.json"),
+                                       notice: { message in
             logger.notice("\(message)")
         })
         return try await LiveChain.connect(network: live, signer: signer, options: options)
