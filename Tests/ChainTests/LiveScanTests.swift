@@ -110,4 +110,23 @@ final class LiveScanTests: XCTestCase {
             maxFeePerGasWei: 1, maxPriorityFeePerGasWei: 1)) }
         XCTAssertTrue(error?.contains("above MAX_FEE_GWEI") ?? false, error ?? "replaced above the ceiling")
     }
+
+    func testL1DataFeeFromTheGasPriceOracleInQuotesAndReceiptsAndZeroWithoutOne() async throws {
+        let plain = try await devnet.chain()
+        let noL1 = try await plain.feeQuote()
+        XCTAssertEqual(noL1.l1FeeUSDPerTransaction, 0, "a network without the oracle has no L1 fee")
+        let plainReceipt = try await devnet.send(plain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1)))
+        XCTAssertEqual(plainReceipt.l1FeeWei, 0)
+
+        let op = try await devnet.chain(l1Fees: true)
+        let quote = try await op.feeQuote()
+        XCTAssertGreaterThan(quote.l1FeeUSDPerTransaction, 0)
+        let tx = try await op.prepare(.approve(.usdc, spender: .moonwell, LiveDevnet.usdc(2)))
+        try await op.broadcast(tx)
+        let receipt = try await op.awaitReceipt(tx)
+        guard case .eip1559(let body) = try TransactionDecoder.decode(hex: tx.rawTransaction).transaction else { return XCTFail("not type 2") }
+        // The stand-in charges 1 gwei per byte of the unsigned transaction plus 68 signature bytes.
+        XCTAssertEqual(receipt.l1FeeWei, UInt128(body.signingPayload().count + 68) * 1_000_000_000)
+        XCTAssertEqual(receipt.totalFeeWei, UInt128(receipt.gasUsed) * receipt.effectiveGasPriceWei + receipt.l1FeeWei)
+    }
 }

@@ -103,8 +103,23 @@ extension LiveChain {
             reason = a.failure(in: r)
         }
         return TransactionReceipt(hash: r.hash, succeeded: reason == nil && r.succeeded, blockNumber: r.blockNumber, gasUsed: r.gasUsed,
-                                  effectiveGasPriceWei: r.effectiveGasPrice, l1FeeWei: r.l1Fee,
+                                  effectiveGasPriceWei: r.effectiveGasPrice, l1FeeWei: try await l1Fee(of: r, tx: tx),
                                   revertReason: reason)
+    }
+
+    /// The L1 data fee a mined transaction paid: the receipt's `l1Fee` (OP-stack nodes report it),
+    /// else the GasPriceOracle's `getL1Fee` of its unsigned bytes at its block; zero off OP stack.
+    func l1Fee(of r: ChainReceipt, tx: PreparedTransaction) async throws(LiveChainError) -> UInt128 {
+        guard let oracle = network.gasPriceOracle, r.l1Fee == 0 else { return r.l1Fee }
+        guard let decoded = try? TransactionDecoder.decode(hex: tx.rawTransaction), case .eip1559(let body) = decoded.transaction else {
+            throw .badResult(call: "L1 fee of \(tx.hash)", detail: "the journaled bytes are not a type-2 transaction")
+        }
+        let call = ContractCall(to: oracle, "getL1Fee(bytes)", [.bytes(body.signingPayload())], label: "GasPriceOracle getL1Fee")
+        let data = try await client.call(call, block: Hex.quantity(r.blockNumber))
+        guard let fee = try UInt256.word(0, of: data, call: call.label).uint128Value else {
+            throw .badResult(call: call.label, detail: "out of range")
+        }
+        return fee
     }
 
     /// Replays a reverted transaction with `eth_call` against the state before its block.

@@ -6,8 +6,9 @@ import MammonCore
 ///
 /// A network file is JSON: `{"name", "chain_id", "rpc_urls", "usdc", "eth_usd_feed", "markets":
 /// [{"protocol": "aave-v3", "pool"}, {"protocol": "moonwell", "m_token"}, {"protocol":
-/// "morpho-vault", "vault"}]}`; optional `"op_stack": true` adds the L1 data fee, optional
-/// `"feed_max_age_seconds"`; other keys are ignored.
+/// "morpho-vault", "vault"}]}`; optional `"op_stack": true` adds the L1 data fee from the OP-stack
+/// predeploy (`"gas_price_oracle": "0x…"` from another address), optional `"feed_max_age_seconds"`;
+/// other keys are ignored.
 public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
@@ -90,10 +91,11 @@ public enum NetworkRegistry {
             default: throw .unknownProtocol(entry: where_, name: protocolName)
             }
         }
-        let opStack = json["op_stack"]?.boolValue ?? false
+        var oracle: Address? = (json["op_stack"]?.boolValue ?? false) ? NetworkConfig.opStackGasPriceOracle : nil
+        if json["gas_price_oracle"] != nil { oracle = try address(json, "gas_price_oracle", entry: entry) }
         let maxAge = json["feed_max_age_seconds"]?.intValue ?? 3600
         return NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
-                             markets: markets, gasPriceOracle: opStack ? NetworkConfig.opStackGasPriceOracle : nil,
+                             markets: markets, gasPriceOracle: oracle,
                              isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)))
     }
 

@@ -22,8 +22,8 @@ struct LiveDevnet {
     }
 
     /// The devnet's network description, as a network file would give it.
-    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil) throws -> NetworkConfig {
-        let json: JSONValue = [
+    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false) throws -> NetworkConfig {
+        var json: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(chainID ?? info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
             "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
@@ -31,12 +31,16 @@ struct LiveDevnet {
                         ["protocol": "moonwell", "m_token": .string(info.mToken)],
                         ["protocol": "morpho-vault", "vault": .string(info.vault)]],
         ]
+        if l1Fees, case .object(var object) = json {
+            object["gas_price_oracle"] = .string(info.l1GasPriceOracle)
+            json = .object(object)
+        }
         return try NetworkRegistry.parse(json, source: "devnet")
     }
 
     func chain(options: LiveChainOptions = LiveChainOptions(receiptPollSeconds: 0.05),
-               rpcURLs: [String]? = nil, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs), signer: try Self.signer(), options: options,
+               rpcURLs: [String]? = nil, l1Fees: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees), signer: try Self.signer(), options: options,
                                     policy: EndpointPolicy(maxAttempts: 4), clock: clock)
     }
 
