@@ -93,6 +93,12 @@ final class LiveFailureTests: XCTestCase {
         let receipt = try await chain.awaitReceipt(tx)
         XCTAssertFalse(receipt.succeeded, "the transaction did not revert, but the market refused")
         XCTAssertTrue(receipt.revertReason?.contains("Failure(error 14 TOKEN_INSUFFICIENT_CASH") ?? false, receipt.revertReason ?? "")
+        // The same Failure event through eth_getLogs.
+        let failures = try await chain.client.logs(address: try Address(hex: devnet.info.mToken),
+                                                   topic0: Keccak256.hash("Failure(uint256,uint256,uint256)"),
+                                                   fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber)
+        XCTAssertEqual(failures.count, 1)
+        XCTAssertEqual(failures.first?.data.prefix(32).last, 14)
     }
 
     func testNodeWithAnotherChainIDIsRefusedBeforeSigning() async throws {

@@ -180,6 +180,25 @@ public struct EthClient: Sendable {
         do { return !(try await rpc.request("eth_getTransactionByHash", [.string(hash)])).isNull } catch { throw .rpc(error) }
     }
 
+    /// `eth_getLogs` of one contract over a block range, optionally filtered by the first topic.
+    public func logs(address: Address, topic0: [UInt8]? = nil, fromBlock: UInt64, toBlock: UInt64) async throws(LiveChainError) -> [ChainReceipt.Log] {
+        var filter: [String: JSONValue] = ["address": .string(address.checksummed), "fromBlock": .string(Hex.quantity(fromBlock)),
+                                           "toBlock": .string(Hex.quantity(toBlock))]
+        if let topic0 { filter["topics"] = [.string(Hex.data(topic0))] }
+        let value: JSONValue
+        do { value = try await rpc.request("eth_getLogs", [.object(filter)]) } catch { throw .rpc(error) }
+        guard let entries = value.arrayValue else { throw .badResult(call: "eth_getLogs", detail: value.serialized) }
+        return Self.parseLogs(entries)
+    }
+
+    static func parseLogs(_ entries: [JSONValue]) -> [ChainReceipt.Log] {
+        entries.map { entry in
+            let topics = (entry["topics"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? Hex.parseData($0) } }
+            let data = entry["data"]?.stringValue.flatMap { try? Hex.parseData($0) } ?? []
+            return ChainReceipt.Log(address: entry["address"]?.stringValue?.lowercased() ?? "", topics: topics, data: data)
+        }
+    }
+
     /// Polls for the receipt until `timeout` seconds pass on the injected clock.
     public func waitForReceipt(_ hash: String, timeout: Double, pollInterval: Double) async throws(LiveChainError) -> ChainReceipt {
         let deadline = clock.now() + timeout
@@ -201,12 +220,7 @@ public struct EthClient: Sendable {
         let price = try quantity("effectiveGasPrice")
         var l1Fee: UInt128 = 0
         if let text = value["l1Fee"]?.stringValue, let fee = try? UInt256(hex: text).uint128Value { l1Fee = fee }
-        var logs: [ChainReceipt.Log] = []
-        for entry in value["logs"]?.arrayValue ?? [] {
-            let topics = (entry["topics"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? Hex.parseData($0) } }
-            let data = entry["data"]?.stringValue.flatMap { try? Hex.parseData($0) } ?? []
-            logs.append(.init(address: entry["address"]?.stringValue?.lowercased() ?? "", topics: topics, data: data))
-        }
+        let logs = parseLogs(value["logs"]?.arrayValue ?? [])
         guard let block = try quantity("blockNumber").uint64Value, let gas = try quantity("gasUsed").uint64Value,
               let effective = price.uint128Value else {
             throw .badResult(call: "eth_getTransactionReceipt \(hash)", detail: "quantities out of range")
