@@ -118,6 +118,29 @@ final class LiveBinaryTests: XCTestCase {
                        [devnet.info.pool, devnet.info.usdc, devnet.info.mToken].map { $0.lowercased() }, "one mint, never two")
     }
 
+    func testBaseMustBeNamedAndANodeOfAnotherChainIsRefused() async throws {
+        let binary = try MammonBinary.require()
+        // A file describing chain 8453 is real money: refused unless --network base names it.
+        var base = devnet.networkFile().objectValue!
+        base["chain_id"] = 8453
+        let files = try LiveRunFiles.make(network: .object(base))
+        self.files = files
+        let common = ["--keystore", files.keystore, "--password-file", files.password, "--db", files.database]
+        let unnamed = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile] + common)
+        XCTAssertNotEqual(unnamed.status, 0)
+        XCTAssertTrue(unnamed.stderr.contains("name it explicitly with --network base"), unnamed.stderr)
+
+        // Named, but the node answers chain 31337: nothing is signed, and no database is created.
+        let start = try await devnet.blockNumber()
+        let mismatch = try await binary.run(["--no-ui", "--once", "--network", "base", "--rpc-url", devnet.info.rpcURL] + common)
+        XCTAssertNotEqual(mismatch.status, 0)
+        XCTAssertTrue(mismatch.stderr.contains("refusing to sign: network 'base' is chain 8453 but the node at \(devnet.info.rpcURL) reports chain 31337"),
+                      mismatch.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: files.database))
+        let head = try await devnet.blockNumber()
+        XCTAssertEqual(head, start)
+    }
+
     /// A plain call from the test wallet, outside the engine's action types.
     private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
         let signer = try LiveDevnet.signer()
