@@ -43,7 +43,7 @@ extension Engine {
 
     func emergencyStop() async {
         for id in pendingApprovals.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-            decline(id, outcome: .cancelled, detail: "cancelled by emergency stop")
+            resolve(id, outcome: .cancelled, detail: "cancelled by emergency stop")
         }
         await halt(reason: "emergency stop by operator", emergency: true)
     }

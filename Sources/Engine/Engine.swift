@@ -38,7 +38,7 @@ public actor Engine {
     /// closes out executions a crash left running.
     public init(config: MammonConfig, chain: any ChainGateway, store: AppDatabase, clock: any EngineClock,
                 approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
-                makeID: @escaping @Sendable () -> UUID = { UUID() }) throws {
+                makeID: @escaping @Sendable () -> UUID = { UUID.random() }) throws {
         self.config = config
         self.chain = chain
         self.store = store
@@ -81,7 +81,7 @@ public actor Engine {
         case .stop: await stop(reason: "stopped by operator")
         case .runOnce: await runOnce()
         case .approve(let id): await approve(id)
-        case .decline(let id): decline(id, outcome: .declined, detail: "declined by operator")
+        case .decline(let id): resolve(id, outcome: .declined, detail: "declined by operator")
         case .emergencyStop: await emergencyStop()
         case .resume: resume()
         }

@@ -96,7 +96,7 @@ enum EngineBench: BenchSuite {
         var sink = 0
         for _ in 0..<rounds {
             let start = DispatchTime.now().uptimeNanoseconds
-            let recs = optimizer.recommend(markets: markets, idle: .zero(.usdc), token: .usdc) { UUID() }
+            let recs = optimizer.recommend(markets: markets, idle: .zero(.usdc), token: .usdc) { UUID.random() }
             for r in recs {
                 let a = ProfitabilityGate.analyze(currentAPY: r.currentAPY, targetAPY: r.expectedAPY,
                                                   amountUSD: YieldOptimizer.usd(r.amount), plan: plan, thresholds: thresholds)
