@@ -129,4 +129,14 @@ final class LiveScanTests: XCTestCase {
         XCTAssertEqual(receipt.l1FeeWei, UInt128(body.signingPayload().count + 68) * 1_000_000_000)
         XCTAssertEqual(receipt.totalFeeWei, UInt128(receipt.gasUsed) * receipt.effectiveGasPriceWei + receipt.l1FeeWei)
     }
+
+    func testAavePoolIsReadFromItsAddressesProvider() async throws {
+        var json = devnet.networkFile().objectValue!
+        json["markets"] = [["protocol": "aave-v3", "pool_addresses_provider": .string(devnet.info.aavePoolAddressesProvider)]]
+        let network = try NetworkRegistry.parse(.object(json))
+        let chain = try await LiveChain.connect(network: network, signer: try LiveDevnet.signer())
+        let listings = try await chain.listings(token: .usdc)
+        XCTAssertEqual(listings.map(\.address), [try Address(hex: devnet.info.pool).checksummed])
+        XCTAssertEqual(listings.first?.apy?.fixed(3), "3.045")
+    }
 }

@@ -48,6 +48,8 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertEqual(base.defaultApprovalMode, .manual, "real money defaults to manual approval")
         XCTAssertEqual(base.gasPriceOracle?.checksummed, "0x420000000000000000000000000000000000000F")
         XCTAssertEqual(base.markets.map(\.protocolID), [.aaveV3, .moonwell, .morphoVault, .aerodrome])
+        XCTAssertEqual(base.markets.first, .aaveV3Provider(provider: try Address(hex: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
+                       "the Pool is read from Aave's registry at start")
         let sepolia = try NetworkRegistry.builtIn("base-sepolia")
         XCTAssertEqual(sepolia.chainID, 84532)
         XCTAssertEqual(sepolia.defaultApprovalMode, .auto)

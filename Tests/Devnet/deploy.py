@@ -169,6 +169,7 @@ class Deployment:
         feed = d.deploy("PriceFeed", INITIAL_ETH_USD)
         # After every other contract, so their addresses stay what they were before it existed.
         oracle = d.deploy("GasPriceOracle", INITIAL_L1_FEE_PER_BYTE)
+        provider = d.deploy("PoolAddressesProvider", pool.address)
 
         d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
         d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
@@ -178,7 +179,7 @@ class Deployment:
         d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
         d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
         contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
-                     "oracle": oracle}
+                     "oracle": oracle, "provider": provider}
         return cls(d, contracts)
 
     def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
@@ -197,6 +198,8 @@ class Deployment:
             "deployer": DEPLOYER,
             # Not read by mammon unless copied to "gas_price_oracle": the devnet has no L1 fee by default.
             "l1_gas_price_oracle": c["oracle"].address,
+            # Aave's registry stand-in: {"protocol": "aave-v3", "pool_addresses_provider": …} resolves the pool.
+            "aave_pool_addresses_provider": c["provider"].address,
         }
 
     # --- admin actions (each is one or more deployer transactions) --------------------------

@@ -27,6 +27,8 @@ extension LiveChain {
         let client = EthClient(rpc: try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock), clock: clock,
                                batching: options.batchRequests)
 
+        var network = network
+        network.markets = try await resolveProviders(network.markets, client: client)
         let resolution = network.markets.map { MarketAdapters.resolutionCall($0, usdc: network.usdc) }
         let calls = resolution.compactMap { $0 } + [
             PriceFeed.decimalsCall(network.ethUSDFeed),
@@ -47,5 +49,19 @@ extension LiveChain {
         }
         let feed = PriceFeed(address: network.ethUSDFeed, decimals: UInt8(fd), maxAgeSeconds: network.feedMaxAgeSeconds)
         return LiveChain(network: network, client: client, signer: signer, adapters: adapters, feed: feed, options: options)
+    }
+
+    /// Aave Pools named by their PoolAddressesProvider, read with `getPool()` (one batch, only when any).
+    static func resolveProviders(_ markets: [MarketConfig], client: EthClient) async throws(LiveChainError) -> [MarketConfig] {
+        let providers = markets.compactMap { if case .aaveV3Provider(let p) = $0 { p } else { nil } }
+        guard !providers.isEmpty else { return markets }
+        let (answers, _) = try await client.batch(providers.map { ContractCall(to: $0, "getPool()", label: "Aave PoolAddressesProvider getPool") })
+        var pools: [Address: Address] = [:]
+        for (provider, answer) in zip(providers, answers) {
+            let pool = try UInt256.address(0, of: answer, call: "Aave PoolAddressesProvider getPool")
+            guard pool != .zero else { throw .misconfigured("Aave PoolAddressesProvider \(provider.checksummed) has no Pool") }
+            pools[provider] = pool
+        }
+        return markets.map { if case .aaveV3Provider(let p) = $0 { .aaveV3(pool: pools[p]!) } else { $0 } }
     }
 }

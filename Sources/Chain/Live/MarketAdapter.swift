@@ -58,6 +58,7 @@ enum MarketAdapters {
     static func resolutionCall(_ config: MarketConfig, usdc: Address) -> ContractCall? {
         switch config {
         case .aaveV3(let pool): AaveV3Adapter.resolutionCall(pool: pool, usdc: usdc)
+        case .aaveV3Provider: nil  // resolved to .aaveV3(pool:) before this
         case .moonwell(let mToken): MoonwellAdapter.resolutionCall(mToken: mToken)
         case .morphoVault(let vault): MorphoVaultAdapter.resolutionCall(vault: vault)
         case .aerodrome: nil
@@ -67,6 +68,8 @@ enum MarketAdapters {
     static func make(_ config: MarketConfig, resolution: [UInt8]?, usdc: Address, decimals: UInt8) throws(LiveChainError) -> (any MarketAdapter)? {
         switch config {
         case .aaveV3(let pool): try AaveV3Adapter(pool: pool, usdc: usdc, decimals: decimals, reserveData: resolution ?? [])
+        case .aaveV3Provider(let provider):
+            throw .misconfigured("Aave PoolAddressesProvider \(provider.checksummed) was not resolved to a Pool")
         case .moonwell(let mToken): try MoonwellAdapter(mToken: mToken, usdc: usdc, decimals: decimals, underlying: resolution ?? [])
         case .morphoVault(let vault): try MorphoVaultAdapter(vault: vault, usdc: usdc, decimals: decimals, asset: resolution ?? [])
         case .aerodrome: nil

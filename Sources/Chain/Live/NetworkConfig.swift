@@ -6,6 +6,9 @@ import MammonCore
 /// addresses (the aToken, the mToken's underlying, the vault's asset) are read from the contracts.
 public enum MarketConfig: Sendable, Hashable {
     case aaveV3(pool: Address)
+    /// Aave's PoolAddressesProvider: the Pool is read from `getPool()` at start (the address book
+    /// advises this over a hard-coded Pool, which governance can move).
+    case aaveV3Provider(provider: Address)
     case moonwell(mToken: Address)
     case morphoVault(vault: Address)
     /// Listed for the operator; never a target (an AMM, not a lending market).
@@ -13,7 +16,7 @@ public enum MarketConfig: Sendable, Hashable {
 
     public var protocolID: LendingProtocol {
         switch self {
-        case .aaveV3: .aaveV3
+        case .aaveV3, .aaveV3Provider: .aaveV3
         case .moonwell: .moonwell
         case .morphoVault: .morphoVault
         case .aerodrome: .aerodrome

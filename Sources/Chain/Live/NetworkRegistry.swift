@@ -13,7 +13,8 @@ public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
     /// A built-in network. Addresses from ../shared/reference/chain-facts.md (Aave address book,
-    /// Moonwell's utils/8453.json, Chainlink).
+    /// Moonwell's utils/8453.json, Chainlink). Aave's Pool is resolved from its PoolAddressesProvider
+    /// at start (Base: Pool 0xA238…d1c5 at the time of the reference).
     public static func builtIn(_ name: String) throws(NetworkConfigError) -> NetworkConfig {
         func a(_ hex: String) -> Address { try! Address(hex: hex) }
         switch name {
@@ -23,7 +24,7 @@ public enum NetworkRegistry {
                 usdc: a("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"),
                 ethUSDFeed: a("0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70"),
                 markets: [
-                    .aaveV3(pool: a("0xA238Dd80C259a72e81d7e4664a9801593F98d1c5")),
+                    .aaveV3Provider(provider: a("0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
                     .moonwell(mToken: a("0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22")),
                     .morphoVault(vault: a("0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca")),
                     .aerodrome(router: a("0xcF77a3Ba9A5CA399B7c97c74d54e5b1Beb874E43")),
@@ -35,7 +36,7 @@ public enum NetworkRegistry {
                 name: "base-sepolia", chainID: 84532, rpcURLs: ["https://sepolia.base.org"],
                 usdc: a("0x036CbD53842c5426634e7929541eC2318f3dCF7e"),
                 ethUSDFeed: a("0x4aDC67696bA383F43DD60A9e78F2C97Fbbfc7cb1"),
-                markets: [.aaveV3(pool: a("0xbE781D7Bdf469f3d94a62Cdcc407aCe106AEcA74"))],
+                markets: [.aaveV3Provider(provider: a("0x150E9a8b83b731B9218a5633F1E804BC82508A46"))],
                 gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: false, feedMaxAgeSeconds: 86_400)
         default:
             throw .unknownNetwork(name)
@@ -84,7 +85,12 @@ public enum NetworkRegistry {
             let where_ = "\(entry): markets[\(i)]"
             let protocolName = try string(m, "protocol", entry: where_)
             switch protocolName {
-            case "aave-v3": markets.append(.aaveV3(pool: try address(m, "pool", entry: where_)))
+            case "aave-v3":
+                if m["pool"] == nil, m["pool_addresses_provider"] != nil {
+                    markets.append(.aaveV3Provider(provider: try address(m, "pool_addresses_provider", entry: where_)))
+                } else {
+                    markets.append(.aaveV3(pool: try address(m, "pool", entry: where_)))
+                }
             case "moonwell": markets.append(.moonwell(mToken: try address(m, "m_token", entry: where_)))
             case "morpho-vault": markets.append(.morphoVault(vault: try address(m, "vault", entry: where_)))
             case "aerodrome": markets.append(.aerodrome(router: m["router"] == nil ? nil : try address(m, "router", entry: where_)))
