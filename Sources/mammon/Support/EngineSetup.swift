@@ -8,8 +8,9 @@ import Store
 
 /// Wires a chain, the database and the engine for a network. Nothing else in the program builds them.
 enum EngineSetup {
+    /// `interactive`: a person watches the console, so the simulated network mines at Base's pace.
     static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
-                     logger: Logger) async throws -> (engine: Engine, store: AppDatabase) {
+                     logger: Logger, interactive: Bool = false) async throws -> (engine: Engine, store: AppDatabase) {
         let chain: any ChainGateway
         let defaultApproval: ApprovalMode
         let store: AppDatabase
@@ -23,7 +24,7 @@ enum EngineSetup {
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
         } else {
             store = try AppDatabase.open(path: network.databasePath)
-            let simulated = try simulatedChain(config: config, store: store, clock: clock)
+            let simulated = try simulatedChain(config: config, store: store, clock: clock, defaultBlockTime: interactive ? 2 : 0)
             for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
                 await simulated.inject(fault)
             }
@@ -50,9 +51,11 @@ enum EngineSetup {
     }
 
     /// The simulated chain, continuing from the ledger stored in the same database.
-    static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
-        // MAMMON_SIM_BLOCK_SECONDS: seconds per mined transaction, so an execution can be watched step by step.
-        let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? 0
+    /// Blocks take `defaultBlockTime` seconds (2 in the console, as on Base, so each step can be watched;
+    /// 0 headless), or MAMMON_SIM_BLOCK_SECONDS when set.
+    static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock,
+                               defaultBlockTime: TimeInterval = 0) throws -> SimulatedChain {
+        let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? defaultBlockTime
         return try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
                                        persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei,
                                        blockTime: max(0, blockTime)) { accounts in
