@@ -12,7 +12,9 @@ extension LiveChain {
         var reachable = 0
         var lastFailure: RPCError?
         for url in network.rpcURLs {
-            let probe = try JSONRPCClient(urls: [url], options: transport, policy: EndpointPolicy(maxAttempts: 1), clock: clock)
+            // The normal retry policy: a transient 500, 429 or dropped connection at start-up is retried
+            // with backoff, not fatal.
+            let probe = try JSONRPCClient(urls: [url], options: transport, policy: policy, clock: clock)
             do {
                 let id = try await probe.chainID()
                 guard id == network.chainID else {
