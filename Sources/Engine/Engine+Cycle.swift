@@ -130,7 +130,10 @@ extension Engine {
     }
 
     func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {
-        let summary = await executor().run(c.recommendation, id: makeID(), ethUSD: ethUSD)
+        let id = makeID()
+        executionInFlight = id
+        defer { executionInFlight = nil; cancellationRequests.remove(id) }
+        let summary = await executor().run(c.recommendation, id: id, ethUSD: ethUSD)
         publishStatus()
         return summary
     }

@@ -27,6 +27,10 @@ public actor Engine {
     var cycleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
     var shuttingDown = false
+    /// Executions whose stuck transaction the operator asked to cancel.
+    var cancellationRequests: Set<UUID> = []
+    /// The execution running now, if any.
+    var executionInFlight: UUID?
     /// True once every execution a crash left behind is resolved. This engine is the only writer, so
     /// none can appear later in the process's life; only a failed reconciliation is retried.
     var interruptedResolved = false
@@ -84,6 +88,7 @@ public actor Engine {
         case .decline(let id): resolve(id, outcome: .declined, detail: "declined by operator")
         case .emergencyStop: await emergencyStop()
         case .resume: resume()
+        case .cancelTransaction(let id): requestCancellation(id)
         }
     }
 
@@ -221,6 +226,17 @@ public actor Engine {
         interruptedResolved = true
         publishStatus()
         return true
+    }
+
+    func cancellationRequested(_ id: UUID) -> Bool { cancellationRequests.contains(id) }
+
+    func requestCancellation(_ id: UUID) {
+        guard executionInFlight == id else {
+            commit([], [.error(source: "executor", message: "no execution \(id.uuidString.prefix(8)) is in flight: nothing to cancel")])
+            return
+        }
+        cancellationRequests.insert(id)
+        commit([], [.error(source: "executor", message: "cancellation requested for execution \(id.uuidString.prefix(8)): if its transaction is still unmined at the next check, a zero-value self-transfer takes its nonce")])
     }
 
     func executor() -> RebalanceExecutor {

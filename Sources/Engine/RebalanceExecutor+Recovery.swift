@@ -29,7 +29,8 @@ extension RebalanceExecutor {
                 let action = Self.action(for: next, rec, before: progress.before)
                 var attempts = try store.attempts(executionID: summary.id, step: next).map {
                     PreparedTransaction(hash: $0.hash, rawTransaction: $0.rawTransaction, nonce: $0.nonce, gasLimit: 0, action: action,
-                                        maxFeePerGasWei: $0.maxFeePerGasWei, maxPriorityFeePerGasWei: $0.maxPriorityFeePerGasWei)
+                                        maxFeePerGasWei: $0.maxFeePerGasWei, maxPriorityFeePerGasWei: $0.maxPriorityFeePerGasWei,
+                                        isCancellation: $0.isCancellation)
                 }
                 if attempts.isEmpty { attempts = [PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: 0, action: action)] }
                 let receipt = try await reconcile(attempts, executionID: summary.id, step: next)

@@ -126,23 +126,31 @@ struct RebalanceExecutor {
             do { receipt = try await chain.awaitReceipt(latest, timeout: stuckTimeout) } catch {
                 throw ExecutionError(step: step, message: "no receipt for \(latest.hash): \(error)")
             }
-            if let receipt { return receipt }
+            if let receipt { return try cancelled(receipt, attempts, step: step) }
             for earlier in attempts.dropLast() {
-                if case .mined(let r) = try await chain.transactionStatus(earlier) { return r }
+                if case .mined(let r) = try await chain.transactionStatus(earlier) { return try cancelled(r, attempts, step: step) }
             }
-            guard attempts.count <= maxReplacements else {
+            let cancel = await engine.cancellationRequested(executionID) && !latest.isCancellation
+            guard cancel || attempts.count <= maxReplacements else {
                 throw ExecutionError(step: step, message: "\(latest.hash) (nonce \(latest.nonce)) is still not mined after \(maxReplacements) fee raise(s); it stays journaled and recovery keeps watching it")
             }
             let next: PreparedTransaction
-            do { next = try await chain.replacement(for: latest) } catch {
-                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be replaced: \(error)")
+            do { next = cancel ? try await chain.cancellation(for: latest) : try await chain.replacement(for: latest) } catch {
+                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be \(cancel ? "cancelled" : "replaced"): \(error)")
             }
+            let what = next.isCancellation && !latest.isCancellation ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
             try record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
-                       [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; replaced by \(next.hash) at nonce \(next.nonce) with higher fees")])
+                       [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees")])
             Failpoint.check("replacement-journaled:\(step.rawValue)")
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)
         }
+    }
+
+    /// A receipt of one of the step's attempts; a mined cancellation fails the step, saying so.
+    func cancelled(_ receipt: TransactionReceipt, _ attempts: [PreparedTransaction], step: ExecutionStep) throws -> TransactionReceipt {
+        guard let tx = attempts.first(where: { $0.hash == receipt.hash }), tx.isCancellation else { return receipt }
+        throw ExecutionError(step: step, message: "cancelled by the operator: nonce \(tx.nonce) now holds the zero-value self-transfer \(tx.hash); the \(step.rawValue) was never mined")
     }
 
     /// Records a mined transaction's outcome on the step; a revert fails the step with its reason.

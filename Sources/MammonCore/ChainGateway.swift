@@ -27,9 +27,12 @@ public struct PreparedTransaction: Codable, Hashable, Sendable {
     /// EIP-1559 fee fields as signed (nil where unknown), needed to price a replacement.
     public var maxFeePerGasWei: UInt128?
     public var maxPriorityFeePerGasWei: UInt128?
+    /// A zero-value self-transfer that takes `action`'s nonce so the action is never mined.
+    public var isCancellation: Bool
 
     public init(hash: String, rawTransaction: String, nonce: UInt64, gasLimit: UInt64, action: ChainAction,
-                maxFeePerGasWei: UInt128? = nil, maxPriorityFeePerGasWei: UInt128? = nil) {
+                maxFeePerGasWei: UInt128? = nil, maxPriorityFeePerGasWei: UInt128? = nil, isCancellation: Bool = false) {
+        self.isCancellation = isCancellation
         self.hash = hash
         self.rawTransaction = rawTransaction
         self.nonce = nonce
@@ -145,6 +148,9 @@ public protocol ChainGateway: Sendable {
     /// The same transaction at the same nonce with both fee fields raised by the replacement rule,
     /// signed and not sent. Throws when the raise would pass MAX_FEE_GWEI.
     func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction
+    /// A zero-value transfer to the wallet itself at the same nonce, fees raised as for a replacement:
+    /// once it is mined, the stuck transaction never can be. Signed, not sent.
+    func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction
 }
 
 extension ChainGateway {
@@ -154,6 +160,10 @@ extension ChainGateway {
     }
 
     public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        throw ReplacementError.unsupported(networkName)
+    }
+
+    public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
         throw ReplacementError.unsupported(networkName)
     }
 }

@@ -12,4 +12,7 @@ public enum OperatorCommand: Codable, Hashable, Sendable {
     case emergencyStop
     /// Clears a halt (circuit breaker or emergency stop).
     case resume
+    /// Gives up the stuck transaction of the execution in flight: the next time it is found unmined,
+    /// a zero-value self-transfer takes its nonce instead of a fee-raised copy.
+    case cancelTransaction(executionID: UUID)
 }

@@ -129,6 +129,9 @@ extension AppDatabase {
                 )
                 """)
         }
+        m.registerMigration("v4: cancellation attempts") { db in
+            try db.execute(sql: "ALTER TABLE step_attempt ADD COLUMN is_cancellation INTEGER NOT NULL DEFAULT 0")
+        }
         return m
     }
 }

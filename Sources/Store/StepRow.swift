@@ -49,6 +49,7 @@ public struct JournaledAttempt: Sendable, Hashable {
     public var maxFeePerGasWei: UInt128?
     public var maxPriorityFeePerGasWei: UInt128?
     public var broadcast: Bool
+    public var isCancellation: Bool
 }
 
 extension AppDatabase {
@@ -60,7 +61,7 @@ extension AppDatabase {
                 JournaledAttempt(attempt: row["attempt"], hash: row["tx_hash"], rawTransaction: row["raw_transaction"],
                                  nonce: UInt64(row["nonce"] as Int64), maxFeePerGasWei: (row["max_fee_per_gas_wei"] as String?).flatMap(UInt128.init),
                                  maxPriorityFeePerGasWei: (row["max_priority_fee_per_gas_wei"] as String?).flatMap(UInt128.init),
-                                 broadcast: row["broadcast"])
+                                 broadcast: row["broadcast"], isCancellation: row["is_cancellation"])
             }
         }
     }

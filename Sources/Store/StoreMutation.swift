@@ -65,9 +65,10 @@ public enum StoreMutation: Sendable {
         case .attemptJournaled(let id, let step, let attempt, let tx, let at):
             try db.execute(sql: """
                 INSERT INTO step_attempt(execution_id, step, attempt, tx_hash, raw_transaction, nonce, max_fee_per_gas_wei,
-                    max_priority_fee_per_gas_wei, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    max_priority_fee_per_gas_wei, created_at, is_cancellation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id.uuidString, step.rawValue, attempt, tx.hash, tx.rawTransaction, Int64(tx.nonce),
-                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at])
+                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at,
+                                 tx.isCancellation])
             var row = try stepRow(db, id, step)
             row.txHash = tx.hash
             row.rawTransaction = tx.rawTransaction

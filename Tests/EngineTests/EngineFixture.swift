@@ -13,6 +13,8 @@ struct EngineFixture {
     let path: String
     var config: MammonConfig
     var approvalMode: ApprovalMode
+    /// Seconds per simulated block (0: mined at once), slept on the manual clock.
+    var blockTime: TimeInterval = 0
 
     init(config: MammonConfig = MammonConfig(), approvalMode: ApprovalMode = .auto, start: Date = EngineFixture.start) {
         clock = ManualClock(start)
@@ -25,7 +27,7 @@ struct EngineFixture {
     func open() async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
         let store = try AppDatabase.open(path: path)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
-                                            maxFeeGwei: config.maxFeeGwei) { accounts in
+                                            maxFeeGwei: config.maxFeeGwei, blockTime: blockTime) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: approvalMode)

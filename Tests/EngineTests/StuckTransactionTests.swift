@@ -96,3 +96,45 @@ final class StuckTransactionTests: XCTestCase {
         XCTAssertEqual(ledger.deposits[.moonwell], 100_000_000)
     }
 }
+
+/// The operator gives up a stuck transaction: a zero-value self-transfer takes its nonce.
+final class CancelTransactionTests: XCTestCase {
+    var fixture = EngineFixture()
+    override func tearDown() { fixture.cleanUp() }
+
+    func testCancellingAStuckWithdrawSpendsItsNonceOnASelfTransferAndMovesNothing() async throws {
+        fixture.config.supportedProtocols = [.aaveV3, .moonwell]
+        fixture.config.maxRebalancesPerDay = 1
+        fixture.blockTime = 1
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.congestion(.withdraw, bumps: 1))
+        let cycle = Task { await engine.runOnce() }
+
+        // The withdraw is stuck: the executor waits out STUCK_TRANSACTION_SECONDS on the clock.
+        await fixture.clock.waitForSleepers(1)
+        let id = try XCTUnwrap(store.unfinishedExecutions().first?.id)
+        await engine.send(.cancelTransaction(executionID: id))
+        fixture.clock.advance(by: TimeInterval(fixture.config.stuckTransactionSeconds))
+        await fixture.clock.waitForSleepers(1)   // the cancellation's block
+        fixture.clock.advance(by: 1)
+        let ok = await cycle.value
+
+        XCTAssertFalse(ok)
+        let execution = try XCTUnwrap(store.execution(id: id))
+        XCTAssertEqual(execution.status, .failed, "nothing left the market: failed, not stranded")
+        XCTAssertTrue(execution.error!.contains("cancelled by the operator"), execution.error!)
+        let attempts = try store.attempts(executionID: id, step: .withdraw)
+        XCTAssertEqual(attempts.map(\.isCancellation), [false, true])
+        XCTAssertEqual(Set(attempts.map(\.nonce)), [0])
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 1, "the nonce went to the self-transfer")
+        XCTAssertEqual(ledger.deposits[.aaveV3], 2_500_000_000, "the withdraw never happened")
+        XCTAssertEqual(ledger.totalToken, 4_000_000_000)
+    }
+
+    func testCancellingWithNothingInFlightIsAnError() async throws {
+        let (engine, _, store) = try await fixture.open()
+        await engine.send(.cancelTransaction(executionID: UUID()))
+        XCTAssertTrue(try store.recentEvents(limit: 1, types: ["error"]).first.map { "\($0.kind)".contains("nothing to cancel") } ?? false)
+    }
+}

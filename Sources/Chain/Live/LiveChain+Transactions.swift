@@ -51,7 +51,20 @@ extension LiveChain {
         body.maxPriorityFeePerGas = UInt256(next.tip)
         let signed = try await body.sign(with: signer)
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: tx.gasLimit,
-                                   action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip)
+                                   action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip,
+                                   isCancellation: tx.isCancellation)
+    }
+
+    /// A zero-value transfer to the wallet itself at the stuck transaction's nonce, both fees raised by
+    /// the replacement rule: once mined, the stuck call can never be. Signed, not sent.
+    public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
+        let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: feePolicy.ceilingWei)
+        let cancel = EIP1559Transaction(chainID: network.chainID, nonce: tx.nonce, maxPriorityFeePerGas: UInt256(next.tip),
+                                        maxFeePerGas: UInt256(next.maxFee), gasLimit: 21_000, to: wallet, data: [])
+        let signed = try await cancel.sign(with: signer)
+        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: 21_000,
+                                   action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip, isCancellation: true)
     }
 
     /// Sends the journaled bytes; sending them again is harmless ("already known" is success).
@@ -97,6 +110,8 @@ extension LiveChain {
         var reason: String?
         if !r.succeeded {
             reason = await revertReason(of: tx, block: r.blockNumber)
+        } else if tx.isCancellation {
+            // A self-transfer: no market involved, nothing to check beyond its status.
         } else if case .withdraw(let p, _, _, _) = tx.action, let a = try? adapter(p) {
             reason = a.failure(in: r)
         } else if case .deposit(let p, _, _) = tx.action, let a = try? adapter(p) {

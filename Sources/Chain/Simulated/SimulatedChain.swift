@@ -107,18 +107,27 @@ public actor SimulatedChain: ChainGateway {
     public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
         guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
         let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: maxFeeCapWei)
-        return try await sign(tx.action, nonce: tx.nonce, maxFee: next.maxFee, tip: next.tip)
+        return try await sign(tx.action, nonce: tx.nonce, maxFee: next.maxFee, tip: next.tip, cancellation: tx.isCancellation)
+    }
+
+    public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
+        let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: maxFeeCapWei)
+        return try await sign(tx.action, nonce: tx.nonce, maxFee: next.maxFee, tip: next.tip, cancellation: true)
     }
 
     /// A deterministic stand-in for signing: the hash commits to sender, nonce, action and fees.
-    private func sign(_ action: ChainAction, nonce: UInt64, maxFee: UInt128, tip: UInt128) async throws -> PreparedTransaction {
-        let body = "\(walletAddress)|\(nonce)|\(action)|\(maxFee)|\(tip)"
+    private func sign(_ action: ChainAction, nonce: UInt64, maxFee: UInt128, tip: UInt128,
+                      cancellation: Bool = false) async throws -> PreparedTransaction {
+        let body = cancellation ? "\(walletAddress)|\(nonce)|self-transfer 0|\(maxFee)|\(tip)"
+            : "\(walletAddress)|\(nonce)|\(action)|\(maxFee)|\(tip)"
         let hash = "0x" + (0..<4).map { i in
             String(format: "%016llx", SimulatedMarkets.mix(Self.fnv(body) &+ UInt64(i)))
         }.joined()
         let raw = "0x" + Array(body.utf8).map { String(format: "%02x", $0) }.joined()
-        return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: try await gasEstimate(action) * 12 / 10,
-                                   action: action, maxFeePerGasWei: maxFee, maxPriorityFeePerGasWei: tip)
+        return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce,
+                                   gasLimit: cancellation ? 21_000 : try await gasEstimate(action) * 12 / 10,
+                                   action: action, maxFeePerGasWei: maxFee, maxPriorityFeePerGasWei: tip, isCancellation: cancellation)
     }
 
     public func broadcast(_ tx: PreparedTransaction) async throws {
@@ -138,11 +147,13 @@ public actor SimulatedChain: ChainGateway {
         }
         mempool.removeValue(forKey: tx.hash)
         requiredMaxFee.removeValue(forKey: pending.nonce)
-        let gas = try await gasEstimate(pending.action)
+        let gas = pending.isCancellation ? 21_000 : try await gasEstimate(pending.action)
         let price = Self.baseFeeWei + (pending.maxPriorityFeePerGasWei ?? Self.tipWei)
         var next = ledger
         var revert: String?
-        if let i = faults.firstIndex(where: { $0.revertsStep == pending.action.step }) {
+        if pending.isCancellation {
+            // A self-transfer of nothing: it only uses up the nonce.
+        } else if let i = faults.firstIndex(where: { $0.revertsStep == pending.action.step }) {
             revert = faults.remove(at: i).message
         } else {
             do { try apply(pending.action, to: &next) } catch { revert = "\(error)"; next = ledger }
@@ -158,9 +169,11 @@ public actor SimulatedChain: ChainGateway {
         return receipt
     }
 
-    /// The simulated network answers at once: a congested transaction is known not to be mined in time.
+    /// A congested transaction is not mined in time. Headless (no block time) the simulated network
+    /// says so at once; with a block time it waits the timeout out, as a live chain would.
     public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
         if let pending = mempool[tx.hash], let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {
+            if blockTime > 0 { try await clock.sleep(until: clock.now().addingTimeInterval(timeout)) }
             return nil
         }
         return try await awaitReceipt(tx)
