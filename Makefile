@@ -17,6 +17,11 @@ test: test-deps venv build
 	MAMMON_TEST_PYTHON=$(VENV)/bin/python MAMMON_REQUIRE_ALL_SUITES=1 \
 	MAMMON_BINARY=$(CURDIR)/.build/debug/mammon $(SWIFT) test 2>&1 | tee .build/test.log; \
 	exit $${PIPESTATUS[0]}
+	$(PYTHON) scripts/chaos.py --short --binary $(CURDIR)/.build/debug/mammon
+
+# Kill -9 at every boundary of a rebalance, restart, audit; prints the table of faults x outcomes.
+chaos: build
+	$(PYTHON) scripts/chaos.py --binary $(CURDIR)/.build/debug/mammon
 
 build:
 	$(SWIFT) build
@@ -32,6 +37,20 @@ deps:
 
 test-deps:
 	@scripts/ensure-debian-packages.sh $(TEST_PKGS)
+
+# libFuzzer on the RLP/transaction and ABI decoders (never part of `make test`). New inputs go to
+# .build/fuzz/<target>; Fuzz/Corpus/<target> holds the checked-in seeds (the reference vectors).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer
+	@for target in rlp abi; do \
+	  mkdir -p .build/fuzz/$$target; \
+	  bin=Fuzz/.build/release/Fuzz$$(echo $$target | tr a-z A-Z); \
+	  echo "== $$bin for $(FUZZ_SECONDS) s"; \
+	  $$bin -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=.build/fuzz/$$target- .build/fuzz/$$target Fuzz/Corpus/$$target 2>&1 \
+	    | grep -E "^(stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY)|ERROR|Fatal|Test unit written" || exit 1; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 # The Python side of the tests (devnet EVM, Vyper, eth-account), pinned in Tests/Devnet/requirements.txt.
 venv: $(VENV)/.installed

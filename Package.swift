@@ -8,20 +8,28 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mammon", targets: ["mammon"]),
+        // Exposed so the fuzzing package in Fuzz/ can link the decoders.
+        .library(name: "EVM", targets: ["EVM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries: a module map and a small shim each. Only their adapter target imports them.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1"),
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium"),
 
         .target(name: "MammonCore", swiftSettings: strict),
-        .target(name: "EVM", dependencies: ["MammonCore", "CSecp256k1"], swiftSettings: strict),
+        .target(name: "EVM",
+                dependencies: ["MammonCore", "CSecp256k1", "CSodium",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: strict),
         .target(name: "Chain", dependencies: ["MammonCore", "EVM", "CCurl"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["MammonCore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
@@ -47,6 +55,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], exclude: ["Snapshots"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store"], swiftSettings: strict),
     ]
 )

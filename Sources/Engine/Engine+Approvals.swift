@@ -12,13 +12,13 @@ extension Engine {
                                       expiresAt: now.addingTimeInterval(TimeInterval(config.approvalExpiryMinutes * 60)))
         // One open request per route: a newer proposal replaces the older one.
         for (id, old) in pendingApprovals where old.recommendation.from == c.recommendation.from && old.recommendation.to == c.recommendation.to {
-            decline(id, outcome: .cancelled, detail: "replaced by a newer proposal")
+            resolve(id, outcome: .cancelled, detail: "replaced by a newer proposal")
         }
         pendingApprovals[request.id] = request
         commit([.approval(request, resolvedAt: nil, detail: nil)], [.approvalRequested(request)])
     }
 
-    func decline(_ id: UUID, outcome: ApprovalRequest.Outcome, detail: String) {
+    func resolve(_ id: UUID, outcome: ApprovalRequest.Outcome, detail: String) {
         guard var request = pendingApprovals.removeValue(forKey: id) else {
             commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8))")])
             return
@@ -31,7 +31,7 @@ extension Engine {
     func expireApprovals() {
         let now = clock.now()
         for (id, r) in pendingApprovals where r.expiresAt <= now {
-            decline(id, outcome: .expired, detail: "expired at \(r.expiresAt.iso8601)")
+            resolve(id, outcome: .expired, detail: "expired at \(r.expiresAt.iso8601)")
         }
     }
 
@@ -62,16 +62,15 @@ extension Engine {
             commit([], [.gateVerdict(recommendationID: id, analysis: candidate.analysis)])
             if !candidate.analysis.profitable {
                 let failed = candidate.analysis.failedGates.map(\.reason).joined(separator: "; ")
-                decline(id, outcome: .rejectedOnRecheck, detail: "gates fail now: \(failed)")
+                resolve(id, outcome: .rejectedOnRecheck, detail: "gates fail now: \(failed)")
                 return
             }
             if let breach = checkLimits(candidate) {
                 commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
-                decline(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
+                resolve(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
                 return
             }
-            pendingApprovals[id]?.outcome = .approved
-            decline(id, outcome: .approved, detail: "approved by operator")
+            resolve(id, outcome: .approved, detail: "approved by operator")
             let summary = await execute(candidate, ethUSD: fee.ethUSD)
             saveState {
                 if summary.status == .succeeded { $0.opportunitiesExecuted += 1 } else { $0.opportunitiesSkipped += 1 }

@@ -27,8 +27,18 @@ extension Engine {
         let cycle = persisted.scans + 1
         saveState({ $0.scans = cycle; $0.lastScanAt = started }, [.scanStarted(cycle: cycle)])
         expireApprovals()
+        // Nothing new starts while an interrupted execution is unresolved.
+        guard await reconcileInterrupted() else {
+            let message = "interrupted executions are not reconciled yet"
+            var breaker = persisted.breakerState
+            let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
+            saveState({ $0.breakerState = breaker }, [.scanFinished(cycle: cycle, ok: false, opportunities: 0, executed: 0, durationMs: 0, error: message)])
+            if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? message)", emergency: false) }
+            return false
+        }
 
         var executed = 0, found = 0
+        var counts = (found: 0, executed: 0, skipped: 0)
         var failure: String?
         do {
             let token = config.targetToken
@@ -74,20 +84,24 @@ extension Engine {
                     failure = "execution \(summary.status.rawValue): \(summary.error ?? "")"
                 }
             }
-            saveState {
-                $0.opportunitiesFound += found
-                $0.opportunitiesExecuted += executed
-                $0.opportunitiesSkipped += skipped
-            }
+            counts = (found, executed, skipped)
         } catch {
             failure = "\(error)"
             commit([], [.error(source: "scan", message: failure!)])
         }
 
+        // Counters, breaker and the cycle's end in one commit.
         let ms = Int((clock.now().timeIntervalSince(started) * 1000).rounded())
-        commit([], [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
-        if let failure { await recordCycleFailure(failure) } else { recordCycleSuccess() }
-        publishStatus()
+        var breaker = persisted.breakerState
+        var tripped = false
+        if let failure { tripped = breaker.recordFailure(failure, at: clock.now(), policy: config.breaker) } else { breaker.recordSuccess() }
+        saveState({
+            $0.opportunitiesFound += counts.found
+            $0.opportunitiesExecuted += counts.executed
+            $0.opportunitiesSkipped += counts.skipped
+            $0.breakerState = breaker
+        }, [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
+        if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? failure ?? "")", emergency: false) }
         return failure == nil
     }
 
@@ -116,11 +130,7 @@ extension Engine {
     }
 
     func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {
-        let executor = RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits,
-                                         allowed: config.supportedProtocols) { [unowned self] mutations, kinds in
-            try self.assumeIsolated { engine in try engine.record(mutations, kinds) }
-        }
-        let summary = await executor.run(c.recommendation, id: makeID(), ethUSD: ethUSD)
+        let summary = await executor().run(c.recommendation, id: makeID(), ethUSD: ethUSD)
         publishStatus()
         return summary
     }

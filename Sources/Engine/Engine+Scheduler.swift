@@ -43,7 +43,7 @@ extension Engine {
 
     func emergencyStop() async {
         for id in pendingApprovals.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-            decline(id, outcome: .cancelled, detail: "cancelled by emergency stop")
+            resolve(id, outcome: .cancelled, detail: "cancelled by emergency stop")
         }
         await halt(reason: "emergency stop by operator", emergency: true)
     }
@@ -82,22 +82,5 @@ extension Engine {
             sleepTask = sleeper
             do { try await sleeper.value } catch { break }
         }
-    }
-
-    /// Records a failed cycle; trips and latches the breaker when its limits are reached.
-    func recordCycleFailure(_ message: String) async {
-        var breaker = persisted.breakerState
-        let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
-        saveState { $0.breakerState = breaker }
-        if tripped {
-            await halt(reason: "circuit breaker: \(breaker.tripReason ?? message)", emergency: false)
-        }
-    }
-
-    func recordCycleSuccess() {
-        var breaker = persisted.breakerState
-        guard breaker.consecutiveFailures != 0 else { return }
-        breaker.recordSuccess()
-        saveState { $0.breakerState = breaker }
     }
 }

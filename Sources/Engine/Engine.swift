@@ -27,6 +27,9 @@ public actor Engine {
     var cycleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
     var shuttingDown = false
+    /// True once every execution a crash left behind is resolved. This engine is the only writer, so
+    /// none can appear later in the process's life; only a failed reconciliation is retried.
+    var interruptedResolved = false
     var lastFee: FeeQuote?
     /// The last status published; an unchanged status is not sent again.
     var lastStatus: SchedulerStatus?
@@ -35,7 +38,7 @@ public actor Engine {
     /// closes out executions a crash left running.
     public init(config: MammonConfig, chain: any ChainGateway, store: AppDatabase, clock: any EngineClock,
                 approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
-                makeID: @escaping @Sendable () -> UUID = { UUID() }) throws {
+                makeID: @escaping @Sendable () -> UUID = { UUID.random() }) throws {
         self.config = config
         self.chain = chain
         self.store = store
@@ -67,10 +70,8 @@ public actor Engine {
 
     /// Publishes the current status and reports executions a crash interrupted. Call once after init.
     public func open() async {
-        for interrupted in (try? store.unfinishedExecutions()) ?? [] {
-            await closeInterrupted(interrupted)
-        }
         commit([.schedulerState(persisted)], [])
+        _ = await reconcileInterrupted()
         publishStatus()
     }
 
@@ -80,7 +81,7 @@ public actor Engine {
         case .stop: await stop(reason: "stopped by operator")
         case .runOnce: await runOnce()
         case .approve(let id): await approve(id)
-        case .decline(let id): decline(id, outcome: .declined, detail: "declined by operator")
+        case .decline(let id): resolve(id, outcome: .declined, detail: "declined by operator")
         case .emergencyStop: await emergencyStop()
         case .resume: resume()
         }
@@ -199,17 +200,31 @@ public actor Engine {
 
     func publishStatus() { commit([], [.status(makeStatus())]) }
 
-    private func closeInterrupted(_ summary: ExecutionSummary) async {
-        var s = summary
-        let steps = (try? store.steps(executionID: s.id)) ?? []
-        let withdrew = steps.contains { $0.step == .withdraw && $0.status == .succeeded }
-        let deposited = steps.contains { $0.step == .deposit && $0.status == .succeeded }
-        let at = steps.first { $0.status == .running }?.step ?? steps.last { $0.status == .succeeded }?.step ?? .validation
-        s.status = withdrew && !deposited ? .stranded : .failed
-        s.failedStep = at
-        s.finishedAt = clock.now()
-        s.error = "interrupted at \(at.rawValue) by a restart"
-            + (s.status == .stranded ? "; the withdrawn funds are in the wallet and will be redeployed when the gates allow" : "")
-        commit([.executionFinished(s)], [.executionFinished(s), .error(source: "recovery", message: "execution \(s.id.uuidString.prefix(8)) \(s.error!)")])
+    /// Reconciles executions a crash left running with the chain, then finishes them. Runs before
+    /// anything else on open, and again before each cycle while the chain could not be reached.
+    func reconcileInterrupted() async -> Bool {
+        if interruptedResolved { return true }
+        let unfinished: [ExecutionSummary]
+        do { unfinished = try store.unfinishedExecutions() } catch {
+            commit([], [.error(source: "recovery", message: "cannot read unfinished executions: \(error)")])
+            return false
+        }
+        guard !unfinished.isEmpty else { interruptedResolved = true; return true }
+        let fee: FeeQuote
+        do { fee = try await chain.feeQuote() } catch {
+            commit([], [.error(source: "recovery", message: "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
+            return false
+        }
+        for summary in unfinished.sorted(by: { $0.startedAt < $1.startedAt }) {
+            _ = await executor().resume(summary, recoveryGasCeilingUSD: config.recoveryMaxGasUSD, fee: fee)
+        }
+        interruptedResolved = true
+        publishStatus()
+        return true
+    }
+
+    func executor() -> RebalanceExecutor {
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols,
+                          stuckTimeout: TimeInterval(config.stuckTransactionSeconds), maxReplacements: config.maxReplacements, engine: self)
     }
 }

@@ -11,32 +11,43 @@ struct RebalanceExecutor {
     let clock: any EngineClock
     let limits: SafetyLimits
     let allowed: [LendingProtocol]
-    /// Commits mutations with their events and publishes them.
-    let record: ([StoreMutation], [EngineEvent.Kind]) throws -> Void
+    /// How long a transaction may stay unmined before it is replaced, and how many times.
+    let stuckTimeout: TimeInterval
+    let maxReplacements: Int
+    /// The engine it runs on (its async work runs on the engine's executor, see Package.swift).
+    unowned let engine: Engine
 
-    struct Balances: CustomStringConvertible {
-        var wallet: TokenAmount
-        var from: TokenAmount?
-        var to: TokenAmount
-        var description: String {
-            "wallet \(wallet), \(from.map { "source \($0), " } ?? "")target \(to)"
-        }
+    /// Commits mutations with their events through the engine, which publishes them.
+    func record(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) throws {
+        try engine.assumeIsolated { try $0.record(mutations, kinds) }
+    }
+
+    /// Where an execution stands: what it has done that later steps depend on.
+    struct Progress {
+        var summary: ExecutionSummary
+        var before: BalanceSnapshot?
+        var withdrawn = false
+        var sentTransaction = false
     }
 
     func run(_ rec: RebalanceRecommendation, id: UUID, ethUSD: Decimal) async -> ExecutionSummary {
         let steps = ExecutionStep.plan(for: rec)
-        var summary = ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: clock.now())
+        var progress = Progress(summary: ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: clock.now()))
         do {
-            try record([.executionStarted(summary, steps: steps)],
+            try record([.executionStarted(progress.summary, steps: steps)],
                        [.executionStarted(executionID: id, recommendation: rec, steps: steps)])
         } catch {
-            summary.status = .failed
-            summary.error = "could not record the execution: \(error)"
-            return summary
+            progress.summary.status = .failed
+            progress.summary.error = "could not record the execution: \(error)"
+            return progress.summary
         }
+        return await proceed(&progress, steps: steps, ethUSD: ethUSD)
+    }
 
-        var withdrawn = false
-        var before: Balances?
+    /// Runs `steps` in order, then closes the execution (succeeded, failed or stranded).
+    func proceed(_ progress: inout Progress, steps: [ExecutionStep], ethUSD: Decimal) async -> ExecutionSummary {
+        let rec = progress.summary.recommendation
+        let id = progress.summary.id
         do {
             for step in steps {
                 let started = clock.now()
@@ -53,59 +64,132 @@ struct RebalanceExecutor {
                     guard available >= rec.amount else {
                         throw ExecutionError(step: step, message: "needs \(rec.amount) \(rec.token) but \(rec.from?.displayName ?? "the wallet") holds \(available)")
                     }
-                    before = b
+                    progress.before = b
+                    try record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
-                    let action: ChainAction = switch step {
-                    case .withdraw: .withdraw(rec.from!, rec.token, rec.amount, fullExit: before?.from == rec.amount)
-                    case .approve: .approve(rec.token, spender: rec.to, rec.amount)
-                    default: .deposit(rec.to, rec.token, rec.amount)
+                    let action = Self.action(for: step, rec, before: progress.before)
+                    let tx: PreparedTransaction
+                    do { tx = try await chain.prepare(action) } catch {
+                        throw ExecutionError(step: step, message: "not sent: \(error)")
                     }
-                    let receipt = try await send(action, executionID: id, step: step, started: started,
-                                                 first: step == steps.first(where: \.sendsTransaction))
-                    let gasUSD = receipt.feeUSD(ethUSD: ethUSD)
-                    summary.gasUsed += receipt.gasUsed
-                    summary.gasCostUSD += gasUSD
-                    finished.txHash = receipt.hash
-                    finished.gasUsed = receipt.gasUsed
-                    finished.gasCostUSD = gasUSD
-                    finished.detail = "block \(receipt.blockNumber)"
-                    guard receipt.succeeded else {
-                        finished.status = .failed
-                        finished.finishedAt = clock.now()
-                        finished.detail = "reverted: \(receipt.revertReason ?? "no reason given")"
-                        try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
-                        throw ExecutionError(step: step, message: "transaction \(receipt.hash) reverted: \(receipt.revertReason ?? "no reason given")")
-                    }
-                    if step == .withdraw { withdrawn = true }
+                    let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
+                    try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
+                                               day: started.utcDay),
+                                .attemptJournaled(executionID: id, step: step, attempt: 0, tx, at: started)], [])
+                    progress.sentTransaction = true
+                    Failpoint.check("journaled:\(step.rawValue)")
+                    try await send(tx, executionID: id, step: step, attempt: 0)
+                    Failpoint.check("broadcast:\(step.rawValue)")
+                    let receipt = try await mined([tx], executionID: id, step: step)
+                    try settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
                 case .verification:
-                    finished.detail = try await verify(rec, before: before!)
+                    Failpoint.check("verification")
+                    guard let before = progress.before else {
+                        throw ExecutionError(step: step, message: "no balances from before the move to compare with")
+                    }
+                    finished.detail = try await verify(rec, before: before)
                 }
                 finished.finishedAt = clock.now()
                 try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                Failpoint.check("mined:\(step.rawValue)")
             }
-            summary.status = .succeeded
+            progress.summary.status = .succeeded
         } catch {
-            let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)")
-            let depositDone = (try? store.steps(executionID: id))?.contains { $0.step == .deposit && $0.status == .succeeded } ?? false
-            summary.status = withdrawn && !depositDone ? .stranded : .failed
-            summary.failedStep = failure.step
-            summary.error = summary.status == .stranded
-                ? "\(failure.description) — \(rec.amount) \(rec.token) withdrawn from \(rec.from!.displayName) sits in the wallet; it will be redeployed when the gates allow, or move it by hand"
-                : failure.description
-            let now = clock.now()
-            let failedRecord = StepRecord(executionID: id, step: failure.step, status: .failed, finishedAt: now, detail: failure.message)
-            let remaining = steps.filter { $0 > failure.step }.map {
-                StepRecord(executionID: id, step: $0, status: .skipped, detail: "not run after \(failure.step.rawValue) failed")
-            }
-            try? record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) },
-                        [.stepFinished(failedRecord)])
+            fail(&progress, error)
         }
-        summary.finishedAt = clock.now()
-        var events: [EngineEvent.Kind] = [.executionFinished(summary)]
-        if let e = summary.error { events.append(.error(source: "executor", message: "execution \(id.uuidString.prefix(8)) \(summary.status.rawValue): \(e)")) }
-        try? record([.executionFinished(summary)], events)
-        return summary
+        progress.summary.finishedAt = clock.now()
+        var events: [EngineEvent.Kind] = [.executionFinished(progress.summary)]
+        if let e = progress.summary.error {
+            events.append(.error(source: "executor", message: "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)"))
+        }
+        try? record([.executionFinished(progress.summary)], events)
+        return progress.summary
+    }
+
+    /// Broadcasts a journaled attempt and marks it sent.
+    func send(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, attempt: Int) async throws {
+        do { try await chain.broadcast(tx) } catch {
+            throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
+        }
+        try record([.attemptBroadcast(executionID: executionID, step: step, attempt: attempt)], [])
+    }
+
+    /// Waits for one of the step's attempts to be mined. An attempt not mined within the stuck timeout
+    /// is replaced at the same nonce with both fees raised (journaled before it is sent), up to
+    /// `maxReplacements` times; an earlier attempt that got mined meanwhile wins.
+    func mined(_ attempts: [PreparedTransaction], executionID: UUID, step: ExecutionStep) async throws -> TransactionReceipt {
+        var attempts = attempts
+        while true {
+            let latest = attempts[attempts.count - 1]
+            let receipt: TransactionReceipt?
+            do { receipt = try await chain.awaitReceipt(latest, timeout: stuckTimeout) } catch {
+                throw ExecutionError(step: step, message: "no receipt for \(latest.hash): \(error)")
+            }
+            if let receipt { return receipt }
+            for earlier in attempts.dropLast() {
+                if case .mined(let r) = try await chain.transactionStatus(earlier) { return r }
+            }
+            guard attempts.count <= maxReplacements else {
+                throw ExecutionError(step: step, message: "\(latest.hash) (nonce \(latest.nonce)) is still not mined after \(maxReplacements) fee raise(s); it stays journaled and recovery keeps watching it")
+            }
+            let next: PreparedTransaction
+            do { next = try await chain.replacement(for: latest) } catch {
+                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be replaced: \(error)")
+            }
+            try record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
+                       [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; replaced by \(next.hash) at nonce \(next.nonce) with higher fees")])
+            Failpoint.check("replacement-journaled:\(step.rawValue)")
+            try await send(next, executionID: executionID, step: step, attempt: attempts.count)
+            attempts.append(next)
+        }
+    }
+
+    /// Records a mined transaction's outcome on the step; a revert fails the step with its reason.
+    func settle(_ receipt: TransactionReceipt, step: ExecutionStep, started: Date, into finished: inout StepRecord,
+                progress: inout Progress, ethUSD: Decimal) throws {
+        let gasUSD = receipt.feeUSD(ethUSD: ethUSD)
+        progress.summary.gasUsed += receipt.gasUsed
+        progress.summary.gasCostUSD += gasUSD
+        finished.txHash = receipt.hash
+        finished.gasUsed = receipt.gasUsed
+        finished.gasCostUSD = gasUSD
+        finished.detail = "block \(receipt.blockNumber)"
+        guard receipt.succeeded else {
+            finished.status = .failed
+            finished.finishedAt = clock.now()
+            finished.detail = "reverted: \(receipt.revertReason ?? "no reason given")"
+            try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+            throw ExecutionError(step: step, message: "transaction \(receipt.hash) reverted: \(receipt.revertReason ?? "no reason given")")
+        }
+        if step == .withdraw { progress.withdrawn = true }
+    }
+
+    /// Marks the failed step and those after it, and decides failed versus stranded.
+    func fail(_ progress: inout Progress, _ error: any Error) {
+        let rec = progress.summary.recommendation
+        let id = progress.summary.id
+        let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)")
+        let depositDone = (try? store.steps(executionID: id))?.contains { $0.step == .deposit && $0.status == .succeeded } ?? false
+        progress.summary.status = progress.withdrawn && !depositDone ? .stranded : .failed
+        progress.summary.failedStep = failure.step
+        progress.summary.error = progress.summary.status == .stranded
+            ? "\(failure.description) — \(rec.amount) \(rec.token) withdrawn from \(rec.from!.displayName) sits in the wallet; it will be redeployed when the gates allow, or move it by hand"
+            : failure.description
+        let now = clock.now()
+        let failedRecord = StepRecord(executionID: id, step: failure.step, status: .failed, finishedAt: now, detail: failure.message)
+        let remaining = ExecutionStep.plan(for: rec).filter { $0 > failure.step }.map {
+            StepRecord(executionID: id, step: $0, status: .skipped, detail: "not run after \(failure.step.rawValue) failed")
+        }
+        try? record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) }, [.stepFinished(failedRecord)])
+    }
+
+    static func action(for step: ExecutionStep, _ rec: RebalanceRecommendation, before: BalanceSnapshot?) -> ChainAction {
+        switch step {
+        case .withdraw: .withdraw(rec.from!, rec.token, rec.amount, fullExit: before?.from == rec.amount)
+        case .approve: .approve(rec.token, spender: rec.to, rec.amount)
+        default: .deposit(rec.to, rec.token, rec.amount)
+        }
     }
 
     private func validate(_ rec: RebalanceRecommendation) throws {
@@ -120,38 +204,20 @@ struct RebalanceExecutor {
         }
     }
 
-    private func balances(_ rec: RebalanceRecommendation, step: ExecutionStep) async throws -> Balances {
+    func balances(_ rec: RebalanceRecommendation, step: ExecutionStep) async throws -> BalanceSnapshot {
         do {
-            return Balances(wallet: try await chain.walletBalance(token: rec.token),
-                            from: try await rec.from.asyncMap { try await chain.position(in: $0, token: rec.token) },
-                            to: try await chain.position(in: rec.to, token: rec.token))
+            var from: TokenAmount?
+            if let source = rec.from { from = try await chain.position(in: source, token: rec.token) }
+            return BalanceSnapshot(wallet: try await chain.walletBalance(token: rec.token), from: from,
+                                   to: try await chain.position(in: rec.to, token: rec.token))
         } catch {
             throw ExecutionError(step: step, message: "balance read failed: \(error)")
         }
     }
 
-    /// Sign, journal (durably), broadcast, wait. The journal is committed before anything leaves.
-    private func send(_ action: ChainAction, executionID: UUID, step: ExecutionStep, started: Date,
-                      first: Bool) async throws -> TransactionReceipt {
-        let tx: PreparedTransaction
-        do { tx = try await chain.prepare(action) } catch {
-            throw ExecutionError(step: step, message: "not sent: \(error)")
-        }
-        let journal = StepRecord(executionID: executionID, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce,
-                                 startedAt: started)
-        try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: first, day: started.utcDay)], [])
-        do { try await chain.broadcast(tx) } catch {
-            throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
-        }
-        try record([.stepBroadcast(executionID: executionID, step: step)], [])
-        do { return try await chain.awaitReceipt(tx) } catch {
-            throw ExecutionError(step: step, message: "no receipt for \(tx.hash): \(error)")
-        }
-    }
-
     /// Reads balances back and compares with what the move should have done. Exact on the
     /// simulated chain; a live market may add interest, so the target may hold slightly more.
-    private func verify(_ rec: RebalanceRecommendation, before: Balances) async throws -> String {
+    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot) async throws -> String {
         let after = try await balances(rec, step: .verification)
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
@@ -176,12 +242,5 @@ struct RebalanceExecutor {
     /// Tolerance for interest accrued and rounding on live markets: 2 base units + 0.001 %.
     private func dust(_ amount: TokenAmount) -> TokenAmount {
         TokenAmount(baseUnits: 2 + amount.baseUnits / 100_000, decimals: amount.decimals)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let v = self else { return nil }
-        return try await f(v)
     }
 }

@@ -24,13 +24,19 @@ public struct PreparedTransaction: Codable, Hashable, Sendable {
     public var nonce: UInt64
     public var gasLimit: UInt64
     public var action: ChainAction
+    /// EIP-1559 fee fields as signed (nil where unknown), needed to price a replacement.
+    public var maxFeePerGasWei: UInt128?
+    public var maxPriorityFeePerGasWei: UInt128?
 
-    public init(hash: String, rawTransaction: String, nonce: UInt64, gasLimit: UInt64, action: ChainAction) {
+    public init(hash: String, rawTransaction: String, nonce: UInt64, gasLimit: UInt64, action: ChainAction,
+                maxFeePerGasWei: UInt128? = nil, maxPriorityFeePerGasWei: UInt128? = nil) {
         self.hash = hash
         self.rawTransaction = rawTransaction
         self.nonce = nonce
         self.gasLimit = gasLimit
         self.action = action
+        self.maxFeePerGasWei = maxFeePerGasWei
+        self.maxPriorityFeePerGasWei = maxPriorityFeePerGasWei
     }
 }
 
@@ -132,4 +138,63 @@ public protocol ChainGateway: Sendable {
     func broadcast(_ tx: PreparedTransaction) async throws
     /// Waits for the receipt.
     func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt
+    /// What the chain knows of a journaled transaction now, without waiting (used after a restart).
+    func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus
+    /// The receipt, or nil when the transaction is not mined within `timeout` seconds (stuck).
+    func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt?
+    /// The same transaction at the same nonce with both fee fields raised by the replacement rule,
+    /// signed and not sent. Throws when the raise would pass MAX_FEE_GWEI.
+    func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction
+}
+
+extension ChainGateway {
+    /// A chain that cannot tell "not yet" from "never" waits for the receipt as long as it takes.
+    public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
+        try await awaitReceipt(tx)
+    }
+
+    public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        throw ReplacementError.unsupported(networkName)
+    }
+}
+
+/// Why a stuck transaction could not be replaced.
+public enum ReplacementError: Error, Equatable, CustomStringConvertible {
+    case unsupported(String)
+    case feeCapReached(neededGwei: Decimal, capGwei: Decimal)
+    case unknownFees(String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let n): "the \(n) network cannot replace transactions"
+        case .feeCapReached(let needed, let cap):
+            "a replacement needs a max fee of \(needed.plainString) gwei, above MAX_FEE_GWEI \(cap.plainString); waiting for the network to calm or for the operator"
+        case .unknownFees(let h): "the fees of \(h) are unknown, so no replacement can be priced"
+        }
+    }
+}
+
+/// geth's txpool replacement rule: both fee fields must rise by at least 10 %. We add 10 % and one wei.
+public enum ReplacementFees {
+    public static func bumped(_ fee: UInt128) -> UInt128 { fee * 11 / 10 + 1 }
+
+    /// The raised fees, or an error when the max fee would pass `capWei`.
+    public static func next(maxFeeWei: UInt128, tipWei: UInt128, capWei: UInt128) throws(ReplacementError) -> (maxFee: UInt128, tip: UInt128) {
+        let fee = bumped(maxFeeWei), tip = bumped(tipWei)
+        guard fee <= capWei else {
+            throw .feeCapReached(neededGwei: Decimal(string: String(fee))!.shifted(by: -9), capGwei: Decimal(string: String(capWei))!.shifted(by: -9))
+        }
+        return (fee, tip)
+    }
+}
+
+/// The fate of a signed transaction as the chain sees it.
+public enum TransactionStatus: Sendable, Hashable {
+    case mined(TransactionReceipt)
+    /// Known to the node (in its mempool) but not mined.
+    case pending
+    /// Not known: never broadcast, or dropped. Rebroadcasting the journaled bytes is the only retry.
+    case unknown
+    /// Its nonce was used by another transaction: it can never be mined.
+    case replaced
 }

@@ -57,6 +57,8 @@ public struct ConfigKey: Sendable {
         },
         decimal("MAX_FEE_GWEI", min: 0, exclusiveMin: true, "highest max fee per gas a step may pay") { $0.maxFeeGwei = $1 },
         decimal("RECOVERY_MAX_GAS_USD", min: 0, "gas ceiling for redeploying stranded funds") { $0.recoveryMaxGasUSD = $1 },
+        int("STUCK_TRANSACTION_SECONDS", 10...3600, "wait before replacing an unmined transaction") { $0.stuckTransactionSeconds = $1 },
+        int("MAX_REPLACEMENTS", 0...10, "fee raises for one stuck transaction before giving up") { $0.maxReplacements = $1 },
         ConfigKey(name: "SIMULATION_SEED", range: "an integer 0–2^64−1", help: "seed of the simulated market drift") { text, c in
             guard let v = UInt64(text) else { return false }
             c.simulationSeed = v

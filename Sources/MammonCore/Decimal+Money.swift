@@ -6,6 +6,11 @@ extension Decimal {
         Decimal(sign: .plus, exponent: n, significand: 1)
     }
 
+    /// self × 10^n exactly, by moving the exponent: dividing by a power of ten is a slow long division.
+    public func shifted(by n: Int) -> Decimal {
+        self < 0 ? -Decimal(sign: .plus, exponent: n, significand: -self) : Decimal(sign: .plus, exponent: n, significand: self)
+    }
+
     /// Rounded to `scale` fractional digits with the given mode (default half-even, as the original).
     public func rounded(_ scale: Int, _ mode: NSDecimalNumber.RoundingMode = .bankers) -> Decimal {
         var value = self
@@ -31,8 +36,8 @@ extension Decimal {
         let r = rounded(digits)
         let negative = r < 0
         let magnitude = negative ? -r : r
-        let scaled = (magnitude * Decimal.powerOfTen(digits)).rounded(0)
-        var text = NSDecimalNumber(decimal: scaled).stringValue
+        let scaled = magnitude.shifted(by: digits) // an integer after rounding
+        var text = scaled.plainString
         if digits > 0 {
             if text.count <= digits { text = String(repeating: "0", count: digits - text.count + 1) + text }
             text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
@@ -40,8 +45,8 @@ extension Decimal {
         return (negative && scaled != 0 ? "-" : "") + text
     }
 
-    /// The value as a plain JSON-safe string with no exponent.
-    public var plainString: String { NSDecimalNumber(decimal: self).stringValue }
+    /// The value as a plain JSON-safe string with no exponent ("-12.5", "0.0027", "1500").
+    public var plainString: String { description }
 
     public var doubleForDisplay: Double { NSDecimalNumber(decimal: self).doubleValue }
 }

@@ -19,12 +19,13 @@ public struct SystemClock: EngineClock {
 }
 
 extension Date {
-    /// "2026-11-21", the UTC day that keys daily budgets.
+    /// "2026-11-21", the UTC day that keys daily budgets (gmtime: a Calendar per call was measurable).
     public var utcDay: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: self)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        var seconds = time_t(Int64((timeIntervalSince1970).rounded(.down)))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let y = Int(parts.tm_year) + 1900, m = Int(parts.tm_mon) + 1, d = Int(parts.tm_mday)
+        return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
     }
 
     /// ISO 8601 UTC with milliseconds ("2026-11-21T08:37:53.123Z"), as events are written.

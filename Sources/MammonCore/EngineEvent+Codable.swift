@@ -91,10 +91,8 @@ extension EngineEvent: Codable {
 }
 
 extension EngineEvent {
-    /// One JSON line (no trailing newline), keys sorted so output is stable.
-    public func jsonLine() throws -> String {
-        String(decoding: try EngineEvent.lineEncoder.encode(self), as: UTF8.self)
-    }
+    /// One JSON line (no trailing newline); keys in a fixed order: `type`, `at`, `seq`, then the payload.
+    public func jsonLine() throws -> String { try JSONLineWriter.encode(self) }
 
     public static func fromJSON(_ data: Data) throws -> EngineEvent {
         let d = JSONDecoder()
@@ -107,15 +105,5 @@ extension EngineEvent {
             return date
         }
         return try d.decode(EngineEvent.self, from: data)
-    }
-
-    private static var lineEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(date.iso8601)
-        }
-        return e
     }
 }

@@ -18,6 +18,9 @@ public struct MammonConfig: Sendable, Hashable {
     public var supportedProtocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
     public var maxFeeGwei: Decimal = 100
     public var recoveryMaxGasUSD: Decimal = 1
+    /// A transaction not mined within this many seconds is replaced with higher fees.
+    public var stuckTransactionSeconds: Int = 180
+    public var maxReplacements: Int = 3
     public var simulationSeed: UInt64 = 42
 
     public init() {}

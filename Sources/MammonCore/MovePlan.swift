@@ -34,7 +34,7 @@ public struct MovePlan: Codable, Hashable, Sendable {
 
     /// USD cost of `units` of gas at this plan's price, plus the per-transaction L1 fee.
     public func usd(gas units: UInt64) -> Decimal {
-        Decimal(units) * gasPriceGwei / Decimal.powerOfTen(9) * ethUSD + l1FeeUSDPerTransaction
+        (Decimal(units) * gasPriceGwei).shifted(by: -9) * ethUSD + l1FeeUSDPerTransaction
     }
 
     public var totalGasUnits: UInt64 {

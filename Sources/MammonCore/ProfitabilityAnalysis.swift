@@ -53,17 +53,83 @@ public struct CostBreakdown: Codable, Hashable, Sendable {
     }
 }
 
-/// One gate's verdict with the sentence an operator reads, whether it passed or not.
+/// One gate's verdict with the sentence an operator reads, whether it passed or not. The sentence is
+/// rendered from the measured values when read, so deciding never pays for formatting.
 public struct GateVerdict: Codable, Hashable, Sendable {
     public var name: String
     public var passed: Bool
-    public var reason: String
+    private var explanation: Explanation
+
+    /// What a gate measured against its limit.
+    public enum Measure: Hashable, Sendable {
+        case apyImprovement(improvement: Decimal, current: Decimal, target: Decimal)
+        case minProfit(net: Decimal, minimum: Decimal)
+        case breakEven(days: Int, maximum: Int)
+        case maxCost(share: Decimal, maximum: Decimal)
+        case minAPYImprovement(improvement: Decimal, minimum: Decimal)
+        case minAmount(amount: Decimal, minimum: Decimal)
+    }
+
+    private enum Explanation: Hashable, Sendable {
+        case text(String)
+        case measure(Measure)
+    }
 
     public init(name: String, passed: Bool, reason: String) {
         self.name = name
         self.passed = passed
-        self.reason = reason
+        self.explanation = .text(reason)
     }
+
+    public init(name: String, passed: Bool, measure: Measure) {
+        self.name = name
+        self.passed = passed
+        self.explanation = .measure(measure)
+    }
+
+    public var reason: String {
+        switch explanation {
+        case .text(let t): return t
+        case .measure(let m): return Self.render(m, passed: passed)
+        }
+    }
+
+    static func render(_ m: Measure, passed: Bool) -> String {
+        switch m {
+        case .apyImprovement(let improvement, let current, let target):
+            return passed ? "APY improves by \(improvement.fixed(2)) pp (\(current.fixed(2))% → \(target.fixed(2))%)"
+                : "No APY improvement (current: \(current.fixed(2))%, target: \(target.fixed(2))%)"
+        case .minProfit(let net, let minimum):
+            return "Net gain $\(net.fixed(2))/year \(passed ? "≥" : "<") minimum $\(minimum.fixed(2))"
+        case .breakEven(let days, let maximum):
+            return "Break-even \(days) days \(passed ? "≤" : ">") maximum \(maximum) days"
+        case .maxCost(let share, let maximum):
+            return "Costs \((share * 100).fixed(2))% of position \(passed ? "≤" : ">") maximum \((maximum * 100).fixed(2))%"
+        case .minAPYImprovement(let improvement, let minimum):
+            return "Improvement \(improvement.fixed(2)) pp \(passed ? "≥" : "<") minimum \(minimum.fixed(2)) pp"
+        case .minAmount(let amount, let minimum):
+            return "Amount $\(amount.fixed(2)) \(passed ? "≥" : "<") minimum $\(minimum.fixed(2))"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case name, passed, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), passed: try c.decode(Bool.self, forKey: .passed),
+                  reason: try c.decode(String.self, forKey: .reason))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(passed, forKey: .passed)
+        try c.encode(reason, forKey: .reason)
+    }
+
+    /// Verdicts are equal when they say the same thing, however the sentence is held.
+    public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.passed == b.passed && a.reason == b.reason }
+    public func hash(into h: inout Hasher) { h.combine(name); h.combine(passed); h.combine(reason) }
 }
 
 /// The full profitability picture of one move: gain, costs, and every gate evaluated.

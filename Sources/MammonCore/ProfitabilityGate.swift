@@ -29,46 +29,34 @@ public enum ProfitabilityGate {
     public static func analyze(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal,
                                plan: MovePlan, thresholds: GateThresholds) -> ProfitabilityAnalysis {
         let improvement = targetAPY - currentAPY
-        let annualGain = amountUSD * improvement / 100
+        let annualGain = (amountUSD * improvement).shifted(by: -2)
         let swapBase = plan.swapAmountUSD ?? amountUSD
         let costs = CostBreakdown(
             withdrawGasUSD: plan.withdrawGas.map(plan.usd(gas:)) ?? 0,
             approveGasUSD: plan.approveGas.map(plan.usd(gas:)) ?? 0,
             swapGasUSD: plan.swapGas.map(plan.usd(gas:)) ?? 0,
             depositGasUSD: plan.usd(gas: plan.depositGas),
-            slippageUSD: plan.requiresSwap ? swapBase * plan.slippageBps / 10_000 : 0,
-            protocolFeesUSD: amountUSD * plan.protocolFeePct / 100)
+            slippageUSD: plan.requiresSwap ? (swapBase * plan.slippageBps).shifted(by: -4) : 0,
+            protocolFeesUSD: (amountUSD * plan.protocolFeePct).shifted(by: -2))
         let total = costs.totalUSD
         let net = annualGain - total
         let breakEven = annualGain > 0 ? breakEvenDays(costs: total, annualGain: annualGain) : sentinelDays
-        let roi = total > 0 ? net / total * 100 : sentinelROI
+        let roi = total > 0 ? (net / total).shifted(by: 2) : sentinelROI
         let costShare = amountUSD > 0 ? total / amountUSD : 0
 
         let gates = [
             GateVerdict(name: "apy_improvement", passed: improvement > 0,
-                        reason: improvement > 0
-                            ? "APY improves by \(improvement.fixed(2)) pp (\(currentAPY.fixed(2))% → \(targetAPY.fixed(2))%)"
-                            : "No APY improvement (current: \(currentAPY.fixed(2))%, target: \(targetAPY.fixed(2))%)"),
+                        measure: .apyImprovement(improvement: improvement, current: currentAPY, target: targetAPY)),
             GateVerdict(name: "min_profit", passed: net >= thresholds.minProfitUSD,
-                        reason: net >= thresholds.minProfitUSD
-                            ? "Net gain $\(net.fixed(2))/year ≥ minimum $\(thresholds.minProfitUSD.fixed(2))"
-                            : "Net gain $\(net.fixed(2))/year < minimum $\(thresholds.minProfitUSD.fixed(2))"),
+                        measure: .minProfit(net: net, minimum: thresholds.minProfitUSD)),
             GateVerdict(name: "break_even", passed: breakEven <= thresholds.maxBreakEvenDays,
-                        reason: breakEven <= thresholds.maxBreakEvenDays
-                            ? "Break-even \(breakEven) days ≤ maximum \(thresholds.maxBreakEvenDays) days"
-                            : "Break-even \(breakEven) days > maximum \(thresholds.maxBreakEvenDays) days"),
+                        measure: .breakEven(days: breakEven, maximum: thresholds.maxBreakEvenDays)),
             GateVerdict(name: "max_cost", passed: costShare <= thresholds.maxCostPct,
-                        reason: (costShare <= thresholds.maxCostPct ? "Costs \((costShare * 100).fixed(2))% of position ≤ maximum "
-                                 : "Costs \((costShare * 100).fixed(2))% of position > maximum ")
-                            + "\((thresholds.maxCostPct * 100).fixed(2))%"),
+                        measure: .maxCost(share: costShare, maximum: thresholds.maxCostPct)),
             GateVerdict(name: "min_apy_improvement", passed: improvement >= thresholds.minAPYImprovement,
-                        reason: improvement >= thresholds.minAPYImprovement
-                            ? "Improvement \(improvement.fixed(2)) pp ≥ minimum \(thresholds.minAPYImprovement.fixed(2)) pp"
-                            : "Improvement \(improvement.fixed(2)) pp < minimum \(thresholds.minAPYImprovement.fixed(2)) pp"),
+                        measure: .minAPYImprovement(improvement: improvement, minimum: thresholds.minAPYImprovement)),
             GateVerdict(name: "min_rebalance_amount", passed: amountUSD >= thresholds.minRebalanceAmountUSD,
-                        reason: amountUSD >= thresholds.minRebalanceAmountUSD
-                            ? "Amount $\(amountUSD.fixed(2)) ≥ minimum $\(thresholds.minRebalanceAmountUSD.fixed(2))"
-                            : "Amount $\(amountUSD.fixed(2)) < minimum $\(thresholds.minRebalanceAmountUSD.fixed(2))"),
+                        measure: .minAmount(amount: amountUSD, minimum: thresholds.minRebalanceAmountUSD)),
         ]
         return ProfitabilityAnalysis(currentAPY: currentAPY, targetAPY: targetAPY, amountUSD: amountUSD,
                                      apyImprovement: improvement, annualGainUSD: annualGain, costs: costs,

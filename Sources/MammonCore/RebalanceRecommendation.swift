@@ -37,3 +37,15 @@ public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable
         case currentAPY = "current_apy", expectedAPY = "expected_apy"
     }
 }
+
+extension UUID {
+    /// A random (version 4) UUID from the system generator (getrandom), without a file open per id.
+    public static func random() -> UUID {
+        var g = SystemRandomNumberGenerator()
+        var bytes = withUnsafeBytes(of: (g.next() as UInt64, g.next() as UInt64)) { Array($0) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}

@@ -27,8 +27,10 @@ public struct TokenAmount: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// The same quantity in whole tokens, exact (Decimal holds 38 significant digits).
     public var decimalValue: Decimal {
-        Decimal(string: String(baseUnits), locale: Locale(identifier: "en_US_POSIX"))!
-            / Decimal.powerOfTen(Int(decimals))
+        if baseUnits <= UInt128(UInt64.max) {
+            return Decimal(UInt64(baseUnits)).shifted(by: -Int(decimals))
+        }
+        return Decimal(string: String(baseUnits), locale: Locale(identifier: "en_US_POSIX"))!.shifted(by: -Int(decimals))
     }
 
     /// Whole tokens as text with every decimal, e.g. "1234.560000".

@@ -10,12 +10,12 @@ struct EventRecord: Codable, FetchableRecord, PersistableRecord {
     var type: String
     var payload: String
 
+    /// Appends through a cached prepared statement: this is the hottest write in the program.
     static func append(_ event: EngineEvent, _ db: Database) throws -> EngineEvent {
-        var record = EventRecord(seq: nil, at: event.at.iso8601, type: event.type, payload: try event.jsonLine())
-        try record.insert(db)
+        let insert = try db.cachedStatement(sql: "INSERT INTO event(at, type, payload) VALUES (?, ?, ?)")
+        try insert.execute(arguments: [event.at.iso8601, event.type, try event.jsonLine()])
         var stored = event
         stored.sequence = db.lastInsertedRowID
-        record.seq = stored.sequence
         return stored
     }
 

@@ -57,6 +57,15 @@ extension AppDatabase {
         }
     }
 
+    /// The balances read at an execution's balance check, if it got that far.
+    public func balancesBefore(executionID: UUID) throws -> BalanceSnapshot? {
+        try read { db in
+            guard let json = try String.fetchOne(db, sql: "SELECT balances_before FROM execution WHERE id = ?",
+                                                 arguments: [executionID.uuidString]) else { return nil }
+            return try JSONDecoder().decode(BalanceSnapshot.self, from: Data(json.utf8))
+        }
+    }
+
     public func execution(id: UUID) throws -> ExecutionSummary? {
         try read { db in try ExecutionRecord.fetchOne(db, key: id.uuidString)?.summary() }
     }

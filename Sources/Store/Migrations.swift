@@ -106,6 +106,29 @@ extension AppDatabase {
                 );
                 """)
         }
+        m.registerMigration("v2: balances before a move") { db in
+            try db.execute(sql: "ALTER TABLE execution ADD COLUMN balances_before TEXT")
+        }
+        m.registerMigration("v3: every signed attempt of a step") { db in
+            // A stuck transaction is replaced at the same nonce; each attempt is journaled before it
+            // is sent, so recovery can ask the chain about every one of them.
+            try db.execute(sql: """
+                CREATE TABLE step_attempt (
+                    execution_id TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    attempt INTEGER NOT NULL CHECK (attempt >= 0),
+                    tx_hash TEXT NOT NULL,
+                    raw_transaction TEXT NOT NULL,
+                    nonce INTEGER NOT NULL,
+                    max_fee_per_gas_wei TEXT,
+                    max_priority_fee_per_gas_wei TEXT,
+                    broadcast INTEGER NOT NULL DEFAULT 0,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (execution_id, step, attempt),
+                    FOREIGN KEY (execution_id, step) REFERENCES step(execution_id, step) ON DELETE CASCADE
+                )
+                """)
+        }
         return m
     }
 }

@@ -3,16 +3,15 @@ import GRDB
 import MammonCore
 
 /// The scheduler's durable state: the breaker latch, the emergency stop, and lifetime counters.
-public struct PersistedSchedulerState: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "scheduler_state"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    var id: Int = 1
+public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
     public var state: String
     public var haltReason: String?
     public var emergencyStop: Bool
-    var breaker: String
+    public var breakerState: BreakerState {
+        didSet { breakerJSON = Self.json(breakerState) }
+    }
+    /// The breaker as stored, encoded when it changes rather than on every write.
+    private(set) var breakerJSON: String
     public var startedAt: Date?
     public var lastScanAt: Date?
     public var nextScanAt: Date?
@@ -30,7 +29,8 @@ public struct PersistedSchedulerState: Codable, Sendable, Hashable, FetchableRec
         self.state = state.rawValue
         self.haltReason = haltReason
         self.emergencyStop = emergencyStop
-        self.breaker = ""
+        self.breakerState = breakerState
+        self.breakerJSON = Self.json(breakerState)
         self.startedAt = startedAt
         self.lastScanAt = lastScanAt
         self.nextScanAt = nextScanAt
@@ -40,19 +40,46 @@ public struct PersistedSchedulerState: Codable, Sendable, Hashable, FetchableRec
         self.opportunitiesSkipped = opportunitiesSkipped
         self.ownerPid = ownerPid
         self.updatedAt = updatedAt
-        self.breakerState = breakerState
     }
 
-    public var breakerState: BreakerState {
-        get { (try? JSONDecoder().decode(BreakerState.self, from: Data(breaker.utf8))) ?? BreakerState() }
-        set { breaker = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("{}".utf8), as: UTF8.self) }
+    public init(row: Row) throws {
+        let breakerJSON: String = row["breaker"]
+        guard let breaker = try? JSONDecoder().decode(BreakerState.self, from: Data(breakerJSON.utf8)) else {
+            // A latch that cannot be read must not silently reset to "not tripped".
+            throw StoreError.corruptRow(table: "scheduler_state", detail: "breaker state '\(breakerJSON)' is unreadable")
+        }
+        self.init(state: SchedulerStatus.State(rawValue: row["state"]) ?? .stopped, haltReason: row["halt_reason"],
+                  emergencyStop: row["emergency_stop"], breakerState: breaker, startedAt: row["started_at"],
+                  lastScanAt: row["last_scan_at"], nextScanAt: row["next_scan_at"], scans: row["scans"],
+                  opportunitiesFound: row["opportunities_found"], opportunitiesExecuted: row["opportunities_executed"],
+                  opportunitiesSkipped: row["opportunities_skipped"], ownerPid: row["owner_pid"], updatedAt: row["updated_at"])
     }
 
     public var schedulerState: SchedulerStatus.State { SchedulerStatus.State(rawValue: state) ?? .stopped }
+
+    static func json(_ b: BreakerState) -> String { String(decoding: (try? JSONEncoder().encode(b)) ?? Data("{}".utf8), as: UTF8.self) }
+}
+
+extension PersistedSchedulerState {
+    /// Written at least twice a cycle: a cached upsert rather than record encoding.
+    func upsert(_ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO scheduler_state(id, state, halt_reason, emergency_stop, breaker, started_at, last_scan_at, next_scan_at,
+                scans, opportunities_found, opportunities_executed, opportunities_skipped, owner_pid, updated_at)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = excluded.state, halt_reason = excluded.halt_reason,
+                emergency_stop = excluded.emergency_stop, breaker = excluded.breaker, started_at = excluded.started_at,
+                last_scan_at = excluded.last_scan_at, next_scan_at = excluded.next_scan_at, scans = excluded.scans,
+                opportunities_found = excluded.opportunities_found, opportunities_executed = excluded.opportunities_executed,
+                opportunities_skipped = excluded.opportunities_skipped, owner_pid = excluded.owner_pid, updated_at = excluded.updated_at
+            """)
+        try statement.execute(arguments: [state, haltReason, emergencyStop, breakerJSON, startedAt, lastScanAt, nextScanAt, scans,
+                                          opportunitiesFound, opportunitiesExecuted, opportunitiesSkipped, ownerPid, updatedAt])
+    }
 }
 
 extension AppDatabase {
     public func schedulerState() throws -> PersistedSchedulerState? {
-        try read { try PersistedSchedulerState.fetchOne($0, key: 1) }
+        try read { try PersistedSchedulerState.fetchOne($0, sql: "SELECT * FROM scheduler_state WHERE id = 1") }
     }
 }

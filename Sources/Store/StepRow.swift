@@ -40,7 +40,31 @@ public struct JournaledTransaction: Sendable, Hashable {
     public var broadcast: Bool
 }
 
+/// One signed attempt of a transaction step, as journaled.
+public struct JournaledAttempt: Sendable, Hashable {
+    public var attempt: Int
+    public var hash: String
+    public var rawTransaction: String
+    public var nonce: UInt64
+    public var maxFeePerGasWei: UInt128?
+    public var maxPriorityFeePerGasWei: UInt128?
+    public var broadcast: Bool
+}
+
 extension AppDatabase {
+    /// Every attempt of a step, oldest first.
+    public func attempts(executionID: UUID, step: ExecutionStep) throws -> [JournaledAttempt] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM step_attempt WHERE execution_id = ? AND step = ? ORDER BY attempt",
+                             arguments: [executionID.uuidString, step.rawValue]).map { row in
+                JournaledAttempt(attempt: row["attempt"], hash: row["tx_hash"], rawTransaction: row["raw_transaction"],
+                                 nonce: UInt64(row["nonce"] as Int64), maxFeePerGasWei: (row["max_fee_per_gas_wei"] as String?).flatMap(UInt128.init),
+                                 maxPriorityFeePerGasWei: (row["max_priority_fee_per_gas_wei"] as String?).flatMap(UInt128.init),
+                                 broadcast: row["broadcast"])
+            }
+        }
+    }
+
     public func steps(executionID: UUID) throws -> [StepRecord] {
         try read { db in
             try StepRow.filter(Column("execution_id") == executionID.uuidString).order(Column("position")).fetchAll(db)

@@ -6,11 +6,16 @@ import MammonCore
 public enum StoreMutation: Sendable {
     case executionStarted(ExecutionSummary, steps: [ExecutionStep])
     case executionFinished(ExecutionSummary)
+    case balancesBefore(executionID: UUID, BalanceSnapshot)
     /// A step's new status and outcome. Gas paid is added to the day's budget.
     case stepUpdated(StepRecord, day: String)
     /// A signed transaction, journaled before broadcast. The first one of an execution counts as a rebalance.
     case stepJournaled(StepRecord, rawTransaction: String, countsAsRebalance: Bool, day: String)
     case stepBroadcast(executionID: UUID, step: ExecutionStep)
+    /// A signed attempt of a transaction step (0 = the original, then replacements), journaled before
+    /// it is sent. The step row then points at the newest attempt.
+    case attemptJournaled(executionID: UUID, step: ExecutionStep, attempt: Int, PreparedTransaction, at: Date)
+    case attemptBroadcast(executionID: UUID, step: ExecutionStep, attempt: Int)
     case marketsScanned([MarketSnapshot], at: Date)
     case schedulerState(PersistedSchedulerState)
     case approval(ApprovalRequest, resolvedAt: Date?, detail: String?)
@@ -26,6 +31,9 @@ public enum StoreMutation: Sendable {
             }
         case .executionFinished(let summary):
             try ExecutionRecord(summary).update(db)
+        case .balancesBefore(let id, let snapshot):
+            try db.execute(sql: "UPDATE execution SET balances_before = ? WHERE id = ?",
+                           arguments: [String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self), id.uuidString])
         case .stepUpdated(let r, let day):
             var row = try stepRow(db, r.executionID, r.step)
             let previousGas = row.gasCostUsd ?? 0
@@ -54,16 +62,39 @@ public enum StoreMutation: Sendable {
             var row = try stepRow(db, id, step)
             row.broadcast = true
             try row.update(db)
+        case .attemptJournaled(let id, let step, let attempt, let tx, let at):
+            try db.execute(sql: """
+                INSERT INTO step_attempt(execution_id, step, attempt, tx_hash, raw_transaction, nonce, max_fee_per_gas_wei,
+                    max_priority_fee_per_gas_wei, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id.uuidString, step.rawValue, attempt, tx.hash, tx.rawTransaction, Int64(tx.nonce),
+                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at])
+            var row = try stepRow(db, id, step)
+            row.txHash = tx.hash
+            row.rawTransaction = tx.rawTransaction
+            row.nonce = Int64(tx.nonce)
+            row.broadcast = false
+            try row.update(db)
+        case .attemptBroadcast(let id, let step, let attempt):
+            try db.execute(sql: "UPDATE step_attempt SET broadcast = 1 WHERE execution_id = ? AND step = ? AND attempt = ?",
+                           arguments: [id.uuidString, step.rawValue, attempt])
+            var row = try stepRow(db, id, step)
+            row.broadcast = true
+            try row.update(db)
         case .marketsScanned(let markets, let at):
+            // Every scan writes these: cached statements, not record encoding.
+            let position = try db.cachedStatement(sql: """
+                INSERT INTO position(protocol, token, amount_base_units, decimals, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(protocol, token) DO UPDATE SET amount_base_units = excluded.amount_base_units,
+                    decimals = excluded.decimals, updated_at = excluded.updated_at
+                """)
+            let snapshot = try db.cachedStatement(sql: "INSERT INTO yield_snapshot(at, protocol, token, apy, tvl_usd) VALUES (?, ?, ?, ?, ?)")
             for m in markets {
-                try PositionRecord(protocol: m.quote.protocolID.rawValue, token: m.quote.token.symbol,
-                                   amountBaseUnits: String(m.position.baseUnits), decimals: Int(m.position.decimals),
-                                   updatedAt: at).save(db)
-                try YieldSnapshotRecord(id: nil, at: at, protocol: m.quote.protocolID.rawValue, token: m.quote.token.symbol,
-                                        apy: m.quote.apy, tvlUsd: m.quote.tvlUSD).insert(db)
+                try position.execute(arguments: [m.quote.protocolID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
+                                                 Int(m.position.decimals), at])
+                try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy, m.quote.tvlUSD])
             }
         case .schedulerState(let state):
-            try state.save(db)
+            try state.upsert(db)
         case .approval(let request, let resolvedAt, let detail):
             try ApprovalRecord(request, resolvedAt: resolvedAt, detail: detail).save(db)
         case .simulatedLedger(let accounts):

@@ -3,7 +3,7 @@ import XCTest
 
 /// SIGINT and SIGTERM stop a running headless engine cleanly with exit 0.
 final class SignalShutdownTests: XCTestCase {
-    func runUntilFirstCycleThenSignal(_ signal: Int32) throws -> (status: Int32, types: [String]) {
+    func runUntilFirstCycleThenSignal(_ signal: Int32, whileRunning: (BuiltBinary, String) throws -> Void = { _, _ in }) throws -> (status: Int32, types: [String]) {
         let bin = try BuiltBinary.require()
         let dir = NSTemporaryDirectory() + "mammon-sig-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -16,14 +16,16 @@ final class SignalShutdownTests: XCTestCase {
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        // Blocking reads until the first cycle has finished: events arrive line by line, live.
+        // Blocking reads until the first cycle has finished and the next scan is scheduled (a status
+        // carrying next_scan_time): events arrive line by line, live.
         var buffer = Data()
         let reader = out.fileHandleForReading
-        while !String(decoding: buffer, as: UTF8.self).contains("\"type\":\"scan.finished\"") {
+        while !String(decoding: buffer, as: UTF8.self).contains("\"next_scan_time\"") {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             buffer.append(chunk)
         }
+        try whileRunning(bin, dir + "/s.sqlite")
         kill(p.processIdentifier, signal)
         buffer.append(reader.readDataToEndOfFile())
         p.waitUntilExit()
@@ -38,6 +40,22 @@ final class SignalShutdownTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.types.first { $0.hasPrefix("scheduler.") && $0 != "scheduler.status" }, "scheduler.started")
         XCTAssertTrue(r.types.contains("scheduler.stopped"))
+    }
+
+    func testStatusReadsTheDatabaseWhileAnotherProcessRunsTheEngine() throws {
+        var report: [String: Any] = [:]
+        let r = try runUntilFirstCycleThenSignal(SIGTERM) { bin, db in
+            let status = try bin.run(["status", "--json", "--db", db])
+            XCTAssertEqual(status.status, 0, status.stderr)
+            report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(r.status, 0)
+        let status = try XCTUnwrap(report["status"] as? [String: Any])
+        XCTAssertEqual(status["state"] as? String, "running")
+        XCTAssertEqual(status["total_scans"] as? Int, 1)
+        XCTAssertEqual(status["rebalances_today"] as? Int, 2)
+        XCTAssertNotNil(status["next_scan_time"] as? String)
+        XCTAssertTrue((report["engine_process"] as? String)?.hasPrefix("pid ") == true && (report["engine_process"] as? String)?.contains("exited") == false)
     }
 
     func testSIGTERMStopsCleanly() throws {

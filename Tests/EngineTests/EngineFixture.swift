@@ -24,8 +24,8 @@ struct EngineFixture {
     /// Opens (or reopens, as a restart would) the database, chain and engine.
     func open() async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
         let store = try AppDatabase.open(path: path)
-        let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
-        let chain = SimulatedChain(seed: config.simulationSeed, clock: clock, ledger: ledger) { accounts in
+        let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
+                                            maxFeeGwei: config.maxFeeGwei) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: approvalMode)

@@ -92,23 +92,4 @@ final class ExecutorTests: XCTestCase {
         XCTAssertFalse(okFlag)
         XCTAssertTrue(error!.contains("market scan failed: connection reset"))
     }
-
-    func testInterruptedExecutionIsClosedOutOnRestart() async throws {
-        do {
-            let (engine, _, store) = try await fixture.open()
-            _ = engine
-            // What a crash between withdraw and deposit leaves behind.
-            let rec = RebalanceRecommendation(id: UUID(), from: .aaveV3, to: .moonwell, token: .usdc,
-                                              amount: TokenAmount(baseUnits: 5_000_000, decimals: 6), currentAPY: 3, expectedAPY: 5, reason: "", confidence: 60)
-            let s = ExecutionSummary(id: UUID(), recommendation: rec, status: .running, startedAt: EngineFixture.start)
-            try store.commit([.executionStarted(s, steps: ExecutionStep.plan(for: rec)),
-                              .stepUpdated(StepRecord(executionID: s.id, step: .withdraw, status: .succeeded, txHash: "0x1"), day: "d"),
-                              .stepUpdated(StepRecord(executionID: s.id, step: .approve, status: .running), day: "d")], events: [])
-        }
-        let (_, _, store) = try await fixture.open()
-        let closed = try XCTUnwrap(store.executions(limit: 5).first)
-        XCTAssertEqual(closed.status, .stranded)
-        XCTAssertEqual(closed.failedStep, .approve)
-        XCTAssertTrue(closed.error!.contains("interrupted at approve by a restart"))
-    }
 }

@@ -117,3 +117,15 @@ final class DomainTests: XCTestCase {
         }
     }
 }
+
+final class RandomUUIDTests: XCTestCase {
+    func testVersion4VariantAndUnique() {
+        let ids = (0..<10_000).map { _ in UUID.random() }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        for id in ids.prefix(100) {
+            let text = id.uuidString
+            XCTAssertEqual(Array(text)[14], "4", text)
+            XCTAssertTrue("89AB".contains(Array(text)[19]), text)
+        }
+    }
+}

@@ -14,20 +14,22 @@ public actor SimulatedChain: ChainGateway {
     private(set) public var ledger: SimulatedLedger
     private var pendingNonce: UInt64
     private var mempool: [String: PreparedTransaction] = [:]
-    private var receipts: [String: TransactionReceipt] = [:]
     private var faults: [SimulatedFault] = []
+    /// Congestion: the max fee a transaction at this nonce needs before it is mined.
+    private var requiredMaxFee: [UInt64: UInt128] = [:]
+    private let maxFeeCapWei: UInt128
     /// Seconds a transaction takes to be mined (0: at once), so an execution can be watched step by step.
-    private let blockTime: TimeInterval
+    private var blockTime: TimeInterval = 0
 
     /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
     public static let baseFeeWei: UInt128 = 5_000_000
     public static let tipWei: UInt128 = 1_000_000
     public static let ethUSD: Decimal = 3000
 
-    public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil,
-                blockTime: TimeInterval = 0, persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
-        self.blockTime = blockTime
+    public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil, maxFeeGwei: Decimal = 100,
+                persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
         self.token = token
+        self.maxFeeCapWei = UInt128(maxFeeGwei.shifted(by: 9).rounded(0, .down).plainString) ?? 0
         self.markets = SimulatedMarkets(seed: seed)
         self.clock = clock
         self.persist = persist
@@ -38,6 +40,23 @@ public actor SimulatedChain: ChainGateway {
             String(format: "%08x", UInt32(truncatingIfNeeded: SimulatedMarkets.mix(seed &+ UInt64(i))))
         }.joined()
     }
+
+    /// Restores the ledger stored in `persisted`, or opens a new treasury and stores it whole first
+    /// (later writes store only what changed).
+    public static func open(token: Token = .usdc, seed: UInt64, clock: any EngineClock, persisted: [String: String], maxFeeGwei: Decimal = 100,
+                            persist: @escaping @Sendable ([String: String]) throws -> Void) throws -> SimulatedChain {
+        let ledger: SimulatedLedger
+        if let restored = try SimulatedLedger(persisted: persisted) {
+            ledger = restored
+        } else {
+            ledger = .opening(token: token)
+            try persist(ledger.persisted)
+        }
+        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, persist: persist)
+    }
+
+    /// Makes each transaction take `seconds` to be mined (console demonstrations and screenshots).
+    public func setBlockTime(_ seconds: TimeInterval) { blockTime = max(0, seconds) }
 
     /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
     public func inject(_ fault: SimulatedFault) { faults.append(fault) }
@@ -78,27 +97,49 @@ public actor SimulatedChain: ChainGateway {
         try simulate(action, on: ledger)
         let nonce = max(pendingNonce, ledger.nonce)
         pendingNonce = nonce + 1
-        let body = "\(walletAddress)|\(nonce)|\(action)"
+        let tx = try await sign(action, nonce: nonce, maxFee: 2 * Self.baseFeeWei + Self.tipWei, tip: Self.tipWei)
+        if let i = faults.firstIndex(where: { $0.congests == action.step }), case .congestion(_, let bumps) = faults.remove(at: i) {
+            requiredMaxFee[nonce] = (0..<bumps).reduce(tx.maxFeePerGasWei!) { fee, _ in ReplacementFees.bumped(fee) }
+        }
+        return tx
+    }
+
+    public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
+        let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: maxFeeCapWei)
+        return try await sign(tx.action, nonce: tx.nonce, maxFee: next.maxFee, tip: next.tip)
+    }
+
+    /// A deterministic stand-in for signing: the hash commits to sender, nonce, action and fees.
+    private func sign(_ action: ChainAction, nonce: UInt64, maxFee: UInt128, tip: UInt128) async throws -> PreparedTransaction {
+        let body = "\(walletAddress)|\(nonce)|\(action)|\(maxFee)|\(tip)"
         let hash = "0x" + (0..<4).map { i in
             String(format: "%016llx", SimulatedMarkets.mix(Self.fnv(body) &+ UInt64(i)))
         }.joined()
         let raw = "0x" + Array(body.utf8).map { String(format: "%02x", $0) }.joined()
-        return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce,
-                                   gasLimit: try await gasEstimate(action) * 12 / 10, action: action)
+        return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: try await gasEstimate(action) * 12 / 10,
+                                   action: action, maxFeePerGasWei: maxFee, maxPriorityFeePerGasWei: tip)
     }
 
     public func broadcast(_ tx: PreparedTransaction) async throws {
-        if receipts[tx.hash] != nil { return }
+        if ledger.receipts[tx.hash] != nil { return }
+        // A replacement takes its predecessor's place at the same nonce.
+        mempool = mempool.filter { $0.value.nonce != tx.nonce }
         mempool[tx.hash] = tx
     }
 
     /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
-        if blockTime > 0, receipts[tx.hash] == nil { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
-        if let r = receipts[tx.hash] { return r }
-        guard let pending = mempool.removeValue(forKey: tx.hash) else { throw SimulatedChainError.unknownTransaction(tx.hash) }
+        if blockTime > 0, ledger.receipts[tx.hash] == nil { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
+        if let r = ledger.receipts[tx.hash] { return r }
+        guard let pending = mempool[tx.hash] else { throw SimulatedChainError.unknownTransaction(tx.hash) }
+        if let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {
+            throw SimulatedChainError.injected("\(tx.hash) is not mined: the network wants a max fee of at least \(required) wei")
+        }
+        mempool.removeValue(forKey: tx.hash)
+        requiredMaxFee.removeValue(forKey: pending.nonce)
         let gas = try await gasEstimate(pending.action)
-        let price = Self.baseFeeWei + Self.tipWei
+        let price = Self.baseFeeWei + (pending.maxPriorityFeePerGasWei ?? Self.tipWei)
         var next = ledger
         var revert: String?
         if let i = faults.firstIndex(where: { $0.revertsStep == pending.action.step }) {
@@ -109,12 +150,26 @@ public actor SimulatedChain: ChainGateway {
         next.ethWei -= min(next.ethWei, UInt128(gas) * price)
         next.nonce = pending.nonce + 1
         next.blockNumber += 1
-        try persist(next.persisted)
-        ledger = next
         let receipt = TransactionReceipt(hash: pending.hash, succeeded: revert == nil, blockNumber: next.blockNumber,
                                          gasUsed: gas, effectiveGasPriceWei: price, revertReason: revert)
-        receipts[pending.hash] = receipt
+        next.receipts[pending.hash] = receipt
+        try persist(next.persistedChanges(from: ledger))
+        ledger = next
         return receipt
+    }
+
+    /// The simulated network answers at once: a congested transaction is known not to be mined in time.
+    public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
+        if let pending = mempool[tx.hash], let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {
+            return nil
+        }
+        return try await awaitReceipt(tx)
+    }
+
+    public func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus {
+        if let r = ledger.receipts[tx.hash] { return .mined(r) }
+        if mempool[tx.hash] != nil { return .pending }
+        return tx.nonce < ledger.nonce ? .replaced : .unknown
     }
 
     /// Checks an action against balances the way `eth_call` would before signing.
@@ -165,6 +220,10 @@ public actor SimulatedChain: ChainGateway {
 public enum SimulatedFault: Sendable, Hashable {
     case revert(ExecutionStep, reason: String)
     case readFailure(String)
+    /// The step's transaction is not mined until its fee has been raised `bumps` times.
+    case congestion(ExecutionStep, bumps: Int)
+
+    var congests: ExecutionStep? { if case .congestion(let s, _) = self { s } else { nil } }
 
     var revertsStep: ExecutionStep? { if case .revert(let s, _) = self { s } else { nil } }
     var failsReads: Bool { if case .readFailure = self { true } else { false } }
@@ -172,6 +231,7 @@ public enum SimulatedFault: Sendable, Hashable {
         switch self {
         case .revert(_, let reason): reason
         case .readFailure(let m): m
+        case .congestion(let s, let bumps): "\(s.rawValue) congested until \(bumps) fee raise(s)"
         }
     }
 }

@@ -11,6 +11,8 @@ public struct SimulatedLedger: Sendable, Hashable {
     public var ethWei: UInt128
     public var nonce: UInt64
     public var blockNumber: UInt64
+    /// Receipts of mined transactions by hash, kept so a restarted engine can learn a step's fate.
+    public var receipts: [String: TransactionReceipt] = [:]
 
     /// A new simulated treasury: some idle USDC, a position in Aave V3, a little ETH for gas.
     public static func opening(token: Token) -> SimulatedLedger {
@@ -26,6 +28,9 @@ public struct SimulatedLedger: Sendable, Hashable {
         var out = ["wallet": String(wallet), "eth_wei": String(ethWei), "nonce": String(nonce), "block": String(blockNumber)]
         for (p, v) in deposits { out["deposit:\(p.rawValue)"] = String(v) }
         for (p, v) in allowances { out["allowance:\(p.rawValue)"] = String(v) }
+        for (hash, r) in receipts {
+            out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
+        }
         return out
     }
 
@@ -37,6 +42,18 @@ public struct SimulatedLedger: Sendable, Hashable {
         self.ethWei = ethWei
         self.nonce = nonce
         self.blockNumber = blockNumber
+    }
+
+    /// Only the entries that differ from `old`, so a mined transaction writes a handful of rows
+    /// rather than every receipt ever kept.
+    public func persistedChanges(from old: SimulatedLedger) -> [String: String] {
+        var out = ["wallet": String(wallet), "eth_wei": String(ethWei), "nonce": String(nonce), "block": String(blockNumber)]
+        for (p, v) in deposits where old.deposits[p] != v { out["deposit:\(p.rawValue)"] = String(v) }
+        for (p, v) in allowances where old.allowances[p] != v { out["allowance:\(p.rawValue)"] = String(v) }
+        for (hash, r) in receipts where old.receipts[hash] == nil {
+            out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
+        }
+        return out
     }
 
     /// Restores a persisted ledger; nil when empty, an error when a value is unreadable.
@@ -51,6 +68,13 @@ public struct SimulatedLedger: Sendable, Hashable {
         for (key, value) in persisted {
             let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
+            if parts[0] == "receipt" {
+                guard let r = try? JSONDecoder().decode(TransactionReceipt.self, from: Data(value.utf8)) else {
+                    throw SimulatedChainError.corruptLedger(key)
+                }
+                receipts[parts[1]] = r
+                continue
+            }
             guard let p = LendingProtocol(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
             if parts[0] == "deposit" { deposits[p] = v } else if parts[0] == "allowance" { allowances[p] = v }
         }

@@ -23,7 +23,7 @@ public struct SimulatedMarkets: Sendable {
         let index = UInt64(LendingProtocol.allCases.firstIndex(of: market)!)
         let span = UInt64(2 * driftBps + 1)
         let offset = Int(Self.mix(seed ^ (index &* 0x9E37_79B9_7F4A_7C15) ^ (hour &* 0xBF58_476D_1CE4_E5B9)) % span) - driftBps
-        return Decimal(baseBps[market, default: 0] + offset) / 100
+        return Decimal(baseBps[market, default: 0] + offset).shifted(by: -2)
     }
 
     /// SplitMix64's finalizer: a cheap, well-spread hash.

@@ -9,13 +9,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Run only the suites with these names (comma separated).")
     var only: String?
 
-    static var suites: [any BenchSuite.Type] { [EngineBench.self, ConsoleBench.self] }
+    @Flag(help: "Fewer iterations (for profiling under valgrind).")
+    var quick = false
+
+    static var suites: [any BenchSuite.Type] { [EngineBench.self, EVMBench.self, ConsoleBench.self] }
 
     func run() async throws {
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var report: [String: [String: BenchFigure]] = [:]
         for suite in Self.suites where wanted?.contains(suite.name) ?? true {
-            report[suite.name] = try await suite.run()
+            report[suite.name] = try await suite.run(scale: quick ? 0.05 : 1)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -27,7 +30,8 @@ struct BenchCommand: AsyncParsableCommand {
 /// One area's benchmarks. Figures are measured, never asserted.
 protocol BenchSuite: Sendable {
     static var name: String { get }
-    static func run() async throws -> [String: BenchFigure]
+    /// `scale` multiplies iteration counts (1 normally, small for profiling).
+    static func run(scale: Double) async throws -> [String: BenchFigure]
 }
 
 /// A measured number with its unit, e.g. `{"value": 1.23, "unit": "ms"}`.

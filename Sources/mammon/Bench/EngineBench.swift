@@ -8,18 +8,19 @@ import Store
 enum EngineBench: BenchSuite {
     static let name = "engine"
 
-    static func run() async throws -> [String: BenchFigure] {
+    static func run(scale: Double) async throws -> [String: BenchFigure] {
+        func n(_ count: Int) -> Int { max(2, Int(Double(count) * scale)) }
         var figures: [String: BenchFigure] = [:]
-        let steady = try await steadyCycles(count: 2000)
+        let steady = try await steadyCycles(count: n(2000))
         figures["cycle_steady_median"] = BenchFigure(steady.median * 1e6, "µs")
         figures["cycle_steady_p99"] = BenchFigure(steady.p99 * 1e6, "µs")
-        let moving = try await cyclesWithExecutions(count: 40)
+        let moving = try await cyclesWithExecutions(count: n(40))
         figures["cycle_with_2_executions_durable_median"] = BenchFigure(moving.median * 1e3, "ms")
         figures["cycle_with_2_executions_durable_p99"] = BenchFigure(moving.p99 * 1e3, "ms")
-        let decide = decideThousandQuotes(rounds: 200)
+        let decide = decideThousandQuotes(rounds: n(200))
         figures["decide_1000_quotes_100_positions_median"] = BenchFigure(decide.median * 1e3, "ms")
         figures["decide_1000_quotes_100_positions_p99"] = BenchFigure(decide.p99 * 1e3, "ms")
-        figures["events_persisted_per_second_batched"] = BenchFigure(try eventsPerSecond(total: 200_000, batch: 1000), "events/s")
+        figures["events_persisted_per_second_batched"] = BenchFigure(try eventsPerSecond(total: n(200) * 1000, batch: 1000), "events/s")
         return figures
     }
 
@@ -40,9 +41,18 @@ enum EngineBench: BenchSuite {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_007_200))
         let store = try AppDatabase.inMemory()
         let chain = SimulatedChain(seed: 42, clock: clock)
-        let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .auto)
+        var config = MammonConfig()
+        config.maxRebalancesPerDay = 20
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
         await engine.open()
-        for _ in 0..<5 { await engine.runOnce() } // move everything into the best market first
+        // Move everything into the best market first: run until a cycle executes nothing.
+        var executed = -1
+        while try store.executions(limit: 100).count != executed {
+            executed = try store.executions(limit: 100).count
+            await engine.runOnce()
+        }
+        let idle = await chain.ledger.wallet
+        precondition(idle == 0, "bench warm-up left \(idle) idle")
         var samples: [Double] = []
         for _ in 0..<count { samples.append(await time { await engine.runOnce() }) }
         return Samples(values: samples)
@@ -86,7 +96,7 @@ enum EngineBench: BenchSuite {
         var sink = 0
         for _ in 0..<rounds {
             let start = DispatchTime.now().uptimeNanoseconds
-            let recs = optimizer.recommend(markets: markets, idle: .zero(.usdc), token: .usdc) { UUID() }
+            let recs = optimizer.recommend(markets: markets, idle: .zero(.usdc), token: .usdc) { UUID.random() }
             for r in recs {
                 let a = ProfitabilityGate.analyze(currentAPY: r.currentAPY, targetAPY: r.expectedAPY,
                                                   amountUSD: YieldOptimizer.usd(r.amount), plan: plan, thresholds: thresholds)

@@ -68,6 +68,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("simulation-seed"), help: "SIMULATION_SEED (see README).")
     var simulationSeed: String?
 
+    @Option(name: .customLong("stuck-transaction-seconds"), help: "STUCK_TRANSACTION_SECONDS (see README).")
+    var stuckTransactionSeconds: String?
+
+    @Option(name: .customLong("max-replacements"), help: "MAX_REPLACEMENTS (see README).")
+    var maxReplacements: String?
+
     var flagSettings: [ConfigLoader.Setting] {
         let values: [(String, String?)] = [
             ("SCAN_INTERVAL_HOURS", scanIntervalHours),
@@ -90,6 +96,8 @@ struct ConfigOptions: ParsableArguments {
             ("MAX_FEE_GWEI", maxFeeGwei),
             ("RECOVERY_MAX_GAS_USD", recoveryMaxGasUsd),
             ("SIMULATION_SEED", simulationSeed),
+            ("STUCK_TRANSACTION_SECONDS", stuckTransactionSeconds),
+            ("MAX_REPLACEMENTS", maxReplacements),
         ]
         return values.compactMap { key, value in
             value.map { ConfigLoader.Setting(key: key, value: $0, source: .flag(key.lowercased().replacingOccurrences(of: "_", with: "-"))) }

@@ -8,9 +8,16 @@ import Store
 /// Wires a chain, the database and the engine for a network. Nothing else in the program builds them.
 enum EngineSetup {
     static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
-                     logger: Logger) throws -> (engine: Engine, store: AppDatabase) {
+                     logger: Logger) async throws -> (engine: Engine, store: AppDatabase) {
         let store = try AppDatabase.open(path: network.databasePath)
         let chain = try simulatedChain(config: config, store: store, clock: clock)
+        for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
+            await chain.inject(fault)
+        }
+        // MAMMON_SIM_BLOCK_SECONDS: seconds per mined transaction, to watch an execution step by step.
+        if let seconds = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) {
+            await chain.setBlockTime(seconds)
+        }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
                                 approvalMode: config.approvalMode ?? .auto, logger: logger)
         return (engine, store)
@@ -18,11 +25,8 @@ enum EngineSetup {
 
     /// The simulated chain, continuing from the ledger stored in the same database.
     static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock) throws -> SimulatedChain {
-        let ledger = try SimulatedLedger(persisted: try store.simulatedLedger())
-        // MAMMON_SIM_BLOCK_SECONDS: seconds per mined transaction, for watching executions (console screenshots).
-        let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? 0
-        return SimulatedChain(token: config.targetToken, seed: config.simulationSeed, clock: clock, ledger: ledger,
-                              blockTime: max(0, blockTime)) { accounts in
+        try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
+                                persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei) { accounts in
             try store.commit([.simulatedLedger(accounts)], events: [])
         }
     }

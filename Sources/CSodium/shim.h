@@ -1,0 +1,4 @@
+#ifndef MAMMON_CSODIUM_SHIM_H
+#define MAMMON_CSODIUM_SHIM_H
+#include <sodium.h>
+#endif

@@ -1,0 +1,237 @@
+/// One JSON-RPC method call, for batches.
+public struct RPCCall: Sendable, Hashable {
+    public let method: String
+    public let params: [JSONValue]
+
+    public init(_ method: String, _ params: [JSONValue] = []) {
+        self.method = method
+        self.params = params
+    }
+}
+
+/// JSON-RPC 2.0 over HTTP with several endpoints, failover and per-endpoint health.
+///
+/// Endpoints are tried in the order given. A call that gets no usable answer from one endpoint
+/// (no connection, 5xx, other 4xx, garbage) moves to the next within the same call; 429 and 5xx
+/// set a backoff on that endpoint and, when no other endpoint is ready, the call waits for it
+/// through the injected clock rather than hammering it. JSON-RPC errors and reverts are answers,
+/// not endpoint failures: they come back to the caller at once.
+public actor JSONRPCClient {
+    private let transports: [any HTTPTransport]
+    private var health: [EndpointHealth]
+    private let policy: EndpointPolicy
+    private let clock: any RPCClock
+    private var nextID = 1
+    /// HTTP round trips made by this client, across endpoints.
+    public private(set) var roundTrips = 0
+
+    public init(transports: [any HTTPTransport], policy: EndpointPolicy = EndpointPolicy(),
+                clock: any RPCClock = SystemRPCClock())
+    {
+        precondition(!transports.isEmpty, "JSONRPCClient needs at least one endpoint")
+        self.transports = transports
+        self.health = transports.map { EndpointHealth(url: $0.url) }
+        self.policy = policy
+        self.clock = clock
+    }
+
+    /// A client over libcurl, one kept-alive connection per URL.
+    public init(urls: [String], options: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
+                clock: any RPCClock = SystemRPCClock()) throws(RPCError)
+    {
+        var transports: [any HTTPTransport] = []
+        for url in urls {
+            do {
+                transports.append(try CurlTransport(url: url, options: options))
+            } catch {
+                throw .transport(method: "connect", error)
+            }
+        }
+        self.init(transports: transports, policy: policy, clock: clock)
+    }
+
+    /// A snapshot of every endpoint's health, in preference order.
+    public func endpointHealth() -> [EndpointHealth] { health }
+
+    /// Calls one method and returns its `result` (which may be `null`, e.g. a pending receipt).
+    public func request(_ method: String, _ params: [JSONValue] = []) async throws(RPCError) -> JSONValue {
+        let id = takeID()
+        let body = Self.requestObject(id: id, method: method, params: params).utf8Bytes
+        let (answer, context) = try await exchange(body, label: method, expecting: .single(id))
+        return try Self.result(of: answer, context: context)
+    }
+
+    /// Sends all calls in one HTTP round trip; results come back in call order, each its own
+    /// success or error. Throws only when the batch as a whole got no usable answer.
+    public func batch(_ calls: [RPCCall]) async throws(RPCError) -> [Result<JSONValue, RPCError>] {
+        guard !calls.isEmpty else { return [] }
+        let firstID = nextID
+        nextID += calls.count
+        let requests = calls.enumerated().map { offset, call in
+            Self.requestObject(id: firstID + offset, method: call.method, params: call.params)
+        }
+        let (answer, context) = try await exchange(JSONValue.array(requests).utf8Bytes,
+                                                   label: "batch(\(calls.count))", expecting: .batch)
+        guard let items = answer.arrayValue else {
+            // The whole batch was refused with one error object (e.g. batches not supported).
+            _ = try Self.result(of: answer, context: context)
+            throw .malformedResponse(context, reason: "batch answered with a single result", truncated: false,
+                                     body: answer.serialized)
+        }
+        var byID: [Int: JSONValue] = [:]
+        for item in items {
+            if let id = item["id"]?.intValue { byID[id] = item }
+        }
+        return calls.enumerated().map { offset, call in
+            let callContext = RPCContext(url: context.url, method: call.method)
+            guard let item = byID[firstID + offset] else {
+                return .failure(.malformedResponse(callContext, reason: "no answer for id \(firstID + offset) in the batch",
+                                                   truncated: false, body: ""))
+            }
+            return Result { () throws(RPCError) -> JSONValue in try Self.result(of: item, context: callContext) }
+        }
+    }
+
+    // MARK: - Exchange with failover
+
+    private enum Expectation {
+        case single(Int)
+        case batch
+    }
+
+    private func takeID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    /// One body to the first ready endpoint, moving on or waiting as the policy says, until an
+    /// answer of the expected shape arrives.
+    private func exchange(_ body: [UInt8], label: String, expecting expectation: Expectation)
+        async throws(RPCError) -> (JSONValue, RPCContext)
+    {
+        var lastError: RPCError?
+        var failedThisCall = Set<Int>()
+        for _ in 0..<policy.maxAttempts {
+            if Task.isCancelled { throw .cancelled }
+            let now = clock.now()
+            let usable = health.indices.filter { !failedThisCall.contains($0) && health[$0].isHealthy(at: now) }
+            guard !usable.isEmpty else { break }
+            let index: Int
+            if let ready = usable.first(where: { health[$0].isReady(at: now) }) {
+                index = ready
+            } else {
+                // Everyone usable is backing off: wait for the first to come back.
+                let soonest = usable.min { (health[$0].backoffUntil ?? now) < (health[$1].backoffUntil ?? now) }!
+                do {
+                    try await clock.sleep(seconds: max(0, (health[soonest].backoffUntil ?? now) - now))
+                } catch {
+                    throw .cancelled
+                }
+                index = soonest
+            }
+            let context = RPCContext(url: transports[index].url, method: label)
+            health[index].roundTrips += 1
+            roundTrips += 1
+            do {
+                let answer = try await attempt(body, on: transports[index], context: context, expecting: expectation)
+                health[index].recordSuccess()
+                return (answer, context)
+            } catch {
+                if case .transport(_, let failure) = error, failure.kind == .cancelled { throw .cancelled }
+                health[index].recordFailure(error, at: clock.now(), policy: policy)
+                lastError = error
+                if !error.isThrottle { failedThisCall.insert(index) }
+            }
+        }
+        if let lastError { throw lastError }
+        let now = clock.now()
+        let retryAt = health.compactMap(\.unhealthyUntil).min() ?? now
+        throw .noHealthyEndpoint(urls: health.map(\.url), retryIn: max(0, retryAt - now))
+    }
+
+    private func attempt(_ body: [UInt8], on transport: any HTTPTransport, context: RPCContext,
+                         expecting expectation: Expectation) async throws(RPCError) -> JSONValue
+    {
+        let response: HTTPResponse
+        do {
+            response = try await transport.post(body)
+        } catch {
+            throw .transport(method: context.method, error)
+        }
+        let text = String(decoding: response.body.prefix(512), as: UTF8.self)
+        let statusError = RPCError.httpStatus(context, status: response.status, retryAfter: response.retryAfter, body: text)
+        if statusError.isThrottle && response.status != 500 { throw statusError }
+        let answer: JSONValue
+        do {
+            answer = try JSONValue.parse(response.body)
+        } catch {
+            if !(200...299).contains(response.status) { throw statusError }
+            throw .malformedResponse(context, reason: error.description, truncated: error.truncated, body: text)
+        }
+        // Some nodes answer JSON-RPC errors with HTTP 4xx/500; a well-formed answer still counts.
+        if let problem = Self.shapeProblem(of: answer, expecting: expectation) {
+            if !(200...299).contains(response.status) { throw statusError }
+            throw .malformedResponse(context, reason: problem, truncated: false, body: text)
+        }
+        return answer
+    }
+
+    private static func shapeProblem(of answer: JSONValue, expecting expectation: Expectation) -> String? {
+        switch expectation {
+        case .batch:
+            if let items = answer.arrayValue {
+                return items.allSatisfy { $0.objectValue != nil } ? nil : "batch answer holds a non-object"
+            }
+            return answer["error"] != nil ? nil : "batch answer is not an array"
+        case .single(let id):
+            guard answer.objectValue != nil else { return "answer is not a JSON object" }
+            guard answer["result"] != nil || answer["error"] != nil else { return "answer has neither result nor error" }
+            if let answeredID = answer["id"], answeredID.intValue != id {
+                // A parse or request error may come back with a null id; anything else is someone else's answer.
+                if !(answeredID.isNull && answer["error"] != nil) {
+                    return "answer for id \(answeredID.serialized), asked \(id)"
+                }
+            }
+            return nil
+        }
+    }
+
+    // MARK: - JSON-RPC objects
+
+    private static func requestObject(id: Int, method: String, params: [JSONValue]) -> JSONValue {
+        ["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": .array(params)]
+    }
+
+    /// The `result` of a response object, or its `error` as a typed error.
+    static func result(of response: JSONValue, context: RPCContext) throws(RPCError) -> JSONValue {
+        if let error = response["error"], !error.isNull {
+            throw mapError(error, context: context)
+        }
+        guard let result = response["result"] else {
+            throw .malformedResponse(context, reason: "answer has neither result nor error", truncated: false,
+                                     body: String(response.serialized.prefix(512)))
+        }
+        return result
+    }
+
+    static func mapError(_ error: JSONValue, context: RPCContext) -> RPCError {
+        guard let code = error["code"]?.intValue else {
+            return .malformedResponse(context, reason: "error object without an integer code", truncated: false,
+                                      body: String(error.serialized.prefix(512)))
+        }
+        let message = error["message"]?.stringValue ?? ""
+        let data = error["data"]
+        // geth and most nodes: code 3 with the revert data; some say -32000 "execution reverted" without data.
+        if code == 3 || message.lowercased().contains("execution reverted") {
+            return .executionReverted(context, message: message, data: revertData(in: data))
+        }
+        return .rpc(context, code: code, message: message, data: data)
+    }
+
+    /// Revert bytes from `error.data`: a hex string (geth) or nested as `{"data": "0x…"}` (Hardhat-like).
+    private static func revertData(in data: JSONValue?) -> String? {
+        if let text = data?.stringValue, text.hasPrefix("0x") { return text }
+        if let nested = data?["data"]?.stringValue, nested.hasPrefix("0x") { return nested }
+        return nil
+    }
+}

@@ -1,0 +1,74 @@
+/// Which endpoint and which method a failure belongs to.
+public struct RPCContext: Sendable, Hashable, CustomStringConvertible {
+    public let url: String
+    /// The JSON-RPC method, or `batch(n)` for a batch request.
+    public let method: String
+
+    public init(url: String, method: String) {
+        self.url = url
+        self.method = method
+    }
+
+    public var description: String { "\(method) at \(url)" }
+}
+
+/// Everything a JSON-RPC call can fail with, each case keeping what an operator needs.
+public enum RPCError: Error, Sendable, Hashable {
+    /// No HTTP answer at all (connection refused, timeout, reset, cut-off body).
+    case transport(method: String, TransportError)
+    /// An HTTP answer other than 2xx. 429 and 5xx make the client back off.
+    case httpStatus(RPCContext, status: Int, retryAfter: Double?, body: String)
+    /// The node answered with a JSON-RPC error object.
+    case rpc(RPCContext, code: Int, message: String, data: JSONValue?)
+    /// The EVM reverted (eth_call, eth_estimateGas). `data` is the raw revert data as `0x` hex,
+    /// when the node sent it, for the EVM module's ABI decoding (Error(string), custom errors).
+    case executionReverted(RPCContext, message: String, data: String?)
+    /// The body is not the JSON-RPC answer asked for. `truncated` when the JSON stops early.
+    case malformedResponse(RPCContext, reason: String, truncated: Bool, body: String)
+    /// Every endpoint is cooling down after repeated failures; try again in `retryIn` seconds.
+    case noHealthyEndpoint(urls: [String], retryIn: Double)
+    /// A result of the wrong shape for a typed call (e.g. a chain id that is not a quantity).
+    case unexpectedResult(RPCContext, expected: String, got: String)
+    case cancelled
+}
+
+extension RPCError {
+    /// True for failures that say nothing about the request itself, only about the endpoint:
+    /// these count against the endpoint's health and move the call to another endpoint.
+    var isEndpointFailure: Bool {
+        switch self {
+        case .transport, .httpStatus, .malformedResponse: return true
+        default: return false
+        }
+    }
+
+    /// True when the endpoint asked us to slow down (429) or is overloaded (5xx).
+    var isThrottle: Bool {
+        if case .httpStatus(_, let status, _, _) = self { return status == 429 || (500...599).contains(status) }
+        return false
+    }
+}
+
+extension RPCError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .transport(let method, let error):
+            return "\(method): no answer from \(error.url): \(error.kind.rawValue) — \(error.message)"
+        case .httpStatus(let context, let status, let retryAfter, let body):
+            let wait = retryAfter.map { ", retry after \($0) s" } ?? ""
+            return "\(context): HTTP \(status)\(wait): \(body.prefix(200))"
+        case .rpc(let context, let code, let message, let data):
+            return "\(context): JSON-RPC error \(code): \(message)" + (data.map { " (data: \($0.serialized.prefix(200)))" } ?? "")
+        case .executionReverted(let context, let message, let data):
+            return "\(context): \(message)" + (data.map { " (revert data \($0.prefix(138)))" } ?? " (no revert data)")
+        case .malformedResponse(let context, let reason, let truncated, let body):
+            return "\(context): \(truncated ? "truncated" : "malformed") answer: \(reason); body starts '\(body.prefix(120))'"
+        case .noHealthyEndpoint(let urls, let retryIn):
+            return "no healthy RPC endpoint among \(urls.joined(separator: ", ")); next retry in \(Int(retryIn.rounded(.up))) s"
+        case .unexpectedResult(let context, let expected, let got):
+            return "\(context): expected \(expected), got \(got.prefix(120))"
+        case .cancelled:
+            return "RPC call cancelled"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// EVM module
-import CSecp256k1

@@ -1,2 +1,0 @@
-import XCTest
-final class ChainTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

@@ -1,0 +1,125 @@
+import Chain
+import Foundation
+import XCTest
+
+/// Addresses and figures of a running devnet, from its ready line.
+struct DevnetInfo {
+    let rpcURL: String
+    let chainID: UInt64
+    let usdc: String
+    let feed: String
+    let pool: String
+    let aToken: String
+    let mToken: String
+    let vault: String
+    let deployer: String
+    /// Blocks the deployment mined (one transaction per block).
+    let deployTransactions: Int
+}
+
+/// A devnet.py process for one test: started on a free port with the contracts deployed and
+/// the test wallet funded, stopped in tearDown.
+final class DevnetHarness: @unchecked Sendable {
+    /// Key 0x46…46, the EIP-155 example key: the wallet the devnet funds for tests.
+    static let walletKey = "0x" + String(repeating: "46", count: 32)
+    static let walletAddress = "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"
+    /// What --fund gives it: 100 ETH and 100 000 USDC.
+    static let walletETH = "0x56bc75e2d63100000"
+    static let walletUSDC = "0x174876e800"
+
+    let server: PythonServer
+    let info: DevnetInfo
+
+    static func start(chainID: UInt64 = 31337, deploy: Bool = true) async throws -> DevnetHarness {
+        var arguments = ["--watch-stdin", "--chain-id", String(chainID)]
+        if deploy { arguments += ["--deploy", "--fund", walletAddress] }
+        let server = try await PythonServer.start(script: "devnet.py", arguments: arguments)
+        let ready = server.readyLine
+        let network = ready["network"] ?? .null
+        let markets = network["markets"]?.arrayValue ?? []
+        func market(_ protocolName: String, _ key: String) -> String {
+            markets.first { $0["protocol"]?.stringValue == protocolName }?[key]?.stringValue ?? ""
+        }
+        let info = DevnetInfo(
+            rpcURL: ready["rpc_url"]?.stringValue ?? "",
+            chainID: UInt64(ready["chain_id"]?.intValue ?? 0),
+            usdc: network["usdc"]?.stringValue ?? "",
+            feed: network["eth_usd_feed"]?.stringValue ?? "",
+            pool: market("aave-v3", "pool"),
+            aToken: market("aave-v3", "a_token"),
+            mToken: market("moonwell", "m_token"),
+            vault: market("morpho-vault", "vault"),
+            deployer: network["deployer"]?.stringValue ?? "",
+            deployTransactions: ready["deploy_transactions"]?.intValue ?? 0)
+        print("devnet: ready in \(Int(server.startupSeconds * 1000)) ms (node + deployment \(ready["startup_ms"]?.intValue ?? -1) ms)")
+        return DevnetHarness(server: server, info: info)
+    }
+
+    private init(server: PythonServer, info: DevnetInfo) {
+        self.server = server
+        self.info = info
+    }
+
+    func client(policy: EndpointPolicy = EndpointPolicy()) throws -> JSONRPCClient {
+        try JSONRPCClient(urls: [info.rpcURL], policy: policy)
+    }
+
+    func stop() { server.stop() }
+}
+
+/// A transaction signed by eth-account through Tests/Devnet/sign_tx.py.
+struct SignedTransaction {
+    let raw: String
+    let hash: String
+}
+
+func signWithPython(_ fields: [String: JSONValue]) async throws -> SignedTransaction {
+    let output = try await runPythonScript("sign_tx.py", arguments: [JSONValue.object(fields).serialized])
+    let answer = try JSONValue.parse(output.trimmingCharacters(in: .whitespacesAndNewlines))
+    return SignedTransaction(raw: answer["raw"]?.stringValue ?? "", hash: answer["hash"]?.stringValue ?? "")
+}
+
+/// ABI helpers small enough for tests (the EVM module has the real ones).
+enum TestABI {
+    static func word(address: String) -> String {
+        String(repeating: "0", count: 24) + address.dropFirst(2).lowercased()
+    }
+
+    static func word(_ value: UInt64) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 64 - hex.count) + hex
+    }
+
+    static func calldata(_ selector: String, _ words: String...) throws -> [UInt8] {
+        try Hex.parseData(selector + words.joined())
+    }
+}
+
+/// One devnet shared by the tests of a class, each test isolated by `evm_snapshot` in setUp and
+/// `evm_revert` in tearDown (a snapshot costs a few ms, a fresh devnet ~1.5 s). Stop it in the
+/// class's `tearDown()`.
+final class SharedDevnet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var starting: Task<DevnetHarness, any Error>?
+
+    func harness() async throws -> DevnetHarness {
+        let task = lock.withLock {
+            if let starting { return starting }
+            let task = Task { try await DevnetHarness.start() }
+            starting = task
+            return task
+        }
+        return try await task.value
+    }
+
+    /// Stops the devnet if one was started; safe to call from a synchronous class tearDown.
+    func stop() {
+        guard let task = lock.withLock({ defer { starting = nil }; return starting }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            (try? await task.value)?.stop()
+            done.signal()
+        }
+        done.wait()
+    }
+}

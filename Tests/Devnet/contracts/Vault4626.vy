@@ -1,0 +1,222 @@
+# pragma version ~=0.4.3
+"""
+@title Devnet MetaMorpho-like ERC-4626 vault
+@notice 18-decimal shares over 6-decimal USDC (decimals offset 12, virtual shares and assets
+        like OpenZeppelin/MetaMorpho). totalAssets is the USDC the vault holds, so anyone
+        sending USDC to the vault (the owner's `accrue`) raises the share price.
+"""
+from ethereum.ercs import IERC20
+
+event Transfer:
+    sender: indexed(address)
+    receiver: indexed(address)
+    value: uint256
+
+event Approval:
+    owner: indexed(address)
+    spender: indexed(address)
+    value: uint256
+
+event Deposit:
+    sender: indexed(address)
+    owner: indexed(address)
+    assets: uint256
+    shares: uint256
+
+event Withdraw:
+    sender: indexed(address)
+    receiver: indexed(address)
+    owner: indexed(address)
+    assets: uint256
+    shares: uint256
+
+VIRTUAL_SHARES: constant(uint256) = 10 ** 12
+VIRTUAL_ASSETS: constant(uint256) = 1
+
+name: public(String[32])
+symbol: public(String[16])
+decimals: public(constant(uint8)) = 18
+owner: public(address)
+asset: public(address)
+totalSupply: public(uint256)
+balanceOf: public(HashMap[address, uint256])
+allowance: public(HashMap[address, HashMap[address, uint256]])
+paused: public(bool)
+withdrawLimit: public(uint256)  # caps maxWithdraw, like liquidity in the underlying markets
+
+
+@deploy
+def __init__(asset: address):
+    self.owner = msg.sender
+    self.asset = asset
+    self.name = "Devnet USDC Vault"
+    self.symbol = "dvUSDC"
+    self.withdrawLimit = max_value(uint256)
+
+
+@view
+@external
+def totalAssets() -> uint256:
+    return self._total_assets()
+
+
+@view
+@external
+def convertToShares(assets: uint256) -> uint256:
+    return self._to_shares(assets, False)
+
+
+@view
+@external
+def convertToAssets(shares: uint256) -> uint256:
+    return self._to_assets(shares, False)
+
+
+@view
+@external
+def previewDeposit(assets: uint256) -> uint256:
+    return self._to_shares(assets, False)
+
+
+@view
+@external
+def previewWithdraw(assets: uint256) -> uint256:
+    return self._to_shares(assets, True)
+
+
+@view
+@external
+def previewRedeem(shares: uint256) -> uint256:
+    return self._to_assets(shares, False)
+
+
+@view
+@external
+def maxDeposit(receiver: address) -> uint256:
+    return max_value(uint256)
+
+
+@view
+@external
+def maxWithdraw(owner: address) -> uint256:
+    return min(self._to_assets(self.balanceOf[owner], False), self.withdrawLimit)
+
+
+@view
+@external
+def maxRedeem(owner: address) -> uint256:
+    return min(self.balanceOf[owner], self._to_shares(self.withdrawLimit, False))
+
+
+@external
+def deposit(assets: uint256, receiver: address) -> uint256:
+    assert not self.paused, "vault: paused"
+    shares: uint256 = self._to_shares(assets, False)
+    assert shares != 0, "vault: zero shares"
+    extcall IERC20(self.asset).transferFrom(msg.sender, self, assets)
+    self._mint(receiver, shares)
+    log Deposit(sender=msg.sender, owner=receiver, assets=assets, shares=shares)
+    return shares
+
+
+@external
+def withdraw(assets: uint256, receiver: address, owner: address) -> uint256:
+    assert not self.paused, "vault: paused"
+    assert assets <= self.withdrawLimit, "vault: not enough liquidity"
+    shares: uint256 = self._to_shares(assets, True)
+    self._exit(shares, assets, receiver, owner)
+    return shares
+
+
+@external
+def redeem(shares: uint256, receiver: address, owner: address) -> uint256:
+    assert not self.paused, "vault: paused"
+    assets: uint256 = self._to_assets(shares, False)
+    assert assets <= self.withdrawLimit, "vault: not enough liquidity"
+    self._exit(shares, assets, receiver, owner)
+    return assets
+
+
+@external
+def transfer(receiver: address, amount: uint256) -> bool:
+    assert self.balanceOf[msg.sender] >= amount, "vault: insufficient shares"
+    self.balanceOf[msg.sender] -= amount
+    self.balanceOf[receiver] += amount
+    log Transfer(sender=msg.sender, receiver=receiver, value=amount)
+    return True
+
+
+@external
+def approve(spender: address, amount: uint256) -> bool:
+    self.allowance[msg.sender][spender] = amount
+    log Approval(owner=msg.sender, spender=spender, value=amount)
+    return True
+
+
+# --- devnet admin -------------------------------------------------------------------------
+
+@external
+def accrue(assets: uint256):
+    """@notice Yield: the owner pays `assets` USDC into the vault, raising the share price."""
+    assert msg.sender == self.owner, "vault: only owner"
+    extcall IERC20(self.asset).transferFrom(msg.sender, self, assets)
+
+
+@external
+def setPaused(paused: bool):
+    assert msg.sender == self.owner, "vault: only owner"
+    self.paused = paused
+
+
+@external
+def setWithdrawLimit(limit: uint256):
+    assert msg.sender == self.owner, "vault: only owner"
+    self.withdrawLimit = limit
+
+
+@view
+@internal
+def _total_assets() -> uint256:
+    return staticcall IERC20(self.asset).balanceOf(self)
+
+
+@view
+@internal
+def _to_shares(assets: uint256, round_up: bool) -> uint256:
+    num: uint256 = assets * (self.totalSupply + VIRTUAL_SHARES)
+    den: uint256 = self._total_assets() + VIRTUAL_ASSETS
+    if round_up:
+        return (num + den - 1) // den
+    return num // den
+
+
+@view
+@internal
+def _to_assets(shares: uint256, round_up: bool) -> uint256:
+    num: uint256 = shares * (self._total_assets() + VIRTUAL_ASSETS)
+    den: uint256 = self.totalSupply + VIRTUAL_SHARES
+    if round_up:
+        return (num + den - 1) // den
+    return num // den
+
+
+@internal
+def _mint(receiver: address, shares: uint256):
+    self.totalSupply += shares
+    self.balanceOf[receiver] += shares
+    log Transfer(sender=empty(address), receiver=receiver, value=shares)
+
+
+@internal
+def _exit(shares: uint256, assets: uint256, receiver: address, owner: address):
+    if msg.sender != owner:
+        allowed: uint256 = self.allowance[owner][msg.sender]
+        assert allowed >= shares, "vault: insufficient allowance"
+        if allowed != max_value(uint256):
+            self.allowance[owner][msg.sender] = allowed - shares
+    assert self.balanceOf[owner] >= shares, "vault: insufficient shares"
+    self.balanceOf[owner] -= shares
+    self.totalSupply -= shares
+    log Transfer(sender=owner, receiver=empty(address), value=shares)
+    extcall IERC20(self.asset).transfer(receiver, assets)
+    log Withdraw(sender=msg.sender, receiver=receiver, owner=owner, assets=assets, shares=shares)

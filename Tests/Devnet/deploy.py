@@ -1,0 +1,241 @@
+"""Compile the devnet contracts (cached by source hash), deploy them and fund wallets.
+
+Used by devnet.py --deploy. Everything goes through `send(method, *params)`, the same
+JSON-RPC dispatch the HTTP server uses, so deployment transactions are ordinary signed
+type-2 transactions from the deployer (private key 1, the only account alysis funds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import eth_abi
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+
+HERE = Path(__file__).resolve().parent
+CONTRACTS = HERE / "contracts"
+DEPLOYER_KEY = "0x" + "00" * 31 + "01"
+DEPLOYER = Account.from_key(DEPLOYER_KEY).address
+
+RAY = 10**27
+SECONDS_PER_YEAR = 31_536_000
+USDC_UNIT = 10**6
+# Initial figures: Aave 3% APR, Moonwell 4% APR, ETH at 2500 USD (8 decimals).
+INITIAL_AAVE_RATE = 3 * RAY // 100
+INITIAL_MOONWELL_RATE = 4 * 10**18 // 100 // SECONDS_PER_YEAR
+INITIAL_EXCHANGE_RATE = 2 * 10**14  # 0.02 underlying per mToken, scaled 1e(18-8+6)
+INITIAL_ETH_USD = 2500 * 10**8
+# Other suppliers' money in each market, so yield paid out is backed by cash.
+SEED_LIQUIDITY = 1_000_000 * USDC_UNIT
+
+Send = Callable[..., Any]
+
+
+# --- compilation ----------------------------------------------------------------------------
+
+def cache_dir() -> Path:
+    path = Path(os.environ.get("MAMMON_DEVNET_CACHE", Path(tempfile.gettempdir()) / "mammon-devnet-cache"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def compile_contract(name: str) -> dict[str, Any]:
+    """ABI and init bytecode of contracts/<name>.vy, cached under a key of source + compiler."""
+    import vyper  # imported lazily: a cache hit never loads the compiler (~0.5 s)
+
+    source = (CONTRACTS / f"{name}.vy").read_text()
+    key = hashlib.sha256(f"{vyper.__version__}\0{name}\0{source}".encode()).hexdigest()[:24]
+    cached = cache_dir() / f"{name}-{key}.json"
+    if cached.exists():
+        return json.loads(cached.read_text())
+    out = vyper.compile_code(source, output_formats=["abi", "bytecode"], contract_path=f"{name}.vy")
+    artifact = {"abi": out["abi"], "bytecode": out["bytecode"]}
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(artifact))
+    os.replace(tmp, cached)  # atomic: parallel test runs may compile at the same time
+    return artifact
+
+
+
+# --- ABI helpers ----------------------------------------------------------------------------
+
+def _abi_type(entry: dict[str, Any]) -> str:
+    if entry["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in entry["components"])
+        return f"({inner}){entry['type'][5:]}"
+    return entry["type"]
+
+
+class Contract:
+    def __init__(self, name: str, address: str, abi: list[dict[str, Any]]):
+        self.name = name
+        self.address = address
+        self.functions = {e["name"]: e for e in abi if e.get("type") == "function"}
+
+    def encode(self, fn: str, *args: Any) -> str:
+        entry = self.functions[fn]
+        types = [_abi_type(i) for i in entry["inputs"]]
+        selector = keccak(text=f"{fn}({','.join(types)})")[:4]
+        return "0x" + (selector + eth_abi.encode(types, list(args))).hex()
+
+    def decode(self, fn: str, data: str) -> tuple[Any, ...]:
+        types = [_abi_type(o) for o in self.functions[fn]["outputs"]]
+        return tuple(eth_abi.decode(types, bytes.fromhex(data[2:])))
+
+
+# --- transactions ---------------------------------------------------------------------------
+
+class Deployer:
+    """Signs and sends transactions (by default the deployer's) through the node's JSON-RPC dispatch."""
+
+    def __init__(self, send: Send, chain_id: int, key: str = DEPLOYER_KEY):
+        self.send = send
+        self.chain_id = chain_id
+        self.key = key
+        self.address = Account.from_key(key).address
+        self.transactions = 0
+
+    def transact(self, to: str | None, data: str = "0x", value: int = 0, gas: int = 1_000_000,
+                 expect_success: bool = True) -> dict[str, Any]:
+        nonce = int(self.send("eth_getTransactionCount", self.address, "pending"), 16)
+        base_fee = int(self.send("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
+        tip = 10**9
+        tx: dict[str, Any] = {
+            "type": 2,
+            "chainId": self.chain_id,
+            "nonce": nonce,
+            "maxPriorityFeePerGas": tip,
+            "maxFeePerGas": 2 * base_fee + tip,
+            "gas": gas,
+            "value": value,
+            "data": data,
+        }
+        if to is not None:
+            tx["to"] = to
+        signed = Account.sign_transaction(tx, self.key)
+        tx_hash = self.send("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
+        receipt = self.send("eth_getTransactionReceipt", tx_hash)
+        self.transactions += 1
+        if expect_success and (receipt is None or int(receipt["status"], 16) != 1):
+            raise RuntimeError(f"deployer transaction {tx_hash} failed: {receipt}")
+        return receipt
+
+    def deploy(self, name: str, *ctor_args: Any) -> Contract:
+        artifact = compile_contract(name)
+        ctor = next((e for e in artifact["abi"] if e.get("type") == "constructor"), None)
+        args = b""
+        if ctor is not None:
+            args = eth_abi.encode([_abi_type(i) for i in ctor["inputs"]], list(ctor_args))
+        receipt = self.transact(None, artifact["bytecode"] + args.hex(), gas=5_000_000)
+        address = to_checksum_address(receipt["contractAddress"])
+        return Contract(name, address, artifact["abi"])
+
+    def call(self, contract: Contract, fn: str, *args: Any, gas: int = 500_000,
+             expect_success: bool = True) -> dict[str, Any]:
+        return self.transact(contract.address, contract.encode(fn, *args), gas=gas, expect_success=expect_success)
+
+    def view(self, contract: Contract, fn: str, *args: Any) -> tuple[Any, ...]:
+        """eth_call from this account (also for non-view functions such as balanceOfUnderlying)."""
+        call = {"from": self.address, "to": contract.address, "data": contract.encode(fn, *args)}
+        return contract.decode(fn, self.send("eth_call", call, "latest"))
+
+
+class Deployment:
+    """The deployed devnet markets and the admin actions tests use on them."""
+
+    def __init__(self, deployer: Deployer, contracts: dict[str, Contract]):
+        self.deployer = deployer
+        self.c = contracts
+
+    @classmethod
+    def deploy_all(cls, send: Send, chain_id: int) -> "Deployment":
+        d = Deployer(send, chain_id)
+        usdc = d.deploy("USDC")
+        pool = d.deploy("AavePool", usdc.address)
+        a_token = d.deploy("AToken", pool.address, usdc.address)
+        d.call(pool, "initReserve", a_token.address)
+        d.call(pool, "setLiquidityRate", INITIAL_AAVE_RATE)
+        m_token = d.deploy("MToken", usdc.address, INITIAL_EXCHANGE_RATE)
+        d.call(m_token, "setSupplyRatePerTimestamp", INITIAL_MOONWELL_RATE)
+        vault = d.deploy("Vault4626", usdc.address)
+        feed = d.deploy("PriceFeed", INITIAL_ETH_USD)
+
+        d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
+        d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
+        d.call(pool, "supply", usdc.address, SEED_LIQUIDITY, DEPLOYER, 0)
+        d.call(usdc, "approve", m_token.address, SEED_LIQUIDITY)
+        d.call(m_token, "mint", SEED_LIQUIDITY)
+        d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
+        d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
+        contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed}
+        return cls(d, contracts)
+
+    def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
+        c = self.c
+        return {
+            "name": "devnet",
+            "chain_id": chain_id,
+            "rpc_urls": [rpc_url],
+            "usdc": c["usdc"].address,
+            "eth_usd_feed": c["feed"].address,
+            "markets": [
+                {"protocol": "aave-v3", "pool": c["pool"].address, "a_token": c["a_token"].address},
+                {"protocol": "moonwell", "m_token": c["m_token"].address},
+                {"protocol": "morpho-vault", "vault": c["vault"].address},
+            ],
+            "deployer": DEPLOYER,
+        }
+
+    # --- admin actions (each is one or more deployer transactions) --------------------------
+
+    def fund(self, address: str, eth_wei: int, usdc_units: int) -> None:
+        address = to_checksum_address(address)
+        if eth_wei:
+            self.deployer.transact(address, value=eth_wei, gas=21_000)
+        if usdc_units:
+            self.deployer.call(self.c["usdc"], "mint", address, usdc_units)
+
+    def set_aave_rate(self, rate_ray: int) -> None:
+        self.deployer.call(self.c["pool"], "setLiquidityRate", rate_ray)
+
+    def set_aave_index(self, index_ray: int) -> None:
+        self.deployer.call(self.c["pool"], "setLiquidityIndex", index_ray)
+
+    def set_moonwell_rate(self, rate_per_second: int) -> None:
+        self.deployer.call(self.c["m_token"], "setSupplyRatePerTimestamp", rate_per_second)
+
+    def set_moonwell_exchange_rate(self, rate: int) -> None:
+        self.deployer.call(self.c["m_token"], "setExchangeRate", rate)
+
+    def fail_next_mint(self, code: int) -> None:
+        self.deployer.call(self.c["m_token"], "setFailNextMint", code)
+
+    def fail_next_redeem(self, code: int) -> None:
+        self.deployer.call(self.c["m_token"], "setFailNextRedeem", code)
+
+    def vault_accrue(self, usdc_units: int) -> None:
+        vault, usdc = self.c["vault"], self.c["usdc"]
+        self.deployer.call(usdc, "mint", DEPLOYER, usdc_units)
+        self.deployer.call(usdc, "approve", vault.address, usdc_units)
+        self.deployer.call(vault, "accrue", usdc_units)
+
+    def set_paused(self, market: str, paused: bool) -> None:
+        key = {"aave-v3": "pool", "moonwell": "m_token", "morpho-vault": "vault"}.get(market)
+        if key is None:
+            raise ValueError(f"unknown market {market!r}: use aave-v3, moonwell or morpho-vault")
+        self.deployer.call(self.c[key], "setPaused", paused)
+
+    def set_vault_withdraw_limit(self, usdc_units: int) -> None:
+        self.deployer.call(self.c["vault"], "setWithdrawLimit", usdc_units)
+
+    def set_feed_answer(self, answer: int, updated_at: int) -> None:
+        self.deployer.call(self.c["feed"], "setAnswer", answer, updated_at)
+
+    def set_feed_round(self, round_id: int, answer: int, started_at: int, updated_at: int, answered_in_round: int) -> None:
+        self.deployer.call(self.c["feed"], "setRoundData", round_id, answer, started_at, updated_at, answered_in_round)

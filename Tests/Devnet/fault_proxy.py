@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""A JSON-RPC proxy between the engine and a node that misbehaves on command (127.0.0.1 only).
+
+    fault_proxy.py --upstream http://127.0.0.1:PORT [--port 0] [--watch-stdin]
+
+Prints one JSON line {"proxy_url": ..., "upstream": ...} once listening. Everything is forwarded to
+the upstream node except while a fault is armed. Control is by JSON-RPC on the same port (never
+forwarded):
+
+    proxy_setFault  [{"mode": M, "count": N, "delay_ms": D}]  arm a fault for the next N requests
+                                                              (count -1: until cleared)
+    proxy_clear     []                                        disarm
+    proxy_flushSends []                                       forward the sends held by stall_sends
+    proxy_stats     []                                        {"forwarded", "faulted", "held"}
+
+Modes: drop (close the connection unanswered), delay (wait delay_ms, then forward), http500, http429
+(with Retry-After: 1), malformed (an HTML page), truncated (cut-off JSON), stall_sends (answer
+eth_sendRawTransaction with the transaction's hash but hold it back: a stuck mempool; other calls
+pass through and don't count).
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+state = {"mode": None, "count": 0, "delay_ms": 0, "held": [], "forwarded": 0, "faulted": 0}
+lock = threading.Lock()
+
+
+def keccak_hex(raw_hex: str) -> str:
+    from eth_utils import keccak  # installed with eth-account in the test venv
+    return "0x" + keccak(bytes.fromhex(raw_hex[2:] if raw_hex.startswith("0x") else raw_hex)).hex()
+
+
+def take_fault(request) -> str | None:
+    """The armed mode if this request consumes it."""
+    with lock:
+        mode = state["mode"]
+        if mode is None:
+            return None
+        if mode == "stall_sends":
+            calls = request if isinstance(request, list) else [request]
+            if not any(isinstance(c, dict) and c.get("method") == "eth_sendRawTransaction" for c in calls):
+                return None
+        if state["count"] == 0:
+            state["mode"] = None
+            return None
+        if state["count"] > 0:
+            state["count"] -= 1
+        state["faulted"] += 1
+        return mode
+
+
+def make_handler(upstream: str):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request = None
+            if isinstance(request, dict) and str(request.get("method", "")).startswith("proxy_"):
+                self.reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": control(upstream, request)}).encode())
+                return
+            mode = take_fault(request)
+            if mode == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if mode == "http500":
+                return self.reply(500, b"upstream trouble", "text/plain")
+            if mode == "http429":
+                return self.reply(429, b"slow down", "text/plain", {"Retry-After": "1"})
+            if mode == "malformed":
+                return self.reply(200, b"<html><body>502 Bad Gateway</body></html>", "text/html")
+            if mode == "truncated":
+                return self.reply(200, b'{"jsonrpc":"2.0","id":1,"result":"0x', "application/json")
+            if mode == "delay":
+                time.sleep(state["delay_ms"] / 1000)
+            if mode == "stall_sends":
+                return self.reply(200, json.dumps(hold_sends(request)).encode())
+            with lock:
+                state["forwarded"] += 1
+            self.reply(200, forward(upstream, body))
+
+        def reply(self, status: int, payload: bytes, content_type: str = "application/json", headers=None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format, *args):  # noqa: A002
+            pass
+
+    return Handler
+
+
+def forward(upstream: str, body: bytes) -> bytes:
+    req = urllib.request.Request(upstream, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.read()
+
+
+def hold_sends(request):
+    """Answers sends with their hash and keeps them; anything else in a batch is answered by upstream."""
+    calls = request if isinstance(request, list) else [request]
+    answers = []
+    for call in calls:
+        if call.get("method") == "eth_sendRawTransaction":
+            raw = call["params"][0]
+            with lock:
+                state["held"].append(raw)
+            answers.append({"jsonrpc": "2.0", "id": call.get("id"), "result": keccak_hex(raw)})
+        else:
+            answers.append(json.loads(forward(UPSTREAM, json.dumps(call).encode())))
+    return answers if isinstance(request, list) else answers[0]
+
+
+def control(upstream: str, request):
+    method, params = request["method"], request.get("params") or []
+    with lock:
+        if method == "proxy_setFault":
+            spec = params[0]
+            state.update(mode=spec["mode"], count=int(spec.get("count", -1)), delay_ms=int(spec.get("delay_ms", 0)))
+            return True
+        if method == "proxy_clear":
+            state.update(mode=None, count=0)
+            return True
+        if method == "proxy_stats":
+            return {"forwarded": state["forwarded"], "faulted": state["faulted"], "held": len(state["held"])}
+        if method == "proxy_flushSends":
+            held, state["held"] = state["held"], []
+    if method == "proxy_flushSends":
+        for i, raw in enumerate(held):
+            forward(upstream, json.dumps({"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [raw]}).encode())
+        return len(held)
+    return None
+
+
+UPSTREAM = ""
+
+
+def main() -> None:
+    global UPSTREAM
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--upstream", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--watch-stdin", action="store_true", help="exit when stdin closes (the test harness died)")
+    args = ap.parse_args()
+    UPSTREAM = args.upstream
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.upstream))
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if args.watch_stdin:
+        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    print(json.dumps({"proxy_url": f"http://127.0.0.1:{server.server_address[1]}", "upstream": args.upstream}), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

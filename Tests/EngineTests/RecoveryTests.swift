@@ -1,0 +1,87 @@
+import Chain
+import Engine
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+/// A crash at each boundary of a move, reproduced by doing exactly what the executor does up to that
+/// point against the real store and chain, then reopening both as a restarted process would.
+final class RecoveryTests: XCTestCase {
+    var fixture = EngineFixture()
+    override func tearDown() { fixture.cleanUp() }
+
+    enum Boundary { case signedNotSent, sentNoReceipt, withdrawnBeforeApprove }
+
+    /// Leaves an Aave V3 → Moonwell move of 1000 USDC interrupted at `boundary`; returns its id and withdraw hash.
+    func crash(at boundary: Boundary) async throws -> (id: UUID, withdrawHash: String) {
+        let (_, chain, store) = try await fixture.open()
+        let rec = RebalanceRecommendation(id: UUID(), from: .aaveV3, to: .moonwell, token: .usdc,
+                                          amount: TokenAmount(baseUnits: 1_000_000_000, decimals: 6), currentAPY: 3, expectedAPY: 5, reason: "test", confidence: 80)
+        let id = UUID()
+        let day = EngineFixture.start.utcDay
+        try store.commit([.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: EngineFixture.start),
+                                            steps: ExecutionStep.plan(for: rec))], events: [])
+        let before = BalanceSnapshot(wallet: try await chain.walletBalance(token: .usdc), from: try await chain.position(in: .aaveV3, token: .usdc),
+                                     to: try await chain.position(in: .moonwell, token: .usdc))
+        try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
+                          .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded), day: day),
+                          .balancesBefore(executionID: id, before)], events: [])
+        let tx = try await chain.prepare(.withdraw(.aaveV3, .usdc, rec.amount, fullExit: false))
+        try store.commit([.stepJournaled(StepRecord(executionID: id, step: .withdraw, status: .running, txHash: tx.hash, nonce: tx.nonce,
+                                                    startedAt: EngineFixture.start), rawTransaction: tx.rawTransaction, countsAsRebalance: true, day: day)],
+                         events: [])
+        if boundary == .signedNotSent { return (id, tx.hash) }
+        try await chain.broadcast(tx)
+        let receipt = try await chain.awaitReceipt(tx)
+        if boundary == .sentNoReceipt { return (id, tx.hash) }
+        try store.commit([.stepBroadcast(executionID: id, step: .withdraw),
+                          .stepUpdated(StepRecord(executionID: id, step: .withdraw, status: .succeeded, txHash: tx.hash, gasUsed: receipt.gasUsed,
+                                                  gasCostUSD: receipt.feeUSD(ethUSD: 3000)), day: day)], events: [])
+        return (id, tx.hash)
+    }
+
+    func assertResumedToSuccess(_ id: UUID, withdrawHash: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let (engine, chain, store) = try await fixture.open()
+        _ = engine
+        let execution = try XCTUnwrap(store.execution(id: id), file: file, line: line)
+        XCTAssertEqual(execution.status, .succeeded, execution.error ?? "", file: file, line: line)
+        let steps = try store.steps(executionID: id)
+        XCTAssertEqual(steps.map(\.status), Array(repeating: StepStatus.succeeded, count: 6), file: file, line: line)
+        XCTAssertEqual(steps.first { $0.step == .withdraw }?.txHash, withdrawHash, "the journaled transaction, not a new one", file: file, line: line)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 3, "withdraw, approve, deposit: each mined exactly once", file: file, line: line)
+        XCTAssertEqual(ledger.totalToken, 4_000_000_000, "no funds lost", file: file, line: line)
+        XCTAssertEqual(ledger.deposits[.moonwell], 1_000_000_000, file: file, line: line)
+        XCTAssertEqual(try store.budget(day: EngineFixture.start.utcDay).rebalances, 1, "the move is counted once", file: file, line: line)
+        XCTAssertTrue(try store.unfinishedExecutions().isEmpty, file: file, line: line)
+    }
+
+    func testSignedButNeverSentIsBroadcastFromTheJournalThenFinished() async throws {
+        let crashed = try await crash(at: .signedNotSent)
+        try await assertResumedToSuccess(crashed.id, withdrawHash: crashed.withdrawHash)
+    }
+
+    func testSentButReceiptNotRecordedIsLookedUpNotResent() async throws {
+        let crashed = try await crash(at: .sentNoReceipt)
+        try await assertResumedToSuccess(crashed.id, withdrawHash: crashed.withdrawHash)
+    }
+
+    func testWithdrawnBeforeApproveResumesTheDeposit() async throws {
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        try await assertResumedToSuccess(crashed.id, withdrawHash: crashed.withdrawHash)
+    }
+
+    func testRecoveryAboveItsGasCeilingIsLeftStrandedAndSaysWhatToDo() async throws {
+        fixture.config.recoveryMaxGasUSD = 0
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        let (_, chain, store) = try await fixture.open()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .stranded)
+        XCTAssertTrue(execution.error!.contains("above RECOVERY_MAX_GAS_USD"), execution.error!)
+        XCTAssertTrue(execution.error!.contains("1000.000000 USDC withdrawn from Aave V3 sits in the wallet"), execution.error!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.wallet, 2_500_000_000, "the withdrawn funds are in the wallet, not lost")
+        XCTAssertEqual(ledger.nonce, 1, "nothing else was sent")
+    }
+}

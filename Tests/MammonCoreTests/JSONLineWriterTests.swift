@@ -1,0 +1,53 @@
+import Foundation
+import MammonCore
+import XCTest
+
+final class JSONLineWriterTests: XCTestCase {
+    struct Inner: Codable, Equatable { var n: Int8; var u: UInt32; var d: Double; var tags: [String] }
+    struct Outer: Codable, Equatable {
+        var text: String
+        var amount: Decimal
+        var missing: String?
+        var flag: Bool
+        var inner: Inner
+        var list: [Inner]
+        var nested: [[Int]]
+        var empty: [String]
+        var map: [String: Int]
+    }
+
+    func testOutputIsValidJSONThatDecodesToTheSameValue() throws {
+        let value = Outer(text: "quote \" backslash \\ newline \n tab \t bell \u{7} é ✓", amount: Decimal(string: "-12.345678901234567890")!,
+                          missing: nil, flag: true, inner: Inner(n: -8, u: 4_000_000_000, d: 1.5, tags: ["a", "b"]),
+                          list: [Inner(n: 1, u: 2, d: 0, tags: []), Inner(n: 3, u: 4, d: -2.25, tags: ["x"])],
+                          nested: [[1, 2], [], [3]], empty: [], map: ["k": 1])
+        let line = try JSONLineWriter.encode(value)
+        XCTAssertFalse(line.contains("\n"))
+        XCTAssertFalse(line.contains("missing"), "nil values are omitted")
+        XCTAssertTrue(line.contains("\"amount\":-12.34567890123456789,"), "decimals are exact numbers: \(line)")
+        XCTAssertTrue(line.contains("\\u0007"))
+        XCTAssertEqual(try JSONDecoder().decode(Outer.self, from: Data(line.utf8)), value)
+    }
+
+    func testDatesAreISO8601UTC() throws {
+        struct T: Encodable { var at: Date }
+        XCTAssertEqual(try JSONLineWriter.encode(T(at: Date(timeIntervalSince1970: 0.5))), "{\"at\":\"1970-01-01T00:00:00.500Z\"}")
+    }
+}
+
+final class DecimalPlainStringTests: XCTestCase {
+    func testMatchesFoundationForManyValues() {
+        let samples = ["0", "1", "-1", "1500", "0.0027", "-12.5", "3.35", "1e5", "123456789012345678901234567890.123456",
+                       "0.000000000000000001", "-0.5", "100", "999999", "2.10", "340282366920938463463374607431768211455"]
+        for s in samples {
+            let d = Decimal(string: s)!
+            XCTAssertEqual(d.plainString, NSDecimalNumber(decimal: d).stringValue, s)
+            XCTAssertEqual(Decimal(string: d.plainString), d, s)
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let d = Decimal(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &g)).shifted(by: Int.random(in: -20...5, using: &g))
+            XCTAssertEqual(Decimal(string: d.plainString), d, "\(d)")
+        }
+    }
+}
