@@ -43,6 +43,9 @@ enum ConsoleRunner {
             // A signal (SIGTERM, SIGINT, SIGHUP) is an orderly shutdown like quitting: exit 0, as headless does.
             _ = outcome
         }
+        // The terminal is restored; until the engine has finished its step, another Ctrl-C or hang-up
+        // must not cut the step in half (SIGKILL still can).
+        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_IGN) }
         await commands.drain()
         await engine.shutdown()
         listener.cancel()
