@@ -9,6 +9,8 @@ public struct ConsoleState: Hashable, Sendable {
 
     public var now: Date
     public var size: Size
+    /// Where the engine keeps its records, shown in the Scheduler details.
+    public var databasePath: String?
 
     // From the engine.
     public var status: SchedulerStatus?

@@ -66,6 +66,7 @@ enum ConsoleRunner {
         inbox.connect { waker.wake() }
         let shownTheme = terminal.colorDepth == .none ? ThemeLoader.builtin("monochrome") ?? theme : theme
         var state = ConsoleState(now: Date(), size: terminal.size)
+        state.databasePath = options.databasePath
         if let themeWarning {
             state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
             state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))
