@@ -110,6 +110,19 @@ public final class NcursesTerminal: TerminalDevice {
 
     deinit { restore() }
 
+    /// Checks, before anything else starts, that the console can run here: TERM set and known,
+    /// cursor addressing, a terminal on standard input and output. Draws nothing.
+    public static func preflight(termType: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TerminalSetupError) {
+        guard let term = termType ?? environment["TERM"], !term.isEmpty else { throw .termNotSet }
+        guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
+        switch mammon_check_term(term) {
+        case 1: return
+        case -2: throw .cannotMoveCursor(term)
+        default: throw .unknownTerminal(term)
+        }
+    }
+
     @discardableResult
     public func draw(_ buffer: ScreenBuffer) -> Int {
         guard !restored else { return 0 }

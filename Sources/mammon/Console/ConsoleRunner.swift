@@ -10,6 +10,12 @@ import TerminalKit
 /// thread of its own (ncurses calls block and are not thread-safe). Returns the process exit code.
 enum ConsoleRunner {
     static func run(engine: Engine, options: ConsoleOptions) async throws -> Int32 {
+        // An unusable terminal is reported before the engine does anything.
+        do { try NcursesTerminal.preflight(environment: options.environment) } catch {
+            FileHandle.standardError.write(Data("mammon: \(error)\n".utf8))
+            await engine.shutdown()
+            return error.exitCode
+        }
         let (theme, themeWarning) = chooseTheme(options)
         let inbox = ActionInbox()
         let events = engine.subscribe()
