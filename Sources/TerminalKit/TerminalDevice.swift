@@ -15,6 +15,12 @@ public protocol TerminalDevice: AnyObject {
     @discardableResult func draw(_ buffer: ScreenBuffer) -> Int
     /// Blocks until input, a wake-up or `timeout` seconds; returns what happened (empty on timeout).
     func waitForInput(timeout: Double) -> [TerminalInput]
+    /// Forgets what is on screen so the next `draw` writes every cell (Ctrl-L, after line noise).
+    func invalidate()
     /// Leaves the terminal as the shell had it. Safe to call twice.
     func restore()
+}
+
+extension TerminalDevice {
+    public func invalidate() {}
 }

@@ -41,6 +41,12 @@ final class ConsoleLoopTests: XCTestCase {
             return batch
         }
 
+        var invalidations = 0
+        func invalidate() {
+            invalidations += 1
+            last = nil
+        }
+
         func restore() {}
     }
 
@@ -110,6 +116,13 @@ final class ConsoleLoopTests: XCTestCase {
         private var n = 0
         func add() { lock.withLock { n += 1 } }
         var value: Int { lock.withLock { n } }
+    }
+
+    func testCtrlLRedrawsEveryCell() {
+        let t = FakeTerminal(size: Size(width: 80, height: 24), now: Fixtures.at(0), script: [[.key(.ctrl("l"))]])
+        _ = run(t)
+        XCTAssertEqual(t.invalidations, 1)
+        XCTAssertEqual(t.cellsWritten, [80 * 24, 80 * 24])
     }
 
     func testATerminatingSignalEndsTheLoopEvenWithADialogOpen() {

@@ -38,6 +38,10 @@ public struct ConsoleLoop {
             var outcome: Outcome?
             for input in terminal.waitForInput(timeout: timeout) {
                 switch input {
+                case .key(.ctrl("l")):
+                    // Redraw everything: the screen may hold garbage (line noise over SSH, another program).
+                    terminal.invalidate()
+                    actions.append(.resized(terminal.size))
                 case .key(let key): actions.append(.keyPressed(key))
                 case .resized(let size): actions.append(.resized(size))
                 case .woken: break
