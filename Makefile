@@ -19,9 +19,12 @@ test: test-deps venv build
 	exit $${PIPESTATUS[0]}
 	$(PYTHON) scripts/chaos.py --short --binary $(CURDIR)/.build/debug/mammon
 
-# Kill -9 at every boundary of a rebalance, restart, audit; prints the table of faults x outcomes.
-chaos: build
+# Kill -9 at every boundary of a rebalance and misbehaving nodes, on the simulated network and on the
+# devnet; restart, audit; prints the tables of faults x outcomes.
+chaos: test-deps venv build
 	$(PYTHON) scripts/chaos.py --binary $(CURDIR)/.build/debug/mammon
+	MAMMON_TEST_PYTHON=$(VENV)/bin/python MAMMON_REQUIRE_ALL_SUITES=1 MAMMON_BINARY=$(CURDIR)/.build/debug/mammon \
+	$(SWIFT) test --filter LiveChaosTests 2>&1 | grep -A40 "fault on the devnet"
 
 build:
 	$(SWIFT) build

@@ -7,13 +7,19 @@ final class FaultProxyTests: XCTestCase {
     private var devnet: DevnetHarness!
     private var proxy: PythonServer!
     private var clock: ManualClock!
+    private var proxyURL = ""
     private var client: JSONRPCClient!
+    /// Arms and clears faults; separate, so the client under test marking the endpoint unhealthy
+    /// never blocks the test's own commands.
+    private var control: JSONRPCClient!
 
     override func setUp() async throws {
         devnet = try await DevnetHarness.start(deploy: true)
         proxy = try await PythonServer.start(script: "fault_proxy.py", arguments: ["--watch-stdin", "--upstream", devnet.info.rpcURL])
+        proxyURL = proxy.readyLine["proxy_url"]?.stringValue ?? ""
         clock = ManualClock()
-        client = try JSONRPCClient(urls: [proxy.readyLine["proxy_url"]?.stringValue ?? ""], clock: clock)
+        client = try JSONRPCClient(urls: [proxyURL], clock: clock)
+        control = try JSONRPCClient(urls: [proxyURL])
     }
 
     override func tearDown() async throws {
@@ -22,7 +28,7 @@ final class FaultProxyTests: XCTestCase {
     }
 
     private func arm(_ mode: String, count: Int = 1) async throws {
-        _ = try await client.request("proxy_setFault", [.object(["mode": .string(mode), "count": .number(String(count))])])
+        _ = try await control.request("proxy_setFault", [.object(["mode": .string(mode), "count": .number(String(count))])])
     }
 
     func testTransientFaultsAreRetriedAndTheAnswerIsTheNodes() async throws {
@@ -37,11 +43,12 @@ final class FaultProxyTests: XCTestCase {
     func testMalformedAndTruncatedAnswersAreTypedErrorsNotValues() async throws {
         for mode in ["malformed", "truncated"] {
             try await arm(mode, count: -1)
+            let client = try JSONRPCClient(urls: [proxyURL], clock: clock)
             let failure = await rpcError { try await client.requestQuantity("eth_blockNumber") }
             guard case .malformedResponse? = failure else {
                 return XCTFail("\(mode) must be a malformed-response error, got \(String(describing: failure))")
             }
-            _ = try await client.request("proxy_clear")
+            _ = try await control.request("proxy_clear")
         }
     }
 
@@ -60,8 +67,8 @@ final class FaultProxyTests: XCTestCase {
         let pendingNonce = try await client.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
         XCTAssertEqual(pendingNonce, nonce)
 
-        _ = try await client.request("proxy_clear")
-        let flushed = try await client.request("proxy_flushSends")
+        _ = try await control.request("proxy_clear")
+        let flushed = try await control.request("proxy_flushSends")
         XCTAssertEqual(flushed.intValue, 1)
         let receipt = try await client.transactionReceipt(hash)
         XCTAssertEqual(receipt?["status"], "0x1")

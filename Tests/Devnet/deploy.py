@@ -31,6 +31,8 @@ INITIAL_AAVE_RATE = 3 * RAY // 100
 INITIAL_MOONWELL_RATE = 4 * 10**18 // 100 // SECONDS_PER_YEAR
 INITIAL_EXCHANGE_RATE = 2 * 10**14  # 0.02 underlying per mToken, scaled 1e(18-8+6)
 INITIAL_ETH_USD = 2500 * 10**8
+# The GasPriceOracle stand-in's L1 data fee: 1 gwei per byte of the transaction.
+INITIAL_L1_FEE_PER_BYTE = 10**9
 # Other suppliers' money in each market, so yield paid out is backed by cash.
 SEED_LIQUIDITY = 1_000_000 * USDC_UNIT
 
@@ -165,6 +167,9 @@ class Deployment:
         d.call(m_token, "setSupplyRatePerTimestamp", INITIAL_MOONWELL_RATE)
         vault = d.deploy("Vault4626", usdc.address)
         feed = d.deploy("PriceFeed", INITIAL_ETH_USD)
+        # After every other contract, so their addresses stay what they were before it existed.
+        oracle = d.deploy("GasPriceOracle", INITIAL_L1_FEE_PER_BYTE)
+        provider = d.deploy("PoolAddressesProvider", pool.address)
 
         d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
         d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
@@ -173,7 +178,8 @@ class Deployment:
         d.call(m_token, "mint", SEED_LIQUIDITY)
         d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
         d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
-        contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed}
+        contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
+                     "oracle": oracle, "provider": provider}
         return cls(d, contracts)
 
     def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
@@ -190,6 +196,10 @@ class Deployment:
                 {"protocol": "morpho-vault", "vault": c["vault"].address},
             ],
             "deployer": DEPLOYER,
+            # Not read by mammon unless copied to "gas_price_oracle": the devnet has no L1 fee by default.
+            "l1_gas_price_oracle": c["oracle"].address,
+            # Aave's registry stand-in: {"protocol": "aave-v3", "pool_addresses_provider": …} resolves the pool.
+            "aave_pool_addresses_provider": c["provider"].address,
         }
 
     # --- admin actions (each is one or more deployer transactions) --------------------------

@@ -48,7 +48,10 @@ extension JSONRPCClient {
     /// The receipt, or nil while the transaction is not yet in a block.
     public func transactionReceipt(_ hash: String) async throws(RPCError) -> JSONValue? {
         let value = try await request("eth_getTransactionReceipt", [.string(hash)])
-        return value.isNull ? nil : value
+        // Not `value.isNull ? nil : value`: JSONValue is ExpressibleByNilLiteral, so that `nil`
+        // would be `.some(.null)`, a "receipt" for every transaction not yet mined.
+        if value.isNull { return nil }
+        return value
     }
 
     // MARK: - Result decoding (also for batch results)

@@ -114,7 +114,13 @@ public actor JSONRPCClient {
         for _ in 0..<policy.maxAttempts {
             if Task.isCancelled { throw .cancelled }
             let now = clock.now()
-            let usable = health.indices.filter { !failedThisCall.contains($0) && health[$0].isHealthy(at: now) }
+            var usable = health.indices.filter { !failedThisCall.contains($0) && health[$0].isHealthy(at: now) }
+            if usable.isEmpty && !failedThisCall.isEmpty {
+                // Every endpoint failed once in this call: start another round while attempts remain,
+                // so a single endpoint's dropped connection is retried rather than fatal.
+                failedThisCall.removeAll()
+                usable = health.indices.filter { health[$0].isHealthy(at: now) }
+            }
             guard !usable.isEmpty else { break }
             let index: Int
             if let ready = usable.first(where: { health[$0].isReady(at: now) }) {

@@ -19,7 +19,7 @@ public actor SimulatedChain: ChainGateway {
     private var requiredMaxFee: [UInt64: UInt128] = [:]
     private let maxFeeCapWei: UInt128
     /// Seconds a transaction takes to be mined (0: at once), so an execution can be watched step by step.
-    private var blockTime: TimeInterval = 0
+    private let blockTime: TimeInterval
 
     /// 0.005 gwei base fee + 0.001 gwei tip, roughly Base's quiet hours.
     public static let baseFeeWei: UInt128 = 5_000_000
@@ -27,7 +27,8 @@ public actor SimulatedChain: ChainGateway {
     public static let ethUSD: Decimal = 3000
 
     public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil, maxFeeGwei: Decimal = 100,
-                persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+                blockTime: TimeInterval = 0, persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+        self.blockTime = blockTime
         self.token = token
         self.maxFeeCapWei = UInt128(maxFeeGwei.shifted(by: 9).rounded(0, .down).plainString) ?? 0
         self.markets = SimulatedMarkets(seed: seed)
@@ -44,6 +45,7 @@ public actor SimulatedChain: ChainGateway {
     /// Restores the ledger stored in `persisted`, or opens a new treasury and stores it whole first
     /// (later writes store only what changed).
     public static func open(token: Token = .usdc, seed: UInt64, clock: any EngineClock, persisted: [String: String], maxFeeGwei: Decimal = 100,
+                            blockTime: TimeInterval = 0,
                             persist: @escaping @Sendable ([String: String]) throws -> Void) throws -> SimulatedChain {
         let ledger: SimulatedLedger
         if let restored = try SimulatedLedger(persisted: persisted) {
@@ -52,11 +54,9 @@ public actor SimulatedChain: ChainGateway {
             ledger = .opening(token: token)
             try persist(ledger.persisted)
         }
-        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, persist: persist)
+        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, blockTime: blockTime,
+                              persist: persist)
     }
-
-    /// Makes each transaction take `seconds` to be mined (console demonstrations and screenshots).
-    public func setBlockTime(_ seconds: TimeInterval) { blockTime = max(0, seconds) }
 
     /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
     public func inject(_ fault: SimulatedFault) { faults.append(fault) }

@@ -1,6 +1,77 @@
 import ArgumentParser
+import Chain
+import EVM
+import Foundation
+import MammonCore
+import Store
 
+/// `mammon markets`: every market's APY, TVL where known, and the wallet's position in it.
 struct MarketsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "markets", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("'markets' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "markets", abstract: "List every market's APY, TVL and the wallet's position (reads only; never signs).")
+
+    @OptionGroup var network: NetworkOptions
+    @OptionGroup var settings: ConfigOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Line: Encodable {
+        var `protocol`: String
+        var address: String?
+        var apy: Decimal?
+        var tvlUSD: Decimal?
+        var position: String?
+        var movable: Bool
+        var note: String?
+
+        enum CodingKeys: String, CodingKey { case `protocol`, address, apy, tvlUSD = "tvl_usd", position, movable, note }
+    }
+
+    func run() async throws {
+        let config: MammonConfig
+        do { config = try settings.load() } catch { throw error.exit() }
+        let token = config.targetToken
+        var wallet: String
+        var lines: [Line]
+        if let live = try network.liveNetwork() {
+            let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live))
+            wallet = chain.walletAddress
+            lines = try await chain.listings(token: token).map {
+                Line(protocol: $0.protocolID.rawValue, address: $0.address, apy: $0.apy, tvlUSD: $0.tvlUSD,
+                     position: $0.position?.exactString, movable: $0.protocolID.acceptsSingleAssetDeposits, note: $0.note)
+            }
+        } else {
+            let store = try AppDatabase.open(path: network.databasePath)
+            let chain = try EngineSetup.simulatedChain(config: config, store: store, clock: SystemClock())
+            wallet = chain.walletAddress
+            lines = try await chain.scanMarkets(token: token).map {
+                Line(protocol: $0.quote.protocolID.rawValue, address: nil, apy: $0.quote.apy, tvlUSD: $0.quote.tvlUSD,
+                     position: $0.position.exactString, movable: $0.quote.protocolID.acceptsSingleAssetDeposits,
+                     note: $0.quote.protocolID.notMovableReason.map { "listed only: \($0)" })
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(lines), as: UTF8.self))
+            return
+        }
+        print("wallet \(wallet) on \(network.isSimulated ? "simulated" : (try network.liveNetwork()?.name ?? network.network)), \(token.symbol)")
+        print("protocol      APY %       TVL USD            position")
+        for l in lines {
+            let apy = l.apy.map { $0.fixed(3) } ?? "-"
+            let tvl = l.tvlUSD.map { $0.fixed(0) } ?? "-"
+            print("\(l.protocol.padding(toLength: 13, withPad: " ", startingAt: 0)) \(apy.padding(toLength: 11, withPad: " ", startingAt: 0)) \(tvl.padding(toLength: 18, withPad: " ", startingAt: 0)) \(l.position ?? "-")")
+            if let note = l.note { print("    \(note)") }
+        }
+    }
+
+    /// The keystore's declared address, without asking for the password; decrypting only when the
+    /// file declares none.
+    private func watchOnly(_ live: NetworkConfig) throws -> any Signer {
+        guard let keystore = network.keystore else {
+            throw ValidationError("network '\(live.name)': pass --keystore FILE (its address is the wallet listed)")
+        }
+        if let address = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) { return WatchOnlySigner(address: address) }
+        return try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
+    }
 }

@@ -25,8 +25,8 @@ struct RunCommand: AsyncParsableCommand {
         do { config = try settings.load() } catch { throw error.exit() }
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
-        let (engine, _) = try await EngineSetup.make(network: network, config: config, logger: logger)
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
+        let (engine, _) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
         let code: Int32
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)

@@ -1,19 +1,64 @@
 import ArgumentParser
+import Chain
 import Foundation
 
-/// Which chain the engine runs on and where its database lives.
+/// Which chain the engine runs on, how to reach it, which wallet signs, and where the database lives.
 struct NetworkOptions: ParsableArguments {
-    @Option(help: "Network: simulated (default, in-process chain).")
+    @Option(help: "Network: simulated (default, in-process chain), base-sepolia, or base (real money: only when named here).")
     var network: String = "simulated"
+
+    @Option(name: .customLong("network-file"), help: "A network described in JSON (devnet, fork, other EVM chain); see README.")
+    var networkFile: String?
+
+    @Option(name: .customLong("rpc-url"), parsing: .upToNextOption,
+            help: "JSON-RPC endpoint(s), in preference order (replace the network's own). Repeatable.")
+    var rpcURLs: [String] = []
+
+    @Option(help: "Keystore (Web3 Secret Storage v3) of the wallet that signs, for live networks.")
+    var keystore: String?
+
+    @Option(name: .customLong("password-file"), help: "Keystore password file (first line). Else $MAMMON_PASSWORD_FILE, else a prompt.")
+    var passwordFile: String?
 
     @Option(help: "SQLite database. Default: $XDG_DATA_HOME/mammon/<network>.sqlite")
     var db: String?
 
-    var databasePath: String { db ?? Paths.database(network: network) }
+    var databasePath: String { db ?? Paths.database(network: databaseName) }
+
+    /// The network's name for the default database: the file's own name for a network file.
+    private var databaseName: String {
+        if let networkFile, let config = try? NetworkRegistry.load(file: networkFile) { return config.name }
+        return network
+    }
+
+    var isSimulated: Bool { networkFile == nil && network == "simulated" }
 
     func validate() throws {
-        guard network == "simulated" else {
-            throw ValidationError("network '\(network)' is not available yet: only 'simulated' is built")
+        guard networkFile == nil else { return }
+        guard network == "simulated" || NetworkRegistry.builtInNames.contains(network) else {
+            throw ValidationError("unknown network '\(network)': use simulated, \(NetworkRegistry.builtInNames.joined(separator: ", ")), or --network-file FILE")
         }
+    }
+
+    /// The live network with `--rpc-url` applied, or nil for the simulated chain. Chain id 8453 (Base,
+    /// real money) from a file is refused unless `--network base` names it too.
+    func liveNetwork() throws -> NetworkConfig? {
+        if isSimulated { return nil }
+        var config: NetworkConfig
+        if let networkFile {
+            config = try NetworkRegistry.load(file: networkFile)
+            if config.isMainnet && network != "base" {
+                throw ValidationError("\(networkFile) describes chain 8453 (Base mainnet, real money): name it explicitly with --network base")
+            }
+        } else {
+            config = try NetworkRegistry.builtIn(network)
+        }
+        if !rpcURLs.isEmpty {
+            for url in rpcURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("--rpc-url \(url): not an http(s) URL")
+            }
+            config.rpcURLs = rpcURLs
+        }
+        return config
     }
 }

@@ -13,6 +13,9 @@ struct DevnetInfo {
     let mToken: String
     let vault: String
     let deployer: String
+    /// The GasPriceOracle stand-in (not part of the network file mammon reads by default).
+    let l1GasPriceOracle: String
+    let aavePoolAddressesProvider: String
     /// Blocks the deployment mined (one transaction per block).
     let deployTransactions: Int
 }
@@ -50,6 +53,8 @@ final class DevnetHarness: @unchecked Sendable {
             mToken: market("moonwell", "m_token"),
             vault: market("morpho-vault", "vault"),
             deployer: network["deployer"]?.stringValue ?? "",
+            l1GasPriceOracle: network["l1_gas_price_oracle"]?.stringValue ?? "",
+            aavePoolAddressesProvider: network["aave_pool_addresses_provider"]?.stringValue ?? "",
             deployTransactions: ready["deploy_transactions"]?.intValue ?? 0)
         print("devnet: ready in \(Int(server.startupSeconds * 1000)) ms (node + deployment \(ready["startup_ms"]?.intValue ?? -1) ms)")
         return DevnetHarness(server: server, info: info)

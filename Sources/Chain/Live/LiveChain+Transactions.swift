@@ -1,0 +1,139 @@
+import EVM
+import Foundation
+import MammonCore
+
+/// Steps on a live chain: simulate, sign, send, confirm.
+extension LiveChain {
+    /// The contract call an action makes.
+    func contractCall(for action: ChainAction) async throws(LiveChainError) -> ContractCall {
+        switch action {
+        case .approve(_, let spender, let amount):
+            // Exact amount, never unlimited: a compromised market can pull no more than this move.
+            let market = try adapter(spender)
+            return ContractCall(to: network.usdc, "approve(address,uint256)", [.address(market.spender), .uint(UInt256(amount.baseUnits))],
+                                label: "USDC approve(\(spender.displayName))")
+        case .withdraw(let p, _, _, _), .deposit(let p, _, _):
+            return try await adapter(p).call(for: action, wallet: wallet, usdc: network.usdc, client: client)
+        }
+    }
+
+    /// Simulates with `eth_call`, estimates gas, picks fees under the ceiling, takes a nonce and
+    /// signs. Nothing leaves the process; a failed simulation is an error with the decoded reason.
+    public func prepare(_ action: ChainAction) async throws -> PreparedTransaction {
+        let call = try await contractCall(for: action)
+        // Spending needs a fresh, complete price round, whatever the cycle read earlier.
+        _ = try await feeQuote()
+        let result = try await client.call(call, from: wallet)
+        if case .withdraw(let p, _, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
+        if case .deposit(let p, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
+        let estimate = try await client.estimateGas(call, from: wallet)
+        let gasLimit = estimate * (100 + options.gasMarginPercent) / 100
+        let fees = try await feePolicy.fees(from: client, notice: options.notice)
+        let nonce = await nonces.next(chainPending: try await client.pendingNonce(wallet))
+        let tx = EIP1559Transaction(chainID: network.chainID, nonce: nonce,
+                                    maxPriorityFeePerGas: UInt256(fees.maxPriorityFeePerGas), maxFeePerGas: UInt256(fees.maxFeePerGas),
+                                    gasLimit: gasLimit, to: call.to, data: call.data)
+        let signed = try await tx.sign(with: signer)
+        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: nonce, gasLimit: gasLimit, action: action,
+                                   maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
+    }
+
+    /// The same call at the same nonce with both fees raised by geth's replacement rule (+10 %, +1 wei),
+    /// never above MAX_FEE_GWEI. Signed, not sent.
+    public func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction {
+        guard let fee = tx.maxFeePerGasWei, let tip = tx.maxPriorityFeePerGasWei else { throw ReplacementError.unknownFees(tx.hash) }
+        let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: feePolicy.ceilingWei)
+        let decoded = try TransactionDecoder.decode(hex: tx.rawTransaction)
+        guard case .eip1559(var body) = decoded.transaction, body.nonce == tx.nonce, body.chainID == network.chainID else {
+            throw LiveChainError.badResult(call: "replacement of \(tx.hash)", detail: "the journaled bytes are not this network's type-2 transaction at nonce \(tx.nonce)")
+        }
+        body.maxFeePerGas = UInt256(next.maxFee)
+        body.maxPriorityFeePerGas = UInt256(next.tip)
+        let signed = try await body.sign(with: signer)
+        return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: tx.gasLimit,
+                                   action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip)
+    }
+
+    /// Sends the journaled bytes; sending them again is harmless ("already known" is success).
+    public func broadcast(_ tx: PreparedTransaction) async throws {
+        do {
+            try await client.sendRaw(tx.rawTransaction, hash: tx.hash)
+            await nonces.broadcast(nonce: tx.nonce)
+        } catch {
+            if case .rpc(.rpc(_, _, let message, _)) = error, message.lowercased().contains("nonce") { await nonces.resync() }
+            throw error
+        }
+    }
+
+    /// Waits for the receipt (bounded). A revert fails with its reason, replayed with `eth_call`;
+    /// a market that logged a failure instead of reverting fails the same way.
+    public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
+        let r = try await client.waitForReceipt(tx.hash, timeout: options.receiptTimeoutSeconds, pollInterval: options.receiptPollSeconds)
+        return try await receipt(from: r, of: tx)
+    }
+
+    /// The receipt, or nil when the transaction is not mined within `timeout` seconds (stuck).
+    public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
+        do {
+            let r = try await client.waitForReceipt(tx.hash, timeout: timeout, pollInterval: options.receiptPollSeconds)
+            return try await receipt(from: r, of: tx)
+        } catch {
+            if case .receiptTimeout = error { return nil }
+            throw error
+        }
+    }
+
+    public func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus {
+        if let r = try await client.receipt(tx.hash) { return .mined(try await receipt(from: r, of: tx)) }
+        if try await client.isKnown(tx.hash) { return .pending }
+        let mined: UInt64
+        do { mined = try await client.rpc.requestQuantity("eth_getTransactionCount", [.string(walletAddress), "latest"]) } catch {
+            throw LiveChainError.rpc(error)
+        }
+        return mined > tx.nonce ? .replaced : .unknown
+    }
+
+    func receipt(from r: ChainReceipt, of tx: PreparedTransaction) async throws(LiveChainError) -> TransactionReceipt {
+        var reason: String?
+        if !r.succeeded {
+            reason = await revertReason(of: tx, block: r.blockNumber)
+        } else if case .withdraw(let p, _, _, _) = tx.action, let a = try? adapter(p) {
+            reason = a.failure(in: r)
+        } else if case .deposit(let p, _, _) = tx.action, let a = try? adapter(p) {
+            reason = a.failure(in: r)
+        }
+        return TransactionReceipt(hash: r.hash, succeeded: reason == nil && r.succeeded, blockNumber: r.blockNumber, gasUsed: r.gasUsed,
+                                  effectiveGasPriceWei: r.effectiveGasPrice, l1FeeWei: try await l1Fee(of: r, tx: tx),
+                                  revertReason: reason)
+    }
+
+    /// The L1 data fee a mined transaction paid: the receipt's `l1Fee` (OP-stack nodes report it),
+    /// else the GasPriceOracle's `getL1Fee` of its unsigned bytes at its block; zero off OP stack.
+    func l1Fee(of r: ChainReceipt, tx: PreparedTransaction) async throws(LiveChainError) -> UInt128 {
+        guard let oracle = network.gasPriceOracle, r.l1Fee == 0 else { return r.l1Fee }
+        guard let decoded = try? TransactionDecoder.decode(hex: tx.rawTransaction), case .eip1559(let body) = decoded.transaction else {
+            throw .badResult(call: "L1 fee of \(tx.hash)", detail: "the journaled bytes are not a type-2 transaction")
+        }
+        let call = ContractCall(to: oracle, "getL1Fee(bytes)", [.bytes(body.signingPayload())], label: "GasPriceOracle getL1Fee")
+        let data = try await client.call(call, block: Hex.quantity(r.blockNumber))
+        guard let fee = try UInt256.word(0, of: data, call: call.label).uint128Value else {
+            throw .badResult(call: call.label, detail: "out of range")
+        }
+        return fee
+    }
+
+    /// Replays a reverted transaction with `eth_call` against the state before its block.
+    func revertReason(of tx: PreparedTransaction, block: UInt64) async -> String {
+        guard let decoded = try? TransactionDecoder.decode(hex: tx.rawTransaction), let to = decoded.transaction.to else {
+            return "reverted (the journaled transaction could not be decoded to replay it)"
+        }
+        let call = ContractCall(to: to, data: decoded.transaction.data, label: "replay")
+        do {
+            _ = try await client.call(call, from: wallet, block: Hex.quantity(block > 0 ? block - 1 : 0))
+            return "reverted (replaying it before its block succeeds: the state changed in between)"
+        } catch {
+            if case .reverted(_, let reason) = error { return reason }
+            return "reverted (replay failed: \(error))"
+        }
+    }
+}

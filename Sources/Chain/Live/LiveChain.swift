@@ -1,0 +1,176 @@
+import EVM
+import Foundation
+import MammonCore
+
+/// The engine's gateway to a real EVM network: reads through batched `eth_call`s, steps simulated
+/// with `eth_call`, signed as type-2 transactions (exact-amount approvals, nonces from the node's
+/// `pending` count), sent raw, and confirmed from receipts.
+public actor LiveChain: ChainGateway {
+    public nonisolated let networkName: String
+    public nonisolated let walletAddress: String
+    public nonisolated let network: NetworkConfig
+    public nonisolated let client: EthClient
+    let wallet: Address
+    let signer: any Signer
+    let adapters: [any MarketAdapter]
+    let feed: PriceFeed
+    let feePolicy: FeePolicy
+    let options: LiveChainOptions
+    let nonces = NonceManager()
+    var sharePrices: [LendingProtocol: SharePriceHistory] = [:]
+    /// What the share-price store held at the first read (loaded once).
+    var loadedSharePrices: [String: [SharePriceObservation]]?
+
+    init(network: NetworkConfig, client: EthClient, signer: any Signer, adapters: [any MarketAdapter], feed: PriceFeed,
+         options: LiveChainOptions) {
+        self.networkName = network.name
+        self.network = network
+        self.client = client
+        self.signer = signer
+        self.wallet = signer.address
+        self.walletAddress = signer.address.checksummed
+        self.adapters = adapters
+        self.feed = feed
+        self.options = options
+        self.feePolicy = FeePolicy(ceilingGwei: options.maxFeeGwei, maxWaitSeconds: options.feeWaitSeconds,
+                                   pollSeconds: options.feePollSeconds)
+    }
+
+    func adapter(_ p: LendingProtocol) throws(LiveChainError) -> any MarketAdapter {
+        if let reason = p.notMovableReason { throw .notALendingMarket(reason) }
+        guard let a = adapters.first(where: { $0.protocolID == p }) else { throw .marketNotConfigured(p) }
+        return a
+    }
+
+    // MARK: - Reads
+
+    /// Every market's rate, size and the wallet's position: one batch, plus one for the reads
+    /// that need its answers (vault shares → assets). Two HTTP round trips.
+    func readAll(_ selected: [any MarketAdapter]) async throws(LiveChainError) -> (readings: [MarketReading], timestamp: UInt64) {
+        let firstCalls = selected.map { $0.scanCalls(wallet: wallet) }
+        let (flat, extra) = try await client.batch(firstCalls.flatMap { $0 }, extra: [RPCCall("eth_getBlockByNumber", ["latest", false])])
+        var first: [[[UInt8]]] = [], offset = 0
+        for calls in firstCalls {
+            first.append(Array(flat[offset..<offset + calls.count]))
+            offset += calls.count
+        }
+        let timestamp = try Self.timestamp(of: try EthClient.value(extra[0]))
+        var followUps: [[ContractCall]] = []
+        for (a, answers) in zip(selected, first) { followUps.append(try a.followUpCalls(first: answers)) }
+        var second: [[[UInt8]]] = followUps.map { _ in [] }
+        if followUps.contains(where: { !$0.isEmpty }) {
+            let (answers, _) = try await client.batch(followUps.flatMap { $0 })
+            offset = 0
+            for (i, calls) in followUps.enumerated() {
+                second[i] = Array(answers[offset..<offset + calls.count])
+                offset += calls.count
+            }
+        }
+        var readings: [MarketReading] = []
+        for (i, a) in selected.enumerated() {
+            var r = try a.reading(first: first[i], second: second[i])
+            if let price = r.sharePrice {
+                var history = sharePrices[a.protocolID] ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
+                                                                            observations: storedSharePrices()[a.market.lowercased] ?? [])
+                (r.apy, r.note) = history.record(price: price, at: timestamp)
+                sharePrices[a.protocolID] = history
+                saveSharePrices()
+            }
+            readings.append(r)
+        }
+        return (readings, timestamp)
+    }
+
+    public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
+        let (readings, timestamp) = try await readAll(adapters)
+        let at = Date(timeIntervalSince1970: TimeInterval(timestamp))
+        return zip(adapters, readings).map { a, r in
+            MarketSnapshot(quote: YieldQuote(protocolID: a.protocolID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
+                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals))
+        }
+    }
+
+    /// Every configured market for `mammon markets`, the ones the engine never uses included.
+    public func listings(token: Token) async throws -> [MarketListing] {
+        let (readings, _) = try await readAll(adapters)
+        var out = zip(adapters, readings).map { a, r in
+            MarketListing(protocolID: a.protocolID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
+                          position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
+        }
+        for case .aerodrome(let router) in network.markets {
+            out.append(MarketListing(protocolID: .aerodrome, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
+                                     note: "listed only: \(LendingProtocol.aerodrome.notMovableReason!); USDC there needs a swap into the pair token and earns fees or AERO emissions, not a supply rate"))
+        }
+        return out
+    }
+
+    public func walletBalance(token: Token) async throws -> TokenAmount {
+        let data = try await client.call(ContractCall(to: network.usdc, "balanceOf(address)", [.address(wallet)], label: "USDC balanceOf"))
+        guard let units = try UInt256.word(0, of: data, call: "USDC balanceOf").uint128Value else {
+            throw LiveChainError.badResult(call: "USDC balanceOf", detail: "out of range")
+        }
+        return TokenAmount(baseUnits: units, decimals: token.decimals)
+    }
+
+    public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
+        let (readings, _) = try await readAll([try adapter(market)])
+        return TokenAmount(baseUnits: readings[0].position, decimals: token.decimals)
+    }
+
+    /// ETH/USD checked for staleness, the fee cap the next step would use, and the L1 data fee of
+    /// a typical step on OP-stack networks. One round trip.
+    public func feeQuote() async throws -> FeeQuote {
+        var calls = [PriceFeed.latestRoundDataCall(feed.address)]
+        if let oracle = network.gasPriceOracle { calls.append(L1Fee.call(oracle: oracle)) }
+        let (answers, extra) = try await client.batch(calls, extra: [
+            RPCCall("eth_getBlockByNumber", ["latest", false]),
+            RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]),
+            RPCCall("eth_maxPriorityFeePerGas"),
+        ])
+        let ethUSD = try feed.price(from: answers[0], now: try Self.timestamp(of: try EthClient.value(extra[0])))
+        let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
+        let maxFee = FeePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
+        var l1USD: Decimal = 0
+        if answers.count > 1 {
+            l1USD = try UInt256.word(0, of: answers[1], call: "GasPriceOracle getL1Fee").decimalValue / Decimal.powerOfTen(18) * ethUSD
+        }
+        return FeeQuote(maxFeePerGasGwei: Decimal(string: String(maxFee))! / Decimal.powerOfTen(9), ethUSD: ethUSD,
+                        l1FeeUSDPerTransaction: l1USD)
+    }
+
+    /// Gas for planning a move, before any of its steps is sent: the per-protocol table, because a
+    /// deposit cannot be estimated before its approval is mined. `prepare` estimates each step for real.
+    public func gasEstimate(_ action: ChainAction) async throws -> UInt64 {
+        switch action {
+        case .withdraw(let p, _, _, _): GasUnits.withdraw(p)
+        case .approve: GasUnits.approve
+        case .deposit(let p, _, _): GasUnits.deposit(p)
+        }
+    }
+
+    func storedSharePrices() -> [String: [SharePriceObservation]] {
+        if let loadedSharePrices { return loadedSharePrices }
+        var loaded: [String: [SharePriceObservation]] = [:]
+        do { loaded = try options.sharePriceStore?.load() ?? [:] } catch {
+            options.notice("vault share prices could not be read (\(error)); the vault's APY is measured afresh")
+        }
+        loadedSharePrices = loaded
+        return loaded
+    }
+
+    /// Best effort: a failed save costs the APY history after a restart, not the scan.
+    func saveSharePrices() {
+        guard let store = options.sharePriceStore else { return }
+        var all = storedSharePrices()
+        for a in adapters { if let h = sharePrices[a.protocolID] { all[a.market.lowercased] = h.observations } }
+        loadedSharePrices = all
+        do { try store.save(all) } catch { options.notice("vault share prices could not be saved: \(error)") }
+    }
+
+    static func timestamp(of block: JSONValue) throws(LiveChainError) -> UInt64 {
+        guard let text = block["timestamp"]?.stringValue, let t = try? Hex.parseQuantity(text) else {
+            throw .badResult(call: "eth_getBlockByNumber", detail: "no timestamp in \(block.serialized.prefix(120))")
+        }
+        return t
+    }
+}

@@ -1,0 +1,72 @@
+import EVM
+import MammonCore
+
+/// Why a live-chain read or step failed, in words an operator can act on. Never carries a key or
+/// a password; revert reasons are decoded.
+public enum LiveChainError: Error, Sendable, CustomStringConvertible {
+    case rpc(RPCError)
+    /// `eth_call` or gas estimation of `call` reverted.
+    case reverted(call: String, reason: String)
+    case chainIDMismatch(network: String, expected: UInt64, node: UInt64, url: String)
+    /// The fee cap the rule asks for is above MAX_FEE_GWEI and stayed there for the whole wait.
+    case feeAboveCeiling(maxFeeGwei: String, ceilingGwei: String, waitedSeconds: Int)
+    case stalePrice(feed: String, updatedAt: UInt64, ageSeconds: UInt64, limitSeconds: UInt64)
+    case incompleteRound(feed: String, roundID: String, answeredInRound: String)
+    case badPrice(feed: String, answer: String)
+    case receiptTimeout(hash: String, seconds: Int)
+    /// A Compound-style market answered an error code instead of reverting.
+    case marketErrorCode(market: String, call: String, code: UInt64)
+    case badResult(call: String, detail: String)
+    case misconfigured(String)
+    case notALendingMarket(String)
+    case marketNotConfigured(LendingProtocol)
+
+    public var description: String {
+        switch self {
+        case .rpc(let e): return e.description
+        case .reverted(let call, let reason): return "\(call) \(reason)"
+        case .chainIDMismatch(let network, let expected, let node, let url):
+            return "refusing to sign: network '\(network)' is chain \(expected) but the node at \(url) reports chain \(node)"
+        case .feeAboveCeiling(let fee, let ceiling, let waited):
+            return "max fee \(fee) gwei (2 × base fee + tip) is above MAX_FEE_GWEI \(ceiling) gwei after waiting \(waited) s; not sent"
+        case .stalePrice(let feed, let updatedAt, let age, let limit):
+            return "ETH/USD feed \(feed) is stale: last update at \(updatedAt), \(age) s ago (limit \(limit) s); spending is blocked until it updates"
+        case .incompleteRound(let feed, let round, let answered):
+            return "ETH/USD feed \(feed) round \(round) is incomplete (answered in round \(answered)); spending is blocked"
+        case .badPrice(let feed, let answer): return "ETH/USD feed \(feed) answered \(answer), not a positive price; spending is blocked"
+        case .receiptTimeout(let hash, let seconds): return "no receipt for \(hash) within \(seconds) s (it may still be mined; recovery will check)"
+        case .marketErrorCode(let market, let call, let code):
+            return "\(market) \(call) returned error code \(code) (\(CompoundError.name(code))) instead of succeeding"
+        case .badResult(let call, let detail): return "\(call): unexpected result: \(detail)"
+        case .misconfigured(let m): return m
+        case .notALendingMarket(let m): return m
+        case .marketNotConfigured(let p): return "\(p.displayName) is not configured on this network"
+        }
+    }
+}
+
+/// Compound v2's ErrorReporter codes (Moonwell keeps them).
+enum CompoundError {
+    static func name(_ code: UInt64) -> String {
+        switch code {
+        case 0: "NO_ERROR"
+        case 1: "UNAUTHORIZED"
+        case 2: "BAD_INPUT"
+        case 3: "COMPTROLLER_REJECTION"
+        case 4: "COMPTROLLER_CALCULATION_ERROR"
+        case 5: "INTEREST_RATE_MODEL_ERROR"
+        case 6: "INVALID_ACCOUNT_PAIR"
+        case 7: "INVALID_CLOSE_AMOUNT_REQUESTED"
+        case 8: "INVALID_COLLATERAL_FACTOR"
+        case 9: "MATH_ERROR"
+        case 10: "MARKET_NOT_FRESH"
+        case 11: "MARKET_NOT_LISTED"
+        case 12: "TOKEN_INSUFFICIENT_ALLOWANCE"
+        case 13: "TOKEN_INSUFFICIENT_BALANCE"
+        case 14: "TOKEN_INSUFFICIENT_CASH"
+        case 15: "TOKEN_TRANSFER_IN_FAILED"
+        case 16: "TOKEN_TRANSFER_OUT_FAILED"
+        default: "unknown error"
+        }
+    }
+}

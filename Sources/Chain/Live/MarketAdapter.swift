@@ -1,0 +1,78 @@
+import EVM
+import Foundation
+import MammonCore
+
+/// What one scan read from one market.
+struct MarketReading: Sendable, Hashable {
+    var apy: Decimal
+    var tvlUSD: Decimal?
+    /// The wallet's position in underlying base units.
+    var position: UInt128
+    /// Underlying units per 1e18 shares (vaults), for APY from the share price over time.
+    var sharePrice: UInt256?
+    var note: String?
+}
+
+/// One protocol's calls: reads for a scan (at most two batched rounds), and the transactions
+/// for withdraw / deposit. Approvals go to `spender`, for the exact amount.
+protocol MarketAdapter: Sendable {
+    var protocolID: LendingProtocol { get }
+    /// The market contract (for logs and messages).
+    var market: Address { get }
+    /// The contract that pulls USDC on deposit: the approve's spender.
+    var spender: Address { get }
+
+    /// First-round reads, batched with every other market's.
+    func scanCalls(wallet: Address) -> [ContractCall]
+    /// Second-round reads that need first-round answers; most markets need none.
+    func followUpCalls(first: [[UInt8]]) throws(LiveChainError) -> [ContractCall]
+    func reading(first: [[UInt8]], second: [[UInt8]]) throws(LiveChainError) -> MarketReading
+
+    /// The call that withdraws or deposits. May read (e.g. a share balance for a full exit).
+    func call(for action: ChainAction, wallet: Address, usdc: Address, client: EthClient) async throws(LiveChainError) -> ContractCall
+    /// Checks what `eth_call` returned before signing (markets that answer error codes).
+    func checkSimulation(_ result: [UInt8], of call: ContractCall) throws(LiveChainError)
+    /// A failure a mined, non-reverted transaction reports in its logs.
+    func failure(in receipt: ChainReceipt) -> String?
+}
+
+extension MarketAdapter {
+    func followUpCalls(first: [[UInt8]]) throws(LiveChainError) -> [ContractCall] { [] }
+    func checkSimulation(_ result: [UInt8], of call: ContractCall) throws(LiveChainError) {}
+    func failure(in receipt: ChainReceipt) -> String? { nil }
+    var spender: Address { market }
+
+    /// USD at par for a stablecoin amount in base units.
+    static func usd(_ units: UInt256, decimals: UInt8) -> Decimal { units.decimalValue / Decimal.powerOfTen(Int(decimals)) }
+
+    func amount(of action: ChainAction) -> UInt256 {
+        switch action {
+        case .withdraw(_, _, let a, _), .deposit(_, _, let a), .approve(_, _, let a): UInt256(a.baseUnits)
+        }
+    }
+}
+
+/// A market configured on the network, resolved against its contracts at start.
+enum MarketAdapters {
+    /// The read that checks a market against the network's USDC (and finds derived addresses).
+    static func resolutionCall(_ config: MarketConfig, usdc: Address) -> ContractCall? {
+        switch config {
+        case .aaveV3(let pool): AaveV3Adapter.resolutionCall(pool: pool, usdc: usdc)
+        case .aaveV3Provider: nil  // resolved to .aaveV3(pool:) before this
+        case .moonwell(let mToken): MoonwellAdapter.resolutionCall(mToken: mToken)
+        case .morphoVault(let vault): MorphoVaultAdapter.resolutionCall(vault: vault)
+        case .aerodrome: nil
+        }
+    }
+
+    static func make(_ config: MarketConfig, resolution: [UInt8]?, usdc: Address, decimals: UInt8) throws(LiveChainError) -> (any MarketAdapter)? {
+        switch config {
+        case .aaveV3(let pool): try AaveV3Adapter(pool: pool, usdc: usdc, decimals: decimals, reserveData: resolution ?? [])
+        case .aaveV3Provider(let provider):
+            throw .misconfigured("Aave PoolAddressesProvider \(provider.checksummed) was not resolved to a Pool")
+        case .moonwell(let mToken): try MoonwellAdapter(mToken: mToken, usdc: usdc, decimals: decimals, underlying: resolution ?? [])
+        case .morphoVault(let vault): try MorphoVaultAdapter(vault: vault, usdc: usdc, decimals: decimals, asset: resolution ?? [])
+        case .aerodrome: nil
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import EVM
+import Foundation
+import MammonCore
+
+/// Moonwell (Compound v2 mToken): APY from `supplyRatePerTimestamp` (the SDK's daily compounding),
+/// position = mToken balance × `exchangeRateStored` / 1e18, `mint`, `redeemUnderlying` and, for a
+/// full exit, `redeem(all mTokens)`. These return an error code instead of reverting, so the code
+/// from `eth_call` is checked before signing and the `Failure` log after mining.
+struct MoonwellAdapter: MarketAdapter {
+    let protocolID = LendingProtocol.moonwell
+    let market: Address
+    let decimals: UInt8
+
+    /// keccak256("Failure(uint256,uint256,uint256)"), Compound's ErrorReporter event.
+    static let failureTopic = Keccak256.hash("Failure(uint256,uint256,uint256)")
+    static let exp: UInt256 = 1_000_000_000_000_000_000
+
+    static func resolutionCall(mToken: Address) -> ContractCall {
+        ContractCall(to: mToken, "underlying()", label: "Moonwell underlying")
+    }
+
+    init(mToken: Address, usdc: Address, decimals: UInt8, underlying: [UInt8]) throws(LiveChainError) {
+        let asset = try UInt256.address(0, of: underlying, call: "Moonwell underlying")
+        guard asset == usdc else {
+            throw .misconfigured("Moonwell market \(mToken.checksummed) lends \(asset.checksummed), not the network's USDC \(usdc.checksummed)")
+        }
+        self.market = mToken
+        self.decimals = decimals
+    }
+
+    func scanCalls(wallet: Address) -> [ContractCall] {
+        [ContractCall(to: market, "supplyRatePerTimestamp()", label: "Moonwell supplyRatePerTimestamp"),
+         ContractCall(to: market, "balanceOf(address)", [.address(wallet)], label: "Moonwell balanceOf"),
+         ContractCall(to: market, "exchangeRateStored()", label: "Moonwell exchangeRateStored"),
+         ContractCall(to: market, "totalSupply()", label: "Moonwell totalSupply")]
+    }
+
+    func reading(first: [[UInt8]], second: [[UInt8]]) throws(LiveChainError) -> MarketReading {
+        let rate = try UInt256.word(0, of: first[0], call: "Moonwell supplyRatePerTimestamp")
+        let tokens = try UInt256.word(0, of: first[1], call: "Moonwell balanceOf")
+        let exchangeRate = try UInt256.word(0, of: first[2], call: "Moonwell exchangeRateStored")
+        let supply = try UInt256.word(0, of: first[3], call: "Moonwell totalSupply")
+        guard let position = (tokens * exchangeRate / Self.exp).uint128Value else {
+            throw .badResult(call: "Moonwell balanceOf", detail: "position out of range")
+        }
+        return MarketReading(apy: APYMath.moonwellSupplyAPY(ratePerSecond: rate),
+                             tvlUSD: Self.usd(supply * exchangeRate / Self.exp, decimals: decimals), position: position)
+    }
+
+    func call(for action: ChainAction, wallet: Address, usdc: Address, client: EthClient) async throws(LiveChainError) -> ContractCall {
+        switch action {
+        case .withdraw(_, _, _, let fullExit):
+            if fullExit {
+                // Every mToken: redeemUnderlying of the rounded-down position would leave dust behind.
+                let data = try await client.call(ContractCall(to: market, "balanceOf(address)", [.address(wallet)], label: "Moonwell balanceOf"))
+                let tokens = try UInt256.word(0, of: data, call: "Moonwell balanceOf")
+                return ContractCall(to: market, "redeem(uint256)", [.uint(tokens)], label: "Moonwell redeem")
+            }
+            return ContractCall(to: market, "redeemUnderlying(uint256)", [.uint(amount(of: action))], label: "Moonwell redeemUnderlying")
+        case .deposit:
+            return ContractCall(to: market, "mint(uint256)", [.uint(amount(of: action))], label: "Moonwell mint")
+        case .approve:
+            throw .misconfigured("approvals are ERC-20 calls, not Moonwell calls")
+        }
+    }
+
+    func checkSimulation(_ result: [UInt8], of call: ContractCall) throws(LiveChainError) {
+        let code = try UInt256.word(0, of: result, call: call.label)
+        guard code.isZero else { throw .marketErrorCode(market: "Moonwell", call: call.label, code: code.uint64Value ?? .max) }
+    }
+
+    func failure(in receipt: ChainReceipt) -> String? {
+        let me = market.lowercased
+        for log in receipt.logs where log.address == me && log.topics.first == Self.failureTopic {
+            let code = (try? UInt256.word(0, of: log.data, call: "Failure")).flatMap(\.uint64Value) ?? .max
+            let info = (try? UInt256.word(1, of: log.data, call: "Failure")).flatMap(\.uint64Value) ?? .max
+            return "Moonwell logged Failure(error \(code) \(CompoundError.name(code)), info \(info)); nothing moved"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,82 @@
+import EVM
+import Foundation
+import MammonCore
+
+/// One lending market of a network, as named in the registry or a network file. Derived
+/// addresses (the aToken, the mToken's underlying, the vault's asset) are read from the contracts.
+public enum MarketConfig: Sendable, Hashable {
+    case aaveV3(pool: Address)
+    /// Aave's PoolAddressesProvider: the Pool is read from `getPool()` at start (the address book
+    /// advises this over a hard-coded Pool, which governance can move).
+    case aaveV3Provider(provider: Address)
+    case moonwell(mToken: Address)
+    case morphoVault(vault: Address)
+    /// Listed for the operator; never a target (an AMM, not a lending market).
+    case aerodrome(router: Address?)
+
+    public var protocolID: LendingProtocol {
+        switch self {
+        case .aaveV3, .aaveV3Provider: .aaveV3
+        case .moonwell: .moonwell
+        case .morphoVault: .morphoVault
+        case .aerodrome: .aerodrome
+        }
+    }
+}
+
+/// Everything the live chain needs to know about a network.
+public struct NetworkConfig: Sendable, Hashable {
+    public var name: String
+    public var chainID: UInt64
+    public var rpcURLs: [String]
+    public var usdc: Address
+    public var ethUSDFeed: Address
+    public var markets: [MarketConfig]
+    /// OP-stack networks charge an L1 data fee, read from the GasPriceOracle predeploy.
+    public var gasPriceOracle: Address?
+    /// Real money: must be named explicitly and defaults to manual approval.
+    public var isMainnet: Bool
+    /// Oldest acceptable ETH/USD round, in seconds.
+    public var feedMaxAgeSeconds: UInt64
+
+    public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,
+                markets: [MarketConfig], gasPriceOracle: Address? = nil, isMainnet: Bool = false,
+                feedMaxAgeSeconds: UInt64 = 3600) {
+        self.name = name
+        self.chainID = chainID
+        self.rpcURLs = rpcURLs
+        self.usdc = usdc
+        self.ethUSDFeed = ethUSDFeed
+        self.markets = markets
+        self.gasPriceOracle = gasPriceOracle
+        self.isMainnet = isMainnet
+        self.feedMaxAgeSeconds = feedMaxAgeSeconds
+    }
+
+    /// Manual on real money, automatic elsewhere (devnets, forks, testnets).
+    public var defaultApprovalMode: ApprovalMode { isMainnet ? .manual : .auto }
+
+    /// The OP-stack GasPriceOracle predeploy (the same address on every OP-stack chain).
+    public static let opStackGasPriceOracle = try! Address(hex: "0x420000000000000000000000000000000000000F")
+}
+
+/// Why a network description cannot be used. Each names the entry at fault.
+public enum NetworkConfigError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownNetwork(String)
+    case unreadable(path: String, reason: String)
+    case missingKey(entry: String, key: String)
+    case badValue(entry: String, key: String, value: String, reason: String)
+    case unknownProtocol(entry: String, name: String)
+
+    public var description: String {
+        switch self {
+        case .unknownNetwork(let name):
+            return "unknown network '\(name)': built in are \(NetworkRegistry.builtInNames.joined(separator: ", ")); describe others with --network-file"
+        case .unreadable(let path, let reason): return "network file \(path): \(reason)"
+        case .missingKey(let entry, let key): return "\(entry): missing \"\(key)\""
+        case .badValue(let entry, let key, let value, let reason): return "\(entry): \"\(key)\" = \(value.prefix(80)): \(reason)"
+        case .unknownProtocol(let entry, let name):
+            return "\(entry): unknown protocol '\(name)' (known: aave-v3, moonwell, morpho-vault, aerodrome)"
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Chain
+import EVM
+import Foundation
+import MammonCore
+import XCTest
+
+/// The built binary against a devnet: `mammon --no-ui --once --network-file … --rpc-url …` executes
+/// a profitable move with real transactions.
+final class LiveBinaryTests: XCTestCase {
+    private static let shared = SharedDevnet()
+    private var devnet: LiveDevnet!
+    private var snapshot: JSONValue?
+    private var files: LiveRunFiles?
+
+    override func setUp() async throws {
+        devnet = try LiveDevnet(try await Self.shared.harness())
+        snapshot = try await devnet.admin("evm_snapshot")
+    }
+
+    override func tearDown() async throws {
+        files?.remove()
+        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
+    }
+
+    override class func tearDown() {
+        shared.stop()
+        super.tearDown()
+    }
+
+    func testOnceExecutesAProfitableMoveWhoseTransactionsAreOnChain() async throws {
+        let binary = try MammonBinary.require()
+        // A file that names another URL: --rpc-url replaces it.
+        let files = try LiveRunFiles.make(network: devnet.networkFile(rpcURLs: ["http://127.0.0.1:9"]))
+        self.files = files
+        // 1 000 USDC sits in Aave at 3 %; Moonwell pays 10 %. The rest of the wallet's USDC leaves.
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
+        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
+        let rest = try await devnet.usdcBalance()
+        let deployer = try Address(hex: devnet.info.deployer)
+        let transfer = try ABI.encodeCall("transfer(address,uint256)", [.address(deployer), .uint(rest)])
+        try await sendRaw(chain, to: devnet.info.usdc, data: transfer)
+        try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
+
+        let result = try await binary.run([
+            "--no-ui", "--once", "--network-file", files.networkFile, "--rpc-url", devnet.info.rpcURL,
+            "--keystore", files.keystore, "--password-file", files.password, "--db", files.database,
+            "--min-profit-usd", "1",
+        ])
+        XCTAssertEqual(result.status, 0, "stderr: \(result.stderr.suffix(2000))\nstdout: \(result.stdout.suffix(3000))")
+        XCTAssertFalse(result.stderr.contains("devnet password"), "the password leaked to stderr")
+        XCTAssertFalse(result.stdout.contains("devnet password"), "the password leaked to stdout")
+
+        // The tx hashes the engine reported are mined, and the funds are in Moonwell.
+        let hashes = result.events.filter { $0["type"]?.stringValue == "step.finished" }
+            .compactMap { $0["record"]?["tx_hash"]?.stringValue }
+        XCTAssertEqual(hashes.count, 3, "withdraw, approve, deposit: \(result.stdout.suffix(3000))")
+        for hash in hashes {
+            let receipt = try await devnet.rpc.request("eth_getTransactionReceipt", [.string(hash)])
+            XCTAssertEqual(receipt["status"]?.stringValue, "0x1", "\(hash)")
+        }
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, UInt256(999_999_998))
+        let inAave = try await devnet.aTokenBalance()
+        XCTAssertLessThanOrEqual(inAave, UInt256(2))
+    }
+
+    func testMarketsListsEveryMarketWithAPYTVLAndPositionWithoutThePassword() async throws {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile())
+        self.files = files
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .moonwell, LiveDevnet.usdc(250)))
+        try await devnet.send(chain, .deposit(.moonwell, .usdc, LiveDevnet.usdc(250)))
+        // No --password-file: the keystore's declared address is enough to read.
+        let result = try await binary.run(["markets", "--json", "--network-file", files.networkFile, "--keystore", files.keystore])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = try JSONValue.parse(result.stdout).arrayValue ?? []
+        XCTAssertEqual(lines.compactMap { $0["protocol"]?.stringValue }, ["aave-v3", "moonwell", "morpho-vault"])
+        let moonwell = lines[1]
+        XCTAssertEqual(moonwell["position"]?.stringValue, "250.000000")
+        XCTAssertEqual(moonwell["apy"].map { Decimal(string: $0.serialized) ?? 0 }.map { $0 > 4 && $0 < 4.1 }, true, moonwell.serialized)
+        // 1 000 000 seeded by the deployer + 250.
+        XCTAssertEqual(moonwell["tvl_usd"]?.serialized, "1000250")
+        XCTAssertEqual(lines[2]["note"]?.stringValue?.hasPrefix("APY not measured yet"), true)
+    }
+
+    func testKilledAfterJournalingTheDepositTheNextRunSendsTheJournaledBytes() async throws {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile())
+        self.files = files
+        let chain = try await devnet.chain()
+        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
+        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
+        let rest = try await devnet.usdcBalance()
+        try await sendRaw(chain, to: devnet.info.usdc, data: try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(rest)]))
+        try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
+        let arguments = ["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
+                         "--password-file", files.password, "--db", files.database, "--min-profit-usd", "1"]
+        let start = try await devnet.blockNumber()
+
+        // Dies as kill -9 would, with the deposit signed and committed but not sent.
+        let killed = try await binary.run(arguments, environment: ["MAMMON_FAILPOINT": "journaled:deposit"])
+        XCTAssertNotEqual(killed.status, 0)
+        XCTAssertTrue(killed.stderr.contains("failpoint journaled:deposit"), killed.stderr.suffix(1000).description)
+        let stranded = try await devnet.usdcBalance()
+        XCTAssertEqual(stranded, UInt256(1_000_000_000), "withdrawn, approved, not deposited")
+
+        // The next run resolves the journal from the chain and sends the same bytes.
+        let resumed = try await binary.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr.suffix(2000).description + resumed.stdout.suffix(2000))
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, UInt256(999_999_998))
+        let idle = try await devnet.usdcBalance()
+        XCTAssertLessThanOrEqual(idle, UInt256(2))
+        let sent = try await devnet.walletTransactions(after: start)
+        XCTAssertEqual(sent.map { $0.tx["to"]?.stringValue?.lowercased() },
+                       [devnet.info.pool, devnet.info.usdc, devnet.info.mToken].map { $0.lowercased() }, "one mint, never two")
+    }
+
+    func testBaseMustBeNamedAndANodeOfAnotherChainIsRefused() async throws {
+        let binary = try MammonBinary.require()
+        // A file describing chain 8453 is real money: refused unless --network base names it.
+        var base = devnet.networkFile().objectValue!
+        base["chain_id"] = 8453
+        let files = try LiveRunFiles.make(network: .object(base))
+        self.files = files
+        let common = ["--keystore", files.keystore, "--password-file", files.password, "--db", files.database]
+        let unnamed = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile] + common)
+        XCTAssertNotEqual(unnamed.status, 0)
+        XCTAssertTrue(unnamed.stderr.contains("name it explicitly with --network base"), unnamed.stderr)
+
+        // Named, but the node answers chain 31337: nothing is signed, and no database is created.
+        let start = try await devnet.blockNumber()
+        let mismatch = try await binary.run(["--no-ui", "--once", "--network", "base", "--rpc-url", devnet.info.rpcURL] + common)
+        XCTAssertNotEqual(mismatch.status, 0)
+        XCTAssertTrue(mismatch.stderr.contains("refusing to sign: network 'base' is chain 8453 but the node at \(devnet.info.rpcURL) reports chain 31337"),
+                      mismatch.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: files.database))
+        let head = try await devnet.blockNumber()
+        XCTAssertEqual(head, start)
+    }
+
+    /// A plain call from the test wallet, outside the engine's action types.
+    private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
+        let signer = try LiveDevnet.signer()
+        let nonce = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
+        let tx = EIP1559Transaction(chainID: devnet.info.chainID, nonce: nonce, maxPriorityFeePerGas: 1_000_000,
+                                    maxFeePerGas: 10_000_000_000, gasLimit: 200_000, to: try Address(hex: to), data: data)
+        let signed = try await tx.sign(with: signer)
+        _ = try await devnet.rpc.sendRawTransaction(signed.rawHex)
+    }
+}

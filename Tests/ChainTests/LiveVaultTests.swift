@@ -1,0 +1,119 @@
+import Chain
+import EVM
+import Engine
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+/// Moves into and out of the ERC-4626 vault, and a new position from idle USDC, on the devnet.
+final class LiveVaultTests: XCTestCase {
+    private static let shared = SharedDevnet()
+    private var devnet: LiveDevnet!
+    private var snapshot: JSONValue?
+
+    override func setUp() async throws {
+        devnet = try LiveDevnet(try await Self.shared.harness())
+        snapshot = try await devnet.admin("evm_snapshot")
+    }
+
+    override func tearDown() async throws {
+        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
+    }
+
+    override class func tearDown() {
+        shared.stop()
+        super.tearDown()
+    }
+
+    static let all = UInt256(100_000_000_000)
+    static let dust = UInt256(2)
+
+    func engine(_ chain: LiveChain) throws -> Engine {
+        var config = MammonConfig()
+        config.maxTransactionValueUSD = 1_000_000
+        return try Engine(config: config, chain: chain, store: try AppDatabase.inMemory(), clock: SystemClock(), approvalMode: .auto)
+    }
+
+    func testNewPositionFromIdleUSDCGoesToTheBestMarket() async throws {
+        let chain = try await devnet.chain()
+        let start = try await devnet.blockNumber()
+        let engine = try engine(chain)
+        await engine.open()
+        let ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        // Moonwell (4 %) beats Aave (3 %); the vault's APY is not measured yet (0).
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, Self.all - Self.dust)
+        let idle = try await devnet.usdcBalance()
+        XCTAssertLessThanOrEqual(idle, Self.dust)
+        let sent = try await devnet.walletTransactions(after: start)
+        XCTAssertEqual(sent.map { $0.tx["to"]?.stringValue?.lowercased() }, [devnet.info.usdc, devnet.info.mToken].map { $0.lowercased() })
+        // approve is for the exact amount, never unlimited.
+        let allowanceWord = sent[0].tx["input"]?.stringValue?.suffix(64) ?? ""
+        XCTAssertEqual(try UInt256(hex: "0x" + allowanceWord), Self.all)
+    }
+
+    func testMovesIntoTheVaultWhenItsSharePriceGrowsFasterAndOutWhenItFallsBehind() async throws {
+        let chain = try await devnet.chain(options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60))
+        // The whole wallet in Aave, and a first share-price observation.
+        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(100_000)))
+        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(100_000)))
+        let first = try await chain.scanMarkets(token: .usdc)
+        XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
+
+        // Ten minutes later the vault has earned 5 USDC on ~1 M: about 30 % a year.
+        try await devnet.admin("devnet_vaultAccrue", ["5000000"])
+        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
+        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
+        try await devnet.admin("evm_mine", [.integer(Int(now) + 600)])
+
+        let engine = try engine(chain)
+        await engine.open()
+        let intoVault = await engine.runOnce()
+        XCTAssertTrue(intoVault)
+        let inVault = try await devnet.vaultAssets()
+        XCTAssertGreaterThanOrEqual(inVault, Self.all - Self.dust)
+        let inAave = try await devnet.aTokenBalance()
+        XCTAssertLessThanOrEqual(inAave, Self.dust)
+        let vaultAPY = try await chain.scanMarkets(token: .usdc).first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
+        XCTAssertGreaterThan(vaultAPY, 20)
+
+        // Moonwell jumps far above the vault: the engine redeems every share and mints.
+        try await devnet.admin("devnet_setMoonwellRate", ["31709791983"])
+        let start = try await devnet.blockNumber()
+        let outOfVault = await engine.runOnce()
+        XCTAssertTrue(outOfVault)
+        let shares = try await devnet.uint(devnet.info.vault, "balanceOf(address)", [.address(devnet.wallet)])
+        XCTAssertEqual(shares, .zero, "a full exit redeems every share")
+        let inMoonwell = try await devnet.mTokenUnderlying()
+        XCTAssertGreaterThanOrEqual(inMoonwell, inVault - Self.dust)
+        let idle = try await devnet.usdcBalance()
+        XCTAssertLessThanOrEqual(idle, Self.dust)
+        let sent = try await devnet.walletTransactions(after: start)
+        XCTAssertEqual(sent.count, 3)
+        XCTAssertEqual(sent.first?.tx["input"]?.stringValue?.prefix(10), "0xba087652", "redeem(uint256,address,address)")
+        XCTAssertTrue(sent.allSatisfy { $0.receipt["status"]?.stringValue == "0x1" })
+    }
+
+    func testShareObservationsSurviveARestartThroughTheStore() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mammon-prices-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let options = LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60, sharePriceStore: SharePriceFile(path: path))
+        let before = try await devnet.chain(options: options)
+        let first = try await before.scanMarkets(token: .usdc)
+        XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
+
+        try await devnet.admin("devnet_vaultAccrue", ["5000000"])
+        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
+        try await devnet.admin("evm_mine", [.integer(Int(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 600)])
+
+        // A new process: its first scan already has the earlier price to measure from.
+        let after = try await devnet.chain(options: options)
+        let second = try await after.scanMarkets(token: .usdc)
+        let apy = second.first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
+        XCTAssertGreaterThan(apy, 20)
+        let stored = try SharePriceFile(path: path).load()
+        XCTAssertEqual(stored[devnet.info.vault.lowercased()]?.count, 2)
+    }
+}

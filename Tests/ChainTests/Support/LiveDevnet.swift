@@ -1,0 +1,129 @@
+import Chain
+import EVM
+import Foundation
+import MammonCore
+import XCTest
+
+/// A devnet with a `LiveChain` on it for the test wallet, and the admin calls tests use.
+struct LiveDevnet {
+    let harness: DevnetHarness
+    let rpc: JSONRPCClient
+
+    init(_ harness: DevnetHarness) throws {
+        self.harness = harness
+        self.rpc = try harness.client()
+    }
+
+    var info: DevnetInfo { harness.info }
+
+    static func signer() throws -> Secp256k1Signer {
+        var key = [UInt8](repeating: 0x46, count: 32)
+        return try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
+    }
+
+    /// The devnet's network description, as a network file would give it.
+    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false) throws -> NetworkConfig {
+        var json: JSONValue = [
+            "name": "devnet", "chain_id": .integer(Int(chainID ?? info.chainID)),
+            "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
+            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
+            "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
+                        ["protocol": "moonwell", "m_token": .string(info.mToken)],
+                        ["protocol": "morpho-vault", "vault": .string(info.vault)]],
+        ]
+        if l1Fees, case .object(var object) = json {
+            object["gas_price_oracle"] = .string(info.l1GasPriceOracle)
+            json = .object(object)
+        }
+        return try NetworkRegistry.parse(json, source: "devnet")
+    }
+
+    func chain(options: LiveChainOptions = LiveChainOptions(receiptPollSeconds: 0.05),
+               rpcURLs: [String]? = nil, l1Fees: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees), signer: try Self.signer(), options: options,
+                                    policy: EndpointPolicy(maxAttempts: 4), clock: clock)
+    }
+
+    @discardableResult
+    func admin(_ method: String, _ params: [JSONValue] = []) async throws -> JSONValue {
+        try await rpc.request(method, params)
+    }
+
+    /// `eth_call` of a view returning one uint word.
+    func uint(_ to: String, _ signature: String, _ args: [ABIValue] = []) async throws -> UInt256 {
+        let data = try await rpc.call(to: to, data: try ABI.encodeCall(signature, args))
+        return UInt256(bigEndian: data.prefix(32)) ?? .zero
+    }
+
+    var wallet: Address { try! Address(hex: DevnetHarness.walletAddress) }
+
+    func usdcBalance() async throws -> UInt256 { try await uint(info.usdc, "balanceOf(address)", [.address(wallet)]) }
+    func aTokenBalance() async throws -> UInt256 { try await uint(info.aToken, "balanceOf(address)", [.address(wallet)]) }
+    func mTokenUnderlying() async throws -> UInt256 {
+        let tokens = try await uint(info.mToken, "balanceOf(address)", [.address(wallet)])
+        let rate = try await uint(info.mToken, "exchangeRateStored()")
+        return tokens * rate / UInt256(1_000_000_000_000_000_000)
+    }
+    func vaultAssets() async throws -> UInt256 {
+        let shares = try await uint(info.vault, "balanceOf(address)", [.address(wallet)])
+        return try await uint(info.vault, "convertToAssets(uint256)", [.uint(shares)])
+    }
+    func ethBalance() async throws -> UInt256 { try UInt256(hex: try await rpc.balance(of: DevnetHarness.walletAddress)) }
+    func blockNumber() async throws -> UInt64 { try await rpc.blockNumber() }
+
+    /// Every transaction the wallet sent in blocks after `block`, with its receipt, from the chain.
+    func walletTransactions(after block: UInt64) async throws -> [(tx: JSONValue, receipt: JSONValue)] {
+        let head = try await blockNumber()
+        var out: [(JSONValue, JSONValue)] = []
+        guard head > block else { return [] }
+        for n in (block + 1)...head {
+            let b = try await rpc.request("eth_getBlockByNumber", [.string(Chain.Hex.quantity(n)), true])
+            for tx in b["transactions"]?.arrayValue ?? [] where tx["from"]?.stringValue?.lowercased() == DevnetHarness.walletAddress.lowercased() {
+                let hash = tx["hash"]?.stringValue ?? ""
+                out.append((tx, try await rpc.request("eth_getTransactionReceipt", [.string(hash)])))
+            }
+        }
+        return out
+    }
+
+    /// Sum of gasUsed × effectiveGasPrice over receipts.
+    static func gasPaid(_ receipts: [JSONValue]) throws -> UInt256 {
+        try receipts.reduce(UInt256.zero) { sum, r in
+            sum + (try UInt256(hex: r["gasUsed"]?.stringValue ?? "0x0")) * (try UInt256(hex: r["effectiveGasPrice"]?.stringValue ?? "0x0"))
+        }
+    }
+
+    /// Sends one action through the chain's own prepare/broadcast/receipt path.
+    @discardableResult
+    func send(_ chain: LiveChain, _ action: ChainAction) async throws -> TransactionReceipt {
+        let tx = try await chain.prepare(action)
+        try await chain.broadcast(tx)
+        return try await chain.awaitReceipt(tx)
+    }
+
+    static func usdc(_ whole: UInt128) -> TokenAmount { TokenAmount(baseUnits: whole * 1_000_000, decimals: 6) }
+}
+
+/// The error a live-chain call threw, as text (nil when it succeeded).
+func liveError<T>(_ body: () async throws -> T) async -> String? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
+extension LiveDevnet {
+    /// The network file `mammon --network-file` reads for this devnet.
+    func networkFile(rpcURLs: [String]? = nil) -> JSONValue {
+        [
+            "name": "devnet", "chain_id": .integer(Int(info.chainID)),
+            "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
+            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
+            "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
+                        ["protocol": "moonwell", "m_token": .string(info.mToken)],
+                        ["protocol": "morpho-vault", "vault": .string(info.vault)]],
+        ]
+    }
+}
