@@ -10,7 +10,7 @@ $PY -c 'import PIL' 2>/dev/null || PY=/usr/bin/python3   # Debian's python3-pil 
 OUT=screenshots
 WORK=$(mktemp -d)
 SOCK="mammon-shots-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$WORK"' EXIT
 
 # Starts a scene: NAME COLS ROWS then environment assignments and mammon arguments after "--".
 start() {
