@@ -10,7 +10,7 @@ $PY -c 'import PIL' 2>/dev/null || PY=/usr/bin/python3   # Debian's python3-pil 
 OUT=screenshots
 WORK=$(mktemp -d)
 SOCK="mammon-shots-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$WORK"' EXIT
 
 # Starts a scene: NAME COLS ROWS then environment assignments and mammon arguments after "--".
 start() {
@@ -63,7 +63,7 @@ scans() { for i in $(seq "$1"); do wait_idle; keys r; wait_for "scans $((i + ${2
 mkdir -p "$OUT"
 
 # 1. Normal running: automatic approval, a few scans, executions done.
-start running 120 36 APPROVAL_MODE=auto -- 
+start running 120 36 APPROVAL_MODE=auto MAMMON_SIM_BLOCK_SECONDS=0 --
 wait_for "scans 1"; scans 5 1; wait_for "Recent"
 keys 2; sleep 0.3
 shoot running 120 36

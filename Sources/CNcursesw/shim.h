@@ -43,6 +43,16 @@ static inline const char *mammon_tigetstr(const char *name) {
     return (s == NULL || s == (char *)-1) ? NULL : s;
 }
 
+/// Whether terminfo knows `term` and it can address the cursor, without touching the screen:
+/// 1 usable, 0 unknown, -1 no terminfo database, -2 cannot move the cursor.
+static inline int mammon_check_term(const char *term) {
+    int err = 0;
+    if (setupterm((char *)term, -1, &err) != OK) return err == -1 ? -1 : 0;
+    const char *cup = mammon_tigetstr("cup");
+    del_curterm(cur_term);
+    return cup != NULL ? 1 : -2;
+}
+
 // Signal handling. Terminating signals (TERM, INT, HUP) only wake the console's loop, which then quits
 // in order. Crashes restore the terminal with async-signal-safe calls only (write, tcsetattr), then
 // die with the original signal.

@@ -177,6 +177,8 @@ extension ConsoleState {
 
     /// Recomputes the table order after a change of rows, sort or filter; keeps the selection valid.
     public mutating func resortOpportunities() {
+        awaitingApproval = opportunities.values.filter(\.isAwaitingApproval)
+            .sorted { $0.foundAt == $1.foundAt ? $0.id.uuidString < $1.id.uuidString : $0.foundAt < $1.foundAt }.map(\.id)
         var rows = Array(opportunities.values)
         if !filter.isEmpty {
             let f = filter.lowercased()

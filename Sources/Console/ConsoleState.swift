@@ -9,6 +9,8 @@ public struct ConsoleState: Hashable, Sendable {
 
     public var now: Date
     public var size: Size
+    /// Where the engine keeps its records, shown in the Scheduler details.
+    public var databasePath: String?
 
     // From the engine.
     public var status: SchedulerStatus?
@@ -21,6 +23,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var opportunities: [UUID: OpportunityRow] = [:]
     /// Opportunity ids in table order after sort and filter; kept by the reducer so drawing never sorts.
     public var opportunityOrder: [UUID] = []
+    /// Ids waiting for the operator, oldest first; kept by the reducer so drawing never scans every row.
+    public internal(set) var awaitingApproval: [UUID] = []
     public var execution: ExecutionView?
     public var recentExecutions: [ExecutionSummary] = []
     /// Newest first.
@@ -65,9 +69,7 @@ public struct ConsoleState: Hashable, Sendable {
         selectedOpportunity.flatMap { id in opportunityOrder.firstIndex(of: id) }
     }
 
-    public var pendingApprovals: [OpportunityRow] {
-        opportunities.values.filter(\.isAwaitingApproval).sorted { $0.foundAt < $1.foundAt }
-    }
+    public var pendingApprovals: [OpportunityRow] { awaitingApproval.compactMap { opportunities[$0] } }
 
     public var executionInFlight: Bool { execution?.inFlight ?? false }
 

@@ -71,6 +71,7 @@ enum DetailsBuilder {
                 "failures     \(s.consecutiveFailures) in a row",
             ]
             if let idle = state.idle { lines.append("idle         \(Format.amount(idle)) USDC") }
+            if let db = state.databasePath { lines.append("database     \(db)") }
             for m in state.markets {
                 lines.append("\(m.protocolID.displayName.padded(to: 12)) \(Format.apy(m.apy)), position \(Format.amount(m.position))")
             }

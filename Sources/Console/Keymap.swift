@@ -69,6 +69,7 @@ public enum Keymap {
         ("Enter", "press the chosen button"),
         ("y / n", "yes / no; in the approval dialog y approves, d declines"),
         ("Esc", "close without doing anything"),
+        ("Ctrl-L", "redraw the whole screen"),
     ]
 
     public static func command(for key: Key) -> ConsoleCommand? {

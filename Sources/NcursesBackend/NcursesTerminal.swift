@@ -110,6 +110,19 @@ public final class NcursesTerminal: TerminalDevice {
 
     deinit { restore() }
 
+    /// Checks, before anything else starts, that the console can run here: TERM set and known,
+    /// cursor addressing, a terminal on standard input and output. Draws nothing.
+    public static func preflight(termType: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TerminalSetupError) {
+        guard let term = termType ?? environment["TERM"], !term.isEmpty else { throw .termNotSet }
+        guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
+        switch mammon_check_term(term) {
+        case 1: return
+        case -2: throw .cannotMoveCursor(term)
+        default: throw .unknownTerminal(term)
+        }
+    }
+
     @discardableResult
     public func draw(_ buffer: ScreenBuffer) -> Int {
         guard !restored else { return 0 }
@@ -221,16 +234,4 @@ public final class NcursesTerminal: TerminalDevice {
         waker.close()
         if silentWriter >= 0 { close(silentWriter) }
     }
-}
-
-/// Wakes the terminal's thread from any thread: one byte into a pipe the loop polls.
-public struct TerminalWaker: Sendable {
-    let fd: Int32
-
-    public func wake() {
-        var byte: UInt8 = 1
-        _ = write(fd, &byte, 1)
-    }
-
-    func close() { _ = Glibc.close(fd) }
 }

@@ -107,6 +107,7 @@ final class EventReducerTests: XCTestCase {
                                                           approval: request, verdict: .awaitingApproval(expiresAt: request.expiresAt),
                                                           foundAt: Fixtures.at(70))
             $0.opportunityOrder = [request.id]
+            $0.awaitingApproval = [request.id]
             $0.selectedOpportunity = request.id
             $0.log = [LogLine(at: Fixtures.at(70), type: "approval.requested",
                               text: "approval needed: Aave V3 → Moonwell 1,000.00 until 12:07:50", severity: .warning)]
@@ -119,6 +120,7 @@ final class EventReducerTests: XCTestCase {
         store.send(ev(80, .approvalResolved(recommendationID: request.id, outcome: .expired, detail: "expired at 12:07:50"))) {
             $0.lastEventAt = Fixtures.at(80)
             $0.modal = nil
+            $0.awaitingApproval = []
             $0.opportunities[request.id]?.approval?.outcome = .expired
             $0.opportunities[request.id]?.verdict = .resolved(.expired, detail: "expired at 12:07:50")
             $0.flash = Flash(text: "approval expired by the engine: expired at 12:07:50", severity: .warning, until: Fixtures.at(6))

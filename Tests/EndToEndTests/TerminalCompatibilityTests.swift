@@ -25,6 +25,9 @@ final class TerminalCompatibilityTests: XCTestCase {
         try u.startConsole(env: ["TERM": "no-such-terminal"])
         let unknown = u.waitFor("[exit 78, tty restored]")
         XCTAssertTrue(unknown.contains("'no-such-terminal' is unknown"), unknown)
+        let scheduler = try u.status()["status"] as? [String: Any]
+        XCTAssertEqual(scheduler?["total_scans"] as? Int, 0, "the engine did nothing before the terminal was found unusable")
+        XCTAssertEqual(scheduler?["state"] as? String, "stopped")
     }
 
     func testASCIIFallbackWithoutAUTF8Locale() throws {

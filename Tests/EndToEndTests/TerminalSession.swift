@@ -26,6 +26,9 @@ final class TerminalSession {
 
     deinit {
         _ = try? tmux(["kill-server"])
+        // A killed server leaves its socket file behind.
+        let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        unlink("\(tmpdir)/tmux-\(getuid())/\(socket)")
         try? FileManager.default.removeItem(at: dir)
     }
 

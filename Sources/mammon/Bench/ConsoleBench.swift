@@ -21,7 +21,7 @@ enum ConsoleBench: BenchSuite {
         var samples: [Double] = []
         var renderOnly: [Double] = []
         var changed = 0
-        for i in 0..<300 {
+        for i in 0..<max(10, Int(300 * scale)) {
             _ = ConsoleReducer.reduce(&state, .tick(state.now.addingTimeInterval(1)))
             if i % 3 == 0 { _ = ConsoleReducer.reduce(&state, .keyPressed(.down)) }
             let start = DispatchTime.now().uptimeNanoseconds
@@ -39,7 +39,7 @@ enum ConsoleBench: BenchSuite {
         figures["frame_200x60_cells_changed_per_frame"] = BenchFigure(Double(changed) / Double(samples.count), "cells")
         figures["resident_memory_with_10000_opportunities"] = BenchFigure(residentMB(), "MB")
 
-        let idle = try idleTerminal(seconds: 5)
+        let idle = try idleTerminal(seconds: max(2, 5 * scale))
         figures["idle_tick_bytes_written"] = BenchFigure(idle.bytesPerTick, "bytes/tick")
         figures["idle_cpu"] = BenchFigure(idle.cpuPercent, "% of a core")
         figures["resident_memory_peak"] = BenchFigure(peakMB(), "MB")

@@ -10,6 +10,12 @@ import TerminalKit
 /// thread of its own (ncurses calls block and are not thread-safe). Returns the process exit code.
 enum ConsoleRunner {
     static func run(engine: Engine, options: ConsoleOptions) async throws -> Int32 {
+        // An unusable terminal is reported before the engine does anything.
+        do { try NcursesTerminal.preflight(environment: options.environment) } catch {
+            FileHandle.standardError.write(Data("mammon: \(error)\n".utf8))
+            await engine.shutdown()
+            return error.exitCode
+        }
         let (theme, themeWarning) = chooseTheme(options)
         let inbox = ActionInbox()
         let events = engine.subscribe()
@@ -43,6 +49,9 @@ enum ConsoleRunner {
             // A signal (SIGTERM, SIGINT, SIGHUP) is an orderly shutdown like quitting: exit 0, as headless does.
             _ = outcome
         }
+        // The terminal is restored; until the engine has finished its step, another Ctrl-C or hang-up
+        // must not cut the step in half (SIGKILL still can).
+        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_IGN) }
         await commands.drain()
         await engine.shutdown()
         listener.cancel()
@@ -63,6 +72,7 @@ enum ConsoleRunner {
         inbox.connect { waker.wake() }
         let shownTheme = terminal.colorDepth == .none ? ThemeLoader.builtin("monochrome") ?? theme : theme
         var state = ConsoleState(now: Date(), size: terminal.size)
+        state.databasePath = options.databasePath
         if let themeWarning {
             state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
             state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))
@@ -80,24 +90,5 @@ enum ConsoleRunner {
         if options.noColor { return (ThemeLoader.builtin("monochrome") ?? ThemeLoader.fallback, nil) }
         let (theme, warning) = loader.load(options.themeName)
         return (theme, warning)
-    }
-}
-
-/// Sends each command to the engine in its own task, so an emergency stop is never queued behind an
-/// approval that is executing; remembers the tasks so quitting waits for commands already sent.
-final class CommandSender: Sendable {
-    private let engine: Engine
-    private let tasks = Mutex<[Task<Void, Never>]>([])
-
-    init(engine: Engine) { self.engine = engine }
-
-    func send(_ command: OperatorCommand) {
-        let engine = self.engine
-        let task = Task { await engine.send(command) }
-        tasks.withLock { $0.append(task) }
-    }
-
-    func drain() async {
-        for task in tasks.withLock({ $0 }) { await task.value }
     }
 }

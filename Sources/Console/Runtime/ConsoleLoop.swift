@@ -1,25 +1,33 @@
-import Console
 import Foundation
 import TerminalKit
 
 /// The console's loop on its own thread: wait for input or a wake-up (never busy), fold everything
 /// that happened into the state, perform the effects, draw the difference.
-struct ConsoleLoop {
-    enum Outcome: Equatable {
+public struct ConsoleLoop {
+    public enum Outcome: Equatable, Sendable {
         case quit
         case terminated(signal: Int32)
     }
 
-    var terminal: any TerminalDevice
-    var theme: Theme
-    var inbox: ActionInbox
-    var perform: (ConsoleEffect) -> Void
-    var clock: () -> Date = Date.init
+    public var terminal: any TerminalDevice
+    public var theme: Theme
+    public var inbox: ActionInbox
+    public var perform: (ConsoleEffect) -> Void
+    public var clock: () -> Date
     /// Called after each frame with the number of cells written (benchmarks count them).
-    var onFrame: (Int) -> Void = { _ in }
+    public var onFrame: (Int) -> Void = { _ in }
+
+    public init(terminal: any TerminalDevice, theme: Theme, inbox: ActionInbox, clock: @escaping () -> Date = Date.init,
+                perform: @escaping (ConsoleEffect) -> Void) {
+        self.terminal = terminal
+        self.theme = theme
+        self.inbox = inbox
+        self.clock = clock
+        self.perform = perform
+    }
 
     /// Runs until quit or a terminating signal; returns the final state too.
-    func run(initial: ConsoleState, until stop: (ConsoleState) -> Bool = { _ in false }) -> (Outcome, ConsoleState) {
+    public func run(initial: ConsoleState, until stop: (ConsoleState) -> Bool = { _ in false }) -> (Outcome, ConsoleState) {
         var state = initial
         state.size = terminal.size
         onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
@@ -30,6 +38,10 @@ struct ConsoleLoop {
             var outcome: Outcome?
             for input in terminal.waitForInput(timeout: timeout) {
                 switch input {
+                case .key(.ctrl("l")):
+                    // Redraw everything: the screen may hold garbage (line noise over SSH, another program).
+                    terminal.invalidate()
+                    actions.append(.resized(terminal.size))
                 case .key(let key): actions.append(.keyPressed(key))
                 case .resized(let size): actions.append(.resized(size))
                 case .woken: break

@@ -1,0 +1,17 @@
+import Foundation
+import MammonCore
+
+/// A market as the console tracks it: the latest rate, the wallet's position, and recent rates.
+public struct MarketLine: Hashable, Sendable {
+    public var protocolID: LendingProtocol
+    public var apy: Decimal
+    public var position: TokenAmount
+    public var history: [Double]
+
+    public init(protocolID: LendingProtocol, apy: Decimal, position: TokenAmount, history: [Double]) {
+        self.protocolID = protocolID
+        self.apy = apy
+        self.position = position
+        self.history = history
+    }
+}
