@@ -86,6 +86,9 @@ extension ConsoleReducer {
         case .resume:
             state.say("resuming", .info)
             return [.send(.resume)]
+        case .cancelTransaction(let id):
+            state.say("cancellation requested: sent at the next stuck check", .warning)
+            return [.send(.cancelTransaction(executionID: id))]
         }
     }
 

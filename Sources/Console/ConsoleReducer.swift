@@ -89,6 +89,12 @@ public enum ConsoleReducer {
         case .resume:
             guard state.status?.halted == true else { state.say("the scheduler is not halted", .info); return [] }
             state.modal = .confirm(.resume, yes: false)
+        case .cancelTransaction:
+            guard let execution = state.execution, execution.inFlight, execution.runningStep?.sendsTransaction == true else {
+                state.say("no transaction in flight to cancel", .info)
+                return []
+            }
+            state.modal = .confirm(.cancelTransaction(executionID: execution.id), yes: false)
         }
         return []
     }

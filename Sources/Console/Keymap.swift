@@ -6,6 +6,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case nextPane, previousPane, focus(PaneID)
     case up, down, pageUp, pageDown, top, bottom
     case filter, help, quit, emergencyStop, resume, toggleLog, sortNext, sortReverse
+    case cancelTransaction
 }
 
 /// One binding: the keys, a short label for the key bar (nil: not on the bar), and the help text.
@@ -41,6 +42,8 @@ public enum Keymap {
         KeyBinding([.char("E")], .emergencyStop, label: "E-stop",
                    help: "emergency stop: halt and cancel pending approvals (type STOP)", section: "Engine"),
         KeyBinding([.char("R")], .resume, help: "resume after a halt (asks first)", section: "Engine"),
+        KeyBinding([.char("c")], .cancelTransaction,
+                   help: "cancel the running execution's stuck transaction with a self-transfer (asks first)", section: "Engine"),
         KeyBinding([.enter], .details, help: "details of the selected item", section: "View"),
         KeyBinding([.tab], .nextPane, help: "focus the next pane", section: "View"),
         KeyBinding([.backTab], .previousPane, help: "focus the previous pane", section: "View"),

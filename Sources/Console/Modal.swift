@@ -26,12 +26,14 @@ public enum Modal: Hashable, Sendable {
         case stopScheduler
         case quitDuringExecution
         case resume
+        case cancelTransaction(executionID: UUID)
 
         public var title: String {
             switch self {
             case .stopScheduler: "Stop the scheduler?"
             case .quitDuringExecution: "Quit while an execution runs?"
             case .resume: "Resume after a halt?"
+            case .cancelTransaction: "Cancel the stuck transaction?"
             }
         }
     }

@@ -159,6 +159,22 @@ final class KeyReducerTests: XCTestCase {
         }
     }
 
+    func testCancelAsksOnlyWithATransactionInFlightAndDefaultsToNo() throws {
+        TestStore(running()).send(key("c")) {
+            $0.flash = Flash(text: "no transaction in flight to cancel", severity: .info, until: Fixtures.at(106))
+        }
+        let busy = Fixtures.busyState()
+        let id = try XCTUnwrap(busy.execution?.id)
+        let store = TestStore(busy)
+        store.send(key("c")) { $0.modal = .confirm(.cancelTransaction(executionID: id), yes: false) }
+        store.send(.keyPressed(.enter)) { $0.modal = nil }
+        store.send(key("c")) { $0.modal = .confirm(.cancelTransaction(executionID: id), yes: false) }
+        store.send(key("y"), effects: [.send(.cancelTransaction(executionID: id))]) {
+            $0.modal = nil
+            $0.flash = Flash(text: "cancellation requested: sent at the next stuck check", severity: .warning, until: busy.now.addingTimeInterval(6))
+        }
+    }
+
     func testFocusKeys() {
         let store = TestStore(running())
         store.send(.keyPressed(.tab)) { $0.focus = .opportunities }

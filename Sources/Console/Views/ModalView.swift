@@ -66,6 +66,11 @@ enum ModalView {
         case .resume:
             return ["Clears the halt: \(state.status?.haltReason ?? "unknown reason").",
                     "The scheduler may scan and move funds again."]
+        case .cancelTransaction:
+            let step = state.execution?.runningStep.map(Format.stepName) ?? "the step"
+            return ["If the \(step) transaction is still unmined at the next check,",
+                    "a zero-value self-transfer with higher fees takes its nonce.",
+                    "The step then fails; funds already withdrawn stay in the wallet."]
         }
     }
 }
