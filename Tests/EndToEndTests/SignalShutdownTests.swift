@@ -3,7 +3,8 @@ import XCTest
 
 /// SIGINT and SIGTERM stop a running headless engine cleanly with exit 0.
 final class SignalShutdownTests: XCTestCase {
-    func runUntilFirstCycleThenSignal(_ signal: Int32, whileRunning: (BuiltBinary, String) throws -> Void = { _, _ in }) throws -> (status: Int32, types: [String]) {
+    func runUntilFirstCycleThenSignal(_ signal: Int32, environment: [String: String] = [:],
+                                      whileRunning: (BuiltBinary, String) throws -> Void = { _, _ in }) throws -> (status: Int32, types: [String]) {
         let bin = try BuiltBinary.require()
         let dir = NSTemporaryDirectory() + "mammon-sig-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -15,6 +16,7 @@ final class SignalShutdownTests: XCTestCase {
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try p.run()
         // Blocking reads until the first cycle has finished and the next scan is scheduled (a status
         // carrying next_scan_time): events arrive line by line, live.
@@ -44,7 +46,7 @@ final class SignalShutdownTests: XCTestCase {
 
     func testStatusReadsTheDatabaseWhileAnotherProcessRunsTheEngine() throws {
         var report: [String: Any] = [:]
-        let r = try runUntilFirstCycleThenSignal(SIGTERM) { bin, db in
+        let r = try runUntilFirstCycleThenSignal(SIGTERM, environment: ["APPROVAL_MODE": "5000"]) { bin, db in
             let status = try bin.run(["status", "--json", "--db", db])
             XCTAssertEqual(status.status, 0, status.stderr)
             report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
@@ -52,6 +54,8 @@ final class SignalShutdownTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         let status = try XCTUnwrap(report["status"] as? [String: Any])
         XCTAssertEqual(status["state"] as? String, "running")
+        XCTAssertEqual(status["approval_mode"] as? String, "manual above $5000.00", "the running engine's mode, not this command's")
+        XCTAssertEqual((status["wallet_address"] as? String)?.hasPrefix("0x"), true)
         XCTAssertEqual(status["total_scans"] as? Int, 1)
         XCTAssertEqual(status["rebalances_today"] as? Int, 2)
         XCTAssertNotNil(status["next_scan_time"] as? String)

@@ -55,9 +55,14 @@ struct StatusReport: Encodable {
             process = alive ? "pid \(pid)" : "pid \(pid) (exited)"
             if !alive, state == .running { state = .stopped }
         }
+        // What the engine itself last said about its approval mode, network and wallet; this command's
+        // own configuration may differ from the running engine's.
+        var reported: SchedulerStatus?
+        if case .status(let s)? = try store.recentEvents(limit: 1, types: ["scheduler.status"]).last?.kind { reported = s }
         let status = SchedulerStatus(
-            state: state, haltReason: persisted?.haltReason, network: network, walletAddress: "",
-            approvalMode: (config.approvalMode ?? .auto).description, startedAt: persisted?.startedAt,
+            state: state, haltReason: persisted?.haltReason, network: reported?.network ?? network,
+            walletAddress: reported?.walletAddress ?? "",
+            approvalMode: reported?.approvalMode ?? (config.approvalMode ?? .auto).description, startedAt: persisted?.startedAt,
             lastScanAt: persisted?.lastScanAt, nextScanAt: persisted?.nextScanAt, scans: persisted?.scans ?? 0,
             opportunitiesFound: persisted?.opportunitiesFound ?? 0, opportunitiesExecuted: persisted?.opportunitiesExecuted ?? 0,
             opportunitiesSkipped: persisted?.opportunitiesSkipped ?? 0, rebalancesToday: budget.rebalances,
@@ -72,7 +77,7 @@ struct StatusReport: Encodable {
         let s = status
         var lines = [
             "state        \(s.state.rawValue)\(s.haltReason.map { " — \($0)" } ?? "") (engine process: \(engineProcess))",
-            "network      \(s.network), approval \(s.approvalMode)",
+            "network      \(s.network), approval \(s.approvalMode)\(s.walletAddress.isEmpty ? "" : ", wallet \(s.walletAddress)")",
             "scans        \(s.scans), last \(s.lastScanAt?.iso8601 ?? "never"), next \(s.nextScanAt?.iso8601 ?? "—")",
             "opportunities found \(s.opportunitiesFound), executed \(s.opportunitiesExecuted), skipped \(s.opportunitiesSkipped)",
             "today        rebalances \(s.rebalancesToday)/\(s.maxRebalancesPerDay), gas $\(s.gasTodayUSD.fixed(4))/$\(s.maxGasPerDayUSD.fixed(2))",
