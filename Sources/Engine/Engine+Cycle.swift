@@ -50,7 +50,6 @@ extension Engine {
             } catch {
                 throw CycleError(message: "market scan failed: \(error)")
             }
-            lastFee = fee
             commit([.marketsScanned(markets, at: clock.now())], [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
 
             var candidates: [Candidate] = []

@@ -34,7 +34,6 @@ public actor Engine {
     /// True once every execution a crash left behind is resolved. This engine is the only writer, so
     /// none can appear later in the process's life; only a failed reconciliation is retried.
     var interruptedResolved = false
-    var lastFee: FeeQuote?
     /// The last status published; an unchanged status is not sent again.
     var lastStatus: SchedulerStatus?
 

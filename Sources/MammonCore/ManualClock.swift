@@ -63,8 +63,6 @@ public final class ManualClock: EngineClock {
         for s in due { s.continuation.resume() }
     }
 
-    public func set(_ date: Date) { advance(by: date.timeIntervalSince(now())) }
-
     /// Deadlines of everyone sleeping now.
     public var sleepingUntil: [Date] { state.withLock { $0.sleepers.map(\.deadline) } }
 

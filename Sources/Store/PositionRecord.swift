@@ -38,5 +38,4 @@ extension AppDatabase {
         }
     }
 
-    public func yieldSnapshotCount() throws -> Int { try read { try YieldSnapshotRecord.fetchCount($0) } }
 }

@@ -6,26 +6,14 @@ import XCTest
 
 /// The built binary against a devnet: `mammon --no-ui --once --network-file … --rpc-url …` executes
 /// a profitable move with real transactions.
-final class LiveBinaryTests: XCTestCase {
-    private static let shared = SharedDevnet()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
+final class LiveBinaryTests: DevnetTestCase {
     private var files: LiveRunFiles?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
 
     override func tearDown() async throws {
         files?.remove()
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
+        try await super.tearDown()
     }
 
-    override class func tearDown() {
-        shared.stop()
-        super.tearDown()
-    }
 
     func testOnceExecutesAProfitableMoveWhoseTransactionsAreOnChain() async throws {
         let binary = try MammonBinary.require()

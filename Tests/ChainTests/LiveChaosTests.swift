@@ -9,28 +9,19 @@ import XCTest
 /// the fault proxy between it and the node misbehaves. After a restart, everything is checked from
 /// the chain (each step mined exactly once, consecutive nonces, funds where they belong) and from the
 /// database (one succeeded execution, today's count 1). Prints a table of faults × outcomes.
-final class LiveChaosTests: XCTestCase {
-    private static let shared = SharedDevnet()
+final class LiveChaosTests: DevnetTestCase {
     private static let table = OutcomeTable()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
     private var files: LiveRunFiles?
     private var proxy: PythonServer?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
 
     override func tearDown() async throws {
         proxy?.stop()
         files?.remove()
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
+        try await super.tearDown()
     }
 
     override class func tearDown() {
         table.print()
-        shared.stop()
         super.tearDown()
     }
 

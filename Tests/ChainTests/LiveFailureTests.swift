@@ -8,25 +8,7 @@ import XCTest
 
 /// What goes wrong on a real chain, on the devnet: reverts, error codes, a wrong chain, a stale
 /// feed, fees above the ceiling, a dead endpoint.
-final class LiveFailureTests: XCTestCase {
-    private static let shared = SharedDevnet()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
-
-    override func tearDown() async throws {
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
-    }
-
-    override class func tearDown() {
-        shared.stop()
-        super.tearDown()
-    }
-
+final class LiveFailureTests: DevnetTestCase {
     func engine(_ chain: LiveChain, store: AppDatabase) throws -> Engine {
         var config = MammonConfig()
         config.maxTransactionValueUSD = 1_000_000

@@ -8,25 +8,7 @@ import XCTest
 
 /// The engine moving real funds on the devnet: scans, gates, signed type-2 transactions, receipts,
 /// and balances read back from the chain.
-final class LiveRebalanceTests: XCTestCase {
-    private static let shared = SharedDevnet()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
-
-    override func tearDown() async throws {
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
-    }
-
-    override class func tearDown() {
-        shared.stop()
-        super.tearDown()
-    }
-
+final class LiveRebalanceTests: DevnetTestCase {
     static let dust = UInt256(2)
     /// 10 % APR per second, 1e18-scaled.
     static let moonwellTenPercent: JSONValue = "3170979198"

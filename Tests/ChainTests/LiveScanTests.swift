@@ -6,25 +6,7 @@ import XCTest
 
 /// Reads on the devnet: round trips of a scan, what a failed read does, and transaction status
 /// for crash recovery.
-final class LiveScanTests: XCTestCase {
-    private static let shared = SharedDevnet()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
-
-    override func tearDown() async throws {
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
-    }
-
-    override class func tearDown() {
-        shared.stop()
-        super.tearDown()
-    }
-
+final class LiveScanTests: DevnetTestCase {
     func testScanOfEveryMarketTakesTwoHTTPRoundTrips() async throws {
         let chain = try await devnet.chain()
         try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))

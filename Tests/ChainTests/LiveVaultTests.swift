@@ -7,25 +7,7 @@ import Store
 import XCTest
 
 /// Moves into and out of the ERC-4626 vault, and a new position from idle USDC, on the devnet.
-final class LiveVaultTests: XCTestCase {
-    private static let shared = SharedDevnet()
-    private var devnet: LiveDevnet!
-    private var snapshot: JSONValue?
-
-    override func setUp() async throws {
-        devnet = try LiveDevnet(try await Self.shared.harness())
-        snapshot = try await devnet.admin("evm_snapshot")
-    }
-
-    override func tearDown() async throws {
-        if let snapshot { _ = try await devnet.admin("evm_revert", [snapshot]) }
-    }
-
-    override class func tearDown() {
-        shared.stop()
-        super.tearDown()
-    }
-
+final class LiveVaultTests: DevnetTestCase {
     static let all = UInt256(100_000_000_000)
     static let dust = UInt256(2)
 
