@@ -12,8 +12,7 @@ final class SSHConsoleTests: XCTestCase {
         t.waitFor("awaiting approval")
 
         try t.type("a")
-        let dialog = t.waitFor("Approve this move?")
-        XCTAssertTrue(dialog.contains("Gates") && dialog.contains("Net gain"), dialog)
+        t.waitForAll(["Approve this move?", "Gates", "Net gain"])
         try t.type("y")
         t.waitFor("✓ done")
         t.eventually("the approved execution in the database") {

@@ -19,11 +19,8 @@ final class TerminalConsoleTests: XCTestCase {
         let before = try pendingApprovals(t)
         XCTAssertGreaterThan(before, 0)
         try t.type("a")
-        let dialog = t.waitFor("Approve this move?")
-        for needle in ["Move 1,000.00 USDC", "from", "to", "withdraw gas", "gas price now", "Net gain", "Break-even",
-                       "Gates", "[ Cancel (Esc) ]"] {
-            XCTAssertTrue(dialog.contains(needle), "dialog lacks \(needle):\n\(dialog)")
-        }
+        t.waitForAll(["Approve this move?", "Move 1,000.00 USDC", "from", "to", "withdraw gas", "gas price now", "Net gain",
+                      "Break-even", "Gates", "[ Cancel (Esc) ]"])
         try t.press("Enter") // the default is Cancel: nothing happens
         t.waitUntil("the dialog to close") { !$0.contains("Approve this move?") }
         XCTAssertEqual(try pendingApprovals(t), before)
@@ -33,10 +30,7 @@ final class TerminalConsoleTests: XCTestCase {
         t.waitFor("Approve this move?")
         try t.type("y")
         t.waitFor("IN FLIGHT")
-        let done = t.waitFor("✓ done")
-        for step in ["✓ validation", "✓ balance check", "✓ approve", "✓ deposit", "✓ verification", "✓ executed"] {
-            XCTAssertTrue(done.contains(step), "screen lacks \(step):\n\(done)")
-        }
+        t.waitForAll(["✓ done", "✓ validation", "✓ balance check", "✓ approve", "✓ deposit", "✓ verification", "✓ executed"])
         t.eventually("the execution in the history") {
             let last = try t.history().first
             let execution = last?["execution"] as? [String: Any]
@@ -108,10 +102,7 @@ final class TerminalConsoleTests: XCTestCase {
     func testHelpOverlayAndResizeReflow() throws {
         let t = try consoleWithApprovals()
         try t.type("?")
-        let help = t.waitFor("Keys")
-        for text in ["start the scheduler", "emergency stop", "focus Opportunities", "↓"] {
-            XCTAssertTrue(help.contains(text), "help lacks \(text)")
-        }
+        t.waitForAll(["Keys", "start the scheduler", "emergency stop", "focus Opportunities", "↓"])
         try t.type("z")
         t.waitUntil("help to close") { !$0.contains("any other key closes") }
 
