@@ -64,6 +64,13 @@ public struct ConfigKey: Sendable {
             c.simulationSeed = v
             return true
         },
+        ConfigKey(name: "CONSOLE_THEME", range: "a theme name: letters, digits, '-' and '_'",
+                  help: "console theme: a built-in one or NAME.theme in $XDG_CONFIG_HOME/mammon/themes") { text, c in
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            guard !text.isEmpty, text.count <= 64, text.allSatisfy(allowed.contains) else { return false }
+            c.consoleTheme = text
+            return true
+        },
     ]
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }

@@ -22,6 +22,8 @@ public struct MammonConfig: Sendable, Hashable {
     public var stuckTransactionSeconds: Int = 180
     public var maxReplacements: Int = 3
     public var simulationSeed: UInt64 = 42
+    /// The console's theme by name; nil: the default theme (or monochrome under NO_COLOR).
+    public var consoleTheme: String?
 
     public init() {}
 

@@ -85,4 +85,20 @@ final class TerminalCompatibilityTests: XCTestCase {
         let after = t.waitFor("[exit 0")
         XCTAssertTrue(after.replacingOccurrences(of: "\n", with: "").contains("mine.theme:2: unknown colour 'purple'"), after)
     }
+
+    func testTheConfigFileNamesTheThemeAndTheFlagWinsOverIt() throws {
+        for (arguments, expectMessage) in [([String](), true), (["--theme", "light"], false)] {
+            let t = try TerminalSession(width: 100, height: 30)
+            let config = t.dir.appendingPathComponent("mammon")
+            try FileManager.default.createDirectory(at: config.appendingPathComponent("themes"), withIntermediateDirectories: true)
+            try "CONSOLE_THEME = mine\n".write(to: config.appendingPathComponent("mammon.conf"), atomically: true, encoding: .utf8)
+            try "text = fg=green\nborder = fg=purple\n".write(to: config.appendingPathComponent("themes/mine.theme"),
+                                                            atomically: true, encoding: .utf8)
+            try t.startConsole(arguments: ["--stopped"] + arguments)
+            t.waitFor("■ STOPPED")
+            try t.type("q")
+            let after = t.waitFor("[exit 0").replacingOccurrences(of: "\n", with: "")
+            XCTAssertEqual(after.contains("mine.theme:2: unknown colour 'purple'"), expectMessage, "\(arguments):\n\(after)")
+        }
+    }
 }

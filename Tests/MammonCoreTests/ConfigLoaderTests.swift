@@ -52,6 +52,15 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertThrowsError(try ConfigLoader.parseFile(path: "f", contents: "# ok\njust words"))
     }
 
+    func testConsoleThemeIsANameNotAPath() throws {
+        XCTAssertNil(try ConfigLoader.load(flags: [], environment: [:], file: nil).consoleTheme)
+        let c = try ConfigLoader.load(flags: [], environment: [:], file: ("m.conf", "CONSOLE_THEME = solarized-dark\n"))
+        XCTAssertEqual(c.consoleTheme, "solarized-dark")
+        for bad in ["../../etc/passwd", "a b", "", "dark.theme"] {
+            XCTAssertThrowsError(try ConfigLoader.load(flags: [], environment: ["CONSOLE_THEME": bad], file: nil), bad)
+        }
+    }
+
     func testApprovalModes() throws {
         XCTAssertEqual(try ConfigLoader.load(flags: [], environment: ["APPROVAL_MODE": "manual"], file: nil).approvalMode, .manual)
         let threshold = try ConfigLoader.load(flags: [], environment: ["APPROVAL_MODE": "250"], file: nil).approvalMode

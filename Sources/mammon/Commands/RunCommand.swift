@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)
         } else {
-            code = try await ConsoleLauncher.run(engine: engine, network: network, console: console)
+            code = try await ConsoleLauncher.run(engine: engine, network: network, console: console, configuredTheme: config.consoleTheme)
         }
         if code != 0 { throw ExitCode(code) }
     }

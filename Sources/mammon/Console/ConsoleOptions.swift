@@ -3,12 +3,12 @@ import Foundation
 
 /// How the console runs, as `mammon run` decides it.
 struct ConsoleOptions: Sendable {
-    /// `--theme NAME` (or `MAMMON_THEME`); nil: the default theme.
+    /// `--theme NAME`, else the `CONSOLE_THEME` setting (environment or config file); nil: the default theme.
     var themeName: String?
     var network: String
     var databasePath: String
     /// NO_COLOR set (any non-empty value) and no theme asked for: the monochrome theme, attributes only.
-    /// An explicit `--theme` (or MAMMON_THEME) overrides NO_COLOR, as no-color.org asks.
+    /// A theme named explicitly (flag or setting) overrides NO_COLOR, as no-color.org asks.
     var noColor: Bool
     /// Start the scheduler when the console opens, as the headless run does.
     var startScheduler: Bool
@@ -16,7 +16,7 @@ struct ConsoleOptions: Sendable {
 
     init(themeName: String? = nil, network: String, databasePath: String, startScheduler: Bool = true,
          environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.themeName = themeName ?? environment["MAMMON_THEME"].flatMap { $0.isEmpty ? nil : $0 }
+        self.themeName = themeName
         self.network = network
         self.databasePath = databasePath
         self.noColor = !(environment["NO_COLOR"] ?? "").isEmpty && self.themeName == nil
@@ -27,7 +27,7 @@ struct ConsoleOptions: Sendable {
 
 /// The console's command-line flags, for `mammon run`'s `@OptionGroup`.
 struct ConsoleFlags: ParsableArguments {
-    @Option(help: "Console theme: default, light, high-contrast, monochrome, solarized-dark, gruvbox-dark, or a file NAME.theme in $XDG_CONFIG_HOME/mammon/themes.")
+    @Option(help: "Console theme (wins over CONSOLE_THEME): default, light, high-contrast, monochrome, solarized-dark, gruvbox-dark, or a file NAME.theme in $XDG_CONFIG_HOME/mammon/themes.")
     var theme: String?
 
     @Flag(help: "Open the console with the scheduler stopped (press s to start).")
