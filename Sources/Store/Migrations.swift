@@ -132,6 +132,17 @@ extension AppDatabase {
         m.registerMigration("v4: cancellation attempts") { db in
             try db.execute(sql: "ALTER TABLE step_attempt ADD COLUMN is_cancellation INTEGER NOT NULL DEFAULT 0")
         }
+        m.registerMigration("v5: vault share prices") { db in
+            // Was a JSON file beside the database; now in the same crash-safe store as everything else.
+            try db.execute(sql: """
+                CREATE TABLE vault_share_price (
+                    vault TEXT NOT NULL,
+                    block_time INTEGER NOT NULL CHECK (block_time >= 0),
+                    assets_per_share TEXT NOT NULL,
+                    PRIMARY KEY (vault, block_time)
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }

@@ -20,6 +20,8 @@ public enum StoreMutation: Sendable {
     case schedulerState(PersistedSchedulerState)
     case approval(ApprovalRequest, resolvedAt: Date?, detail: String?)
     case simulatedLedger([String: String])
+    /// Replaces what is kept of one vault's share prices (the live chain keeps a bounded window).
+    case vaultSharePrices(vault: String, [VaultSharePrice])
 
     func apply(_ db: Database) throws {
         switch self {
@@ -102,6 +104,15 @@ public enum StoreMutation: Sendable {
             for (account, value) in accounts {
                 try db.execute(sql: "INSERT INTO simulated_ledger(account, value) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET value = excluded.value",
                                arguments: [account, value])
+            }
+        case .vaultSharePrices(let vault, let prices):
+            try db.execute(sql: "DELETE FROM vault_share_price WHERE vault = ?", arguments: [vault])
+            let insert = try db.cachedStatement(sql: "INSERT INTO vault_share_price(vault, block_time, assets_per_share) VALUES (?, ?, ?)")
+            for p in prices {
+                guard let time = Int64(exactly: p.blockTime) else {
+                    throw StoreError.corruptRow(table: "vault_share_price", detail: "block time \(p.blockTime) out of range")
+                }
+                try insert.execute(arguments: [vault, time, p.assetsPerShare])
             }
         }
     }

@@ -2,6 +2,7 @@ import Chain
 import EVM
 import Foundation
 import MammonCore
+import Store
 import XCTest
 
 /// The built binary against a devnet: `mammon --no-ui --once --network-file … --rpc-url …` executes
@@ -127,6 +128,30 @@ final class LiveBinaryTests: DevnetTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: files.database))
         let head = try await devnet.blockNumber()
         XCTAssertEqual(head, start)
+    }
+
+    func testVaultSharePricesLiveInTheDatabaseSoALaterProcessMeasuresTheVault() async throws {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile())
+        self.files = files
+        let run = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
+                                        "--password-file", files.password, "--db", files.database])
+        XCTAssertEqual(run.status, 0, run.stderr.suffix(2000) + "")
+        let vault = devnet.info.vault.lowercased()
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: files.database).vaultSharePrices()[vault]?.count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: files.database + ".vault-prices.json"), "no side file any more")
+
+        // An hour later the vault has earned: `markets`, a new read-only process, measures from the stored price.
+        try await devnet.admin("devnet_vaultAccrue", ["5000000"])
+        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
+        try await devnet.admin("evm_mine", [.integer(Int(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 3700)])
+        let markets = try await binary.run(["markets", "--json", "--network-file", files.networkFile, "--keystore", files.keystore,
+                                            "--db", files.database])
+        XCTAssertEqual(markets.status, 0, markets.stderr)
+        let line = try XCTUnwrap(JSONValue.parse(markets.stdout).arrayValue?.first { $0["protocol"]?.stringValue == "morpho-vault" })
+        XCTAssertNil(line["note"]?.stringValue, line.serialized)
+        XCTAssertGreaterThan(line["apy"].flatMap { Decimal(string: $0.serialized) } ?? 0, 0, line.serialized)
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: files.database).vaultSharePrices()[vault]?.count, 1, "markets writes nothing")
     }
 
     /// A plain call from the test wallet, outside the engine's action types.

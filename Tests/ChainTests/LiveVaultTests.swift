@@ -79,9 +79,8 @@ final class LiveVaultTests: DevnetTestCase {
     }
 
     func testShareObservationsSurviveARestartThroughTheStore() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mammon-prices-\(UUID().uuidString).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let options = LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60, sharePriceStore: SharePriceFile(path: path))
+        let store = KeptSharePrices()
+        let options = LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60, sharePriceStore: store)
         let before = try await devnet.chain(options: options)
         let first = try await before.scanMarkets(token: .usdc)
         XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
@@ -95,7 +94,16 @@ final class LiveVaultTests: DevnetTestCase {
         let second = try await after.scanMarkets(token: .usdc)
         let apy = second.first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(apy, 20)
-        let stored = try SharePriceFile(path: path).load()
+        let stored = try store.load()
         XCTAssertEqual(stored[devnet.info.vault.lowercased()]?.count, 2)
     }
+}
+
+/// What a store kept between two LiveChain instances (the database-backed one is the binary's,
+/// tested through `mammon` in LiveBinaryTests).
+private final class KeptSharePrices: SharePriceStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [String: [SharePriceObservation]] = [:]
+    func load() throws -> [String: [SharePriceObservation]] { lock.withLock { kept } }
+    func save(_ observations: [String: [SharePriceObservation]]) throws { lock.withLock { kept = observations } }
 }

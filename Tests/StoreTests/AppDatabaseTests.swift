@@ -90,4 +90,21 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(try reopened.pendingApprovals().count, 1)
         XCTAssertEqual(try reopened.simulatedLedger(), ["wallet": "5"])
     }
+
+    func testVaultSharePricesAreReplacedPerVaultAndKeepBigValues() throws {
+        let db = try AppDatabase.inMemory()
+        let big = "115792089237316195423570985008687907853269984665640564039457584007913129639935" // 2^256 − 1
+        try db.commit([.vaultSharePrices(vault: "0xaa", [VaultSharePrice(blockTime: 10, assetsPerShare: "1000000"),
+                                                         VaultSharePrice(blockTime: 20, assetsPerShare: big)]),
+                       .vaultSharePrices(vault: "0xbb", [VaultSharePrice(blockTime: 5, assetsPerShare: "7")])], events: [])
+        XCTAssertEqual(try db.vaultSharePrices()["0xaa"]?.map(\.assetsPerShare), ["1000000", big])
+        // A vault's window moves on: its rows are replaced, the other vault's stay.
+        try db.commit([.vaultSharePrices(vault: "0xaa", [VaultSharePrice(blockTime: 30, assetsPerShare: "1000100")])], events: [])
+        let stored = try db.vaultSharePrices()
+        XCTAssertEqual(stored["0xaa"], [VaultSharePrice(blockTime: 30, assetsPerShare: "1000100")])
+        XCTAssertEqual(stored["0xbb"], [VaultSharePrice(blockTime: 5, assetsPerShare: "7")])
+        XCTAssertThrowsError(try db.commit([.vaultSharePrices(vault: "0xcc", [VaultSharePrice(blockTime: .max, assetsPerShare: "1")])],
+                                           events: []), "a block time past Int64 is refused, not wrapped")
+        XCTAssertNil(try db.vaultSharePrices()["0xcc"])
+    }
 }

@@ -58,21 +58,3 @@ public protocol SharePriceStore: Sendable {
     func load() throws -> [String: [SharePriceObservation]]
     func save(_ observations: [String: [SharePriceObservation]]) throws
 }
-
-/// Share prices in a small JSON file (beside the database), replaced atomically on each save.
-public struct SharePriceFile: SharePriceStore {
-    public let path: String
-
-    public init(path: String) { self.path = path }
-
-    public func load() throws -> [String: [SharePriceObservation]] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        return try JSONDecoder().decode([String: [SharePriceObservation]].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    }
-
-    public func save(_ observations: [String: [SharePriceObservation]]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(observations).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-}

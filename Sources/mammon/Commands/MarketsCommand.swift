@@ -33,7 +33,10 @@ struct MarketsCommand: AsyncParsableCommand {
         var wallet: String
         var lines: [Line]
         if let live = try network.liveNetwork() {
-            let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live))
+            // The engine's database, if it has run, holds the vault share prices to measure an APY from.
+            let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei,
+                                           sharePriceStore: DatabaseSharePrices(path: network.databasePath, readOnly: true))
+            let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {
                 Line(protocol: $0.protocolID.rawValue, address: $0.address, apy: $0.apy, tvlUSD: $0.tvlUSD,

@@ -43,7 +43,7 @@ enum EngineSetup {
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
         let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei,
-                                       sharePriceStore: SharePriceFile(path: network.databasePath + ".vault-prices.json"),
+                                       sharePriceStore: DatabaseSharePrices(path: network.databasePath),
                                        notice: { message in
             logger.notice("\(message)")
         })
