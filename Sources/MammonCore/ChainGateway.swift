@@ -68,7 +68,7 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
 
     /// The fee in USD at `ethUSD`, exact.
     public func feeUSD(ethUSD: Decimal) -> Decimal {
-        Decimal(string: String(totalFeeWei), locale: Locale(identifier: "en_US_POSIX"))! / Decimal.powerOfTen(18) * ethUSD
+        Decimal(string: String(totalFeeWei))! / Decimal.powerOfTen(18) * ethUSD
     }
 
     // UInt128 fields are strings in JSON.

@@ -28,7 +28,7 @@ extension Decimal {
         guard (1...2).contains(parts.count), !parts[0].isEmpty,
               parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
         else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: trimmed)
     }
 
     /// Fixed-point text, e.g. `(12.345).fixed(2) == "12.35"` (half-even).

@@ -54,42 +54,32 @@ public enum JSONLineWriter {
 
         func floating<F: BinaryFloatingPoint & LosslessStringConvertible>(_ f: F) { raw(f.isFinite ? f.description : "null") }
 
-        /// ISO 8601 UTC with milliseconds, digit by digit.
-        func date(_ d: Date) {
-            let millis = Int64((d.timeIntervalSince1970 * 1000).rounded(.down))
-            var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
-            var t = tm()
-            gmtime_r(&seconds, &t)
-            let ms = Int(((millis % 1000) + 1000) % 1000)
-            func digits(_ v: Int, _ width: Int) {
-                var div = 1
-                for _ in 1..<width { div *= 10 }
-                var v = v
-                while div > 0 { bytes.append(UInt8(48 + (v / div) % 10)); v %= div; div /= 10 }
+        func string(_ s: String) {
+            var s = s
+            s.withUTF8 { utf8 in
+                bytes.append(UInt8(ascii: "\""))
+                // Most strings need no escape: one append instead of one per byte.
+                if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                    bytes.append(contentsOf: utf8)
+                } else {
+                    for b in utf8 { escaped(b) }
+                }
+                bytes.append(UInt8(ascii: "\""))
             }
-            bytes.append(34)
-            digits(Int(t.tm_year) + 1900, 4); bytes.append(45); digits(Int(t.tm_mon) + 1, 2); bytes.append(45)
-            digits(Int(t.tm_mday), 2); bytes.append(84); digits(Int(t.tm_hour), 2); bytes.append(58)
-            digits(Int(t.tm_min), 2); bytes.append(58); digits(Int(t.tm_sec), 2); bytes.append(46); digits(ms, 3)
-            bytes.append(90); bytes.append(34)
         }
 
-        func string(_ s: String) {
-            bytes.append(UInt8(ascii: "\""))
-            for b in s.utf8 {
-                switch b {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-                case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-                default: bytes.append(b)
-                }
+        private func escaped(_ b: UInt8) {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: bytes.append(b)
             }
-            bytes.append(UInt8(ascii: "\""))
         }
 
         /// Writes any value whose key or array slot has just been written.
@@ -97,7 +87,7 @@ public enum JSONLineWriter {
             // Primitives arrive through the containers' typed overloads; only these need a cast here.
             switch value {
             case let d as Decimal: raw(d.isNaN ? "null" : d.plainString)
-            case let d as Date: date(d)
+            case let d as Date: string(d.iso8601)
             case let u as UUID: string(u.uuidString)
             default:
                 let before = bytes.count

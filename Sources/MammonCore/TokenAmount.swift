@@ -30,7 +30,7 @@ public struct TokenAmount: Hashable, Sendable, Comparable, CustomStringConvertib
         if baseUnits <= UInt128(UInt64.max) {
             return Decimal(UInt64(baseUnits)).shifted(by: -Int(decimals))
         }
-        return Decimal(string: String(baseUnits), locale: Locale(identifier: "en_US_POSIX"))!.shifted(by: -Int(decimals))
+        return Decimal(string: String(baseUnits))!.shifted(by: -Int(decimals))
     }
 
     /// Whole tokens as text with every decimal, e.g. "1234.560000".

@@ -3,7 +3,7 @@ import GRDB
 import MammonCore
 
 /// An approval request and how it ended.
-struct ApprovalRecord: Codable, FetchableRecord, PersistableRecord {
+struct ApprovalRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     static let databaseTableName = "approval"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase

@@ -3,7 +3,7 @@ import GRDB
 import MammonCore
 
 /// A row of the append-only event log: the event's JSON line, numbered.
-struct EventRecord: Codable, FetchableRecord, PersistableRecord {
+struct EventRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     static let databaseTableName = "event"
     var seq: Int64?
     var at: String

@@ -3,7 +3,7 @@ import GRDB
 import MammonCore
 
 /// One rebalance attempt.
-struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord {
+struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     static let databaseTableName = "execution"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -18,7 +18,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord {
     var startedAt: Date
     var finishedAt: Date?
     var gasUsed: Int64
-    var gasCostUsd: Decimal
+    var gasCostUsd: StoredDecimal
     var error: String?
     var failedStep: String?
 
@@ -33,7 +33,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord {
         startedAt = s.startedAt
         finishedAt = s.finishedAt
         gasUsed = Int64(s.gasUsed)
-        gasCostUsd = s.gasCostUSD
+        gasCostUsd = StoredDecimal(s.gasCostUSD)
         error = s.error
         failedStep = s.failedStep?.rawValue
     }
@@ -44,7 +44,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord {
         }
         let rec = try JSONDecoder().decode(RebalanceRecommendation.self, from: Data(recommendation.utf8))
         return ExecutionSummary(id: uuid, recommendation: rec, status: st, startedAt: startedAt, finishedAt: finishedAt,
-                                gasUsed: UInt64(gasUsed), gasCostUSD: gasCostUsd, error: error,
+                                gasUsed: UInt64(gasUsed), gasCostUSD: gasCostUsd.value, error: error,
                                 failedStep: failedStep.flatMap(ExecutionStep.init(rawValue:)))
     }
 }
@@ -81,7 +81,7 @@ extension AppDatabase {
     public func lifetimeTotals() throws -> (rebalances: Int, gasUSD: Decimal) {
         try read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT gas_cost_usd FROM execution WHERE gas_used > 0")
-            let gas = rows.reduce(Decimal(0)) { $0 + (Decimal.fromDatabaseValue($1[0]) ?? 0) }
+            let gas = rows.reduce(Decimal(0)) { $0 + (StoredDecimal.fromDatabaseValue($1[0])?.value ?? 0) }
             return (rows.count, gas)
         }
     }

@@ -43,16 +43,20 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
     }
 
     public init(row: Row) throws {
+        let table = "scheduler_state"
+        guard let updatedAt = try row.storedDate("updated_at", in: table) else {
+            throw StoreError.corruptRow(table: table, detail: "updated_at is missing")
+        }
         let breakerJSON: String = row["breaker"]
         guard let breaker = try? JSONDecoder().decode(BreakerState.self, from: Data(breakerJSON.utf8)) else {
             // A latch that cannot be read must not silently reset to "not tripped".
             throw StoreError.corruptRow(table: "scheduler_state", detail: "breaker state '\(breakerJSON)' is unreadable")
         }
         self.init(state: SchedulerStatus.State(rawValue: row["state"]) ?? .stopped, haltReason: row["halt_reason"],
-                  emergencyStop: row["emergency_stop"], breakerState: breaker, startedAt: row["started_at"],
-                  lastScanAt: row["last_scan_at"], nextScanAt: row["next_scan_at"], scans: row["scans"],
+                  emergencyStop: row["emergency_stop"], breakerState: breaker, startedAt: try row.storedDate("started_at", in: table),
+                  lastScanAt: try row.storedDate("last_scan_at", in: table), nextScanAt: try row.storedDate("next_scan_at", in: table), scans: row["scans"],
                   opportunitiesFound: row["opportunities_found"], opportunitiesExecuted: row["opportunities_executed"],
-                  opportunitiesSkipped: row["opportunities_skipped"], ownerPid: row["owner_pid"], updatedAt: row["updated_at"])
+                  opportunitiesSkipped: row["opportunities_skipped"], ownerPid: row["owner_pid"], updatedAt: updatedAt)
     }
 
     public var schedulerState: SchedulerStatus.State { SchedulerStatus.State(rawValue: state) ?? .stopped }
@@ -73,8 +77,9 @@ extension PersistedSchedulerState {
                 opportunities_found = excluded.opportunities_found, opportunities_executed = excluded.opportunities_executed,
                 opportunities_skipped = excluded.opportunities_skipped, owner_pid = excluded.owner_pid, updated_at = excluded.updated_at
             """)
-        try statement.execute(arguments: [state, haltReason, emergencyStop, breakerJSON, startedAt, lastScanAt, nextScanAt, scans,
-                                          opportunitiesFound, opportunitiesExecuted, opportunitiesSkipped, ownerPid, updatedAt])
+        try statement.execute(arguments: [state, haltReason, emergencyStop, breakerJSON, startedAt?.sqliteText, lastScanAt?.sqliteText,
+                                          nextScanAt?.sqliteText, scans, opportunitiesFound, opportunitiesExecuted, opportunitiesSkipped,
+                                          ownerPid, updatedAt.sqliteText])
     }
 }
 

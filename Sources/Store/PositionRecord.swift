@@ -3,7 +3,7 @@ import GRDB
 import MammonCore
 
 /// The wallet's last-read position per market.
-struct PositionRecord: Codable, FetchableRecord, PersistableRecord {
+struct PositionRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     static let databaseTableName = "position"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -12,19 +12,6 @@ struct PositionRecord: Codable, FetchableRecord, PersistableRecord {
     var amountBaseUnits: String
     var decimals: Int
     var updatedAt: Date
-}
-
-/// One market's APY at one scan, for history and sparklines.
-struct YieldSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "yield_snapshot"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    var id: Int64?
-    var at: Date
-    var `protocol`: String
-    var token: String
-    var apy: Decimal
-    var tvlUsd: Decimal?
 }
 
 extension AppDatabase {
@@ -37,5 +24,4 @@ extension AppDatabase {
             }
         }
     }
-
 }

@@ -3,7 +3,7 @@ import GRDB
 import MammonCore
 
 /// One execution step: its journal (nonce, signed bytes, hash) and its outcome.
-struct StepRow: Codable, FetchableRecord, PersistableRecord {
+struct StepRow: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     static let databaseTableName = "step"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -17,7 +17,7 @@ struct StepRow: Codable, FetchableRecord, PersistableRecord {
     var rawTransaction: String?
     var broadcast: Bool
     var gasUsed: Int64?
-    var gasCostUsd: Decimal?
+    var gasCostUsd: StoredDecimal?
     var startedAt: Date?
     var finishedAt: Date?
     var detail: String?
@@ -28,7 +28,7 @@ struct StepRow: Codable, FetchableRecord, PersistableRecord {
             throw StoreError.corruptRow(table: "step", detail: "\(executionId) \(step) \(status)")
         }
         return StepRecord(executionID: id, step: s, status: st, txHash: txHash, nonce: nonce.map(UInt64.init),
-                          gasUsed: gasUsed.map(UInt64.init), gasCostUSD: gasCostUsd, startedAt: startedAt,
+                          gasUsed: gasUsed.map(UInt64.init), gasCostUSD: gasCostUsd?.value, startedAt: startedAt,
                           finishedAt: finishedAt, detail: detail)
     }
 }

@@ -38,12 +38,12 @@ public enum StoreMutation: Sendable {
                            arguments: [String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self), id.uuidString])
         case .stepUpdated(let r, let day):
             var row = try stepRow(db, r.executionID, r.step)
-            let previousGas = row.gasCostUsd ?? 0
+            let previousGas = row.gasCostUsd?.value ?? 0
             row.status = r.status.rawValue
             row.txHash = r.txHash ?? row.txHash
             row.nonce = r.nonce.map(Int64.init) ?? row.nonce
             row.gasUsed = r.gasUsed.map(Int64.init) ?? row.gasUsed
-            row.gasCostUsd = r.gasCostUSD ?? row.gasCostUsd
+            row.gasCostUsd = r.gasCostUSD.map(StoredDecimal.init) ?? row.gasCostUsd
             row.startedAt = r.startedAt ?? row.startedAt
             row.finishedAt = r.finishedAt ?? row.finishedAt
             row.detail = r.detail ?? row.detail
@@ -69,7 +69,7 @@ public enum StoreMutation: Sendable {
                 INSERT INTO step_attempt(execution_id, step, attempt, tx_hash, raw_transaction, nonce, max_fee_per_gas_wei,
                     max_priority_fee_per_gas_wei, created_at, is_cancellation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id.uuidString, step.rawValue, attempt, tx.hash, tx.rawTransaction, Int64(tx.nonce),
-                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at,
+                                 tx.maxFeePerGasWei.map { String($0) }, tx.maxPriorityFeePerGasWei.map { String($0) }, at.sqliteText,
                                  tx.isCancellation])
             var row = try stepRow(db, id, step)
             row.txHash = tx.hash
@@ -91,10 +91,11 @@ public enum StoreMutation: Sendable {
                     decimals = excluded.decimals, updated_at = excluded.updated_at
                 """)
             let snapshot = try db.cachedStatement(sql: "INSERT INTO yield_snapshot(at, protocol, token, apy, tvl_usd) VALUES (?, ?, ?, ?, ?)")
+            let at = at.sqliteText
             for m in markets {
                 try position.execute(arguments: [m.quote.protocolID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
                                                  Int(m.position.decimals), at])
-                try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy, m.quote.tvlUSD])
+                try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy.plainString, m.quote.tvlUSD?.plainString])
             }
         case .schedulerState(let state):
             try state.upsert(db)

@@ -36,6 +36,25 @@ final class DomainTests: XCTestCase {
         XCTAssertEqual(justBeforeMidnight.addingTimeInterval(0.001).utcDay, "2026-11-28")
         XCTAssertEqual(justBeforeMidnight.iso8601, "2026-11-27T23:59:59.999Z")
         XCTAssertEqual(Date(iso8601: "2026-11-27T23:59:59.999Z"), justBeforeMidnight)
+        XCTAssertEqual(justBeforeMidnight.sqliteText, "2026-11-27 23:59:59.999")
+        XCTAssertEqual(Date(sqliteText: "2026-11-27 23:59:59.999"), justBeforeMidnight)
+        XCTAssertEqual(Date(iso8601: "2026-11-27T23:59:59Z"), Date(timeIntervalSince1970: 1_795_823_999))
+        XCTAssertEqual(Date(iso8601: "2026-11-27T23:59:59.9Z"), Date(timeIntervalSince1970: 1_795_823_999.9))
+        XCTAssertEqual(Date(iso8601: "2026-11-27T23:59:59.999999Z"), justBeforeMidnight, "kept to the millisecond")
+        XCTAssertEqual(Date(timeIntervalSince1970: 0).iso8601, "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(Date(timeIntervalSince1970: -0.001).iso8601, "1969-12-31T23:59:59.999Z")
+        XCTAssertEqual(Date(sqliteText: "2028-02-29 12:00:00"), Date(iso8601: "2028-02-29T12:00:00.000Z"), "a leap day")
+        for bad in ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27 23:59:59Z",
+                    "2026-11-27T23:59:59", "2026-11-27T23:59:59.Z", "2026-11-27T23:59:5xZ", "", "2026-11-27"] {
+            XCTAssertNil(Date(iso8601: bad), bad)
+        }
+        XCTAssertNil(Date(sqliteText: "2026-11-27T23:59:59.999Z"))
+        // Every millisecond of a day written and read back is the same instant (no float drift).
+        for ms in stride(from: Int64(1_795_737_600_000), to: 1_795_824_000_000, by: 997) {
+            let d = Date(timeIntervalSince1970: Double(ms) / 1000)
+            XCTAssertEqual(Date(iso8601: d.iso8601), d)
+            XCTAssertEqual(Date(sqliteText: d.sqliteText)?.iso8601, d.iso8601)
+        }
     }
 
     func testLimitsCheckProjectedGasAndEachCap() {

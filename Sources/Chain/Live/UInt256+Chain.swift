@@ -8,7 +8,7 @@ extension UInt256 {
     var uint128Value: UInt128? { (w2 | w3) == 0 ? UInt128(w1) << 64 | UInt128(w0) : nil }
 
     /// Exact, through the decimal digits.
-    var decimalValue: Decimal { Decimal(string: decimalString, locale: Locale(identifier: "en_US_POSIX")) ?? 0 }
+    var decimalValue: Decimal { Decimal(string: decimalString) ?? 0 }
 
     /// Reads one 32-byte word of return data.
     static func word(_ index: Int, of data: [UInt8], call: String) throws(LiveChainError) -> UInt256 {
