@@ -22,6 +22,9 @@ struct RebalanceExecutor {
         try engine.assumeIsolated { try $0.record(mutations, kinds) }
     }
 
+    /// Publishes the scheduler status (today's rebalances and gas) while the execution runs.
+    func statusChanged() { engine.assumeIsolated { $0.publishStatus() } }
+
     /// Where an execution stands: what it has done that later steps depend on.
     struct Progress {
         var summary: ExecutionSummary
@@ -77,6 +80,8 @@ struct RebalanceExecutor {
                     try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
                                                day: started.utcDay),
                                 .attemptJournaled(executionID: id, step: step, attempt: 0, tx, at: started)], [])
+                    // The move counts against today's limit from its first transaction: say so now, not at the end.
+                    if !progress.sentTransaction { statusChanged() }
                     progress.sentTransaction = true
                     Failpoint.check("journaled:\(step.rawValue)")
                     try await send(tx, executionID: id, step: step, attempt: 0)
@@ -92,6 +97,7 @@ struct RebalanceExecutor {
                 }
                 finished.finishedAt = clock.now()
                 try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                if finished.gasCostUSD != nil { statusChanged() } // today's gas moved
                 Failpoint.check("mined:\(step.rawValue)")
             }
             progress.summary.status = .succeeded

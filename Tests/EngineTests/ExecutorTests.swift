@@ -48,6 +48,19 @@ final class ExecutorTests: XCTestCase {
         XCTAssertGreaterThan(budget.gasUSD, 0)
     }
 
+    func testTodaysCountersArePublishedAtTheFirstTransactionNotAtTheEnd() async throws {
+        let (engine, _, store) = try await fixture.open()
+        _ = await engine.runOnce()
+        let events = try store.events(after: 0)
+        func index(_ match: (EngineEvent.Kind) -> Bool) -> Int? { events.firstIndex { match($0.kind) } }
+        let counted = try XCTUnwrap(index { if case .status(let s) = $0 { s.rebalancesToday == 1 } else { false } })
+        let firstTransactionMined = try XCTUnwrap(index { if case .stepFinished(let r) = $0 { r.txHash != nil } else { false } })
+        let paid = try XCTUnwrap(index { if case .status(let s) = $0 { s.gasTodayUSD > 0 } else { false } })
+        let finished = try XCTUnwrap(index { if case .executionFinished = $0 { true } else { false } })
+        XCTAssertLessThan(counted, firstTransactionMined, "the rebalance counts as soon as its first transaction is journaled")
+        XCTAssertLessThan(paid, finished, "gas today moves with each mined step")
+    }
+
     func testRevertAfterWithdrawLeavesTheExecutionStrandedAndSaysSo() async throws {
         fixture.config.supportedProtocols = [.aaveV3, .moonwell]
         let (engine, chain, store) = try await fixture.open()
