@@ -13,6 +13,23 @@
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
 
+// A pseudo-terminal for measuring the console from outside (`mammon bench`). glibc declares these
+// only for XSI sources, which the imported system modules are not built as.
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern int ptsname_r(int fd, char *buf, size_t buflen);
+#include <fcntl.h>
+static inline int mammon_open_pty(char *slave_path, size_t length) {
+    int fd = posix_openpt(O_RDWR | O_NOCTTY);
+    if (fd < 0) return -1;
+    if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, slave_path, length) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 // Mutable globals and macros Swift cannot import, as inline getters.
 static inline WINDOW *mammon_stdscr(void) { return stdscr; }
 static inline int mammon_cols(void) { return COLS; }

@@ -43,6 +43,10 @@ enum ConsoleBench: BenchSuite {
         figures["idle_tick_bytes_written"] = BenchFigure(idle.bytesPerTick, "bytes/tick")
         figures["idle_cpu"] = BenchFigure(idle.cpuPercent, "% of a core")
         figures["resident_memory_peak"] = BenchFigure(peakMB(), "MB")
+        let process = try ConsoleProcessProbe.run(seconds: max(2, 6 * scale))
+        figures["console_process_resident_memory"] = BenchFigure(process.residentMB, "MB")
+        figures["console_process_resident_memory_peak"] = BenchFigure(process.peakMB, "MB")
+        figures["console_process_exit_status_after_sigterm"] = BenchFigure(Double(process.exitStatus), "code")
         return figures
     }
 
