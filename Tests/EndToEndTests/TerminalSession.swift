@@ -108,20 +108,10 @@ final class TerminalSession {
 
     /// Waits until one screen shows every needle. A frame reaches tmux in several writes, so a
     /// capture can catch the top of a dialog before its bottom: checking needles on the screen that
-    /// first showed one of them would race the terminal. On timeout it names what is missing.
+    /// first showed one of them would race the terminal.
     @discardableResult
     func waitForAll(_ needles: [String], timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var text = screen()
-        while case let missing = needles.filter({ !text.contains($0) }), !missing.isEmpty {
-            if Date() > deadline {
-                XCTFail("timed out after \(Int(timeout))s: the screen lacks \(missing); it shows:\n\(text)", file: file, line: line)
-                return text
-            }
-            usleep(50_000)
-            text = screen()
-        }
-        return text
+        waitUntil("all of \(needles) on one screen", timeout: timeout, file: file, line: line) { s in needles.allSatisfy(s.contains) }
     }
 
     /// `mammon status --json` for this database: the engine's own record, not the screen.
