@@ -6,6 +6,8 @@ import TerminalKit
 public enum ConsoleAction: Hashable, Sendable {
     case keyPressed(Key)
     case engineEvent(EngineEvent)
+    /// What the engine recorded before this console opened, oldest first (the log's history).
+    case history([EngineEvent])
     /// The engine's event stream ended: everything shown is from then and goes stale.
     case engineStreamEnded
     case resized(Size)

@@ -7,56 +7,35 @@ extension ConsoleReducer {
         state.lastEventAt = event.at
         state.engineConnected = true
         let at = event.at
+        defer { if let line = LogLine(event) { state.log(line) } }
         switch event.kind {
         case .status(let status):
             state.status = status
             mergeErrors(status.recentErrors, into: &state)
-            return // the status is a snapshot, not news: not logged
-        case .schedulerStarted:
-            state.log(LogLine(at: at, type: event.type, text: "scheduler started"))
-        case .schedulerStopped(let reason):
-            state.log(LogLine(at: at, type: event.type, text: "scheduler stopped: \(reason)"))
+        case .schedulerStarted, .schedulerStopped, .schedulerResumed, .cycleRetry:
+            break
         case .schedulerHalted(let reason):
-            state.log(LogLine(at: at, type: event.type, text: "scheduler HALTED: \(reason)", severity: .error))
             state.say("scheduler halted: \(reason)", .error)
-        case .schedulerResumed:
-            state.log(LogLine(at: at, type: event.type, text: "scheduler resumed"))
         case .scanStarted(let cycle):
             state.scanningCycle = cycle
-            state.log(LogLine(at: at, type: event.type, text: "scan \(cycle) started"))
-        case .marketsScanned(let cycle, let markets, let idle):
+        case .marketsScanned(_, let markets, let idle):
             updateMarkets(markets, &state)
             state.idle = idle
             state.marketsAt = at
-            let rates = markets.map { "\($0.quote.protocolID.displayName) \(Format.apy($0.quote.apy))" }.joined(separator: ", ")
-            state.log(LogLine(at: at, type: event.type, text: "scan \(cycle): \(rates); idle \(Format.amount(idle))"))
-        case .scanFinished(let cycle, let ok, let found, let executed, let ms, let error):
+        case .scanFinished:
             state.scanningCycle = nil
-            let text = ok ? "scan \(cycle) done in \(Format.millis(ms)): \(found) opportunities, \(executed) executed"
-                : "scan \(cycle) failed after \(Format.millis(ms)): \(error ?? "unknown error")"
-            state.log(LogLine(at: at, type: event.type, text: text, severity: ok ? .info : .error))
-        case .cycleRetry(let attempt, let retryAt, let error):
-            state.log(LogLine(at: at, type: event.type,
-                              text: "retry \(attempt) at \(Format.clock(retryAt)) after: \(error)", severity: .warning))
         case .opportunityFound(let rec):
             if state.opportunities[rec.id] == nil {
                 state.opportunities[rec.id] = OpportunityRow(recommendation: rec, foundAt: at)
                 trimOpportunities(&state)
                 state.insertIntoOrder(rec.id)
             }
-            state.log(LogLine(at: at, type: event.type,
-                              text: "\(rec.route) \(Format.amount(rec.amount)) \(rec.token.symbol) "
-                                  + "\(Format.apy(rec.currentAPY)) → \(Format.apy(rec.expectedAPY))"))
         case .gateVerdict(let id, let analysis):
             state.opportunities[id]?.analysis = analysis
             let failed = analysis.failedGates.first
             state.opportunities[id]?.verdict = failed.map { .rejected(gate: $0.name, reason: $0.reason) } ?? .passed
             state.resortOpportunities()
-            state.log(LogLine(at: at, type: event.type,
-                              text: failed.map { "rejected by \($0.name): \($0.reason)" }
-                                  ?? "passed every gate, net \(Format.usd(analysis.netGainUSD))/yr"))
-        case .limitReached(let limit, let detail):
-            state.log(LogLine(at: at, type: event.type, text: "limit \(limit): \(detail)", severity: .warning))
+        case .limitReached(_, let detail):
             state.say("limit reached: \(detail)", .warning)
         case .approvalRequested(let request):
             var row = state.opportunities[request.id]
@@ -66,8 +45,6 @@ extension ConsoleReducer {
             row.verdict = .awaitingApproval(expiresAt: request.expiresAt)
             state.opportunities[request.id] = row
             state.resortOpportunities()
-            state.log(LogLine(at: at, type: event.type, text: "approval needed: \(request.recommendation.route) "
-                + "\(Format.amount(request.recommendation.amount)) until \(Format.clock(request.expiresAt))", severity: .warning))
             state.say("approval waiting: \(request.recommendation.route), press a to review", .warning)
         case .approvalResolved(let id, let outcome, let detail):
             state.opportunities[id]?.approval?.outcome = outcome
@@ -77,18 +54,14 @@ extension ConsoleReducer {
                 state.modal = nil
                 state.say("approval \(outcome.rawValue) by the engine: \(detail)", outcome == .approved ? .info : .warning)
             }
-            state.log(LogLine(at: at, type: event.type, text: "approval \(outcome.rawValue): \(detail)",
-                              severity: outcome == .rejectedOnRecheck ? .warning : .info))
         case .executionStarted(let id, let rec, let steps):
             state.execution = ExecutionView(id: id, recommendation: rec,
                                             steps: steps.map { ExecutionView.StepLine(step: $0) }, startedAt: at)
             state.opportunities[rec.id]?.verdict = .executing
-            state.log(LogLine(at: at, type: event.type, text: "executing \(rec.route) \(Format.amount(rec.amount)) \(rec.token.symbol)"))
         case .stepStarted(let id, let step):
             guard state.execution?.id == id, let i = state.execution?.steps.firstIndex(where: { $0.step == step }) else { break }
             state.execution?.steps[i].status = .running
             state.execution?.steps[i].startedAt = at
-            state.log(LogLine(at: at, type: event.type, text: "step \(Format.stepName(step)) started"))
         case .stepFinished(let record):
             if state.execution?.id == record.executionID,
                let i = state.execution?.steps.firstIndex(where: { $0.step == record.step }) {
@@ -96,25 +69,38 @@ extension ConsoleReducer {
                 state.execution?.steps[i].record = record
                 if state.execution?.steps[i].startedAt == nil { state.execution?.steps[i].startedAt = record.startedAt }
             }
-            let tx = record.txHash.map { " tx \($0)" } ?? ""
-            state.log(LogLine(at: at, type: event.type, text: "step \(Format.stepName(record.step)) \(record.status.rawValue)\(tx)"
-                + (record.detail.map { ": \($0)" } ?? ""), severity: record.status == .failed ? .error : .info))
         case .executionFinished(let summary):
             if state.execution?.id == summary.id { state.execution?.summary = summary }
-            state.recentExecutions.insert(summary, at: 0)
-            if state.recentExecutions.count > ConsoleState.maxRecentExecutions { state.recentExecutions.removeLast() }
+            remember(summary, &state)
             state.opportunities[summary.recommendation.id]?.verdict =
                 summary.status == .succeeded ? .executed : .failed(summary.error ?? summary.status.rawValue)
             state.resortOpportunities()
-            let ok = summary.status == .succeeded
-            state.log(LogLine(at: at, type: event.type, text: "execution \(summary.status.rawValue): "
-                + "\(summary.recommendation.route), gas \(Format.usd(summary.gasCostUSD))"
-                + (summary.error.map { ": \($0)" } ?? ""), severity: ok ? .info : .error))
             if summary.status == .stranded { state.say("funds stranded in the wallet: \(summary.error ?? "see Errors")", .error) }
         case .error(let source, let message):
             mergeErrors([ErrorRecord(at: at, source: source, message: message)], into: &state)
-            state.log(LogLine(at: at, type: event.type, text: "\(source): \(message)", severity: .error))
         }
+    }
+
+    /// Events from before this console opened, read from the database: they fill the event log,
+    /// the recent executions and the errors, and nothing else. Tables, the running execution and
+    /// the status come from the live engine, so nothing old is shown as current.
+    static func restore(_ history: [EngineEvent], to state: inout ConsoleState) {
+        guard let last = history.last else { return }
+        for event in history {
+            if let line = LogLine(event) { state.log(line) }
+            switch event.kind {
+            case .executionFinished(let summary): remember(summary, &state)
+            case .error(let source, let message): mergeErrors([ErrorRecord(at: event.at, source: source, message: message)], into: &state)
+            default: break
+            }
+        }
+        state.log(LogLine(at: last.at, type: "console", text: "console opened: the lines above are from the database"))
+    }
+
+    static func remember(_ summary: ExecutionSummary, _ state: inout ConsoleState) {
+        state.recentExecutions.removeAll { $0.id == summary.id }
+        state.recentExecutions.insert(summary, at: 0)
+        if state.recentExecutions.count > ConsoleState.maxRecentExecutions { state.recentExecutions.removeLast() }
     }
 
     static func mergeErrors(_ records: [ErrorRecord], into state: inout ConsoleState) {

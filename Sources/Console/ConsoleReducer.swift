@@ -17,6 +17,9 @@ public enum ConsoleReducer {
         case .engineEvent(let event):
             apply(event, to: &state)
             return []
+        case .history(let events):
+            restore(events, to: &state)
+            return []
         case .engineStreamEnded:
             state.engineConnected = false
             state.log(LogLine(at: state.now, type: "console", text: "engine event stream ended", severity: .error))

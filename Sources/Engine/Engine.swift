@@ -71,6 +71,12 @@ public actor Engine {
     /// Events from now on, starting with the current status.
     public nonisolated func subscribe() -> AsyncStream<EngineEvent> { hub.subscribe() }
 
+    /// The newest `limit` events recorded so far, oldest first, without the status snapshots: what
+    /// happened before a console opened (read it before subscribing, so nothing comes twice).
+    public nonisolated func history(limit: Int) throws -> [EngineEvent] {
+        try store.recentEvents(limit: limit, excluding: [EngineEvent.Kind.statusType])
+    }
+
     /// Publishes the current status and reports executions a crash interrupted. Call once after init.
     public func open() async {
         commit([.schedulerState(persisted)], [])

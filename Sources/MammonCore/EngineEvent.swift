@@ -42,9 +42,12 @@ public struct EngineEvent: Sendable, Hashable {
 }
 
 extension EngineEvent.Kind {
+    /// The type of the status snapshot, which is state rather than news.
+    public static let statusType = "scheduler.status"
+
     public var type: String {
         switch self {
-        case .status: "scheduler.status"
+        case .status: Self.statusType
         case .schedulerStarted: "scheduler.started"
         case .schedulerStopped: "scheduler.stopped"
         case .schedulerHalted: "scheduler.halted"

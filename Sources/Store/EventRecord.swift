@@ -27,11 +27,12 @@ struct EventRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
 }
 
 extension AppDatabase {
-    /// The newest `limit` events (optionally of some types), oldest first.
-    public func recentEvents(limit: Int, types: [String]? = nil) throws -> [EngineEvent] {
+    /// The newest `limit` events (optionally only of some types, or none of others), oldest first.
+    public func recentEvents(limit: Int, types: [String]? = nil, excluding: [String] = []) throws -> [EngineEvent] {
         try read { db in
             var request = EventRecord.order(Column("seq").desc).limit(limit)
             if let types { request = request.filter(types.contains(Column("type"))) }
+            if !excluding.isEmpty { request = request.filter(!excluding.contains(Column("type"))) }
             return try request.fetchAll(db).reversed().map { try $0.event() }
         }
     }

@@ -22,6 +22,35 @@ final class EventReducerTests: XCTestCase {
         store.send(ev(11, .status(status))) { $0.lastEventAt = Fixtures.at(11) }
     }
 
+    func testHistoryFillsTheLogRecentExecutionsAndErrorsButShowsNothingOldAsLive() {
+        let rec = Fixtures.recommendation(1)
+        let done = ExecutionSummary(id: Fixtures.id(9), recommendation: rec, status: .succeeded, startedAt: Fixtures.at(-50),
+                                    finishedAt: Fixtures.at(-40), gasUsed: 315_000, gasCostUSD: Decimal(string: "0.02")!)
+        let history = [
+            EngineEvent(at: Fixtures.at(-60), kind: .opportunityFound(rec)),
+            EngineEvent(at: Fixtures.at(-50), kind: .executionStarted(executionID: done.id, recommendation: rec, steps: [.validation])),
+            EngineEvent(at: Fixtures.at(-40), kind: .executionFinished(done)),
+            EngineEvent(at: Fixtures.at(-30), kind: .error(source: "chain", message: "timeout")),
+        ]
+        let store = TestStore(fresh())
+        store.send(.history(history)) {
+            $0.log = history.compactMap(LogLine.init) + [LogLine(at: Fixtures.at(-30), type: "console",
+                                                                  text: "console opened: the lines above are from the database")]
+            $0.recentExecutions = [done]
+            $0.errors = [ErrorRecord(at: Fixtures.at(-30), source: "chain", message: "timeout")]
+            // No opportunities, no running execution, no event time: those come from the live engine.
+        }
+        XCTAssertEqual(store.state.log.map(\.text).prefix(3), [
+            "Aave V3 → Moonwell 1,000.00 USDC 4.10% → 5.35%", "executing Aave V3 → Moonwell 1,000.00 USDC",
+            "execution succeeded: Aave V3 → Moonwell, gas $0.02"])
+        // The same execution arriving live is not listed twice.
+        store.send(ev(1, .executionFinished(done))) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.log.append(LogLine(at: Fixtures.at(1), type: "execution.finished", text: "execution succeeded: Aave V3 → Moonwell, gas $0.02"))
+        }
+        store.send(.history([])) // an empty database adds nothing, not even the marker line
+    }
+
     func testSchedulerLifecycle() {
         let store = TestStore(fresh())
         store.send(ev(1, .schedulerStarted)) {

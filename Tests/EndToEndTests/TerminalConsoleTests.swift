@@ -40,6 +40,26 @@ final class TerminalConsoleTests: XCTestCase {
         XCTAssertEqual(try pendingApprovals(t), before - 1)
     }
 
+    func testAReopenedConsoleShowsWhatHappenedBeforeInItsLog() throws {
+        let t = try TerminalSession()
+        try t.startConsole(env: ["APPROVAL_MODE": "auto"])
+        t.waitFor("✓ done")
+        t.eventually("both executions finished") {
+            let statuses = try t.history().compactMap { ($0["execution"] as? [String: Any])?["status"] as? String }
+            return statuses == ["succeeded", "succeeded"]
+        }
+        try t.type("q")
+        t.waitFor("[exit 0, tty restored]")
+        _ = try t.tmux(["kill-server"])
+
+        try t.startConsole(arguments: ["--stopped"])
+        t.waitFor("■ STOPPED")
+        try t.type("l")
+        t.waitForAll(["execution succeeded", "console opened: the lines above are from the database"])
+        try t.type("q")
+        t.waitFor("[exit 0, tty restored]")
+    }
+
     func testDeclineResolvesTheApproval() throws {
         let t = try consoleWithApprovals()
         let before = try pendingApprovals(t)

@@ -18,6 +18,10 @@ enum ConsoleRunner {
         }
         let (theme, themeWarning) = chooseTheme(options)
         let inbox = ActionInbox()
+        // What happened before this console opened, so a restart does not start from a blank log.
+        do { inbox.push(.history(try engine.history(limit: ConsoleState.maxLog))) } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+        }
         let events = engine.subscribe()
         let listener = Task {
             for await event in events { inbox.push(.engineEvent(event)) }
