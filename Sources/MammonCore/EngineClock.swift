@@ -1,6 +1,8 @@
 import Foundation
 
 /// Time for the engine. Tests inject a manual clock and move it by hand; nothing sleeps for real.
+/// Wall time, because scans are scheduled and limits counted by the calendar (UTC days); the RPC
+/// layer's waits use a monotonic clock of their own (`RPCClock` in Chain).
 public protocol EngineClock: Sendable {
     func now() -> Date
     /// Suspends until `deadline`; throws `CancellationError` when the task is cancelled (stop is instant).

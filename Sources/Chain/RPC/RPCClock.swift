@@ -1,5 +1,7 @@
 /// Time for the RPC client: a monotonic reading for health cooldowns and a way to wait for
 /// backoff. Tests inject a manual clock whose `sleep` only records and advances, so no test waits.
+/// Deliberately not MammonCore's `EngineClock`, which is wall time (schedules, UTC days): a wall-clock
+/// step (NTP, a suspended laptop) must not end a backoff early or stretch a receipt deadline.
 public protocol RPCClock: Sendable {
     /// Monotonic seconds; only differences matter.
     func now() -> Double
