@@ -16,6 +16,29 @@ final class CommandLineTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    func testANewKeystoreIsCreatedOnceAndNeverOverwritten() throws {
+        let binary = try requiredEnvironment("MAMMON_BINARY", hint: "the path of the built mammon executable")
+        let password = try write("password.txt", "correct horse\n", mode: 0o600)
+        let key = try write("key.txt", String(repeating: "46", count: 32), mode: 0o600)
+        let keystore = directory.appendingPathComponent("new.json").path
+
+        let created = try run(binary, ["wallet", "new", "--keystore", keystore, "--password-file", password])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: keystore)[.posixPermissions] as? Int, 0o600)
+        let address = try run(binary, ["wallet", "address", "--keystore", keystore]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(created.stdout, "created \(keystore) for \(address)\n")
+        XCTAssertTrue(address.hasPrefix("0x") && address.count == 42, address)
+
+        let original = try Data(contentsOf: URL(fileURLWithPath: keystore))
+        for again in [["wallet", "new", "--keystore", keystore, "--password-file", password],
+                      ["wallet", "import", "--private-key-file", key, "--keystore", keystore, "--password-file", password]] {
+            let refused = try run(binary, again)
+            XCTAssertNotEqual(refused.status, 0, again.joined(separator: " "))
+            XCTAssertTrue(refused.stderr.contains("keystore \(keystore) already exists; refusing to overwrite it"), refused.stderr)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: keystore)), original, "the wallet on disk is untouched")
+        }
+    }
+
     func testWorldReadableFilesAreRefusedAndSignedBytesMatchEthAccount() throws {
         let binary = try requiredEnvironment("MAMMON_BINARY", hint: "the path of the built mammon executable")
         let key = try write("key.txt", "0x" + String(repeating: "46", count: 32) + "\n", mode: 0o644)

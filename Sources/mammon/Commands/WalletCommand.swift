@@ -12,21 +12,13 @@ struct WalletCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "new", abstract: "Generate a key and write it to a new keystore (mode 600).")
 
-        @Option(help: "Keystore file to create; never overwritten.")
-        var keystore: String
-
-        @Option(help: "File holding the new password (mode 600). Default: $MAMMON_PASSWORD_FILE, else ask twice.")
-        var passwordFile: String?
+        @OptionGroup var target: NewKeystore
 
         func run() async throws {
-            guard !FileManager.default.fileExists(atPath: keystore) else {
-                throw SecretFileError.exists(kind: "keystore", path: keystore)
-            }
-            let password = try PasswordReader.password(file: passwordFile, prompt: "New keystore password: ", confirm: true)
+            try target.checkFree()
             let (signer, key) = Secp256k1Signer.generate()
-            let json = try Keystore.encrypt(privateKey: key, password: password)
-            try SecretFile.create(keystore, contents: json, kind: "keystore")
-            print("created \(keystore) for \(signer.address)")
+            try target.write(key)
+            print("created \(target.keystore) for \(signer.address)")
         }
     }
 
@@ -37,22 +29,14 @@ struct WalletCommand: AsyncParsableCommand {
         @Option(help: "File holding the private key as 64 hex digits (mode 600). Delete it afterwards.")
         var privateKeyFile: String
 
-        @Option(help: "Keystore file to create; never overwritten.")
-        var keystore: String
-
-        @Option(help: "File holding the new password (mode 600). Default: $MAMMON_PASSWORD_FILE, else ask twice.")
-        var passwordFile: String?
+        @OptionGroup var target: NewKeystore
 
         func run() async throws {
-            guard !FileManager.default.fileExists(atPath: keystore) else {
-                throw SecretFileError.exists(kind: "keystore", path: keystore)
-            }
+            try target.checkFree()
             let key = try Self.parseKey(SecretFile.read(privateKeyFile, kind: "private key file"))
             let signer = try Secp256k1Signer(privateKey: key)
-            let password = try PasswordReader.password(file: passwordFile, prompt: "New keystore password: ", confirm: true)
-            let json = try Keystore.encrypt(privateKey: key, password: password)
-            try SecretFile.create(keystore, contents: json, kind: "keystore")
-            print("imported \(signer.address) into \(keystore)")
+            try target.write(key)
+            print("imported \(signer.address) into \(target.keystore)")
         }
 
         /// 64 hex digits, optional 0x, surrounding whitespace ignored. Errors never echo the content.
