@@ -10,7 +10,7 @@ $PY -c 'import PIL' 2>/dev/null || PY=/usr/bin/python3   # Debian's python3-pil 
 OUT=screenshots
 WORK=$(mktemp -d)
 SOCK="mammon-shots-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$WORK"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/mammon-shots-$$"*; rm -rf "$WORK"' EXIT
 
 # Starts a scene: NAME COLS ROWS then environment assignments and mammon arguments after "--".
 start() {
@@ -20,6 +20,8 @@ start() {
     [[ ${1:-} == -- ]] && shift
     args=("$@")
     tmux -L "$SOCK" kill-server 2>/dev/null || true
+    # A server of its own per scene: a new session sent to a server still shutting down fails.
+    SOCK="mammon-shots-$$-$name"
     rm -f "$WORK/$name.sqlite"*
     tmux -L "$SOCK" -f /dev/null new-session -d -s main -x "$cols" -y "$rows" \
         env -i PATH=/usr/bin:/bin HOME="$WORK" TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME="$WORK" "${envs[@]}" \
@@ -71,7 +73,8 @@ shoot running 120 36
 # 2. The approval dialog: manual approval, a recommendation waiting.
 start approval 120 40 APPROVAL_MODE=manual --
 wait_for "awaiting approval"; scans 3 1
-keys a; wait_for "Approve this move?"
+# The dialog's last line: a frame reaches tmux in several writes, and its title is drawn first.
+keys a; wait_for "[ Cancel (Esc) ]"
 shoot approval 120 40
 
 # 3. An execution in progress: three seconds per mined transaction.
