@@ -27,6 +27,7 @@ extension ConsoleReducer {
         case .opportunityFound(let rec):
             if state.opportunities[rec.id] == nil {
                 state.opportunities[rec.id] = OpportunityRow(recommendation: rec, foundAt: at)
+                supersede(by: rec, &state)
                 trimOpportunities(&state)
                 state.insertIntoOrder(rec.id)
             }
@@ -126,6 +127,18 @@ extension ConsoleReducer {
         }
     }
 
+    /// A new scan's proposal for a route replaces the earlier ones a gate rejected, so the table shows
+    /// what is live now instead of one rejected row per scan; rows that were acted on (approvals,
+    /// executions, failures) stay as history.
+    static func supersede(by rec: RebalanceRecommendation, _ state: inout ConsoleState) {
+        let stale = state.opportunities.values.filter { row in
+            guard row.id != rec.id, case .rejected = row.verdict else { return false }
+            let old = row.recommendation
+            return old.from == rec.from && old.to == rec.to && old.token == rec.token
+        }
+        for row in stale { state.removeOpportunity(row.id, selecting: rec.id) }
+    }
+
     /// Drops the oldest settled rows past the bound; rows waiting for the operator are kept.
     static func trimOpportunities(_ state: inout ConsoleState) {
         let excess = state.opportunities.count - ConsoleState.maxOpportunities
@@ -133,9 +146,7 @@ extension ConsoleReducer {
         for _ in 0..<excess {
             guard let oldest = state.opportunities.values.filter({ !$0.isAwaitingApproval })
                 .min(by: { $0.foundAt == $1.foundAt ? $0.id.uuidString < $1.id.uuidString : $0.foundAt < $1.foundAt }) else { return }
-            state.opportunities[oldest.id] = nil
-            state.opportunityOrder.removeAll { $0 == oldest.id }
-            if state.selectedOpportunity == oldest.id { state.selectedOpportunity = state.opportunityOrder.first }
+            state.removeOpportunity(oldest.id)
         }
     }
 }

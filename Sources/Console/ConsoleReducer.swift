@@ -161,7 +161,7 @@ public enum ConsoleReducer {
 }
 
 extension ConsoleState {
-    /// Shows a message on the status line and keeps it in the event log.
+    /// Shows a message on the status line for a few seconds.
     mutating func say(_ text: String, _ severity: LogLine.Severity) {
         flash = Flash(text: text, severity: severity, until: now.addingTimeInterval(Self.flashSeconds))
     }
@@ -169,6 +169,13 @@ extension ConsoleState {
     mutating func log(_ line: LogLine) {
         log.append(line)
         if log.count > Self.maxLog { log.removeFirst(log.count - Self.maxLog) }
+    }
+
+    /// Drops a row; a selection on it moves to `replacement`, else to the first row.
+    mutating func removeOpportunity(_ id: UUID, selecting replacement: UUID? = nil) {
+        opportunities[id] = nil
+        opportunityOrder.removeAll { $0 == id }
+        if selectedOpportunity == id { selectedOpportunity = replacement ?? opportunityOrder.first }
     }
 
     /// Puts one new row in its place in the table order (binary search), without re-sorting the rest.

@@ -215,6 +215,29 @@ final class EventReducerTests: XCTestCase {
         XCTAssertEqual(store.state.staleReason, "engine disconnected")
     }
 
+    func testANewScansProposalReplacesTheRejectedOnesOfItsRouteButNotWhatWasActedOn() {
+        var state = fresh()
+        func scan(_ n: Int, _ t: TimeInterval, from: LendingProtocol? = .aaveV3, failing: String?) {
+            _ = ConsoleReducer.reduce(&state, ev(t, .opportunityFound(Fixtures.recommendation(n, from: from))))
+            _ = ConsoleReducer.reduce(&state, ev(t, .gateVerdict(recommendationID: Fixtures.id(n), analysis: Fixtures.analysis(failing: failing))))
+        }
+        scan(1, 0, failing: "min_profit")
+        scan(2, 1, from: .morphoVault, failing: "min_profit") // another route
+        XCTAssertEqual(state.selectedOpportunity, Fixtures.id(1))
+        scan(3, 10, failing: "min_profit")
+        XCTAssertEqual(Set(state.opportunities.keys), [Fixtures.id(2), Fixtures.id(3)], "scan 1's rejection of the route is gone")
+        XCTAssertEqual(Set(state.opportunityOrder), [Fixtures.id(2), Fixtures.id(3)])
+        XCTAssertEqual(state.selectedOpportunity, Fixtures.id(3), "the cursor follows its route to the new row")
+
+        // A proposal that was executed stays as history when the route comes up again.
+        scan(4, 20, failing: nil)
+        _ = ConsoleReducer.reduce(&state, ev(21, .executionFinished(ExecutionSummary(
+            id: Fixtures.id(90), recommendation: Fixtures.recommendation(4), status: .succeeded, startedAt: Fixtures.at(20)))))
+        scan(5, 30, failing: "min_profit")
+        XCTAssertEqual(Set(state.opportunities.keys), [Fixtures.id(2), Fixtures.id(4), Fixtures.id(5)])
+        XCTAssertEqual(state.opportunities[Fixtures.id(4)]?.verdict, .executed)
+    }
+
     func testMemoryStaysBoundedOverAWeekOfEvents() {
         var state = fresh()
         for i in 0..<1300 {
