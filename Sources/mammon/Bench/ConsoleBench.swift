@@ -96,8 +96,9 @@ enum ConsoleBench: BenchSuite {
     static func residentMB() -> Double { procStatus("VmRSS:") }
     static func peakMB() -> Double { procStatus("VmHWM:") }
 
-    static func procStatus(_ key: String) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    /// A `/proc/PROCESS/status` figure in MB ("VmRSS:", "VmHWM:"); -1 when it cannot be read.
+    static func procStatus(_ key: String, process: String = "self") -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
         return kb / 1024

@@ -43,7 +43,8 @@ enum ConsoleProcessProbe {
             var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             if poll(&poller, 1, 100) > 0 { _ = read(master, &buffer, buffer.count) }
         }
-        let resident = status(pid, "VmRSS:"), peak = status(pid, "VmHWM:")
+        let resident = ConsoleBench.procStatus("VmRSS:", process: "\(pid)")
+        let peak = ConsoleBench.procStatus("VmHWM:", process: "\(pid)")
         kill(pid, SIGTERM)
         var code: Int32 = 0
         let deadline = Date().addingTimeInterval(10)
@@ -53,12 +54,5 @@ enum ConsoleProcessProbe {
             if poll(&poller, 1, 50) > 0 { _ = read(master, &buffer, buffer.count) }
         }
         return Reading(residentMB: resident, peakMB: peak, exitStatus: (code >> 8) & 0xff)
-    }
-
-    static func status(_ pid: pid_t, _ key: String) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
-        return kb / 1024
     }
 }
