@@ -134,6 +134,9 @@ public protocol ChainGateway: Sendable {
     func feeQuote() async throws -> FeeQuote
     /// Gas units the action is expected to use.
     func gasEstimate(_ action: ChainAction) async throws -> UInt64
+    /// The largest gas limit a transaction for `action` may be signed with: the worst case the daily
+    /// gas limit is checked against (gas limit × max fee). A chain never signs above it.
+    func gasLimitCap(_ action: ChainAction) async throws -> UInt64
 
     /// Checks and signs; nothing leaves the process.
     func prepare(_ action: ChainAction) async throws -> PreparedTransaction
@@ -154,6 +157,9 @@ public protocol ChainGateway: Sendable {
 }
 
 extension ChainGateway {
+    /// A chain whose transactions use exactly their estimate.
+    public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await gasEstimate(action) }
+
     /// A chain that cannot tell "not yet" from "never" waits for the receipt as long as it takes.
     public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
         try await awaitReceipt(tx)

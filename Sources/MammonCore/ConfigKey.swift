@@ -59,6 +59,12 @@ public struct ConfigKey: Sendable {
         decimal("RECOVERY_MAX_GAS_USD", min: 0, "gas ceiling for redeploying stranded funds") { $0.recoveryMaxGasUSD = $1 },
         int("STUCK_TRANSACTION_SECONDS", 10...3600, "wait before replacing an unmined transaction") { $0.stuckTransactionSeconds = $1 },
         int("MAX_REPLACEMENTS", 0...10, "fee raises for one stuck transaction before giving up") { $0.maxReplacements = $1 },
+        decimal("MAX_APY_PCT", min: 0, exclusiveMin: true, "an APY above this is suspect: reported, never a target") { $0.maxAPYPct = $1 },
+        decimal("TARGET_LIQUIDITY_MULTIPLE", min: 1, max: 1000, "a target's withdrawable liquidity must cover this many times the amount") {
+            $0.targetLiquidityMultiple = $1
+        },
+        decimal("ETH_USD_MIN", min: 0, exclusiveMin: true, "lowest believable ETH/USD; below it spending stops") { $0.ethUSDMin = $1 },
+        decimal("ETH_USD_MAX", min: 0, exclusiveMin: true, "highest believable ETH/USD; above it spending stops") { $0.ethUSDMax = $1 },
         ConfigKey(name: "SIMULATION_SEED", range: "an integer 0–2^64−1", help: "seed of the simulated market drift") { text, c in
             guard let v = UInt64(text) else { return false }
             c.simulationSeed = v

@@ -61,6 +61,10 @@ public enum ConfigLoader {
             let s = settings["RETRY_BACKOFF_MAX_SECONDS"]
             throw ConfigError("config: RETRY_BACKOFF_MAX_SECONDS = '\(config.retryBackoffMaxSeconds)' (from \(s?.source.description ?? "default")) is invalid: allowed ≥ RETRY_BACKOFF_SECONDS (\(config.retryBackoffSeconds))")
         }
+        if config.ethUSDMax <= config.ethUSDMin {
+            let s = settings["ETH_USD_MAX"]
+            throw ConfigError("config: ETH_USD_MAX = '\(config.ethUSDMax.plainString)' (from \(s?.source.description ?? "default")) is invalid: allowed > ETH_USD_MIN (\(config.ethUSDMin.plainString))")
+        }
         return config
     }
 

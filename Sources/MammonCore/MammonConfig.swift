@@ -24,6 +24,13 @@ public struct MammonConfig: Sendable, Hashable {
     public var simulationSeed: UInt64 = 42
     /// The console's theme by name; nil: the default theme (or monochrome under NO_COLOR).
     public var consoleTheme: String?
+    /// An APY above this (percent) is reported as suspect and never chased.
+    public var maxAPYPct: Decimal = 50
+    /// A target must be able to pay out this many times the amount moved into it.
+    public var targetLiquidityMultiple: Decimal = 2
+    /// ETH/USD outside these bounds blocks spending, like a stale feed round.
+    public var ethUSDMin: Decimal = 100
+    public var ethUSDMax: Decimal = 100_000
 
     public init() {}
 

@@ -19,13 +19,32 @@ public struct YieldQuote: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey { case protocolID = "protocol", token, apy, tvlUSD = "tvl_usd", observedAt = "observed_at" }
 }
 
-/// What one scan saw in one market: its rate and the wallet's position there.
+/// What one scan saw in one market: its rate and the wallet's position there, and what the engine
+/// needs to trust it as a target: whether the APY was measured and how much the market can pay out.
 public struct MarketSnapshot: Codable, Hashable, Sendable {
     public var quote: YieldQuote
     public var position: TokenAmount
+    /// False while the APY is not measured (a vault before its first share-price window): such a
+    /// market is neither a source nor a target, since its "0 %" is not a rate.
+    public var apyMeasured: Bool
+    /// What the market could pay out now (Aave: USDC held by the aToken; Moonwell: `getCash()`;
+    /// a vault: `maxWithdraw`-style liquidity). nil: unknown, so never a target.
+    public var withdrawableLiquidity: TokenAmount?
 
-    public init(quote: YieldQuote, position: TokenAmount) {
+    public init(quote: YieldQuote, position: TokenAmount, apyMeasured: Bool = true, withdrawableLiquidity: TokenAmount? = nil) {
         self.quote = quote
         self.position = position
+        self.apyMeasured = apyMeasured
+        self.withdrawableLiquidity = withdrawableLiquidity
+    }
+
+    enum CodingKeys: String, CodingKey { case quote, position, apyMeasured = "apy_measured", withdrawableLiquidity = "withdrawable_liquidity" }
+
+    // Events stored before these fields existed decode as measured, liquidity unknown.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(quote: try c.decode(YieldQuote.self, forKey: .quote), position: try c.decode(TokenAmount.self, forKey: .position),
+                  apyMeasured: try c.decodeIfPresent(Bool.self, forKey: .apyMeasured) ?? true,
+                  withdrawableLiquidity: try c.decodeIfPresent(TokenAmount.self, forKey: .withdrawableLiquidity))
     }
 }
