@@ -50,6 +50,11 @@ extension Engine {
             return
         }
         defer { endExclusive() }
+        // Like a cycle: nothing new starts while an interrupted execution is unresolved.
+        guard await reconcileInterrupted(continuing: true) else {
+            commit([], [.error(source: "approval", message: "an interrupted execution is not reconciled yet; nothing sent, approve again once it is")])
+            return
+        }
         let rec = request.recommendation
         do {
             // Fresh rates and fees: the move must still pass everything now.
@@ -65,7 +70,7 @@ extension Engine {
                 resolve(id, outcome: .rejectedOnRecheck, detail: "gates fail now: \(failed)")
                 return
             }
-            if let breach = checkLimits(candidate) {
+            if let breach = try checkLimits(candidate) {
                 commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
                 resolve(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
                 return

@@ -8,6 +8,16 @@ extension Engine {
         var recommendation: RebalanceRecommendation
         var plan: MovePlan
         var analysis: ProfitabilityAnalysis
+        /// The most the move's transactions can cost: each gas-limit cap × max fee (+ L1 fee).
+        var worstCaseGasUSD: Decimal
+    }
+
+    /// Markets left out of this cycle for a reason the operator should see: a suspect APY, a target
+    /// that could not pay the money back. (An unmeasured vault is shown as such in the markets.)
+    func reportExclusions(_ exclusions: [MarketTrust.Exclusion]) {
+        let worth = exclusions.filter { if case .unmeasured = $0 { false } else { true } }
+        guard !worth.isEmpty else { return }
+        commit([], worth.map { .error(source: "market", message: $0.description) })
     }
 
     /// Runs one cycle now. Returns false when it failed (a read error or a failed execution).
@@ -28,7 +38,7 @@ extension Engine {
         saveState({ $0.scans = cycle; $0.lastScanAt = started }, [.scanStarted(cycle: cycle)])
         expireApprovals()
         // Nothing new starts while an interrupted execution is unresolved.
-        guard await reconcileInterrupted() else {
+        guard await reconcileInterrupted(continuing: true) else {
             let message = "interrupted executions are not reconciled yet"
             var breaker = persisted.breakerState
             let tripped = breaker.recordFailure(message, at: clock.now(), policy: config.breaker)
@@ -52,8 +62,10 @@ extension Engine {
             }
             commit([.marketsScanned(markets, at: clock.now())], [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
 
+            let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
+            reportExclusions(plan.exclusions)
             var candidates: [Candidate] = []
-            for rec in optimizer.recommend(markets: markets, idle: idle, token: token, makeID: makeID) {
+            for rec in plan.recommendations {
                 candidates.append(try await evaluate(rec, fee: fee))
             }
             // Highest confidence first; on a tie, moves of existing positions before idle deployments.
@@ -68,7 +80,7 @@ extension Engine {
                 if shuttingDown || persisted.schedulerState == .halted { skipped += 1; continue }
                 commit([], [.opportunityFound(c.recommendation), .gateVerdict(recommendationID: c.recommendation.id, analysis: c.analysis)])
                 guard c.analysis.profitable else { skipped += 1; continue }
-                if let breach = checkLimits(c) {
+                if let breach = try checkLimits(c) {
                     commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
                     skipped += 1
                     continue
@@ -110,7 +122,16 @@ extension Engine {
     func evaluate(_ rec: RebalanceRecommendation, fee: FeeQuote) async throws -> Candidate {
         var rec = rec
         var withdrawGas: UInt64?
-        if let from = rec.from { withdrawGas = try await chain.gasEstimate(.withdraw(from, rec.token, rec.amount, fullExit: false)) }
+        var capUnits: UInt64 = 0
+        if let from = rec.from {
+            let withdraw = ChainAction.withdraw(from, rec.token, rec.amount, fullExit: false)
+            withdrawGas = try await chain.gasEstimate(withdraw)
+            capUnits += try await chain.gasLimitCap(withdraw)
+        }
+        capUnits += try await chain.gasLimitCap(.approve(rec.token, spender: rec.to, rec.amount))
+        capUnits += try await chain.gasLimitCap(.deposit(rec.to, rec.token, rec.amount))
+        let transactions = Decimal(rec.from == nil ? 2 : 3)
+        let worst = (Decimal(capUnits) * fee.maxFeePerGasGwei).shifted(by: -9) * fee.ethUSD + transactions * fee.l1FeeUSDPerTransaction
         let plan = MovePlan(
             withdrawGas: withdrawGas,
             approveGas: try await chain.gasEstimate(.approve(rec.token, spender: rec.to, rec.amount)),
@@ -119,13 +140,16 @@ extension Engine {
         let analysis = ProfitabilityGate.analyze(currentAPY: rec.currentAPY, targetAPY: rec.expectedAPY,
                                                  amountUSD: YieldOptimizer.usd(rec.amount), plan: plan, thresholds: config.gates)
         rec.confidence = ProfitabilityGate.confidence(analysis)
-        return Candidate(recommendation: rec, plan: plan, analysis: analysis)
+        return Candidate(recommendation: rec, plan: plan, analysis: analysis, worstCaseGasUSD: worst)
     }
 
-    func checkLimits(_ c: Candidate) -> SafetyLimits.Breach? {
-        let today = clock.now().utcDay
-        if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
-        return config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: c.analysis.costs.gasUSD)
+    /// Today's limits against the move's worst case, from the budget as stored now.
+    func checkLimits(_ c: Candidate) throws -> SafetyLimits.Breach? {
+        let budget: DailyBudget
+        do { budget = try todaysBudget() } catch {
+            throw CycleError(message: "cannot read today's budget, so no limit can be checked: \(error)")
+        }
+        return config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: max(c.worstCaseGasUSD, c.analysis.costs.gasUSD))
     }
 
     func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {

@@ -80,7 +80,7 @@ public actor Engine {
     /// Publishes the current status and reports executions a crash interrupted. Call once after init.
     public func open() async {
         commit([.schedulerState(persisted)], [])
-        _ = await reconcileInterrupted()
+        _ = await reconcileInterrupted(continuing: false)
         publishStatus()
     }
 
@@ -210,9 +210,19 @@ public actor Engine {
 
     func publishStatus() { commit([], [.status(makeStatus())]) }
 
-    /// Reconciles executions a crash left running with the chain, then finishes them. Runs before
-    /// anything else on open, and again before each cycle while the chain could not be reached.
-    func reconcileInterrupted() async -> Bool {
+    /// Today's budget read from the database: what every limit check uses. A failed read is an
+    /// error, never an empty budget (that would reset today's limits).
+    func todaysBudget() throws -> DailyBudget {
+        let fresh = try store.budget(day: clock.now().utcDay)
+        budget = fresh
+        return fresh
+    }
+
+    /// Reconciles executions a crash left running with the chain. On open (`continuing` false) it
+    /// only reconciles what was journaled and closes what never sent anything; finishing withdrawn
+    /// funds into their target waits for a cycle or an approval (`continuing` true), and happens only
+    /// when the engine is not halted. Returns false while anything is unresolved.
+    func reconcileInterrupted(continuing: Bool) async -> Bool {
         if interruptedResolved { return true }
         let unfinished: [ExecutionSummary]
         do { unfinished = try store.unfinishedExecutions() } catch {
@@ -225,12 +235,28 @@ public actor Engine {
             commit([], [.error(source: "recovery", message: "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
             return false
         }
-        for summary in unfinished.sorted(by: { $0.startedAt < $1.startedAt }) {
-            _ = await executor().resume(summary, recoveryGasCeilingUSD: config.recoveryMaxGasUSD, fee: fee)
+        let continuation: RebalanceExecutor.Continuation
+        if persisted.schedulerState == .halted || persisted.emergencyStop {
+            continuation = .refused("the engine is halted (\(persisted.haltReason ?? "emergency stop")); the withdrawn funds stay idle in the wallet until the operator resumes")
+        } else {
+            continuation = continuing ? .allowed : .deferred
         }
-        interruptedResolved = true
+        var unresolved = 0
+        for summary in unfinished.sorted(by: { $0.startedAt < $1.startedAt }) {
+            executionInFlight = summary.id
+            defer { executionInFlight = nil }
+            do {
+                let outcome = try await executor().resume(summary, continuation: continuation,
+                                                          recoveryGasCeilingUSD: config.recoveryMaxGasUSD, fee: fee)
+                if case .awaitingContinuation = outcome { unresolved += 1 }
+            } catch {
+                unresolved += 1
+                commit([], [.error(source: "recovery", message: "execution \(summary.id.uuidString.prefix(8)) cannot be reconciled: \(error)")])
+            }
+        }
+        interruptedResolved = unresolved == 0
         publishStatus()
-        return true
+        return interruptedResolved
     }
 
     func cancellationRequested(_ id: UUID) -> Bool { cancellationRequests.contains(id) }

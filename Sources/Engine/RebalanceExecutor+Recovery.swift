@@ -2,66 +2,133 @@ import Foundation
 import MammonCore
 import Store
 
-/// Picking up an execution a crash interrupted. The journal says which transaction was in flight;
-/// the chain says what became of it. Nothing is signed twice: an unknown transaction is resent with
-/// its journaled bytes, and only then do the remaining steps run.
+/// Picking up an execution a crash interrupted. Recovery finishes only what was sent: a journaled
+/// transaction is reconciled with the chain (mined, pending, or resent with its journaled bytes).
+/// A step that was never journaled is never signed by recovery, with one exception decided by
+/// today's checks: funds already withdrawn may be finished into the target (see `Continuation`).
 extension RebalanceExecutor {
-    func resume(_ summary: ExecutionSummary, recoveryGasCeilingUSD: Decimal, fee: FeeQuote) async -> ExecutionSummary {
+    /// Whether recovery may sign the rest of a move whose withdraw was mined.
+    enum Continuation {
+        /// Not now: leave the execution running for the next cycle (which has today's checks).
+        case deferred
+        /// The engine is not halted: finish the move if the target is allowed and it fits the limits.
+        case allowed
+        /// The engine is halted or emergency-stopped: the withdrawn funds stay idle (stranded).
+        case refused(String)
+    }
+
+    /// What became of an interrupted execution.
+    enum RecoveryOutcome {
+        case closed(ExecutionSummary)
+        /// Withdrawn funds wait for a continuation the caller deferred.
+        case awaitingContinuation
+    }
+
+    func resume(_ summary: ExecutionSummary, continuation: Continuation, recoveryGasCeilingUSD: Decimal, fee: FeeQuote) async throws -> RecoveryOutcome {
         let rec = summary.recommendation
         let plan = ExecutionStep.plan(for: rec)
         var progress = Progress(summary: summary)
-        let journal = (try? store.journal(executionID: summary.id)) ?? []
-        progress.before = try? store.balancesBefore(executionID: summary.id)
-        progress.withdrawn = journal.contains { $0.record.step == .withdraw && $0.record.status == .succeeded }
+        // Reads that decide what recovery does: a failure stops recovery, it is never an empty journal.
+        let journal = try store.journal(executionID: summary.id)
+        progress.before = try store.balancesBefore(executionID: summary.id)
         progress.sentTransaction = journal.contains { $0.rawTransaction != nil }
+        let short = summary.id.uuidString.prefix(8)
+
+        guard progress.sentTransaction else {
+            return .closed(abandon(&progress, reason: "interrupted before any transaction was signed and journaled: nothing happened on chain; the next cycle decides afresh through every gate and limit"))
+        }
         for j in journal where j.record.status == .succeeded {
             progress.summary.gasUsed += j.record.gasUsed ?? 0
             progress.summary.gasCostUSD += j.record.gasCostUSD ?? 0
+            if j.record.step == .withdraw { progress.withdrawn = true }
+            if j.record.step == .deposit { progress.deposited = true }
         }
-        guard let next = plan.first(where: { step in journal.first { $0.record.step == step }?.record.status != .succeeded }) else {
-            return await proceed(&progress, steps: [], ethUSD: fee.ethUSD)
-        }
-        var remaining = Array(plan.drop { $0 != next })
         do {
-            try record([], [.error(source: "recovery", message: "resuming execution \(summary.id.uuidString.prefix(8)) (\(rec.route), \(rec.amount) \(rec.token)) at \(next.rawValue)")])
-            if let inFlight = journal.first(where: { $0.record.step == next }), next.sendsTransaction,
-               let hash = inFlight.record.txHash, let raw = inFlight.rawTransaction, let nonce = inFlight.record.nonce {
-                let action = Self.action(for: next, rec, before: progress.before)
-                var attempts = try store.attempts(executionID: summary.id, step: next).map {
+            // Every journaled transaction that is not settled yet, in plan order.
+            for j in journal where j.record.step.sendsTransaction && j.rawTransaction != nil && j.record.status != .succeeded {
+                let step = j.record.step
+                guard let hash = j.record.txHash, let raw = j.rawTransaction, let nonce = j.record.nonce else { continue }
+                try record([], [.error(source: "recovery", message: "reconciling execution \(short) (\(rec.route), \(rec.amount) \(rec.token)): \(step.rawValue) \(hash) was journaled before the restart")])
+                let action = Self.action(for: step, rec, before: progress.before)
+                var attempts = try store.attempts(executionID: summary.id, step: step).map {
                     PreparedTransaction(hash: $0.hash, rawTransaction: $0.rawTransaction, nonce: $0.nonce, gasLimit: 0, action: action,
                                         maxFeePerGasWei: $0.maxFeePerGasWei, maxPriorityFeePerGasWei: $0.maxPriorityFeePerGasWei,
                                         isCancellation: $0.isCancellation)
                 }
                 if attempts.isEmpty { attempts = [PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: 0, action: action)] }
-                let receipt = try await reconcile(attempts, executionID: summary.id, step: next)
-                var finished = StepRecord(executionID: summary.id, step: next, status: .succeeded, startedAt: inFlight.record.startedAt)
-                try settle(receipt, step: next, started: inFlight.record.startedAt ?? clock.now(), into: &finished,
-                           progress: &progress, ethUSD: fee.ethUSD)
+                let receipt = try await reconcile(attempts, executionID: summary.id, step: step)
+                var finished = StepRecord(executionID: summary.id, step: step, status: .succeeded, startedAt: j.record.startedAt)
+                try settle(receipt, step: step, started: j.record.startedAt ?? clock.now(), into: &finished, progress: &progress, ethUSD: fee.ethUSD)
                 finished.finishedAt = clock.now()
                 finished.detail = "\(finished.detail ?? ""), reconciled after restart"
                 try record([.stepUpdated(finished, day: clock.now().utcDay)], [.stepFinished(finished)])
-                remaining.removeFirst()
-            }
-            // Funds out of the old market and not yet in the new one: finish the move only if the
-            // rest of it fits under the recovery gas ceiling.
-            if progress.withdrawn, remaining.contains(.deposit) {
-                var units: UInt64 = 0
-                for step in remaining where step.sendsTransaction {
-                    units += try await chain.gasEstimate(Self.action(for: step, rec, before: progress.before))
-                }
-                let cost = (Decimal(units) * fee.maxFeePerGasGwei).shifted(by: -9) * fee.ethUSD
-                guard cost <= recoveryGasCeilingUSD else {
-                    throw ExecutionError(step: remaining.first!, message: "finishing the move would cost $\(cost.fixed(4)) in gas, above RECOVERY_MAX_GAS_USD $\(recoveryGasCeilingUSD.fixed(2))")
-                }
             }
         } catch {
-            fail(&progress, error)
-            progress.summary.finishedAt = clock.now()
-            try? record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
-                        .error(source: "recovery", message: "execution \(summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
-            return progress.summary
+            return .closed(close(&progress, error))
         }
-        return await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD)
+
+        // What is left: steps after the last one that sent a transaction.
+        let lastSent = plan.last { step in journal.contains { $0.record.step == step && $0.rawTransaction != nil } }!
+        let remaining = Array(plan.drop { $0 <= lastSent })
+        let unsent = remaining.filter(\.sendsTransaction)
+        guard !unsent.isEmpty else { return .closed(await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD)) }
+        guard progress.withdrawn else {
+            // An idle deployment whose approve was mined: the funds never left the wallet.
+            return .closed(close(&progress, ExecutionError(step: unsent[0], message: "interrupted before the \(unsent[0].rawValue) was signed; recovery signs nothing new, so \(rec.amount) \(rec.token) stays idle in the wallet for the next cycle to decide")))
+        }
+        switch continuation {
+        case .deferred:
+            return .awaitingContinuation
+        case .refused(let why):
+            return .closed(close(&progress, ExecutionError(step: unsent[0], message: "not finishing the move: \(why)")))
+        case .allowed:
+            do {
+                guard allowed.contains(rec.to) else {
+                    throw ExecutionError(step: unsent[0], message: "not finishing the move: \(rec.to.displayName) is no longer in SUPPORTED_PROTOCOLS")
+                }
+                var worstUnits: UInt64 = 0
+                for step in unsent {
+                    worstUnits += try await chain.gasLimitCap(Self.action(for: step, rec, before: progress.before))
+                }
+                let cost = (Decimal(worstUnits) * fee.maxFeePerGasGwei).shifted(by: -9) * fee.ethUSD
+                guard cost <= recoveryGasCeilingUSD else {
+                    throw ExecutionError(step: unsent[0], message: "finishing the move could cost $\(cost.fixed(4)) in gas, above RECOVERY_MAX_GAS_USD $\(recoveryGasCeilingUSD.fixed(2))")
+                }
+                let spent = try await engine.todaysBudget().gasUSD
+                guard spent + cost <= limits.maxGasPerDayUSD else {
+                    throw ExecutionError(step: unsent[0], message: "finishing the move could cost $\(cost.fixed(4)) in gas; with $\(spent.fixed(4)) spent today that passes MAX_GAS_PER_DAY_USD $\(limits.maxGasPerDayUSD.fixed(2))")
+                }
+            } catch {
+                return .closed(close(&progress, error))
+            }
+            try record([], [.error(source: "recovery", message: "execution \(short): \(rec.amount) \(rec.token) withdrawn before the restart; finishing it into \(rec.to.displayName) (\(unsent.map(\.rawValue).joined(separator: ", ")))")])
+            return .closed(await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD))
+        }
+    }
+
+    /// Closes an execution recovery will not finish, with the reason, and says so.
+    private func close(_ progress: inout Progress, _ error: any Error) -> ExecutionSummary {
+        fail(&progress, error)
+        progress.summary.finishedAt = clock.now()
+        try? record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
+                    .error(source: "recovery", message: "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
+        return progress.summary
+    }
+
+    /// Closes an execution that never sent anything: every step skipped, nothing on chain.
+    private func abandon(_ progress: inout Progress, reason: String) -> ExecutionSummary {
+        let id = progress.summary.id
+        let now = clock.now()
+        progress.summary.status = .abandoned
+        progress.summary.error = reason
+        progress.summary.finishedAt = now
+        let steps = ExecutionStep.plan(for: progress.summary.recommendation).map {
+            StepRecord(executionID: id, step: $0, status: .skipped, finishedAt: now, detail: "not run: the execution was abandoned after a restart")
+        }
+        try? record(steps.map { .stepUpdated($0, day: now.utcDay) } + [.executionFinished(progress.summary)],
+                    [.executionFinished(progress.summary),
+                     .error(source: "recovery", message: "execution \(id.uuidString.prefix(8)) (\(progress.summary.recommendation.route)) abandoned: \(reason)")])
+        return progress.summary
     }
 
     /// The receipt of a journaled step: any attempt already mined wins; a pending one is waited for

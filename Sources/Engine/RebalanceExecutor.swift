@@ -30,6 +30,7 @@ struct RebalanceExecutor {
         var summary: ExecutionSummary
         var before: BalanceSnapshot?
         var withdrawn = false
+        var deposited = false
         var sentTransaction = false
     }
 
@@ -76,6 +77,7 @@ struct RebalanceExecutor {
                     do { tx = try await chain.prepare(action) } catch {
                         throw ExecutionError(step: step, message: "not sent: \(error)")
                     }
+                    try checkWorstCaseGas(tx, step: step, ethUSD: ethUSD)
                     let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
                     try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
                                                day: started.utcDay),
@@ -177,6 +179,24 @@ struct RebalanceExecutor {
             throw ExecutionError(step: step, message: "transaction \(receipt.hash) reverted: \(receipt.revertReason ?? "no reason given")")
         }
         if step == .withdraw { progress.withdrawn = true }
+        if step == .deposit { progress.deposited = true }
+    }
+
+    /// The most this transaction can cost (gas limit × max fee, in USD) must fit today's gas limit with
+    /// what is already spent, or it is not sent: the daily limit can never be overshot.
+    func checkWorstCaseGas(_ tx: PreparedTransaction, step: ExecutionStep, ethUSD: Decimal) throws {
+        guard let maxFee = tx.maxFeePerGasWei else {
+            throw ExecutionError(step: step, message: "not sent: the signed transaction's max fee is unknown, so its worst-case cost cannot be checked")
+        }
+        let worstWei = Decimal(tx.gasLimit) * Decimal(string: String(maxFee))!
+        let worstUSD = worstWei / Decimal.powerOfTen(18) * ethUSD
+        let spent: Decimal
+        do { spent = try engine.assumeIsolated { try $0.todaysBudget() }.gasUSD } catch {
+            throw ExecutionError(step: step, message: "not sent: today's gas spend cannot be read (\(error))")
+        }
+        guard spent + worstUSD <= limits.maxGasPerDayUSD else {
+            throw ExecutionError(step: step, message: "not sent: it may cost up to $\(worstUSD.fixed(4)) (gas limit \(tx.gasLimit) × max fee \(maxFee) wei); with $\(spent.fixed(4)) spent today that passes MAX_GAS_PER_DAY_USD $\(limits.maxGasPerDayUSD.fixed(2))")
+        }
     }
 
     /// Marks the failed step and those after it, and decides failed versus stranded.
@@ -184,8 +204,7 @@ struct RebalanceExecutor {
         let rec = progress.summary.recommendation
         let id = progress.summary.id
         let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)")
-        let depositDone = (try? store.steps(executionID: id))?.contains { $0.step == .deposit && $0.status == .succeeded } ?? false
-        progress.summary.status = progress.withdrawn && !depositDone ? .stranded : .failed
+        progress.summary.status = progress.withdrawn && !progress.deposited ? .stranded : .failed
         progress.summary.failedStep = failure.step
         progress.summary.error = progress.summary.status == .stranded
             ? "\(failure.description) — \(rec.amount) \(rec.token) withdrawn from \(rec.from!.displayName) sits in the wallet; it will be redeployed when the gates allow, or move it by hand"

@@ -27,6 +27,9 @@ public enum StepStatus: String, Codable, Sendable {
 /// they sit in the wallet, and the operator is told so.
 public enum ExecutionStatus: String, Codable, Sendable {
     case running, succeeded, failed, stranded
+    /// Interrupted before anything was broadcast: nothing happened on chain, and recovery never
+    /// signs what a crash left undecided. The next cycle decides afresh through every gate and limit.
+    case abandoned
 }
 
 /// One step's outcome as recorded and published.

@@ -6,56 +6,82 @@ public struct YieldOptimizer: Sendable {
     public var allowed: [LendingProtocol]
     public var minimumAmountUSD: Decimal
     public var maxTransactionValueUSD: Decimal
+    public var trust: MarketTrust
 
-    public init(allowed: [LendingProtocol], minimumAmountUSD: Decimal, maxTransactionValueUSD: Decimal) {
+    public init(allowed: [LendingProtocol], minimumAmountUSD: Decimal, maxTransactionValueUSD: Decimal,
+                trust: MarketTrust = MarketTrust(maxAPYPct: 50, liquidityMultiple: 2)) {
         self.allowed = allowed.filter(\.acceptsSingleAssetDeposits)
         self.minimumAmountUSD = minimumAmountUSD
         self.maxTransactionValueUSD = maxTransactionValueUSD
+        self.trust = trust
     }
 
     public init(config: MammonConfig) {
         self.init(allowed: config.supportedProtocols, minimumAmountUSD: config.gates.minRebalanceAmountUSD,
-                  maxTransactionValueUSD: config.maxTransactionValueUSD)
+                  maxTransactionValueUSD: config.maxTransactionValueUSD, trust: MarketTrust(config: config))
     }
 
     /// Stablecoins are valued at par; the amount a move carries in USD.
     public static func usd(_ amount: TokenAmount) -> Decimal { amount.decimalValue }
 
+    /// Proposals, and why markets that might otherwise have been used were left out (for the log).
     public func recommend(markets: [MarketSnapshot], idle: TokenAmount, token: Token,
                           makeID: () -> UUID) -> [RebalanceRecommendation] {
-        // The two best allowed markets, found once: a position's target is the best one that is not
-        // its own market. O(quotes + positions) rather than a scan per position.
-        var best: MarketSnapshot?
-        var second: MarketSnapshot?
+        plan(markets: markets, idle: idle, token: token, makeID: makeID).recommendations
+    }
+
+    public func plan(markets: [MarketSnapshot], idle: TokenAmount, token: Token,
+                     makeID: () -> UUID) -> (recommendations: [RebalanceRecommendation], exclusions: [MarketTrust.Exclusion]) {
+        var exclusions: [MarketTrust.Exclusion] = []
+        // Targets that can be trusted at all, best first (a handful of markets: sorting is cheap).
+        var targets: [MarketSnapshot] = []
         for m in markets where m.quote.token == token && allowed.contains(m.quote.protocolID) {
-            if best.map({ Self.ranks(m, above: $0) }) ?? true {
-                if best?.quote.protocolID != m.quote.protocolID { second = best }
-                best = m
-            } else if m.quote.protocolID != best?.quote.protocolID, second.map({ Self.ranks(m, above: $0) }) ?? true {
-                second = m
+            if let why = trust.targetExclusion(m) {
+                if case .unmeasured = why, m.position.isZero { continue }  // said once, below, where it matters
+                exclusions.append(why)
+            } else {
+                targets.append(m)
             }
         }
+        targets.sort { Self.ranks($0, above: $1) }
         var out: [RebalanceRecommendation] = []
+        func target(for amount: TokenAmount, from source: LendingProtocol?, above apy: Decimal) -> MarketSnapshot? {
+            for t in targets where t.quote.protocolID != source {
+                guard t.quote.apy > apy else { return nil }
+                if let why = trust.capacityExclusion(t, amount: amount) {
+                    if !exclusions.contains(why) { exclusions.append(why) }
+                    continue
+                }
+                return t
+            }
+            return nil
+        }
         for market in markets where market.quote.token == token && !market.position.isZero {
             guard Self.usd(market.position) >= minimumAmountUSD else { continue }
+            if let why = trust.sourceExclusion(market) {
+                if !exclusions.contains(why) { exclusions.append(why) }
+                continue
+            }
             let current = market.quote
-            guard let target = best?.quote.protocolID == current.protocolID ? second : best,
-                  target.quote.apy > current.apy
-            else { continue }
+            let amount = capped(market.position)
+            guard let best = target(for: amount, from: current.protocolID, above: current.apy) else { continue }
             out.append(RebalanceRecommendation(
-                id: makeID(), from: current.protocolID, to: target.quote.protocolID, token: token, amount: capped(market.position),
-                currentAPY: current.apy, expectedAPY: target.quote.apy,
-                reason: "\(target.quote.protocolID.displayName) pays \(target.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.protocolID.displayName)",
+                id: makeID(), from: current.protocolID, to: best.quote.protocolID, token: token, amount: amount,
+                currentAPY: current.apy, expectedAPY: best.quote.apy,
+                reason: "\(best.quote.protocolID.displayName) pays \(best.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.protocolID.displayName)",
                 confidence: 0))
         }
-        if Self.usd(idle) >= minimumAmountUSD, let target = best, target.quote.apy > 0 {
-            out.append(RebalanceRecommendation(
-                id: makeID(), from: nil, to: target.quote.protocolID, token: token, amount: capped(idle),
-                currentAPY: 0, expectedAPY: target.quote.apy,
-                reason: "Deploy idle \(token.symbol) to the highest-yielding market (\(target.quote.apy.fixed(2))%)",
-                confidence: 0))
+        if Self.usd(idle) >= minimumAmountUSD {
+            let amount = capped(idle)
+            if let best = target(for: amount, from: nil, above: 0) {
+                out.append(RebalanceRecommendation(
+                    id: makeID(), from: nil, to: best.quote.protocolID, token: token, amount: amount,
+                    currentAPY: 0, expectedAPY: best.quote.apy,
+                    reason: "Deploy idle \(token.symbol) to the highest-yielding market (\(best.quote.apy.fixed(2))%)",
+                    confidence: 0))
+            }
         }
-        return out
+        return (out, exclusions)
     }
 
     /// Higher APY first; on a tie, the earlier protocol in `LendingProtocol.allCases`.

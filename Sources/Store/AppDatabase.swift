@@ -6,6 +6,8 @@ import MammonCore
 /// Every engine change is one transaction holding the domain rows and the events that describe them.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// What the chain changed since the last commit; every commit writes it first.
+    public let staged = StagedWrites()
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -46,9 +48,15 @@ public struct AppDatabase: Sendable {
     /// Applies the mutations and appends the events in one transaction; returns the events numbered.
     @discardableResult
     public func commit(_ mutations: [StoreMutation], events: [EngineEvent]) throws -> [EngineEvent] {
-        try writer.write { db in
-            for m in mutations { try m.apply(db) }
-            return try events.map { try EventRecord.append($0, db) }
+        let chainChanges = staged.drain()
+        do {
+            return try writer.write { db in
+                for m in chainChanges + mutations { try m.apply(db) }
+                return try events.map { try EventRecord.append($0, db) }
+            }
+        } catch {
+            staged.restore(chainChanges)
+            throw error
         }
     }
 

@@ -143,6 +143,49 @@ extension AppDatabase {
                 ) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v6: a database belongs to one chain and wallet; pinned addresses; abandoned executions") { db in
+            // SQLite cannot change a CHECK: the execution table is rebuilt (GRDB runs migrations with
+            // foreign keys off and checks them at the end, so the steps keep pointing at their rows).
+            try db.execute(sql: """
+                CREATE TABLE database_identity (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    network TEXT NOT NULL,
+                    chain_id TEXT NOT NULL,
+                    wallet TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+
+                CREATE TABLE pinned_address (
+                    role TEXT PRIMARY KEY NOT NULL,
+                    address TEXT NOT NULL,
+                    pinned_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE execution_v6 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    recommendation TEXT NOT NULL,
+                    from_protocol TEXT,
+                    to_protocol TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    amount_base_units TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running','succeeded','failed','stranded','abandoned')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    gas_used INTEGER NOT NULL DEFAULT 0 CHECK (gas_used >= 0),
+                    gas_cost_usd TEXT NOT NULL DEFAULT '0',
+                    error TEXT,
+                    failed_step TEXT,
+                    balances_before TEXT
+                );
+                INSERT INTO execution_v6 (id, recommendation, from_protocol, to_protocol, token, amount_base_units, status,
+                                          started_at, finished_at, gas_used, gas_cost_usd, error, failed_step, balances_before)
+                    SELECT id, recommendation, from_protocol, to_protocol, token, amount_base_units, status,
+                           started_at, finished_at, gas_used, gas_cost_usd, error, failed_step, balances_before FROM execution;
+                DROP TABLE execution;
+                ALTER TABLE execution_v6 RENAME TO execution;
+                CREATE INDEX execution_started ON execution(started_at);
+                """)
+        }
         return m
     }
 }

@@ -28,7 +28,7 @@ struct EngineFixture {
         let store = try AppDatabase.open(path: path)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
                                             maxFeeGwei: config.maxFeeGwei, blockTime: blockTime) { accounts in
-            try store.commit([.simulatedLedger(accounts)], events: [])
+            store.staged.stageLedger(accounts)  // as the program does: the engine's next commit writes it
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: approvalMode)
         await engine.open()

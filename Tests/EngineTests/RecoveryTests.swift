@@ -11,7 +11,7 @@ final class RecoveryTests: XCTestCase {
     var fixture = EngineFixture()
     override func tearDown() { fixture.cleanUp() }
 
-    enum Boundary { case signedNotSent, sentNoReceipt, withdrawnBeforeApprove }
+    enum Boundary { case startedNothingJournaled, signedNotSent, sentNoReceipt, withdrawnBeforeApprove }
 
     /// Leaves an Aave V3 → Moonwell move of 1000 USDC interrupted at `boundary`; returns its id and withdraw hash.
     func crash(at boundary: Boundary) async throws -> (id: UUID, withdrawHash: String) {
@@ -27,6 +27,7 @@ final class RecoveryTests: XCTestCase {
         try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
                           .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded), day: day),
                           .balancesBefore(executionID: id, before)], events: [])
+        if boundary == .startedNothingJournaled { return (id, "") }
         let tx = try await chain.prepare(.withdraw(.aaveV3, .usdc, rec.amount, fullExit: false))
         try store.commit([.stepJournaled(StepRecord(executionID: id, step: .withdraw, status: .running, txHash: tx.hash, nonce: tx.nonce,
                                                     startedAt: EngineFixture.start), rawTransaction: tx.rawTransaction, countsAsRebalance: true, day: day)],
@@ -34,16 +35,27 @@ final class RecoveryTests: XCTestCase {
         if boundary == .signedNotSent { return (id, tx.hash) }
         try await chain.broadcast(tx)
         let receipt = try await chain.awaitReceipt(tx)
+        // The simulated chain's ledger is written with the engine's next commit; a real chain keeps a
+        // mined transaction whatever happens to our database, so write it as the chain's own state.
+        try store.commit([], events: [])
         if boundary == .sentNoReceipt { return (id, tx.hash) }
         try store.commit([.stepBroadcast(executionID: id, step: .withdraw),
+                          .attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start),
+                          .attemptBroadcast(executionID: id, step: .withdraw, attempt: 0),
                           .stepUpdated(StepRecord(executionID: id, step: .withdraw, status: .succeeded, txHash: tx.hash, gasUsed: receipt.gasUsed,
                                                   gasCostUSD: receipt.feeUSD(ethUSD: 3000)), day: day)], events: [])
         return (id, tx.hash)
     }
 
     func assertResumedToSuccess(_ id: UUID, withdrawHash: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        // No new proposal in the cycle: only the interrupted move is finished.
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
         let (engine, chain, store) = try await fixture.open()
-        _ = engine
+        XCTAssertEqual(try store.execution(id: id)?.status, .running, "opening reconciles what was sent and signs nothing new", file: file, line: line)
+        let opened = await chain.ledger
+        XCTAssertEqual(opened.nonce, 1, "only the journaled withdraw reached the chain at open", file: file, line: line)
+        let ran = await engine.runOnce()
+        XCTAssertTrue(ran, file: file, line: line)
         let execution = try XCTUnwrap(store.execution(id: id), file: file, line: line)
         XCTAssertEqual(execution.status, .succeeded, execution.error ?? "", file: file, line: line)
         let steps = try store.steps(executionID: id)
@@ -74,8 +86,10 @@ final class RecoveryTests: XCTestCase {
 
     func testRecoveryAboveItsGasCeilingIsLeftStrandedAndSaysWhatToDo() async throws {
         fixture.config.recoveryMaxGasUSD = 0
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
         let crashed = try await crash(at: .withdrawnBeforeApprove)
-        let (_, chain, store) = try await fixture.open()
+        let (engine, chain, store) = try await fixture.open()
+        _ = await engine.runOnce()
         let execution = try XCTUnwrap(store.execution(id: crashed.id))
         XCTAssertEqual(execution.status, .stranded)
         XCTAssertTrue(execution.error!.contains("above RECOVERY_MAX_GAS_USD"), execution.error!)
@@ -83,5 +97,49 @@ final class RecoveryTests: XCTestCase {
         let ledger = await chain.ledger
         XCTAssertEqual(ledger.wallet, 2_500_000_000, "the withdrawn funds are in the wallet, not lost")
         XCTAssertEqual(ledger.nonce, 1, "nothing else was sent")
+    }
+
+    func testInterruptedBeforeAnythingWasJournaledIsAbandonedAndNothingIsSigned() async throws {
+        let crashed = try await crash(at: .startedNothingJournaled)
+        let (_, chain, store) = try await fixture.open()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .abandoned)
+        XCTAssertTrue(execution.error!.contains("nothing happened on chain"), execution.error!)
+        XCTAssertEqual(try store.steps(executionID: crashed.id).map(\.status), Array(repeating: StepStatus.skipped, count: 6))
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 0, "recovery signed nothing")
+        XCTAssertEqual(ledger.deposits[.aaveV3], 2_500_000_000)
+        XCTAssertTrue(try store.unfinishedExecutions().isEmpty)
+        XCTAssertEqual(try store.budget(day: EngineFixture.start.utcDay).rebalances, 0, "an abandoned move does not count")
+    }
+
+    func testWithdrawnFundsStayIdleWhileEmergencyStopped() async throws {
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        let store = try AppDatabase.open(path: fixture.path)
+        var state = try store.schedulerState() ?? PersistedSchedulerState(updatedAt: EngineFixture.start)
+        state.emergencyStop = true
+        try store.commit([.schedulerState(state)], events: [])
+        let (engine, chain, reopened) = try await fixture.open()
+        let execution = try XCTUnwrap(reopened.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .stranded)
+        XCTAssertTrue(execution.error!.contains("halted"), execution.error!)
+        let ran = await engine.runOnce()
+        XCTAssertFalse(ran, "a halted engine does not scan")
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 1, "no approve, no deposit")
+        XCTAssertEqual(ledger.wallet, 2_500_000_000, "the withdrawn 1000 USDC are idle in the wallet")
+    }
+
+    func testWithdrawnFundsAreNotFinishedIntoAMarketNoLongerAllowed() async throws {
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        fixture.config.supportedProtocols = [.aaveV3, .morphoVault]
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
+        let (engine, chain, store) = try await fixture.open()
+        _ = await engine.runOnce()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .stranded)
+        XCTAssertTrue(execution.error!.contains("no longer in SUPPORTED_PROTOCOLS"), execution.error!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 1)
     }
 }

@@ -98,7 +98,8 @@ final class DomainTests: XCTestCase {
         let t = Date(timeIntervalSince1970: 0)
         func m(_ p: LendingProtocol, _ apy: String, _ units: UInt128) -> MarketSnapshot {
             MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
-                           position: TokenAmount(baseUnits: units, decimals: 6))
+                           position: TokenAmount(baseUnits: units, decimals: 6),
+                           withdrawableLiquidity: TokenAmount(baseUnits: 1_000_000_000_000, decimals: 6))
         }
         let markets = [m(.aaveV3, "3.2", 2_500_000_000), m(.moonwell, "4.9", 0), m(.morphoVault, "5.1", 50_000_000), m(.aerodrome, "12.5", 0)]
         let optimizer = YieldOptimizer(allowed: [.aaveV3, .moonwell, .morphoVault, .aerodrome], minimumAmountUSD: 100, maxTransactionValueUSD: 1000)

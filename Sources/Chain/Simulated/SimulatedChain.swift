@@ -65,9 +65,17 @@ public actor SimulatedChain: ChainGateway {
         try takeReadFault()
         let now = clock.now()
         return LendingProtocol.allCases.map { p in
-            MarketSnapshot(quote: YieldQuote(protocolID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
-                           position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals))
+            let drained = faults.contains(.illiquid(p))
+            let liquidity = drained ? 0 : Self.marketLiquidityUnits(token) + (ledger.deposits[p] ?? 0)
+            return MarketSnapshot(quote: YieldQuote(protocolID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
+                                  position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals),
+                                  withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals))
         }
+    }
+
+    /// What other lenders have left in each simulated market to withdraw: 50 million, deep as Base's.
+    static func marketLiquidityUnits(_ token: Token) -> UInt128 {
+        (0..<token.decimals).reduce(UInt128(50_000_000)) { units, _ in units * 10 }
     }
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
@@ -235,6 +243,8 @@ public enum SimulatedFault: Sendable, Hashable {
     case readFailure(String)
     /// The step's transaction is not mined until its fee has been raised `bumps` times.
     case congestion(ExecutionStep, bumps: Int)
+    /// The market is 100 % utilized: nothing can be withdrawn from it (lasts the whole run).
+    case illiquid(LendingProtocol)
 
     var congests: ExecutionStep? { if case .congestion(let s, _) = self { s } else { nil } }
 
@@ -245,6 +255,7 @@ public enum SimulatedFault: Sendable, Hashable {
         case .revert(_, let reason): reason
         case .readFailure(let m): m
         case .congestion(let s, let bumps): "\(s.rawValue) congested until \(bumps) fee raise(s)"
+        case .illiquid(let p): "\(p.displayName) is 100 % utilized"
         }
     }
 }

@@ -12,6 +12,7 @@ enum ExecutionPaneView {
             case .succeeded?: note = ("✓ done", .ok)
             case .failed?: note = ("✗ failed", .error)
             case .stranded?: note = ("✗ STRANDED in wallet", .error)
+            case .abandoned?: note = ("abandoned: nothing sent", .warning)
             }
         }
         let inner = Pane(title: "3 Execution", note: note?.0, focused: focused)

@@ -87,7 +87,8 @@ enum EngineBench: BenchSuite {
             let apy = Decimal(300 + (i * 37) % 400) / 100
             let units: UInt128 = i < 100 ? UInt128(1_000 + i) * 1_000_000 : 0
             markets.append(MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: apy, observedAt: at),
-                                          position: TokenAmount(baseUnits: units, decimals: 6)))
+                                          position: TokenAmount(baseUnits: units, decimals: 6),
+                                          withdrawableLiquidity: TokenAmount(baseUnits: 1_000_000_000_000_000, decimals: 6)))
         }
         let optimizer = YieldOptimizer(allowed: protocols, minimumAmountUSD: 100, maxTransactionValueUSD: 1_000_000)
         let plan = MovePlan(withdrawGas: 150_000, approveGas: 50_000, depositGas: 120_000, gasPriceGwei: Decimal(string: "0.011")!, ethUSD: 3000)

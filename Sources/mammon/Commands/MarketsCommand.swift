@@ -34,8 +34,11 @@ struct MarketsCommand: AsyncParsableCommand {
         var lines: [Line]
         if let live = try network.liveNetwork() {
             // The engine's database, if it has run, holds the vault share prices to measure an APY from.
-            let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei,
-                                           sharePriceStore: DatabaseSharePrices(path: network.databasePath, readOnly: true))
+            let prices = DatabaseSharePrices()
+            if FileManager.default.fileExists(atPath: network.databasePath) {
+                prices.attachReadOnly(try AppDatabase.openReadOnly(path: network.databasePath))
+            }
+            let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices)
             let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {
@@ -43,7 +46,9 @@ struct MarketsCommand: AsyncParsableCommand {
                      position: $0.position?.exactString, movable: $0.protocolID.acceptsSingleAssetDeposits, note: $0.note)
             }
         } else {
-            let store = try AppDatabase.open(path: network.databasePath)
+            // Read only beside a running engine: the ledger is read, and what the chain stages is never committed.
+            let store = FileManager.default.fileExists(atPath: network.databasePath)
+                ? try AppDatabase.openReadOnly(path: network.databasePath) : try AppDatabase.inMemory()
             let chain = try EngineSetup.simulatedChain(config: config, store: store, clock: SystemClock())
             wallet = chain.walletAddress
             lines = try await chain.scanMarkets(token: token).map {

@@ -16,9 +16,8 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        if let owner = try? AppDatabase.openReadOnly(path: network.databasePath).schedulerState()?.ownerPid,
-           owner != getpid(), kill(owner, 0) == 0 {
-            throw ValidationError("the engine is running in pid \(owner) on this database: resume from its console, or stop it first")
+        if let holder = EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath)) {
+            throw ValidationError("the engine is running on this database (\(holder)): resume from its console, or stop it first")
         }
         Logging.bootstrapOnce()
         let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))

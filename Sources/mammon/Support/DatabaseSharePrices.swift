@@ -6,22 +6,27 @@ import Store
 /// The live chain's vault share prices, kept in the engine's database (table `vault_share_price`)
 /// so a restart, or the next `--once` run from cron, measures a vault's APY from earlier prices.
 ///
-/// The database is opened on first use: `mammon run` connects to the node (and checks its chain id)
-/// before it creates a database for the network. `readOnly` (for `mammon markets`, which never
-/// writes) reads an existing database and drops what the scan would save.
+/// It holds no database of its own: the engine's is attached once it is open and locked (the node
+/// is checked before the database is touched), saves are staged and written by the engine's next
+/// commit, so the engine stays the only writer. `mammon markets --db` attaches a read-only database
+/// and its saves are dropped.
 final class DatabaseSharePrices: SharePriceStore, @unchecked Sendable {
-    private let path: String
-    private let readOnly: Bool
     private let lock = NSLock()
     private var database: AppDatabase?
+    private var readOnly = false
 
-    init(path: String, readOnly: Bool = false) {
-        self.path = path
-        self.readOnly = readOnly
+    /// The engine's database: reads from it, saves staged for its next commit.
+    func attach(_ database: AppDatabase) {
+        lock.withLock { self.database = database; readOnly = false }
+    }
+
+    /// A database another process may be writing: read only.
+    func attachReadOnly(_ database: AppDatabase) {
+        lock.withLock { self.database = database; readOnly = true }
     }
 
     func load() throws -> [String: [SharePriceObservation]] {
-        guard let db = try open() else { return [:] }
+        guard let db = lock.withLock({ database }) else { return [:] }
         return try db.vaultSharePrices().mapValues { prices in
             try prices.map { p in
                 guard let price = try? UInt256(decimal: p.assetsPerShare) else {
@@ -33,25 +38,12 @@ final class DatabaseSharePrices: SharePriceStore, @unchecked Sendable {
     }
 
     func save(_ observations: [String: [SharePriceObservation]]) throws {
-        guard !readOnly, let db = try open() else { return }
-        let mutations = observations.sorted { $0.key < $1.key }.map { vault, list in
-            StoreMutation.vaultSharePrices(vault: vault, list.map {
+        let (db, readOnly) = lock.withLock { (database, self.readOnly) }
+        guard let db, !readOnly else { return }
+        for (vault, list) in observations {
+            db.staged.stage(.vaultSharePrices(vault: vault, list.map {
                 VaultSharePrice(blockTime: $0.timestamp, assetsPerShare: $0.price.decimalString)
-            })
+            }), key: "vault:" + vault)
         }
-        try db.commit(mutations, events: [])
-    }
-
-    private func open() throws -> AppDatabase? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let database { return database }
-        if readOnly {
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            database = try AppDatabase.openReadOnly(path: path)
-        } else {
-            database = try AppDatabase.open(path: path)
-        }
-        return database
     }
 }

@@ -14,17 +14,29 @@ enum EngineSetup {
         let chain: any ChainGateway
         let defaultApproval: ApprovalMode
         let store: AppDatabase
+        let path = network.databasePath
+        // One engine per database: taken before anything is read or written, held until the process ends.
+        _ = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
         if let live = try network.liveNetwork() {
             // Connect (and check the chain id) before the database is created for this network.
-            let liveChain = try await liveChain(live, network: network, config: config, logger: logger)
-            store = try AppDatabase.open(path: network.databasePath)
+            let prices = DatabaseSharePrices()
+            let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, logger: logger)
+            // One engine per wallet on a chain, through whichever database.
+            _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.walletAddress),
+                                       guarding: "wallet \(liveChain.walletAddress) on chain \(live.chainID)", database: path)
+            store = try AppDatabase.open(path: path)
+            try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress),
+                            path: path, at: clock.now())
+            try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
+            prices.attach(store)
             chain = liveChain
             defaultApproval = live.defaultApprovalMode
             logger.info("live network", metadata: ["network": "\(live.name)", "chain_id": "\(live.chainID)",
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
         } else {
-            store = try AppDatabase.open(path: network.databasePath)
+            store = try AppDatabase.open(path: path)
             let simulated = try simulatedChain(config: config, store: store, clock: clock, defaultBlockTime: interactive ? 2 : 0)
+            try store.claim(DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: simulated.walletAddress), path: path, at: clock.now())
             for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
                 await simulated.inject(fault)
             }
@@ -37,17 +49,34 @@ enum EngineSetup {
     }
 
     /// A live chain for `live`, signing with the keystore's key.
-    static func liveChain(_ live: NetworkConfig, network: NetworkOptions, config: MammonConfig, logger: Logger) async throws -> LiveChain {
+    static func liveChain(_ live: NetworkConfig, network: NetworkOptions, config: MammonConfig, sharePrices: DatabaseSharePrices,
+                          logger: Logger) async throws -> LiveChain {
         guard let keystore = network.keystore else {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei,
-                                       sharePriceStore: DatabaseSharePrices(path: network.databasePath),
-                                       notice: { message in
+        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices, notice: { message in
             logger.notice("\(message)")
         })
         return try await LiveChain.connect(network: live, signer: signer, options: options)
+    }
+
+    /// Records, on first start, every address the node resolved that receives money or allowances,
+    /// and refuses a later change unless the operator accepts the new address (`--accept-address`).
+    static func pinAddresses(_ chain: LiveChain, store: AppDatabase, accepting: Set<String>, at now: Date, logger: Logger) throws {
+        var resolved: [(role: String, address: String)] = [("usdc", chain.network.usdc.checksummed),
+                                                           ("eth-usd-feed", chain.network.ethUSDFeed.checksummed)]
+        for market in chain.network.markets {
+            switch market {
+            case .aaveV3(let pool): resolved.append(("aave-v3.pool", pool.checksummed))
+            case .moonwell(let mToken): resolved.append(("moonwell.mtoken", mToken.checksummed))
+            case .morphoVault(let vault): resolved.append(("morpho-vault.vault", vault.checksummed))
+            case .aaveV3Provider, .aerodrome: break
+            }
+        }
+        for role in try store.pin(resolved, accepting: accepting, at: now) {
+            logger.notice("pinned address changed by the operator's --accept-address", metadata: ["role": "\(role)"])
+        }
     }
 
     /// The simulated chain, continuing from the ledger stored in the same database.
@@ -59,7 +88,8 @@ enum EngineSetup {
         return try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
                                        persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei,
                                        blockTime: max(0, blockTime)) { accounts in
-            try store.commit([.simulatedLedger(accounts)], events: [])
+            // Written by the engine's next commit, with the rows and events of the action that caused it.
+            store.staged.stageLedger(accounts)
         }
     }
 }

@@ -23,6 +23,17 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "SQLite database. Default: $XDG_DATA_HOME/mammon/<network>.sqlite")
     var db: String?
 
+    @Option(name: .customLong("accept-address"), parsing: .singleValue,
+            help: "Accept this new address for a market or token whose pinned address the node now reports differently (after checking it yourself). Repeatable.")
+    var acceptAddress: [String] = []
+
+    /// `--accept-address` values, lowercased for comparison.
+    var acceptedAddresses: Set<String> { Set(acceptAddress.map { $0.lowercased() }) }
+
+    /// How the database records the network: built-in networks by name, network files as "file:<name>",
+    /// so a fork described in a file (chain 8453, the same key) never opens the mainnet database.
+    func identityName(_ live: NetworkConfig) -> String { networkFile == nil ? live.name : "file:" + live.name }
+
     var databasePath: String { db ?? Paths.database(network: databaseName) }
 
     /// The network's name for the default database: the file's own name for a network file.

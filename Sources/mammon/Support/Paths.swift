@@ -14,7 +14,17 @@ enum Paths {
         nonEmpty(environment["XDG_CONFIG_HOME"]) ?? home + "/.config"
     }
 
-    static func database(network: String) -> String { "\(dataHome)/mammon/\(network).sqlite" }
+    /// The default database of a network. The name comes from the command line or a network file,
+    /// so it is reduced to a safe file name: it can never leave the data directory.
+    static func database(network: String) -> String { "\(dataHome)/mammon/\(safeFileName(network)).sqlite" }
+
+    /// Letters, digits, '.', '-' and '_' (anything else becomes '_'), not starting with a dot, at most 64.
+    static func safeFileName(_ name: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        var safe = String(name.prefix(64).map { allowed.contains($0) ? $0 : "_" })
+        if safe.hasPrefix(".") { safe = "_" + safe.dropFirst() }
+        return safe.isEmpty ? "network" : safe
+    }
 
     static var defaultConfigFile: String { "\(configHome)/mammon/mammon.conf" }
 

@@ -3,12 +3,12 @@ import Foundation
 import MammonCore
 
 /// Faults for the simulated network from MAMMON_SIMULATED_FAULTS, to rehearse failures end to end:
-/// `revert:<step>`, `congestion:<step>:<fee raises needed>`, `read-failure`, comma-separated.
+/// `revert:<step>`, `congestion:<step>:<fee raises needed>`, `read-failure`, `illiquid:<market>`, comma-separated.
 enum SimulatedFaultSpec {
     struct Invalid: Error, CustomStringConvertible {
         var text: String
         var description: String {
-            "MAMMON_SIMULATED_FAULTS: '\(text)' is not revert:<step>, congestion:<step>:<n> or read-failure (steps: withdraw, approve, deposit)"
+            "MAMMON_SIMULATED_FAULTS: '\(text)' is not revert:<step>, congestion:<step>:<n>, read-failure or illiquid:<market> (steps: withdraw, approve, deposit)"
         }
     }
 
@@ -24,6 +24,9 @@ enum SimulatedFaultSpec {
                 return .congestion(step, bumps: bumps)
             case ("read-failure", nil) where parts.count == 1:
                 return .readFailure("simulated read failure")
+            case ("illiquid", nil) where parts.count == 2:
+                guard let market = LendingProtocol(name: parts[1]) else { throw Invalid(text: String(item)) }
+                return .illiquid(market)
             default:
                 throw Invalid(text: String(item))
             }

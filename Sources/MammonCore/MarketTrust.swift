@@ -1,0 +1,63 @@
+import Foundation
+
+/// Whether a scanned market may take part in a move. A market whose APY was not measured is
+/// neither a source nor a target; an APY above the ceiling is suspect (a manipulated or broken
+/// rate) and never chased; a target must be able to give the money back, so its withdrawable
+/// liquidity must cover the amount `liquidityMultiple` times.
+public struct MarketTrust: Sendable, Hashable {
+    public var maxAPYPct: Decimal
+    public var liquidityMultiple: Decimal
+
+    public init(maxAPYPct: Decimal, liquidityMultiple: Decimal) {
+        self.maxAPYPct = maxAPYPct
+        self.liquidityMultiple = liquidityMultiple
+    }
+
+    public init(config: MammonConfig) {
+        self.init(maxAPYPct: config.maxAPYPct, liquidityMultiple: config.targetLiquidityMultiple)
+    }
+
+    public enum Exclusion: Hashable, Sendable, CustomStringConvertible {
+        case unmeasured(LendingProtocol)
+        case apyAboveCeiling(LendingProtocol, apy: Decimal, ceiling: Decimal)
+        case liquidityUnknown(LendingProtocol)
+        case illiquid(LendingProtocol, available: TokenAmount, needed: TokenAmount)
+
+        public var description: String {
+            switch self {
+            case .unmeasured(let p): "\(p.displayName): APY not measured yet, so it is neither a source nor a target"
+            case .apyAboveCeiling(let p, let apy, let ceiling):
+                "\(p.displayName) reports \(apy.fixed(2))% APY, above MAX_APY_PCT \(ceiling.fixed(2))%: suspect, never a target"
+            case .liquidityUnknown(let p): "\(p.displayName): withdrawable liquidity unknown, so it is not a target"
+            case .illiquid(let p, let available, let needed):
+                "\(p.displayName) can pay out only \(available) now, less than the \(needed) it must be able to return for this move: not a target"
+            }
+        }
+    }
+
+    /// Why `market` cannot be a source of a move, or nil.
+    public func sourceExclusion(_ market: MarketSnapshot) -> Exclusion? {
+        market.apyMeasured ? nil : .unmeasured(market.quote.protocolID)
+    }
+
+    /// Why `market` cannot be a target at all (before the amount is known), or nil.
+    public func targetExclusion(_ market: MarketSnapshot) -> Exclusion? {
+        let p = market.quote.protocolID
+        if !market.apyMeasured { return .unmeasured(p) }
+        if market.quote.apy > maxAPYPct { return .apyAboveCeiling(p, apy: market.quote.apy, ceiling: maxAPYPct) }
+        if market.withdrawableLiquidity == nil { return .liquidityUnknown(p) }
+        return nil
+    }
+
+    /// Why `market` cannot take `amount`, or nil: the amount × multiple must be withdrawable.
+    public func capacityExclusion(_ market: MarketSnapshot, amount: TokenAmount) -> Exclusion? {
+        if let other = targetExclusion(market) { return other }
+        let available = market.withdrawableLiquidity!
+        let needed = (Decimal(string: String(amount.baseUnits))! * liquidityMultiple).rounded(0, .up)
+        guard Decimal(string: String(available.baseUnits))! >= needed else {
+            return .illiquid(market.quote.protocolID, available: available,
+                             needed: TokenAmount(baseUnits: UInt128(needed.plainString) ?? .max, decimals: amount.decimals))
+        }
+        return nil
+    }
+}

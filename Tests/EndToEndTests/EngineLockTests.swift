@@ -1,0 +1,73 @@
+import Foundation
+import Store
+import XCTest
+
+/// One engine per database: a second start is refused naming the first, changes nothing, and the
+/// read-only commands keep working beside the running engine.
+final class EngineLockTests: XCTestCase {
+    func testASecondEngineOnTheSameDatabaseIsRefusedAndChangesNothing() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-lock-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/s.sqlite"
+        let first = try RunningEngine(bin, arguments: ["--db", db])
+        let eventsBefore = try AppDatabase.openReadOnly(path: db).events(after: 0, limit: 100_000).count
+
+        let second = try bin.run(["--no-ui", "--once", "--db", db])
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("another engine is already running for database \(db): pid \(first.pid) (running since "),
+                      second.stderr)
+        XCTAssertTrue(second.stdout.isEmpty, "the refused engine published nothing: \(second.stdout)")
+        // Commands that would write are refused the same way; reading works beside the engine.
+        let halt = try bin.run(["emergency-stop", "--db", db])
+        XCTAssertNotEqual(halt.status, 0)
+        XCTAssertTrue(halt.stderr.contains("pid \(first.pid)"), halt.stderr)
+        let resume = try bin.run(["resume", "--db", db])
+        XCTAssertNotEqual(resume.status, 0)
+        XCTAssertTrue(resume.stderr.contains("pid \(first.pid)"), resume.stderr)
+        for command in [["status", "--db", db], ["history", "--db", db], ["markets", "--db", db]] {
+            let r = try bin.run(command)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+        }
+        let eventsAfter = try AppDatabase.openReadOnly(path: db).events(after: 0, limit: 100_000).count
+        XCTAssertEqual(eventsAfter, eventsBefore, "nothing beside the running engine wrote to its database")
+
+        let stopped = first.stop()
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        // The lock died with its process: the next start runs.
+        let next = try bin.run(["--no-ui", "--once", "--db", db])
+        XCTAssertEqual(next.status, 0, next.stderr)
+    }
+
+    func testADatabaseRecordsItsChainAndWalletAtCreation() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-identity-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/s.sqlite"
+        let made = try bin.run(["--no-ui", "--once", "--db", db])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let identity = try XCTUnwrap(AppDatabase.openReadOnly(path: db).identity())
+        XCTAssertEqual(identity.chainID, "simulated")
+        XCTAssertEqual(identity.network, "simulated")
+        XCTAssertTrue(identity.wallet.hasPrefix("0x") && identity.wallet.count == 42, identity.wallet)
+    }
+
+    func testTheDefaultDatabaseNameCannotLeaveTheDataDirectory() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-path-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/data/x", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A network file named "../../escaped": the default database was $XDG_DATA_HOME/mammon/../../escaped.sqlite.
+        let network = dir + "/net.json"
+        try #"{"name": "../../escaped", "chain_id": 31337, "rpc_urls": ["http://127.0.0.1:9"], "usdc": "0x0000000000000000000000000000000000000001", "eth_usd_feed": "0x0000000000000000000000000000000000000002", "markets": []}"#
+            .write(toFile: network, atomically: true, encoding: .utf8)
+        let r = try bin.run(["--no-ui", "--once", "--network-file", network], environment: ["XDG_DATA_HOME": dir + "/data/x"])
+        XCTAssertNotEqual(r.status, 0, "no keystore: it stops, after taking the database's lock")
+        let inside = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/x/mammon")
+        XCTAssertEqual(inside, ["_._.._escaped.sqlite.lock"], "the lock of the default database, inside the data directory")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/data/escaped.sqlite.lock"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/data/escaped.sqlite"))
+    }
+}
