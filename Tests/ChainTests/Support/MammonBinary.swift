@@ -67,11 +67,12 @@ struct LiveRunFiles {
     var networkFile: String { directory.appendingPathComponent("devnet.json").path }
     var database: String { directory.appendingPathComponent("mammon.sqlite").path }
 
-    static func make(network: JSONValue) throws -> LiveRunFiles {
+    /// `keyByte`: the private key is 32 such bytes (0x46 is the devnet's funded test wallet).
+    static func make(network: JSONValue, keyByte: UInt8 = 0x46) throws -> LiveRunFiles {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mammon-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let files = LiveRunFiles(directory: dir)
-        var key = [UInt8](repeating: 0x46, count: 32)
+        var key = [UInt8](repeating: keyByte, count: 32)
         var pw = Array("devnet password".utf8)
         let json = try Keystore.encrypt(privateKey: SecretBytes(consuming: &key), password: SecretBytes(consuming: &pw),
                                         scrypt: .init(n: 1 << 10, r: 8, p: 1))

@@ -1,0 +1,115 @@
+import Chain
+import EVM
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+/// The built binary on the devnet when something around it is not honest or not alone: a second
+/// engine on the same wallet through another database, a database of another wallet, a crash
+/// during the fee wait followed by an emergency stop.
+final class LiveTrustBinaryTests: DevnetTestCase {
+    private var cleanup: [() -> Void] = []
+
+    override func tearDown() async throws {
+        for c in cleanup { c() }
+        cleanup = []
+        try await super.tearDown()
+    }
+
+    private func files(keyByte: UInt8 = 0x46) throws -> LiveRunFiles {
+        let f = try LiveRunFiles.make(network: devnet.networkFile(), keyByte: keyByte)
+        cleanup.append { f.remove() }
+        return f
+    }
+
+    private func runtimeDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "mammon-run-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        cleanup.append { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+
+    private func arguments(_ f: LiveRunFiles, database: String? = nil) -> [String] {
+        ["--network-file", f.networkFile, "--rpc-url", devnet.info.rpcURL, "--keystore", f.keystore,
+         "--password-file", f.password, "--db", database ?? f.database]
+    }
+
+    private func nonce() async throws -> UInt64 {
+        try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
+    }
+
+    func testASecondEngineOnTheSameWalletThroughAnotherDatabaseIsRefused() async throws {
+        let binary = try MammonBinary.require()
+        let first = try files(), second = try files()
+        let env = ["XDG_RUNTIME_DIR": try runtimeDirectory(), "APPROVAL_MODE": "manual"]
+        let running = try SpawnedMammon(binary, ["--no-ui"] + arguments(first), environment: env)
+        let ready = await running.waitFor("\"next_scan_time\"")
+        XCTAssertTrue(ready, "the first engine did not finish a cycle: \(running.stderr.suffix(2000))")
+        let before = try await nonce()
+
+        let refused = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("another engine is already running for wallet \(DevnetHarness.walletAddress)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("on chain 31337: pid \(running.pid) (running since "), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("on database \(first.database)"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.database), "the refused engine created no database")
+        let after = try await nonce()
+        XCTAssertEqual(after, before, "nothing was sent beside the first engine")
+
+        let status = await running.stop(SIGTERM)
+        XCTAssertEqual(status, 0, running.stderr.suffix(2000) + "")
+        // The lock died with the first engine: the second runs now.
+        let next = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
+    }
+
+    func testADatabaseOfAnotherWalletIsRefusedNamingBoth() async throws {
+        let binary = try MammonBinary.require()
+        let owner = try files()
+        let made = try await binary.run(["--no-ui", "--once", "--approval-mode", "manual"] + arguments(owner))
+        XCTAssertEqual(made.status, 0, made.stderr.suffix(2000) + "")
+        let identity = try XCTUnwrap(AppDatabase.openReadOnly(path: owner.database).identity())
+        XCTAssertEqual(identity.chainID, "31337")
+        XCTAssertEqual(identity.wallet.lowercased(), DevnetHarness.walletAddress.lowercased())
+
+        let other = try files(keyByte: 0x47)
+        var otherKey = [UInt8](repeating: 0x47, count: 32)
+        let otherWallet = try Secp256k1Signer(privateKey: SecretBytes(consuming: &otherKey)).address.checksummed
+        let refused = try await binary.run(["--no-ui", "--once"] + arguments(other, database: owner.database))
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("belongs to chain 31337 (file:devnet), wallet \(identity.wallet), not to chain 31337 (file:devnet), wallet \(otherWallet)"),
+                      refused.stderr)
+        XCTAssertTrue(refused.stdout.isEmpty, "nothing ran: \(refused.stdout.prefix(500))")
+    }
+
+    func testKilledDuringTheFeeWaitThenEmergencyStoppedTheRestartSendsNothing() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        // 1 000 USDC idle: a profitable deployment, whose first transaction waits for fees under a
+        // ceiling the devnet never meets.
+        let before = try await nonce()
+        let usdcBefore = try await devnet.usdcBalance()
+        let waiting = try SpawnedMammon(binary, ["--no-ui", "--once", "--min-profit-usd", "1", "--max-fee-gwei", "0.000001"] + arguments(f),
+                                        environment: ["MAMMON_LOG_LEVEL": "notice"])
+        let inWait = await waiting.waitFor("is above MAX_FEE_GWEI", inStderr: true)
+        XCTAssertTrue(inWait, "never reached the fee wait: \(waiting.stderr.suffix(2000)) \(waiting.stdout.suffix(2000))")
+        let killed = await waiting.stop(SIGKILL)
+        XCTAssertEqual(killed, SIGKILL)
+        let execution = try XCTUnwrap(AppDatabase.openReadOnly(path: f.database).unfinishedExecutions().first,
+                                      "the execution row was committed before the wait")
+
+        let halt = try await binary.run(["emergency-stop", "--db", f.database])
+        XCTAssertEqual(halt.status, 0, halt.stderr)
+
+        let restart = try await binary.run(["--no-ui", "--once", "--min-profit-usd", "1"] + arguments(f))
+        XCTAssertEqual(restart.status, 1, "halted: the cycle does not run. \(restart.stderr.suffix(2000))")
+        let finished = restart.events.first { $0["type"]?.stringValue == "execution.finished" }
+        XCTAssertEqual(finished?["execution"]?["status"]?.stringValue, "abandoned", restart.stdout.suffix(3000) + "")
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: f.database).execution(id: execution.id)?.status, .abandoned)
+        let after = try await nonce()
+        XCTAssertEqual(after, before, "nothing was signed or sent")
+        let usdcAfter = try await devnet.usdcBalance()
+        XCTAssertEqual(usdcAfter, usdcBefore)
+    }
+}
