@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The engine's control and observer sockets (and later its metrics endpoint): NIOCore/NIOPosix only.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries: a module map and a small shim each. Only their adapter target imports them.
@@ -36,13 +38,18 @@ let package = Package(
         .target(name: "Engine", dependencies: ["MammonCore", "Store", .product(name: "Logging", package: "swift-log")],
                 // The executor's async helpers run on the engine actor that calls them.
                 swiftSettings: strict + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]),
+        // The engine as a service: its Unix sockets, the wire protocol's framing, the attached client.
+        .target(name: "Service",
+                dependencies: ["MammonCore", "Engine", "Store",
+                               .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                swiftSettings: strict),
         .target(name: "TerminalKit", swiftSettings: strict),
         .target(name: "Console", dependencies: ["MammonCore", "TerminalKit"], swiftSettings: strict),
         .target(name: "NcursesBackend", dependencies: ["TerminalKit", "CNcursesw"], swiftSettings: strict),
         .executableTarget(
             name: "mammon",
             dependencies: [
-                "MammonCore", "EVM", "Chain", "Store", "Engine", "TerminalKit", "Console", "NcursesBackend",
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "TerminalKit", "Console", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -53,6 +60,10 @@ let package = Package(
         .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",
+                                                          .product(name: "NIOCore", package: "swift-nio"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio")],
+                    swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store"], swiftSettings: strict),

@@ -10,6 +10,12 @@ public enum ConsoleAction: Hashable, Sendable {
     case history([EngineEvent])
     /// The engine's event stream ended: everything shown is from then and goes stale.
     case engineStreamEnded
+    /// The engine's answer to a command this console sent.
+    case commandAnswered(OperatorCommand, CommandOutcome)
+    /// The connection to an attached engine changed (attached, offline, back).
+    case linkChanged(EngineLinkState)
+    /// The engine's name for this console, to tell its own commands from other consoles'.
+    case identified(clientName: String)
     case resized(Size)
     /// The clock moved (once a second while running): countdowns, ages, stale markers, flash expiry.
     case tick(Date)

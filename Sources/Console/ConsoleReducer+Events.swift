@@ -79,6 +79,13 @@ extension ConsoleReducer {
             if summary.status == .stranded { state.say("funds stranded in the wallet: \(summary.error ?? "see Errors")", .error) }
         case .error(let source, let message):
             mergeErrors([ErrorRecord(at: at, source: source, message: message)], into: &state)
+        case .notice:
+            break
+        case .commandHandled(let client, let command, let accepted, let detail):
+            // Another console's command: say who did what, so two operators never act blind.
+            if client != state.clientName {
+                state.say("\(client): \(command) \(accepted ? "accepted" : "refused"): \(detail)", accepted ? .info : .warning)
+            }
         }
     }
 

@@ -24,6 +24,20 @@ public enum ConsoleReducer {
             state.engineConnected = false
             state.log(LogLine(at: state.now, type: "console", text: "engine event stream ended", severity: .error))
             return []
+        case .commandAnswered(let command, let outcome):
+            let what = command.name.replacingOccurrences(of: "_", with: " ")
+            state.say(outcome.accepted ? "\(what): \(outcome.detail)" : "\(what) refused by the engine: \(outcome.detail)",
+                      outcome.accepted ? .info : .warning)
+            if !outcome.accepted {
+                state.log(LogLine(at: state.now, type: "console", text: "\(what) refused: \(outcome.detail)", severity: .warning))
+            }
+            return []
+        case .linkChanged(let link):
+            linkChanged(link, &state)
+            return []
+        case .identified(let name):
+            state.clientName = name
+            return []
         case .keyPressed(let key):
             if state.modal != nil { return modalKey(key, &state) }
             if state.filterEditing { return filterKey(key, &state) }
@@ -82,6 +96,8 @@ public enum ConsoleReducer {
             state.view = state.view == .eventLog ? .dashboard : .eventLog
             state.logScroll = 0
         case .quit:
+            // Attached, quitting only detaches: the engine keeps running (and its execution with it).
+            if state.link.isAttached { return [.quit] }
             if state.executionInFlight {
                 state.modal = .confirm(.quitDuringExecution, yes: false)
                 return []

@@ -11,6 +11,10 @@ public struct ConsoleState: Hashable, Sendable {
     public var size: Size
     /// Where the engine keeps its records, shown in the Scheduler details.
     public var databasePath: String?
+    /// How this console reaches the engine: in this process, or attached through its socket.
+    public var link: EngineLinkState = .inProcess
+    /// This console's name in `command.handled` events, to tell its own commands from another's.
+    public var clientName = "console"
 
     // From the engine.
     public var status: SchedulerStatus?
@@ -87,6 +91,7 @@ public struct ConsoleState: Hashable, Sendable {
 
     /// Why market data cannot be trusted as current, or nil when it is fresh.
     public var staleReason: String? {
+        if case .offline(let since, _, _) = link { return "engine offline since \(Format.clock(since)): nothing shown is live" }
         if !engineConnected { return "engine disconnected" }
         guard let status, status.running, let due = status.nextScanAt else { return nil }
         let late = now.timeIntervalSince(due)

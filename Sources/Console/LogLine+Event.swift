@@ -56,6 +56,11 @@ extension LogLine {
                 + (summary.error.map { ": \($0)" } ?? ""), severity: summary.status == .succeeded ? .info : .error)
         case .error(let source, let message):
             self.init(at: at, type: type, text: "\(source): \(message)", severity: .error)
+        case .notice(let source, let message):
+            self.init(at: at, type: type, text: "\(source): \(message)", severity: .info)
+        case .commandHandled(let client, let command, let accepted, let detail):
+            self.init(at: at, type: type, text: "\(client): \(command) \(accepted ? "accepted" : "refused"): \(detail)",
+                      severity: accepted ? .info : .warning)
         }
     }
 }

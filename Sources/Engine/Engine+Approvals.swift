@@ -24,6 +24,8 @@ extension Engine {
             return
         }
         request.outcome = outcome
+        approvalClaims.removeValue(forKey: id)
+        resolvedApprovals[id] = outcome == .rejectedOnRecheck ? "rejected on re-check (\(detail))" : "\(outcome.rawValue): \(detail)"
         commit([.approval(request, resolvedAt: clock.now(), detail: detail)],
                [.approvalResolved(recommendationID: id, outcome: outcome, detail: detail)])
     }
@@ -35,7 +37,8 @@ extension Engine {
         }
     }
 
-    func approve(_ id: UUID) async {
+    func approve(_ id: UUID, by client: String) async {
+        defer { approvalClaims.removeValue(forKey: id) }
         expireApprovals()
         guard let request = pendingApprovals[id] else {
             commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8)) (expired or already resolved)")])
@@ -75,7 +78,7 @@ extension Engine {
                 resolve(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
                 return
             }
-            resolve(id, outcome: .approved, detail: "approved by operator")
+            resolve(id, outcome: .approved, detail: "approved by \(client)")
             let summary = await execute(candidate, ethUSD: fee.ethUSD)
             saveState {
                 if summary.status == .succeeded { $0.opportunitiesExecuted += 1 } else { $0.opportunitiesSkipped += 1 }

@@ -17,7 +17,11 @@ extension Engine {
     func reportExclusions(_ exclusions: [MarketTrust.Exclusion]) {
         let worth = exclusions.filter { if case .unmeasured = $0 { false } else { true } }
         guard !worth.isEmpty else { return }
-        commit([], worth.map { .error(source: "market", message: $0.description) })
+        commit([], worth.map { exclusion in
+            // A rate above the ceiling is suspect (manipulated or broken); a shallow market is news.
+            if case .apyAboveCeiling = exclusion { return .error(source: "market", message: exclusion.description) }
+            return .notice(source: "market", message: exclusion.description)
+        })
     }
 
     /// Runs one cycle now. Returns false when it failed (a read error or a failed execution).

@@ -21,12 +21,18 @@ public actor Engine {
     var totals: (rebalances: Int, gasUSD: Decimal)
     var recentErrors: [ErrorRecord]
     var pendingApprovals: [UUID: ApprovalRequest] = [:]
+    /// Approvals resolved in this process and how ("approved by console pid 12"), so a second console
+    /// approving the same proposal is told who did.
+    var resolvedApprovals: [UUID: String] = [:]
+    /// Approvals accepted from a client and being re-checked now: the first claim wins.
+    var approvalClaims: [UUID: String] = [:]
     var loopTask: Task<Void, Never>?
     var sleepTask: Task<Void, any Error>?
     var cycleInFlight = false
-    var cycleWaiters: [CheckedContinuation<Void, Never>] = []
+    var cycleWaiters: [@Sendable () -> Void] = []
     /// Set by shutdown: the cycle in flight finishes its current execution and starts no other.
     var shuttingDown = false
+    var shutdownTask: Task<Bool, Never>?
     /// Executions whose stuck transaction the operator asked to cancel.
     var cancellationRequests: Set<UUID> = []
     /// The execution running now, if any.
@@ -68,6 +74,9 @@ public actor Engine {
         for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }
     }
 
+    /// The network the engine runs on, as its chain names it.
+    public nonisolated var networkName: String { chain.networkName }
+
     /// Events from now on, starting with the current status.
     public nonisolated func subscribe() -> AsyncStream<EngineEvent> { hub.subscribe() }
 
@@ -89,9 +98,9 @@ public actor Engine {
         case .start: start()
         case .stop: await stop(reason: "stopped by operator")
         case .runOnce: await runOnce()
-        case .approve(let id): await approve(id)
+        case .approve(let id): await approve(id, by: "operator")
         case .decline(let id): resolve(id, outcome: .declined, detail: "declined by operator")
-        case .emergencyStop: await emergencyStop()
+        case .emergencyStop: await emergencyStop(by: "operator")
         case .resume: resume()
         case .cancelTransaction(let id): requestCancellation(id)
         }
@@ -99,12 +108,39 @@ public actor Engine {
 
     public func status() -> SchedulerStatus { makeStatus() }
 
-    /// Stops the scheduler and waits for an in-flight cycle, so no step is left half done.
-    public func shutdown() async {
+    /// Stops the scheduler and waits for an in-flight cycle, so no step is left half done by choice,
+    /// but only for `STOP_BUDGET_SECONDS`: a supervisor would kill a longer stop. Past the budget it
+    /// returns with the step still in flight (every transaction is journaled before it is sent, so
+    /// recovery picks it up at the next start) and says so in the last event. True when nothing was
+    /// left in flight.
+    @discardableResult
+    public func shutdown() async -> Bool {
+        // A signal and the runner may both ask: one stop, one budget.
+        if let shutdownTask { return await shutdownTask.value }
+        let task = Task { await self.performShutdown() }
+        shutdownTask = task
+        return await task.value
+    }
+
+    private func performShutdown() async -> Bool {
         shuttingDown = true
         if persisted.schedulerState == .running { await stop(reason: "shutdown") }
-        if cycleInFlight { await withCheckedContinuation { cycleWaiters.append($0) } }
+        var clean = true
+        if cycleInFlight {
+            let deadline = clock.now().addingTimeInterval(TimeInterval(config.stopBudgetSeconds))
+            let clock = self.clock
+            clean = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+                let once = ResumeOnce(done)
+                cycleWaiters.append { once.resume(true) }
+                Task { try? await clock.sleep(until: deadline); once.resume(false) }
+            }
+            if !clean {
+                let step = executionInFlight.map { id in "execution \(id.uuidString.prefix(8)) is still in flight" } ?? "a cycle is still running"
+                commit([], [.notice(source: "shutdown", message: "stopping after STOP_BUDGET_SECONDS (\(config.stopBudgetSeconds) s): \(step); whatever it journaled is reconciled with the chain at the next start, nothing unjournaled is ever sent by recovery")])
+            }
+        }
         hub.finish()
+        return clean
     }
 
     /// Marks the start of a cycle or an approved execution; false when one is already running.
@@ -118,7 +154,7 @@ public actor Engine {
         cycleInFlight = false
         let waiters = cycleWaiters
         cycleWaiters = []
-        for w in waiters { w.resume() }
+        for w in waiters { w() }
     }
 
     // MARK: - Recording
@@ -267,7 +303,7 @@ public actor Engine {
             return
         }
         cancellationRequests.insert(id)
-        commit([], [.error(source: "executor", message: "cancellation requested for execution \(id.uuidString.prefix(8)): if its transaction is still unmined at the next check, a zero-value self-transfer takes its nonce")])
+        commit([], [.notice(source: "executor", message: "cancellation requested for execution \(id.uuidString.prefix(8)): if its transaction is still unmined at the next check, a zero-value self-transfer takes its nonce")])
     }
 
     func executor() -> RebalanceExecutor {

@@ -65,6 +65,16 @@ public struct ConfigKey: Sendable {
         },
         decimal("ETH_USD_MIN", min: 0, exclusiveMin: true, "lowest believable ETH/USD; below it spending stops") { $0.ethUSDMin = $1 },
         decimal("ETH_USD_MAX", min: 0, exclusiveMin: true, "highest believable ETH/USD; above it spending stops") { $0.ethUSDMax = $1 },
+        ConfigKey(name: "OBSERVER_SOCKET_GROUP", range: "a group name: letters, digits, '-', '_' and '.'",
+                  help: "members of this group may watch the engine read-only through its observer socket") { text, c in
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+            guard !text.isEmpty, text.count <= 32, text.allSatisfy(allowed.contains) else { return false }
+            c.observerSocketGroup = text
+            return true
+        },
+        int("STOP_BUDGET_SECONDS", 1...3600, "longest a stop waits for the step in flight (keep under the unit's TimeoutStopSec)") {
+            $0.stopBudgetSeconds = $1
+        },
         ConfigKey(name: "SIMULATION_SEED", range: "an integer 0–2^64−1", help: "seed of the simulated market drift") { text, c in
             guard let v = UInt64(text) else { return false }
             c.simulationSeed = v

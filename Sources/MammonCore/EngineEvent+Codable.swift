@@ -42,7 +42,9 @@ extension EngineEvent: Codable {
         case .stepStarted(let id, let step): try put("execution_id", id); try put("step", step)
         case .stepFinished(let record): try put("record", record)
         case .executionFinished(let summary): try put("execution", summary)
-        case .error(let source, let message): try put("source", source); try put("message", message)
+        case .error(let source, let message), .notice(let source, let message): try put("source", source); try put("message", message)
+        case .commandHandled(let client, let command, let accepted, let detail):
+            try put("client", client); try put("command", command); try put("accepted", accepted); try put("detail", detail)
         }
     }
 
@@ -83,6 +85,9 @@ extension EngineEvent: Codable {
         case "step.finished": kind = .stepFinished(try get("record"))
         case "execution.finished": kind = .executionFinished(try get("execution"))
         case "error": kind = .error(source: try get("source"), message: try get("message"))
+        case "notice": kind = .notice(source: try get("source"), message: try get("message"))
+        case "command.handled":
+            kind = .commandHandled(client: try get("client"), command: try get("command"), accepted: try get("accepted"), detail: try get("detail"))
         default:
             throw DecodingError.dataCorruptedError(forKey: Key("type"), in: c, debugDescription: "unknown event type \(type)")
         }

@@ -35,6 +35,12 @@ public struct EngineEvent: Sendable, Hashable {
         case stepFinished(StepRecord)
         case executionFinished(ExecutionSummary)
         case error(source: String, message: String)
+        /// Something the operator should know that is not a failure (recovery progress, a market left
+        /// out of a cycle, a console that attached or was dropped).
+        case notice(source: String, message: String)
+        /// An operator command and the engine's answer, seen by every console: who asked, what, and
+        /// whether it was accepted (and why not).
+        case commandHandled(client: String, command: String, accepted: Bool, detail: String)
     }
 
     /// The dotted name written as `type`.
@@ -66,6 +72,8 @@ extension EngineEvent.Kind {
         case .stepFinished: "step.finished"
         case .executionFinished: "execution.finished"
         case .error: "error"
+        case .notice: "notice"
+        case .commandHandled: "command.handled"
         }
     }
 }

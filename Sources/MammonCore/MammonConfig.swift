@@ -31,6 +31,11 @@ public struct MammonConfig: Sendable, Hashable {
     /// ETH/USD outside these bounds blocks spending, like a stale feed round.
     public var ethUSDMin: Decimal = 100
     public var ethUSDMax: Decimal = 100_000
+    /// A group whose members may read the observer socket (0660); nil keeps it 0600, owner only.
+    public var observerSocketGroup: String?
+    /// How long a stop (SIGTERM, a supervisor) may wait for the step in flight before the engine exits
+    /// and leaves its journaled transaction to recovery. Keep it under the unit's TimeoutStopSec.
+    public var stopBudgetSeconds: Int = 60
 
     public init() {}
 

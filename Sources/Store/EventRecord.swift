@@ -46,3 +46,20 @@ extension AppDatabase {
 
     public func eventCount() throws -> Int { try read { try EventRecord.fetchCount($0) } }
 }
+
+extension AppDatabase {
+    /// The sequence number of the newest stored event (0 when none): the seam between what a console
+    /// reads from the database and what it then receives live.
+    public func lastEventSequence() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
+    }
+
+    /// The newest `limit` events up to and including `sequence`, oldest first, without `excluding` types.
+    public func recentEvents(through sequence: Int64, limit: Int, excluding: [String] = []) throws -> [EngineEvent] {
+        try read { db in
+            var request = EventRecord.filter(Column("seq") <= sequence).order(Column("seq").desc).limit(limit)
+            if !excluding.isEmpty { request = request.filter(!excluding.contains(Column("type"))) }
+            return try request.fetchAll(db).reversed().map { try $0.event() }
+        }
+    }
+}

@@ -3,8 +3,11 @@ import Engine
 import Foundation
 import Logging
 import MammonCore
+import Service
 
-/// `mammon [run]`: the engine with its console, or headless JSON lines with `--no-ui`.
+/// `mammon [run]`: the engine with its console, or headless JSON lines with `--no-ui`. Every engine
+/// serves its control and observer sockets; in a terminal, when an engine already runs on the
+/// database, `mammon` attaches to it instead of starting another.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -26,14 +29,37 @@ struct RunCommand: AsyncParsableCommand {
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
-        let (engine, _) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        if !headless, EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath)) != nil {
+            // An engine already runs on this database (a service, another terminal): watch and steer it.
+            let sockets = try SocketPaths.forDatabase(network.databasePath)
+            let code = try await ConsoleLauncher.attach(socketPath: sockets.control, readOnly: false, databasePath: network.databasePath,
+                                                        network: network.network, theme: console.theme ?? config.consoleTheme)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        let sockets = try SocketPaths.forDatabase(network.databasePath)
+        let server = try await ControlServer.start(
+            engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
+            observerGroup: try config.observerSocketGroup.map(Self.groupID),
+            info: .init(network: engine.networkName, database: network.databasePath, since: Date()))
         let code: Int32
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)
         } else {
-            code = try await ConsoleLauncher.run(engine: engine, network: network, console: console, configuredTheme: config.consoleTheme)
+            code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
+                                                 configuredTheme: config.consoleTheme)
         }
+        await server.close()
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The group named by OBSERVER_SOCKET_GROUP.
+    static func groupID(_ name: String) throws -> gid_t {
+        guard let group = getgrnam(name) else {
+            throw ValidationError("OBSERVER_SOCKET_GROUP = '\(name)': no such group")
+        }
+        return group.pointee.gr_gid
     }
 }
 

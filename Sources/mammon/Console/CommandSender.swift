@@ -1,18 +1,26 @@
-import Engine
+import Console
 import MammonCore
 import Synchronization
 
 /// Sends each command to the engine in its own task, so an emergency stop is never queued behind an
-/// approval that is executing; remembers the tasks so quitting waits for commands already sent.
+/// approval that is executing; the engine's answer goes back to the console. Remembers the tasks so
+/// quitting waits for commands already sent.
 final class CommandSender: Sendable {
-    private let engine: Engine
+    private let link: any ConsoleLink
+    private let inbox: ActionInbox
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
-    init(engine: Engine) { self.engine = engine }
+    init(link: any ConsoleLink, inbox: ActionInbox) {
+        self.link = link
+        self.inbox = inbox
+    }
 
     func send(_ command: OperatorCommand) {
-        let engine = self.engine
-        let task = Task { await engine.send(command) }
+        let link = self.link, inbox = self.inbox
+        let task = Task {
+            let outcome = await link.send(command)
+            inbox.push(.commandAnswered(command, outcome))
+        }
         tasks.withLock { $0.append(task) }
     }
 

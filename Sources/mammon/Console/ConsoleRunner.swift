@@ -9,32 +9,23 @@ import TerminalKit
 /// The console's entry point: the engine's events in, the operator's commands out, the terminal on a
 /// thread of its own (ncurses calls block and are not thread-safe). Returns the process exit code.
 enum ConsoleRunner {
-    static func run(engine: Engine, options: ConsoleOptions) async throws -> Int32 {
+    static func run(link: any ConsoleLink, options: ConsoleOptions) async throws -> Int32 {
         // An unusable terminal is reported before the engine does anything.
         do { try NcursesTerminal.preflight(environment: options.environment) } catch {
             FileHandle.standardError.write(Data("mammon: \(error)\n".utf8))
-            await engine.shutdown()
+            await link.finish()
             return error.exitCode
         }
         let (theme, themeWarning) = chooseTheme(options)
         let inbox = ActionInbox()
-        // What happened before this console opened, so a restart does not start from a blank log.
-        do { inbox.push(.history(try engine.history(limit: ConsoleState.maxLog))) } catch {
-            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
-        }
-        let events = engine.subscribe()
-        let listener = Task {
-            for await event in events { inbox.push(.engineEvent(event)) }
-            inbox.push(.engineStreamEnded)
-        }
-        await engine.open()
-        if options.startScheduler { await engine.send(.start) }
+        // What happened before this console opened, then the live stream (the link keeps the seam).
+        try await link.start(into: inbox)
 
-        let commands = CommandSender(engine: engine)
+        let commands = CommandSender(link: link, inbox: inbox)
         let result: Result<(ConsoleLoop.Outcome, ConsoleState), TerminalSetupError> = await withCheckedContinuation { done in
             let thread = Thread {
                 done.resume(returning: runTerminal(options: options, theme: theme, themeWarning: themeWarning,
-                                                   inbox: inbox, commands: commands))
+                                                   inbox: inbox, commands: commands, link: link))
             }
             thread.name = "mammon-console"
             thread.start()
@@ -47,7 +38,9 @@ enum ConsoleRunner {
             code = error.exitCode
         case .success(let (outcome, state)):
             if let themeWarning { FileHandle.standardError.write(Data("mammon: \(themeWarning)\n".utf8)) }
-            if state.executionInFlight {
+            if state.link.isAttached {
+                FileHandle.standardError.write(Data("mammon: detached; the engine keeps running\n".utf8))
+            } else if state.executionInFlight {
                 FileHandle.standardError.write(Data("mammon: waiting for the running step to finish…\n".utf8))
             }
             // A signal (SIGTERM, SIGINT, SIGHUP) is an orderly shutdown like quitting: exit 0, as headless does.
@@ -57,14 +50,13 @@ enum ConsoleRunner {
         // must not cut the step in half (SIGKILL still can).
         for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_IGN) }
         await commands.drain()
-        await engine.shutdown()
-        listener.cancel()
+        await link.finish()
         return code
     }
 
     /// Runs on the console thread: sets the terminal up, loops, and always restores it.
     static func runTerminal(options: ConsoleOptions, theme: Theme, themeWarning: String?, inbox: ActionInbox,
-                            commands: CommandSender) -> Result<(ConsoleLoop.Outcome, ConsoleState), TerminalSetupError> {
+                            commands: CommandSender, link: any ConsoleLink) -> Result<(ConsoleLoop.Outcome, ConsoleState), TerminalSetupError> {
         let terminal: NcursesTerminal
         do {
             terminal = try NcursesTerminal(options: .init(noColor: options.noColor), environment: options.environment)
@@ -77,6 +69,8 @@ enum ConsoleRunner {
         let shownTheme = terminal.colorDepth == .none ? ThemeLoader.builtin("monochrome") ?? theme : theme
         var state = ConsoleState(now: Date(), size: terminal.size)
         state.databasePath = options.databasePath
+        state.link = link.initialState
+        state.clientName = link.clientName
         if let themeWarning {
             state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
             state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))

@@ -1,0 +1,109 @@
+import Engine
+import Foundation
+import MammonCore
+import NIOCore
+import NIOPosix
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The engine's two Unix sockets: the control socket (mode 0600: only its owner may command the
+/// engine) and the observer socket (read-only, whatever the client sends; 0600 too unless a group
+/// is named, then 0660 with that group). Which socket a connection came through decides what it may
+/// do: the engine enforces it, the client cannot claim otherwise.
+public final class ControlServer: Sendable {
+    /// What every hello says about the engine.
+    public struct Info: Sendable {
+        public var network: String
+        public var database: String
+        public var since: Date
+        public init(network: String, database: String, since: Date) {
+            self.network = network
+            self.database = database
+            self.since = since
+        }
+    }
+
+    /// A client with more than this many bytes unsent is disconnected.
+    public static let highWaterMark = 1 << 20
+
+    private let group: MultiThreadedEventLoopGroup
+    private let channels: [any Channel]
+    public let controlPath: String
+    public let observerPath: String
+
+    private init(group: MultiThreadedEventLoopGroup, channels: [any Channel], controlPath: String, observerPath: String) {
+        self.group = group
+        self.channels = channels
+        self.controlPath = controlPath
+        self.observerPath = observerPath
+    }
+
+    /// Binds both sockets (replacing stale files: the caller holds the engine's lock, so no other
+    /// engine can own them) and starts serving.
+    public static func start(engine: Engine, store: AppDatabase, controlPath: String, observerPath: String,
+                             observerGroup: gid_t? = nil, info: Info) async throws -> ControlServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let counter = ConnectionCounter()
+        let onDrop: @Sendable (String) -> Void = { message in
+            Task { await engine.note(source: "service", message) }
+        }
+        func bind(_ path: String, readOnly: Bool, mode: mode_t, gid: gid_t?) async throws -> any Channel {
+            // Bound under a temporary name, given its mode, then renamed into place: the socket is never
+            // reachable with looser permissions than it should have.
+            let staging = (path as NSString).deletingLastPathComponent + "/.mammon-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 16)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: highWaterMark / 2, high: highWaterMark))
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: 64 * 1024)))
+                        try channel.pipeline.syncOperations.addHandler(ControlSession(
+                            engine: engine, store: store, readOnly: readOnly, number: counter.next(), info: info, onDrop: onDrop))
+                    }
+                }
+                .bind(unixDomainSocketPath: staging, cleanupExistingSocketFile: true).get()
+            guard chmod(staging, mode) == 0 else { throw ServiceError.socket(path: path, reason: "chmod: \(String(cString: strerror(errno)))") }
+            if let gid, chown(staging, uid_t.max, gid) != 0 {
+                throw ServiceError.socket(path: path, reason: "chown to group \(gid): \(String(cString: strerror(errno)))")
+            }
+            unlink(path)
+            guard rename(staging, path) == 0 else { throw ServiceError.socket(path: path, reason: "rename: \(String(cString: strerror(errno)))") }
+            return channel
+        }
+        do {
+            let control = try await bind(controlPath, readOnly: false, mode: 0o600, gid: nil)
+            let observer = try await bind(observerPath, readOnly: true, mode: observerGroup == nil ? 0o600 : 0o660, gid: observerGroup)
+            return ControlServer(group: group, channels: [control, observer], controlPath: controlPath, observerPath: observerPath)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Closes the sockets (and every connection) and removes their files.
+    public func close() async {
+        for c in channels { try? await c.close() }
+        unlink(controlPath)
+        unlink(observerPath)
+        try? await group.shutdownGracefully()
+    }
+}
+
+public enum ServiceError: Error, CustomStringConvertible {
+    case socket(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .socket(let path, let reason): "cannot open the engine's socket \(path): \(reason)"
+        }
+    }
+}
+
+private final class ConnectionCounter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+import Synchronization

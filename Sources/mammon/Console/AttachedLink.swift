@@ -1,0 +1,102 @@
+import Console
+import Foundation
+import MammonCore
+import Service
+import Store
+import Synchronization
+
+/// A console attached to a running engine through its socket. History comes from the engine's
+/// database (read only) up to the hello's `last_seq`, then live events; when the engine goes away
+/// the console says since when and reconnects by itself, catching up from the database.
+final class AttachedLink: ConsoleLink {
+    let socketPath: String
+    let readOnly: Bool
+    let clientName: String
+    var initialState: EngineLinkState { .attached(readOnly: readOnly) }
+    private let state = Mutex(State())
+
+    private struct State {
+        var client: ControlClient?
+        var lastSequence: Int64 = 0
+        var finished = false
+    }
+
+    init(socketPath: String, readOnly: Bool) {
+        self.socketPath = socketPath
+        self.readOnly = readOnly
+        self.clientName = "console pid \(getpid())"
+    }
+
+    /// Connects once (failing loudly when no engine answers), then keeps the link up in the background.
+    func start(into inbox: ActionInbox) async throws {
+        try await connect(into: inbox)
+        Task { await self.keepConnected(inbox) }
+    }
+
+    private func connect(into inbox: ActionInbox) async throws {
+        let hello = Mutex<ControlMessage.Hello?>(nil)
+        let client = try await ControlClient.connect(path: socketPath, name: clientName, onMessage: { [weak self] message in
+            guard let self else { return }
+            switch message {
+            case .hello(let h):
+                let first = hello.withLock { current in
+                    defer { current = h }
+                    return current == nil
+                }
+                inbox.push(.identified(clientName: h.client))
+                if first { self.catchUp(to: h, inbox) }
+            case .event(let event):
+                let last = self.state.withLock { $0.lastSequence }
+                guard event.sequence > last || event.type == EngineEvent.Kind.statusType else { return }
+                if event.sequence > last { self.state.withLock { $0.lastSequence = event.sequence } }
+                inbox.push(.engineEvent(event))
+            case .bye, .response:
+                break
+            }
+        }, onClose: { [weak self] reason in
+            guard let self, !self.state.withLock({ $0.finished }) else { return }
+            self.state.withLock { $0.client = nil }
+            inbox.push(.linkChanged(.offline(since: Date(), reason: reason, readOnly: self.readOnly)))
+        })
+        state.withLock { $0.client = client }
+    }
+
+    /// Events this console missed, from the database: the newest screenful at first, then what
+    /// happened while it was away.
+    private func catchUp(to hello: ControlMessage.Hello, _ inbox: ActionInbox) {
+        let since = state.withLock { $0.lastSequence }
+        do {
+            let store = try AppDatabase.openReadOnly(path: hello.database)
+            let missed = since == 0
+                ? try store.recentEvents(through: hello.lastSequence, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
+                : try store.events(after: since, limit: ConsoleState.maxLog).filter { $0.sequence <= hello.lastSequence && $0.type != EngineEvent.Kind.statusType }
+            if !missed.isEmpty { inbox.push(.history(missed)) }
+        } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the engine's history from \(hello.database): \(error)"))))
+        }
+        state.withLock { $0.lastSequence = max($0.lastSequence, hello.lastSequence) }
+        inbox.push(.linkChanged(.attached(readOnly: hello.readOnly)))
+    }
+
+    /// Reconnects every second while the engine is away (it may be restarting under its supervisor).
+    private func keepConnected(_ inbox: ActionInbox) async {
+        while !state.withLock({ $0.finished }) {
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            guard state.withLock({ $0.client == nil && !$0.finished }) else { continue }
+            try? await connect(into: inbox)
+        }
+    }
+
+    func send(_ command: OperatorCommand) async -> CommandOutcome {
+        guard let client = state.withLock({ $0.client }) else { return .refused("the engine is offline; reconnecting") }
+        return await client.send(command)
+    }
+
+    func finish() async {
+        let client = state.withLock { s in
+            s.finished = true
+            return s.client
+        }
+        await client?.close()
+    }
+}

@@ -1,0 +1,51 @@
+import Console
+import Engine
+import Foundation
+import MammonCore
+import Store
+
+/// The engine runs in this process (`mammon` in a terminal with no engine running): quitting stops it.
+final class InProcessLink: ConsoleLink {
+    let engine: Engine
+    let store: AppDatabase
+    let startScheduler: Bool
+    let initialState = EngineLinkState.inProcess
+    let clientName = "console pid \(getpid())"
+    private let listener = Mutex<Task<Void, Never>?>(nil)
+
+    init(engine: Engine, store: AppDatabase, startScheduler: Bool) {
+        self.engine = engine
+        self.store = store
+        self.startScheduler = startScheduler
+    }
+
+    func start(into inbox: ActionInbox) async throws {
+        // Subscribe first, then read the newest stored sequence: older events come from the database,
+        // newer ones from the stream (status snapshots always).
+        let events = engine.subscribe()
+        do {
+            let last = try store.lastEventSequence()
+            inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
+            let task = Task {
+                for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
+                    inbox.push(.engineEvent(event))
+                }
+                inbox.push(.engineStreamEnded)
+            }
+            listener.withLock { $0 = task }
+        } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+        }
+        await engine.open()
+        if startScheduler { _ = await engine.handle(.start, from: clientName) }
+    }
+
+    func send(_ command: OperatorCommand) async -> CommandOutcome { await engine.handle(command, from: clientName) }
+
+    func finish() async {
+        await engine.shutdown()
+        listener.withLock { $0?.cancel() }
+    }
+}
+
+import Synchronization
