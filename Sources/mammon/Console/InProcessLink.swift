@@ -26,6 +26,7 @@ final class InProcessLink: ConsoleLink {
         do {
             let last = try store.lastEventSequence()
             inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
+            for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             let task = Task {
                 for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
                     inbox.push(.engineEvent(event))
