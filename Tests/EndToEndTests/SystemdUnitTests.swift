@@ -49,14 +49,40 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertTrue(template.contains("ExecStart=/usr/local/bin/mammon --no-ui --network %i "))
     }
 
-    /// Runs `systemd-analyze verify` on a copy of the unit whose ExecStart names `binary` (verify wants
-    /// it to exist) and returns what it says about the unit.
-    func verify(_ text: String, named name: String, binary: String) throws -> [String] {
-        guard let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first(where: FileManager.default.isExecutableFile) else {
-            let message = "systemd-analyze is not installed (Debian package systemd; make test-deps)"
+    func testTheSysusersEntryCreatesTheServiceUser() throws {
+        let sysusers = try Self.systemdTool("systemd-sysusers")
+        let root = NSTemporaryDirectory() + "mammon-sysusers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: sysusers)
+        p.arguments = ["--root=" + root, Repository.root.appendingPathComponent("packaging/systemd/mammon.sysusers").path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let passwd = try String(contentsOfFile: root + "/etc/passwd", encoding: .utf8)
+        let entry = try XCTUnwrap(passwd.split(separator: "\n").first { $0.hasPrefix("mammon:") }, passwd)
+        let fields = entry.split(separator: ":", omittingEmptySubsequences: false)
+        XCTAssertLessThan(Int(fields[2]) ?? 0, 1000, "a system user")
+        XCTAssertEqual(fields[5], "/var/lib/mammon", "home is the unit's StateDirectory")
+        XCTAssertTrue(fields[6].hasSuffix("nologin"))
+    }
+
+    static func systemdTool(_ name: String) throws -> String {
+        guard let path = ["/usr/bin/", "/bin/"].map({ $0 + name }).first(where: FileManager.default.isExecutableFile) else {
+            let message = "\(name) is not installed (Debian package systemd; make test-deps)"
             if ProcessInfo.processInfo.environment["MAMMON_REQUIRE_ALL_SUITES"] == "1" { XCTFail(message) }
             throw XCTSkip(message)
         }
+        return path
+    }
+
+    /// Runs `systemd-analyze verify` on a copy of the unit whose ExecStart names `binary` (verify wants
+    /// it to exist) and returns what it says about the unit.
+    func verify(_ text: String, named name: String, binary: String) throws -> [String] {
+        let analyze = try Self.systemdTool("systemd-analyze")
         let dir = NSTemporaryDirectory() + "mammon-unit-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
