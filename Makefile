@@ -4,10 +4,10 @@ SWIFT       ?= swift
 PYTHON      ?= python3
 VENV        := $(CURDIR)/.venv
 RUN_PKGS    := pkg-config libncurses-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev libsodium-dev
-TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv
+TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv systemd
 RUN_ARGS    ?=
 
-.PHONY: run test build release deps test-deps venv bench fuzz chaos screenshots clean
+.PHONY: run test build release install uninstall deps test-deps venv bench fuzz chaos screenshots clean
 
 run: deps release
 	@if [ -t 0 ] && [ -t 1 ]; then exec .build/release/mammon $(RUN_ARGS); \
@@ -31,6 +31,39 @@ build:
 
 release:
 	$(SWIFT) build -c release
+
+# `make release && sudo make install`. Installs, under $(DESTDIR)$(PREFIX): the binary, the example
+# themes (the built-in ones are compiled in; copies to start your own from), the systemd units with
+# ExecStart naming the installed binary, the service user for systemd-sysusers, and shell completions.
+# INSTALL_BINARY picks another build (the tests install the debug one); install never builds.
+PREFIX         ?= /usr/local
+DESTDIR        ?=
+INSTALL_BINARY ?= .build/release/mammon
+UNITS          := mammon.service mammon@.service
+install:
+	@test -x "$(INSTALL_BINARY)" || { echo "$(INSTALL_BINARY) is not built: run make release first" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mammon/themes $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 "$(INSTALL_BINARY)" $(DESTDIR)$(PREFIX)/bin/mammon
+	install -m 644 themes/*.theme themes/README.md $(DESTDIR)$(PREFIX)/share/mammon/themes/
+	for unit in $(UNITS); do \
+	  sed 's|/usr/local/bin/mammon|$(PREFIX)/bin/mammon|g' packaging/systemd/$$unit > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$unit || exit 1; \
+	  chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/$$unit; \
+	done
+	install -m 644 packaging/systemd/mammon.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/mammon.conf
+	"$(INSTALL_BINARY)" --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mammon
+	"$(INSTALL_BINARY)" --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mammon
+	"$(INSTALL_BINARY)" --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mammon.fish
+	chmod 644 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mammon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mammon \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mammon.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mammon $(DESTDIR)$(PREFIX)/lib/sysusers.d/mammon.conf \
+	  $(addprefix $(DESTDIR)$(PREFIX)/lib/systemd/system/,$(UNITS)) \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mammon $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mammon \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mammon.fish
+	rm -rf $(DESTDIR)$(PREFIX)/share/mammon
 
 bench: deps release venv
 	MAMMON_TEST_PYTHON=$(VENV)/bin/python .build/release/mammon bench

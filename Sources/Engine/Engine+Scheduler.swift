@@ -61,6 +61,22 @@ extension Engine {
         }, [.schedulerResumed])
     }
 
+    /// Gives the engine a liveness signal for a supervisor (systemd's WATCHDOG=1). While the scheduler
+    /// runs, its wait between scans wakes at least every `interval` and calls `beat`; a cycle calls
+    /// nothing, so a cycle that hangs (an RPC that never answers) stops the beats. Set before `start`.
+    public func setHeartbeat(every interval: TimeInterval, _ beat: @escaping @Sendable () -> Void) {
+        precondition(interval > 0, "a heartbeat interval must be positive")
+        heartbeat = (interval, beat)
+    }
+
+    /// Beats when nothing is expected to move: the scheduler is stopped or halted and no cycle or
+    /// approved execution runs. Otherwise a watchdog would kill an engine the operator stopped, or
+    /// one the breaker halted, and restart it just as halted. The caller decides how often.
+    public func beatIfIdle() {
+        guard persisted.schedulerState != .running, !cycleInFlight else { return }
+        heartbeat?.beat()
+    }
+
     private func loop() async {
         var attempt = 0
         while persisted.schedulerState == .running {
@@ -77,10 +93,22 @@ extension Engine {
                 commit([], [.cycleRetry(attempt: attempt, retryAt: next, error: recentErrors.last?.message ?? "cycle failed")])
             }
             saveState { $0.nextScanAt = next }
-            let clock = self.clock
-            let sleeper = Task { try await clock.sleep(until: next) }
+            do { try await wait(until: next) } catch { break }
+        }
+    }
+
+    /// The wait between scans, in slices no longer than the heartbeat's interval, beating before
+    /// each one. Without a heartbeat it is one sleep.
+    private func wait(until deadline: Date) async throws {
+        let clock = self.clock
+        while persisted.schedulerState == .running {
+            heartbeat?.beat()
+            let now = clock.now()
+            guard now < deadline else { return }
+            let wake = heartbeat.map { min(deadline, now.addingTimeInterval($0.interval)) } ?? deadline
+            let sleeper = Task { try await clock.sleep(until: wake) }
             sleepTask = sleeper
-            do { try await sleeper.value } catch { break }
+            try await sleeper.value
         }
     }
 }

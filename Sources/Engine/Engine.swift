@@ -42,6 +42,8 @@ public actor Engine {
     var interruptedResolved = false
     /// The last status published; an unchanged status is not sent again.
     var lastStatus: SchedulerStatus?
+    /// Liveness for a supervisor (systemd's watchdog): see `setHeartbeat(every:_:)`.
+    var heartbeat: (interval: TimeInterval, beat: @Sendable () -> Void)?
 
     /// Opens the engine on a store: restores the breaker latch, counters and pending approvals, and
     /// closes out executions a crash left running.

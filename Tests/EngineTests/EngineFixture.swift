@@ -23,14 +23,15 @@ struct EngineFixture {
         self.approvalMode = approvalMode
     }
 
-    /// Opens (or reopens, as a restart would) the database, chain and engine.
-    func open() async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
+    /// Opens (or reopens, as a restart would) the database, chain and engine. `gateway` puts
+    /// something between the engine and the chain (a gate that holds calls).
+    func open(gateway: (SimulatedChain) -> any ChainGateway = { $0 }) async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
         let store = try AppDatabase.open(path: path)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
                                             maxFeeGwei: config.maxFeeGwei, blockTime: blockTime) { accounts in
             store.staged.stageLedger(accounts)  // as the program does: the engine's next commit writes it
         }
-        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: approvalMode)
+        let engine = try Engine(config: config, chain: gateway(chain), store: store, clock: clock, approvalMode: approvalMode)
         await engine.open()
         return (engine, chain, store)
     }

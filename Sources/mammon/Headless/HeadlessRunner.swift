@@ -19,14 +19,19 @@ enum HeadlessRunner {
         defer { signals.cancel() }
 
         await engine.open()
+        let systemd = SystemdNotifier()
+        let supervision = await systemd.supervise(engine)
         var code: Int32 = 0
         if once {
             code = await engine.runOnce() ? 0 : 1
         } else {
             await engine.start()
+            systemd.ready()
             await signals.wait()
         }
+        systemd.stopping()
         await engine.shutdown()
+        await supervision.value
         await writer.value
         return code
     }
