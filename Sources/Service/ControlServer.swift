@@ -54,7 +54,7 @@ public final class ControlServer: Sendable {
             // reachable with looser permissions than it should have.
             let staging = (path as NSString).deletingLastPathComponent + "/.mammon-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
             let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 16)
+                .serverChannelOption(.backlog, value: 128)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: highWaterMark / 2, high: highWaterMark))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
