@@ -95,7 +95,7 @@ final class LiveVaultTests: DevnetTestCase {
         let apy = second.first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(apy, 20)
         let stored = try store.load()
-        XCTAssertEqual(stored[devnet.info.vault.lowercased()]?.count, 2)
+        XCTAssertEqual(stored[LiveChain.sharePriceStoreKey(vault: try Address(hex: devnet.info.vault))]?.count, 2)
     }
 }
 
