@@ -23,6 +23,8 @@ final class NodeTrustUnitTests: XCTestCase {
         let transport = TransportError(url: Self.secretURL, kind: .couldNotConnect, code: 7, message: "refused")
         var health = EndpointHealth(url: Self.secretURL)
         health.recordFailure(.transport(method: "eth_call", transport), at: 0, policy: EndpointPolicy())
+        var network = try! NetworkRegistry.builtIn("base")
+        network.rpcURLs = [Self.secretURL]
         let texts = [
             RPCError.transport(method: "eth_call", transport).description,
             RPCError.httpStatus(context, status: 500, retryAfter: nil, body: "oops").description,
@@ -32,6 +34,7 @@ final class NodeTrustUnitTests: XCTestCase {
             transport.description, health.description,
             LiveChainError.chainIDMismatch(network: "base", expected: 8453, node: 1, url: Self.secretURL).description,
             LiveChainError.insecureEndpoint(url: Self.secretURL, chainID: 8453).description,
+            "\(network)",
         ]
         for text in texts {
             XCTAssertTrue(text.contains("https://base-mainnet.example.com:8443/…"), text)

@@ -24,8 +24,8 @@ public enum MarketConfig: Sendable, Hashable {
     }
 }
 
-/// Everything the live chain needs to know about a network.
-public struct NetworkConfig: Sendable, Hashable {
+/// Everything the live chain needs to know about a network. Printed, its RPC URLs are redacted.
+public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var chainID: UInt64
     public var rpcURLs: [String]
@@ -66,6 +66,10 @@ public struct NetworkConfig: Sendable, Hashable {
     public var insecureRPCURL: String? {
         guard requiresTLS else { return nil }
         return rpcURLs.first { EndpointURL.isPlainHTTP($0) && !EndpointURL.isLoopback($0) }
+    }
+
+    public var description: String {
+        "network '\(name)' (chain \(chainID), RPC \(rpcURLs.map(EndpointURL.redacted).joined(separator: ", ")), \(markets.count) market(s)\(pins == nil ? "" : ", pinned"))"
     }
 
     /// Manual on real money, automatic elsewhere (devnets, forks, testnets).
