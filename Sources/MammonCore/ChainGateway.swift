@@ -64,11 +64,19 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
         self.revertReason = revertReason
     }
 
-    public var totalFeeWei: UInt128 { UInt128(gasUsed) * effectiveGasPriceWei + l1FeeWei }
+    /// gas used × effective price + L1 fee. Never traps: a sum past `UInt128.max` (no real receipt
+    /// comes near; the live chain refuses absurd receipts) is `UInt128.max`.
+    public var totalFeeWei: UInt128 {
+        let (execution, overflow) = UInt128(gasUsed).multipliedReportingOverflow(by: effectiveGasPriceWei)
+        let (total, overflowSum) = execution.addingReportingOverflow(l1FeeWei)
+        return overflow || overflowSum ? .max : total
+    }
 
-    /// The fee in USD at `ethUSD`, exact.
+    /// The fee in USD at `ethUSD`, from the parts in `Decimal`: exact for any real receipt (38
+    /// digits), and never a trap or a saturated figure.
     public func feeUSD(ethUSD: Decimal) -> Decimal {
-        Decimal(string: String(totalFeeWei))! / Decimal.powerOfTen(18) * ethUSD
+        let wei = Decimal(gasUsed) * Decimal(string: String(effectiveGasPriceWei))! + Decimal(string: String(l1FeeWei))!
+        return wei / Decimal.powerOfTen(18) * ethUSD
     }
 
     // UInt128 fields are strings in JSON.

@@ -137,7 +137,7 @@ final class LiveBinaryTests: DevnetTestCase {
         let run = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
                                         "--password-file", files.password, "--db", files.database])
         XCTAssertEqual(run.status, 0, run.stderr.suffix(2000) + "")
-        let vault = devnet.info.vault.lowercased()
+        let vault = LiveChain.sharePriceStoreKey(vault: try Address(hex: devnet.info.vault))
         XCTAssertEqual(try AppDatabase.openReadOnly(path: files.database).vaultSharePrices()[vault]?.count, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: files.database + ".vault-prices.json"), "no side file any more")
 

@@ -80,16 +80,18 @@ final class LiveUnitTests: XCTestCase {
     }
 
     func testFeedRejectsStaleIncompleteAndNonPositiveRounds() throws {
-        let feed = PriceFeed(address: .zero, decimals: 8, maxAgeSeconds: 3600)
+        let feed = PriceFeed(address: .zero, decimals: 8, maxAgeSeconds: 3600, minUSD: 100, maxUSD: 100_000)
         func round(_ id: UInt64, _ answer: UInt256, updated: UInt64, answeredIn: UInt64) -> [UInt8] {
             ABI.encode([.uint(UInt256(id)), .uint(answer), .uint(UInt256(updated)), .uint(UInt256(updated)), .uint(UInt256(answeredIn))])
         }
-        XCTAssertEqual(try feed.price(from: round(5, 250_012_345_678, updated: 10_000, answeredIn: 5), now: 10_100), Decimal(string: "2500.12345678"))
-        XCTAssertThrowsError(try feed.price(from: round(5, 250_000_000_000, updated: 10_000, answeredIn: 5), now: 13_601))
-        XCTAssertThrowsError(try feed.price(from: round(5, 250_000_000_000, updated: 10_000, answeredIn: 4), now: 10_001))
-        XCTAssertThrowsError(try feed.price(from: round(5, .zero, updated: 10_000, answeredIn: 5), now: 10_001))
-        XCTAssertThrowsError(try feed.price(from: round(5, .max, updated: 10_000, answeredIn: 5), now: 10_001), "a negative int256")
-        XCTAssertThrowsError(try feed.price(from: [0, 1, 2], now: 10_001), "truncated return data")
+        XCTAssertEqual(try feed.price(from: round(5, 250_012_345_678, updated: 10_000, answeredIn: 5), blockTime: 10_100, wallTime: 10_100),
+                       Decimal(string: "2500.12345678"))
+        XCTAssertThrowsError(try feed.price(from: round(5, 250_000_000_000, updated: 10_000, answeredIn: 5), blockTime: 13_601, wallTime: 13_601))
+        XCTAssertThrowsError(try feed.price(from: round(5, 250_000_000_000, updated: 10_000, answeredIn: 4), blockTime: 10_001, wallTime: 10_001))
+        XCTAssertThrowsError(try feed.price(from: round(5, .zero, updated: 10_000, answeredIn: 5), blockTime: 10_001, wallTime: 10_001))
+        XCTAssertThrowsError(try feed.price(from: round(5, .max, updated: 10_000, answeredIn: 5), blockTime: 10_001, wallTime: 10_001),
+                             "a negative int256")
+        XCTAssertThrowsError(try feed.price(from: [0, 1, 2], blockTime: 10_001, wallTime: 10_001), "truncated return data")
     }
 
     func testSharePriceAPYNeedsTwoObservationsAWindowApart() {

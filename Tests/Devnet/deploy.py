@@ -244,6 +244,49 @@ class Deployment:
     def set_vault_withdraw_limit(self, usdc_units: int) -> None:
         self.deployer.call(self.c["vault"], "setWithdrawLimit", usdc_units)
 
+    def set_utilization(self, market: str, percent: int) -> None:
+        """Lends out (or brings back) the market's cash so that `percent` of what it holds for its
+        suppliers is borrowed: 100 leaves nothing to withdraw. The deployer is the borrower."""
+        if not 0 <= percent <= 100:
+            raise ValueError(f"percent {percent} is not within 0..100")
+        usdc = self.c["usdc"]
+        if market == "aave-v3":
+            pool, holder = self.c["pool"], self.c["a_token"].address
+            lent = self.deployer.view(pool, "totalBorrowed")[0]
+            take, give, target = (lambda a: self.deployer.call(pool, "borrow", a, DEPLOYER)), \
+                (lambda a: self.deployer.call(pool, "repay", a)), pool.address
+        elif market == "moonwell":
+            m = self.c["m_token"]
+            holder, lent = m.address, self.deployer.view(m, "totalBorrows")[0]
+            take, give, target = (lambda a: self.deployer.call(m, "borrowCash", a, DEPLOYER)), \
+                (lambda a: self.deployer.call(m, "repayCash", a)), m.address
+        elif market == "morpho-vault":
+            v = self.c["vault"]
+            holder, lent = v.address, self.deployer.view(v, "allocated")[0]
+            take, give, target = (lambda a: self.deployer.call(v, "allocate", a, DEPLOYER)), \
+                (lambda a: self.deployer.call(v, "reclaim", a)), v.address
+        else:
+            raise ValueError(f"unknown market {market!r}: use aave-v3, moonwell or morpho-vault")
+        cash = self.deployer.view(usdc, "balanceOf", holder)[0]
+        wanted = (cash + lent) * percent // 100
+        if wanted > lent:
+            take(wanted - lent)
+        elif wanted < lent:
+            back = lent - wanted
+            self.deployer.call(usdc, "mint", DEPLOYER, back)
+            self.deployer.call(usdc, "approve", target, back)
+            give(back)
+
+    def deploy_rogue_pool(self) -> dict[str, str]:
+        """A second Aave pool stand-in and its aToken, listing the same USDC at 9 % APR: what a lying
+        node would answer getPool() with. Deployed on demand (after everything else)."""
+        usdc = self.c["usdc"]
+        pool = self.deployer.deploy("AavePool", usdc.address)
+        a_token = self.deployer.deploy("AToken", pool.address, usdc.address)
+        self.deployer.call(pool, "initReserve", a_token.address)
+        self.deployer.call(pool, "setLiquidityRate", 9 * RAY // 100)
+        return {"pool": pool.address, "a_token": a_token.address}
+
     def set_feed_answer(self, answer: int, updated_at: int) -> None:
         self.deployer.call(self.c["feed"], "setAnswer", answer, updated_at)
 

@@ -132,6 +132,8 @@ class Devnet:
             "devnet_failNextRedeem": self.admin(lambda d, p: d.fail_next_redeem(as_int(p[0]))),
             "devnet_vaultAccrue": self.admin(lambda d, p: d.vault_accrue(as_int(p[0]))),
             "devnet_setVaultWithdrawLimit": self.admin(lambda d, p: d.set_vault_withdraw_limit(as_int(p[0]))),
+            "devnet_setUtilization": self.admin(lambda d, p: d.set_utilization(str(p[0]), as_int(p[1]))),
+            "devnet_deployRoguePool": self.admin(lambda d, p: d.deploy_rogue_pool(), returns=True),
             "devnet_setPaused": self.admin(lambda d, p: d.set_paused(str(p[0]), bool(p[1]))),
             "devnet_setFeedAnswer": self.admin(
                 lambda d, p: d.set_feed_answer(as_int(p[0]), as_int(p[1]) if len(p) > 1 else 0)),
@@ -290,17 +292,18 @@ class Devnet:
         BaseFeeOverride.pin(self.rpc.node, base_fee)
         return True
 
-    def admin(self, action: Any) -> Any:
-        def run(params: list[Any]) -> bool:
+    def admin(self, action: Any, returns: bool = False) -> Any:
+        """An admin method: `true`, or with `returns` what the action returned."""
+        def run(params: list[Any]) -> Any:
             if self.deployment is None:
                 raise JsonRpcError(-32601, "devnet admin methods need the contracts: start with --deploy")
             try:
-                action(self.deployment, params)
+                result = action(self.deployment, params)
             except (IndexError, ValueError) as exc:
                 raise JsonRpcError(-32602, f"bad params {params!r}: {exc}") from exc
             except RuntimeError as exc:
                 raise JsonRpcError(-32000, str(exc)) from exc
-            return True
+            return result if returns else True
         return run
 
     # --- internal calls used by deploy.py ---------------------------------------------------

@@ -9,14 +9,28 @@ forwarded):
 
     proxy_setFault  [{"mode": M, "count": N, "delay_ms": D}]  arm a fault for the next N requests
                                                               (count -1: until cleared)
-    proxy_clear     []                                        disarm
+    proxy_clear     []                                        disarm the fault (lies stay)
+    proxy_setLie    [{"mode": L, ...}]                        lie from now on (one lie per mode; per
+                                                              selector for "call")
+    proxy_clearLies []                                        tell the truth again
+    proxy_reset     []                                        no fault, no lies, counters at zero
     proxy_flushSends []                                       forward the sends held by stall_sends
-    proxy_stats     []                                        {"forwarded", "faulted", "held"}
+    proxy_stats     []                                        {"forwarded", "faulted", "held", "lies",
+                                                               "methods": {method: count forwarded}}
 
 Modes: drop (close the connection unanswered), delay (wait delay_ms, then forward), http500, http429
 (with Retry-After: 1), malformed (an HTML page), truncated (cut-off JSON), stall_sends (answer
 eth_sendRawTransaction with the transaction's hash but hold it back: a stuck mempool; other calls
 pass through and don't count).
+
+Lies rewrite the upstream's well-formed answers, in single requests and batches alike (quantities
+are 0x strings):
+    call          {"selector": "0x026b1d5f", "result": "0x…"}   eth_call of that selector answers result
+    receipt       {"effectiveGasPrice": Q, "gasUsed": Q, "l1Fee": Q}  fields of every mined receipt
+    fees          {"base_fee": Q, "tip": Q, "gas_price": Q}     eth_feeHistory base fees,
+                                                               eth_maxPriorityFeePerGas, eth_gasPrice
+    chain_id      {"chain_id": N}                              eth_chainId
+    estimate_gas  {"gas": Q}                                   eth_estimateGas
 """
 
 import argparse
@@ -29,7 +43,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-state = {"mode": None, "count": 0, "delay_ms": 0, "held": [], "forwarded": 0, "faulted": 0}
+state = {"mode": None, "count": 0, "delay_ms": 0, "held": [], "forwarded": 0, "faulted": 0, "lies": {}, "lied": 0, "methods": {}}
 lock = threading.Lock()
 
 
@@ -89,7 +103,11 @@ def make_handler(upstream: str):
                 return self.reply(200, json.dumps(hold_sends(request)).encode())
             with lock:
                 state["forwarded"] += 1
-            self.reply(200, forward(upstream, body))
+                for call in request if isinstance(request, list) else [request]:
+                    if isinstance(call, dict):
+                        name = str(call.get("method"))
+                        state["methods"][name] = state["methods"].get(name, 0) + 1
+            self.reply(200, lie(request, forward(upstream, body)))
 
         def reply(self, status: int, payload: bytes, content_type: str = "application/json", headers=None) -> None:
             self.send_response(status)
@@ -110,6 +128,56 @@ def forward(upstream: str, body: bytes) -> bytes:
     req = urllib.request.Request(upstream, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         return resp.read()
+
+
+def lie(request, answer: bytes) -> bytes:
+    """The upstream's answer with every armed lie applied (unchanged when none applies)."""
+    with lock:
+        lies = dict(state["lies"])
+    if not lies or request is None:
+        return answer
+    try:
+        response = json.loads(answer)
+    except ValueError:
+        return answer
+    calls = request if isinstance(request, list) else [request]
+    responses = response if isinstance(response, list) else [response]
+    by_id = {r.get("id"): r for r in responses if isinstance(r, dict)}
+    told = 0
+    for call in calls:
+        r = by_id.get(call.get("id")) if isinstance(call, dict) else None
+        if r is None or "result" not in r:
+            continue
+        method, params = call.get("method"), call.get("params") or []
+        if method == "eth_call" and params and isinstance(params[0], dict):
+            data = str(params[0].get("data") or params[0].get("input") or "").lower()
+            answer = lies.get("call:" + data[:10])
+            if answer is not None:
+                r["result"] = answer["result"]
+                told += 1
+        elif method == "eth_getTransactionReceipt" and "receipt" in lies and isinstance(r["result"], dict):
+            for key in ("effectiveGasPrice", "gasUsed", "l1Fee"):
+                if key in lies["receipt"]:
+                    r["result"][key] = lies["receipt"][key]
+            told += 1
+        elif method == "eth_feeHistory" and "fees" in lies and "base_fee" in lies["fees"] and isinstance(r["result"], dict):
+            r["result"]["baseFeePerGas"] = [lies["fees"]["base_fee"] for _ in r["result"].get("baseFeePerGas", [])]
+            told += 1
+        elif method == "eth_maxPriorityFeePerGas" and "fees" in lies and "tip" in lies["fees"]:
+            r["result"] = lies["fees"]["tip"]
+            told += 1
+        elif method == "eth_gasPrice" and "fees" in lies and "gas_price" in lies["fees"]:
+            r["result"] = lies["fees"]["gas_price"]
+            told += 1
+        elif method == "eth_chainId" and "chain_id" in lies:
+            r["result"] = hex(int(lies["chain_id"]["chain_id"]))
+            told += 1
+        elif method == "eth_estimateGas" and "estimate_gas" in lies:
+            r["result"] = lies["estimate_gas"]["gas"]
+            told += 1
+    with lock:
+        state["lied"] += told
+    return json.dumps(response).encode()
 
 
 def hold_sends(request):
@@ -137,8 +205,20 @@ def control(upstream: str, request):
         if method == "proxy_clear":
             state.update(mode=None, count=0)
             return True
+        if method == "proxy_setLie":
+            spec = dict(params[0])
+            mode = spec.pop("mode")
+            state["lies"][mode + ":" + spec["selector"].lower() if mode == "call" else mode] = spec
+            return True
+        if method == "proxy_clearLies":
+            state["lies"] = {}
+            return True
+        if method == "proxy_reset":
+            state.update(mode=None, count=0, lies={}, forwarded=0, faulted=0, lied=0, methods={})
+            return True
         if method == "proxy_stats":
-            return {"forwarded": state["forwarded"], "faulted": state["faulted"], "held": len(state["held"])}
+            return {"forwarded": state["forwarded"], "faulted": state["faulted"], "held": len(state["held"]),
+                    "lies": state["lied"], "methods": dict(state["methods"])}
         if method == "proxy_flushSends":
             held, state["held"] = state["held"], []
     if method == "proxy_flushSends":

@@ -57,6 +57,15 @@ def main() -> None:
     wallet.call(c["usdc"], "approve", c["pool"].address, 1_000 * USDC)
     wallet.call(c["pool"], "supply", c["usdc"].address, 1_000 * USDC, me, 0)
     check(wallet.view(c["a_token"], "balanceOf", me)[0] == 1_000 * USDC, "aToken balance = supplied")
+    held = wallet.view(c["usdc"], "balanceOf", c["a_token"].address)[0]
+    check(held == deploy.SEED_LIQUIDITY + 1_000 * USDC, f"supplied USDC sits in the aToken, as in Aave: {held}")
+    check(wallet.view(c["usdc"], "balanceOf", c["pool"].address)[0] == 0, "the pool itself holds no USDC")
+    dep.set_utilization("aave-v3", 100)
+    check(wallet.view(c["usdc"], "balanceOf", c["a_token"].address)[0] == 0, "100 % utilization lends out all the aToken's USDC")
+    receipt = wallet.call(c["pool"], "withdraw", c["usdc"].address, MAX, me, expect_success=False)
+    check(receipt["status"] == "0x0", "nothing can be withdrawn from a fully utilized reserve")
+    dep.set_utilization("aave-v3", 0)
+    check(wallet.view(c["usdc"], "balanceOf", c["a_token"].address)[0] == held, "repaid: the aToken's USDC is back")
     dep.set_aave_index(deploy.RAY * 101 // 100)
     grown = wallet.view(c["a_token"], "balanceOf", me)[0]
     check(grown == 1_010 * USDC, f"aToken balance grows with the index: {grown}")
@@ -89,6 +98,10 @@ def main() -> None:
     dep.set_moonwell_exchange_rate(deploy.INITIAL_EXCHANGE_RATE * 102 // 100)
     check(wallet.view(m, "balanceOfUnderlying", me)[0] == 1_020 * USDC, "position grows with the exchange rate")
     check(wallet.view(m, "redeem", tokens + 1)[0] == 13, "redeeming too much returns 13 (insufficient balance)")
+    dep.set_utilization("moonwell", 100)
+    check(wallet.view(m, "getCash")[0] == 0, "100 % utilization leaves no cash")
+    check(wallet.view(m, "redeemUnderlying", 500 * USDC)[0] == 14, "redeeming with no cash returns 14 (insufficient cash)")
+    dep.set_utilization("moonwell", 0)
     before = usdc_balance()
     wallet.call(m, "redeemUnderlying", 500 * USDC)
     check(usdc_balance() - before == 500 * USDC, "redeemUnderlying pays the exact amount")
@@ -111,6 +124,11 @@ def main() -> None:
     check(price_after > price_before, f"share price rises: {price_before} → {price_after}")
     position = wallet.view(v, "convertToAssets", shares)[0]
     check(wallet.view(v, "maxWithdraw", me)[0] == position, "maxWithdraw = position without a limit")
+    assets = wallet.view(v, "totalAssets")[0]
+    dep.set_utilization("morpho-vault", 100)
+    check(wallet.view(v, "totalAssets")[0] == assets, "allocated USDC still counts in totalAssets")
+    check(wallet.view(v, "maxWithdraw", me)[0] == 0, "100 % utilization: nothing can be withdrawn")
+    dep.set_utilization("morpho-vault", 0)
     before = usdc_balance()
     wallet.call(v, "redeem", shares, me, me)
     check(usdc_balance() - before == position, "redeem(all shares) pays convertToAssets(shares)")

@@ -4,7 +4,8 @@ import MammonCore
 
 /// Aave V3 Pool: APY from `getReserveData(usdc).currentLiquidityRate` (word 2 of the 15-word
 /// ReserveDataLegacy, per-second compounding as Aave's UI), the aToken balance as the position
-/// (it rebases, in underlying units), `supply` and `withdraw` (uint max for a full exit).
+/// (it rebases, in underlying units), `supply` and `withdraw` (uint max for a full exit). Supplied
+/// USDC sits in the aToken, so the USDC it holds is what the market can pay out now.
 struct AaveV3Adapter: MarketAdapter {
     let protocolID = LendingProtocol.aaveV3
     let market: Address
@@ -29,19 +30,33 @@ struct AaveV3Adapter: MarketAdapter {
         self.aToken = aToken
     }
 
+    var roles: [(role: AddressRole, address: Address, source: String)] {
+        [(.aavePool, market, "the network's Aave Pool"),
+         (.aaveAToken, aToken, "Aave Pool \(market.checksummed) getReserveData(USDC)")]
+    }
+
     func scanCalls(wallet: Address) -> [ContractCall] {
         [Self.resolutionCall(pool: market, usdc: usdc),
          ContractCall(to: aToken, "balanceOf(address)", [.address(wallet)], label: "Aave aToken balanceOf"),
-         ContractCall(to: aToken, "totalSupply()", label: "Aave aToken totalSupply")]
+         ContractCall(to: aToken, "totalSupply()", label: "Aave aToken totalSupply"),
+         ContractCall(to: usdc, "balanceOf(address)", [.address(aToken)], label: "USDC balanceOf(aToken)")]
     }
 
+    /// An APR above 10 000 % is refused before the compounding (which it would overflow); the
+    /// APY must then be at most `NodeBounds.maxAPYPercent`.
+    static let maxLiquidityRateRay = UInt256.powerOfTen(29)!
+
     func reading(first: [[UInt8]], second: [[UInt8]]) throws(LiveChainError) -> MarketReading {
-        let rate = try UInt256.word(2, of: first[0], call: "Aave getReserveData")
-        let balance = try UInt256.word(0, of: first[1], call: "Aave aToken balanceOf")
-        let supply = try UInt256.word(0, of: first[2], call: "Aave aToken totalSupply")
-        guard let position = balance.uint128Value else { throw .badResult(call: "Aave aToken balanceOf", detail: "out of range") }
-        return MarketReading(apy: APYMath.aaveSupplyAPY(liquidityRateRay: rate), tvlUSD: Self.usd(supply, decimals: decimals),
-                             position: position)
+        let call = "Aave getReserveData currentLiquidityRate"
+        let rate = try NodeBounds.atMost(try UInt256.word(2, of: first[0], call: "Aave getReserveData"), Self.maxLiquidityRateRay, call: call)
+        let apy = try NodeBounds.apy(APYMath.aaveSupplyAPY(liquidityRateRay: rate), call: call, value: rate)
+        let position = try NodeBounds.tokenUnits(try UInt256.word(0, of: first[1], call: "Aave aToken balanceOf"), decimals: decimals,
+                                                 call: "Aave aToken balanceOf")
+        let supply = try NodeBounds.tokenUnits(try UInt256.word(0, of: first[2], call: "Aave aToken totalSupply"), decimals: decimals,
+                                               call: "Aave aToken totalSupply")
+        let cash = try NodeBounds.tokenUnits(try UInt256.word(0, of: first[3], call: "USDC balanceOf(aToken)"), decimals: decimals,
+                                             call: "USDC balanceOf(aToken)")
+        return MarketReading(apy: apy, tvlUSD: Self.usd(UInt256(supply), decimals: decimals), position: position, liquidity: cash)
     }
 
     func call(for action: ChainAction, wallet: Address, usdc: Address, client: EthClient) async throws(LiveChainError) -> ContractCall {

@@ -106,10 +106,15 @@ public struct EthClient: Sendable {
         }
     }
 
+    /// The `pending` transaction count, at most 2^48 (no account sends more; the nonce is signed and
+    /// then counted from, so an absurd one must not get that far).
     public func pendingNonce(_ address: Address) async throws(LiveChainError) -> UInt64 {
-        do { return try await rpc.requestQuantity("eth_getTransactionCount", [.string(address.checksummed), "pending"]) } catch {
+        let nonce: UInt64
+        do { nonce = try await rpc.requestQuantity("eth_getTransactionCount", [.string(address.checksummed), "pending"]) } catch {
             throw .rpc(error)
         }
+        guard nonce <= 1 << 48 else { throw .outOfRange(call: "eth_getTransactionCount pending", value: String(nonce), limit: "at most 2^48") }
+        return nonce
     }
 
     public func ethBalance(_ address: Address) async throws(LiveChainError) -> UInt256 {
@@ -137,16 +142,21 @@ public struct EthClient: Sendable {
     }
 
     /// Base fee of the next block from an `eth_feeHistory` answer, and the tip from
-    /// `eth_maxPriorityFeePerGas` (0.001 gwei when the node lacks it: Base tips are tiny, so this is
-    /// the floor rather than ethers' 1 gwei).
+    /// `eth_maxPriorityFeePerGas` (0.001 gwei when the node lacks the method: Base tips are tiny, so
+    /// this is the floor rather than ethers' 1 gwei). Both are bounded: an answer the node did give
+    /// is used or refused, never replaced by a default.
     static func feeInputs(history: JSONValue, tip answer: Result<JSONValue, RPCError>) throws(LiveChainError) -> (baseFee: UInt128, tip: UInt128) {
         guard let fees = history["baseFeePerGas"]?.arrayValue, let last = fees.last?.stringValue,
-              let baseFee = try? UInt256(hex: last).uint128Value else {
-            throw .badResult(call: "eth_feeHistory", detail: history.serialized)
+              let wide = try? UInt256(hex: last) else {
+            throw .badResult(call: "eth_feeHistory", detail: NodeText.cut(history.serialized))
         }
+        let baseFee = try NodeBounds.uint128(wide, atMost: NodeBounds.maxGasPriceWei, call: "eth_feeHistory base fee", unit: " wei")
         var tip: UInt128 = 1_000_000
-        if case .success(let value) = answer, let text = value.stringValue, let t = try? UInt256(hex: text).uint128Value {
-            tip = t
+        if case .success(let value) = answer {
+            guard let text = value.stringValue, let t = try? UInt256(hex: text) else {
+                throw .badResult(call: "eth_maxPriorityFeePerGas", detail: NodeText.cut(value.serialized))
+            }
+            tip = try NodeBounds.uint128(t, atMost: NodeBounds.maxGasPriceWei, call: "eth_maxPriorityFeePerGas", unit: " wei")
         }
         return (baseFee, tip)
     }
@@ -187,7 +197,7 @@ public struct EthClient: Sendable {
         if let topic0 { filter["topics"] = [.string(Hex.data(topic0))] }
         let value: JSONValue
         do { value = try await rpc.request("eth_getLogs", [.object(filter)]) } catch { throw .rpc(error) }
-        guard let entries = value.arrayValue else { throw .badResult(call: "eth_getLogs", detail: value.serialized) }
+        guard let entries = value.arrayValue else { throw .badResult(call: "eth_getLogs", detail: NodeText.cut(value.serialized)) }
         return Self.parseLogs(entries)
     }
 
@@ -209,21 +219,27 @@ public struct EthClient: Sendable {
         }
     }
 
+    /// A receipt with every quantity bounded (gas used by a block's limit, prices by
+    /// `NodeBounds`); the transaction's own limits are checked by the caller, who knows them.
     static func parseReceipt(_ value: JSONValue, hash: String) throws(LiveChainError) -> ChainReceipt {
+        let call = "eth_getTransactionReceipt \(hash)"
         func quantity(_ key: String) throws(LiveChainError) -> UInt256 {
             guard let text = value[key]?.stringValue, let v = try? UInt256(hex: text) else {
-                throw .badResult(call: "eth_getTransactionReceipt \(hash)", detail: "no \(key)")
+                throw .badResult(call: call, detail: "no \(key)")
             }
             return v
         }
         let status = try quantity("status")
-        let price = try quantity("effectiveGasPrice")
+        let effective = try NodeBounds.uint128(try quantity("effectiveGasPrice"), atMost: NodeBounds.maxGasPriceWei,
+                                               call: "\(call) effectiveGasPrice", unit: " wei")
+        let gas = try NodeBounds.atMost(try quantity("gasUsed"), UInt256(NodeBounds.maxBlockGas), call: "\(call) gasUsed").uint64Value!
         var l1Fee: UInt128 = 0
-        if let text = value["l1Fee"]?.stringValue, let fee = try? UInt256(hex: text).uint128Value { l1Fee = fee }
+        if value["l1Fee"] != nil, value["l1Fee"] != .null {
+            l1Fee = try NodeBounds.uint128(try quantity("l1Fee"), atMost: NodeBounds.maxL1FeeWei, call: "\(call) l1Fee", unit: " wei")
+        }
         let logs = parseLogs(value["logs"]?.arrayValue ?? [])
-        guard let block = try quantity("blockNumber").uint64Value, let gas = try quantity("gasUsed").uint64Value,
-              let effective = price.uint128Value else {
-            throw .badResult(call: "eth_getTransactionReceipt \(hash)", detail: "quantities out of range")
+        guard let block = try quantity("blockNumber").uint64Value else {
+            throw .outOfRange(call: "\(call) blockNumber", value: (try? quantity("blockNumber").decimalString) ?? "?", limit: "a 64-bit block number")
         }
         return ChainReceipt(hash: hash, succeeded: status == UInt256(1), blockNumber: block, gasUsed: gas,
                             effectiveGasPrice: effective, l1Fee: l1Fee, logs: logs)
@@ -232,8 +248,8 @@ public struct EthClient: Sendable {
     /// A revert becomes `.reverted` with its decoded reason; anything else stays an RPC error.
     static func mapCallError(_ error: RPCError, label: String) -> LiveChainError {
         if case .executionReverted(_, let message, let data) = error {
-            if let data, let bytes = try? Hex.parseData(data) { return .reverted(call: label, reason: ABI.decodeRevert(bytes).description) }
-            return .reverted(call: label, reason: message.isEmpty ? "reverted without a reason" : message)
+            if let data, let bytes = try? Hex.parseData(data) { return .reverted(call: label, reason: NodeText.cut(ABI.decodeRevert(bytes).description)) }
+            return .reverted(call: label, reason: message.isEmpty ? "reverted without a reason" : NodeText.cut(message))
         }
         return .rpc(error)
     }

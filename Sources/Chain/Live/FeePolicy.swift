@@ -21,9 +21,12 @@ public struct FeePolicy: Sendable {
         public let maxPriorityFeePerGas: UInt128
     }
 
-    /// The rule itself: 2 × base fee + tip, tip capped by the max fee.
+    /// The rule itself: 2 × base fee + tip. The inputs are bounded where they are read; past
+    /// `UInt128.max` the fee saturates (and is then above any ceiling), it never traps.
     public static func fees(baseFee: UInt128, tip: UInt128) -> Fees {
-        Fees(maxFeePerGas: 2 * baseFee + tip, maxPriorityFeePerGas: tip)
+        let (double, o1) = baseFee.multipliedReportingOverflow(by: 2)
+        let (fee, o2) = double.addingReportingOverflow(tip)
+        return Fees(maxFeePerGas: o1 || o2 ? .max : fee, maxPriorityFeePerGas: tip)
     }
 
     /// Fees under the ceiling, waiting as long as the policy allows; `notice` says why it waits.

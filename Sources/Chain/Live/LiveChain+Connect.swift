@@ -3,13 +3,22 @@ import Foundation
 import MammonCore
 
 extension LiveChain {
-    /// Connects to a network: checks every reachable endpoint's chain id (refusing to sign on a
-    /// mismatch), then resolves the markets (aToken, underlying checks) and the feed's decimals in one batch.
+    /// Connects to a network: refuses plain http to another machine on Base mainnet, checks every
+    /// reachable endpoint's chain id (refusing to sign on a mismatch; one down now is checked when it
+    /// first comes up), then resolves the markets (Pool, aToken, underlying checks) and the feed's
+    /// decimals in one batch. On a pinned (built-in) network every address that will receive funds
+    /// must be the compiled-in one, whatever the node says.
     public static func connect(network: NetworkConfig, signer: any Signer, options: LiveChainOptions = LiveChainOptions(),
                                transport: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
                                clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
         guard !network.rpcURLs.isEmpty else { throw LiveChainError.misconfigured("network '\(network.name)' has no RPC URL: pass --rpc-url") }
+        if let url = network.insecureRPCURL { throw LiveChainError.insecureEndpoint(url: url, chainID: network.chainID) }
+        if let pins = network.pins {
+            try pins.check(.usdc, network.usdc, source: "the network's configuration", network: network.name)
+            try pins.check(.ethUSDFeed, network.ethUSDFeed, source: "the network's configuration", network: network.name)
+        }
         var reachable = 0
+        var verified = Set<String>()
         var lastFailure: RPCError?
         for url in network.rpcURLs {
             // The normal retry policy: a transient 500, 429 or dropped connection at start-up is retried
@@ -21,16 +30,19 @@ extension LiveChain {
                     throw LiveChainError.chainIDMismatch(network: network.name, expected: network.chainID, node: id, url: url)
                 }
                 reachable += 1
+                verified.insert(url)
             } catch let error as RPCError {
-                lastFailure = error  // unreachable now; failover will skip it while it is unhealthy
+                lastFailure = error  // unreachable now: checked by the client before it first serves a call
             }
         }
         if reachable == 0, let lastFailure { throw LiveChainError.rpc(lastFailure) }
-        let client = EthClient(rpc: try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock), clock: clock,
-                               batching: options.batchRequests)
+        let rpc = try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock,
+                                    chainID: network.chainID, verifiedURLs: verified)
+        let client = EthClient(rpc: rpc, clock: clock, batching: options.batchRequests)
 
         var network = network
-        network.markets = try await resolveProviders(network.markets, client: client)
+        network.markets = try await resolveProviders(network.markets, client: client, pins: network.pins, network: network.name)
+        if let pins = network.pins { try checkConfiguredMarkets(network.markets, pins: pins, network: network.name) }
         let resolution = network.markets.map { MarketAdapters.resolutionCall($0, usdc: network.usdc) }
         let calls = resolution.compactMap { $0 } + [
             PriceFeed.decimalsCall(network.ethUSDFeed),
@@ -40,7 +52,12 @@ extension LiveChain {
         let feedDecimals = try UInt256.word(0, of: answers[answers.count - 2], call: "ETH/USD decimals")
         let usdcDecimals = try UInt256.word(0, of: answers[answers.count - 1], call: "USDC decimals")
         guard let fd = feedDecimals.uint64Value, fd <= 36, let ud = usdcDecimals.uint64Value, ud <= 36 else {
-            throw LiveChainError.badResult(call: "decimals", detail: "feed \(feedDecimals), USDC \(usdcDecimals)")
+            throw LiveChainError.outOfRange(call: "decimals()", value: "feed \(feedDecimals.decimalString), USDC \(usdcDecimals.decimalString)",
+                                            limit: "at most 36")
+        }
+        if let pins = network.pins, ud != UInt64(pins.usdcDecimals) {
+            throw LiveChainError.outOfRange(call: "USDC \(network.usdc.checksummed) decimals()", value: String(ud),
+                                            limit: "the pinned token has \(pins.usdcDecimals)")
         }
         var adapters: [any MarketAdapter] = []
         var next = 0
@@ -49,12 +66,19 @@ extension LiveChain {
             if call != nil { answer = answers[next]; next += 1 }
             if let a = try MarketAdapters.make(config, resolution: answer, usdc: network.usdc, decimals: UInt8(ud)) { adapters.append(a) }
         }
-        let feed = PriceFeed(address: network.ethUSDFeed, decimals: UInt8(fd), maxAgeSeconds: network.feedMaxAgeSeconds)
+        // Derived addresses (the aToken) are what the node says: on a pinned network they must be the pins.
+        if let pins = network.pins {
+            for a in adapters { for r in a.roles { try pins.check(r.role, r.address, source: r.source, network: network.name) } }
+        }
+        let feed = PriceFeed(address: network.ethUSDFeed, decimals: UInt8(fd), maxAgeSeconds: network.feedMaxAgeSeconds,
+                             minUSD: options.ethUSDMin, maxUSD: options.ethUSDMax)
         return LiveChain(network: network, client: client, signer: signer, adapters: adapters, feed: feed, options: options)
     }
 
     /// Aave Pools named by their PoolAddressesProvider, read with `getPool()` (one batch, only when any).
-    static func resolveProviders(_ markets: [MarketConfig], client: EthClient) async throws(LiveChainError) -> [MarketConfig] {
+    /// On a pinned network the answer must be the pinned Pool before anything else is read from it.
+    static func resolveProviders(_ markets: [MarketConfig], client: EthClient, pins: AddressPins? = nil,
+                                 network: String = "") async throws(LiveChainError) -> [MarketConfig] {
         let providers = markets.compactMap { if case .aaveV3Provider(let p) = $0 { p } else { nil } }
         guard !providers.isEmpty else { return markets }
         let (answers, _) = try await client.batch(providers.map { ContractCall(to: $0, "getPool()", label: "Aave PoolAddressesProvider getPool") })
@@ -62,8 +86,21 @@ extension LiveChain {
         for (provider, answer) in zip(providers, answers) {
             let pool = try UInt256.address(0, of: answer, call: "Aave PoolAddressesProvider getPool")
             guard pool != .zero else { throw .misconfigured("Aave PoolAddressesProvider \(provider.checksummed) has no Pool") }
+            try pins?.check(.aavePool, pool, source: "Aave PoolAddressesProvider \(provider.checksummed) getPool() through the node", network: network)
             pools[provider] = pool
         }
         return markets.map { if case .aaveV3Provider(let p) = $0 { .aaveV3(pool: pools[p]!) } else { $0 } }
+    }
+
+    /// The markets' own addresses (after `getPool()`) against the pins, before any of them is read.
+    static func checkConfiguredMarkets(_ markets: [MarketConfig], pins: AddressPins, network: String) throws(LiveChainError) {
+        for market in markets {
+            switch market {
+            case .aaveV3(let pool): try pins.check(.aavePool, pool, source: "the network's configuration", network: network)
+            case .moonwell(let mToken): try pins.check(.moonwellMToken, mToken, source: "the network's configuration", network: network)
+            case .morphoVault(let vault): try pins.check(.morphoVault, vault, source: "the network's configuration", network: network)
+            case .aaveV3Provider, .aerodrome: break  // resolved above; never sent funds
+            }
+        }
     }
 }

@@ -17,8 +17,9 @@ extension LiveChain {
         }
     }
 
-    /// Simulates with `eth_call`, estimates gas, picks fees under the ceiling, takes a nonce and
-    /// signs. Nothing leaves the process; a failed simulation is an error with the decoded reason.
+    /// Simulates with `eth_call`, estimates gas (refusing a limit above `gasLimitCap`), picks fees
+    /// under the ceiling, takes a nonce and signs. Nothing leaves the process; a failed simulation is
+    /// an error with the decoded reason.
     public func prepare(_ action: ChainAction) async throws -> PreparedTransaction {
         let call = try await contractCall(for: action)
         // Spending needs a fresh, complete price round, whatever the cycle read earlier.
@@ -26,8 +27,8 @@ extension LiveChain {
         let result = try await client.call(call, from: wallet)
         if case .withdraw(let p, _, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
         if case .deposit(let p, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
-        let estimate = try await client.estimateGas(call, from: wallet)
-        let gasLimit = estimate * (100 + options.gasMarginPercent) / 100
+        let gasLimit = try Self.gasLimit(estimate: try await client.estimateGas(call, from: wallet), margin: options.gasMarginPercent,
+                                          cap: GasLimitCaps.cap(for: action), call: call.label)
         let fees = try await feePolicy.fees(from: client, notice: options.notice)
         let nonce = await nonces.next(chainPending: try await client.pendingNonce(wallet))
         let tx = EIP1559Transaction(chainID: network.chainID, nonce: nonce,
@@ -36,6 +37,18 @@ extension LiveChain {
         let signed = try await tx.sign(with: signer)
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: nonce, gasLimit: gasLimit, action: action,
                                    maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
+    }
+
+    /// Estimate × (100 + margin) / 100, refused above `cap` (or below a transfer's 21 000, which no
+    /// contract call can use).
+    static func gasLimit(estimate: UInt64, margin: UInt64, cap: UInt64, call: String) throws(LiveChainError) -> UInt64 {
+        guard estimate >= 21_000 else { throw .outOfRange(call: "\(call) eth_estimateGas", value: String(estimate), limit: "at least 21000") }
+        let (scaled, overflow) = estimate.multipliedReportingOverflow(by: 100 + margin)
+        let limit = scaled / 100
+        guard !overflow, limit <= cap else {
+            throw .gasLimitAboveCap(call: call, estimate: estimate, gasLimit: overflow ? "beyond 2^64" : String(limit), cap: cap)
+        }
+        return limit
     }
 
     /// The same call at the same nonce with both fees raised by geth's replacement rule (+10 %, +1 wei),
@@ -107,6 +120,7 @@ extension LiveChain {
     }
 
     func receipt(from r: ChainReceipt, of tx: PreparedTransaction) async throws(LiveChainError) -> TransactionReceipt {
+        try checkBounds(of: r, tx: tx)
         var reason: String?
         if !r.succeeded {
             reason = await revertReason(of: tx, block: r.blockNumber)
@@ -122,6 +136,27 @@ extension LiveChain {
                                   revertReason: reason)
     }
 
+    /// What a receipt cannot say of the transaction it belongs to: more gas used than its signed gas
+    /// limit, or a price above its signed max fee (the journaled bytes are the truth; recovery builds
+    /// its transactions without the limit). Where the bytes are not at hand, MAX_FEE_GWEI bounds the price.
+    func checkBounds(of r: ChainReceipt, tx: PreparedTransaction) throws(LiveChainError) {
+        var gasLimit: UInt64? = tx.gasLimit > 0 ? tx.gasLimit : nil
+        var maxFee = tx.maxFeePerGasWei
+        if let decoded = try? TransactionDecoder.decode(hex: tx.rawTransaction), case .eip1559(let body) = decoded.transaction {
+            gasLimit = body.gasLimit
+            maxFee = body.maxFeePerGas.uint128Value ?? maxFee
+        }
+        let call = "eth_getTransactionReceipt \(r.hash)"
+        if let gasLimit, r.gasUsed > gasLimit {
+            throw .outOfRange(call: "\(call) gasUsed", value: String(r.gasUsed), limit: "at most the transaction's gas limit \(gasLimit)")
+        }
+        let priceLimit = maxFee ?? feePolicy.ceilingWei
+        if r.effectiveGasPrice > priceLimit {
+            throw .outOfRange(call: "\(call) effectiveGasPrice", value: "\(r.effectiveGasPrice) wei",
+                              limit: "at most the \(maxFee == nil ? "MAX_FEE_GWEI ceiling" : "transaction's signed max fee") \(priceLimit) wei")
+        }
+    }
+
     /// The L1 data fee a mined transaction paid: the receipt's `l1Fee` (OP-stack nodes report it),
     /// else the GasPriceOracle's `getL1Fee` of its unsigned bytes at its block; zero off OP stack.
     func l1Fee(of r: ChainReceipt, tx: PreparedTransaction) async throws(LiveChainError) -> UInt128 {
@@ -131,10 +166,7 @@ extension LiveChain {
         }
         let call = ContractCall(to: oracle, "getL1Fee(bytes)", [.bytes(body.signingPayload())], label: "GasPriceOracle getL1Fee")
         let data = try await client.call(call, block: Hex.quantity(r.blockNumber))
-        guard let fee = try UInt256.word(0, of: data, call: call.label).uint128Value else {
-            throw .badResult(call: call.label, detail: "out of range")
-        }
-        return fee
+        return try NodeBounds.uint128(try UInt256.word(0, of: data, call: call.label), atMost: NodeBounds.maxL1FeeWei, call: call.label, unit: " wei")
     }
 
     /// Replays a reverted transaction with `eth_call` against the state before its block.

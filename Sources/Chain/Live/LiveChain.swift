@@ -10,6 +10,11 @@ public actor LiveChain: ChainGateway {
     public nonisolated let walletAddress: String
     public nonisolated let network: NetworkConfig
     public nonisolated let client: EthClient
+    /// Every address that receives funds or an allowance, and the feed, as resolved at connect
+    /// (pinned ones checked), under stable role names (`AddressRole`): "usdc", "eth-usd-feed",
+    /// "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault". The engine records
+    /// them on first start for network files and refuses a later change.
+    public nonisolated let resolvedAddresses: [(role: String, address: Address)]
     let wallet: Address
     let signer: any Signer
     let adapters: [any MarketAdapter]
@@ -23,6 +28,8 @@ public actor LiveChain: ChainGateway {
 
     init(network: NetworkConfig, client: EthClient, signer: any Signer, adapters: [any MarketAdapter], feed: PriceFeed,
          options: LiveChainOptions) {
+        self.resolvedAddresses = [(AddressRole.usdc.rawValue, network.usdc), (AddressRole.ethUSDFeed.rawValue, network.ethUSDFeed)]
+            + adapters.flatMap { $0.roles.map { ($0.role.rawValue, $0.address) } }
         self.networkName = network.name
         self.network = network
         self.client = client
@@ -70,9 +77,10 @@ public actor LiveChain: ChainGateway {
         for (i, a) in selected.enumerated() {
             var r = try a.reading(first: first[i], second: second[i])
             if let price = r.sharePrice {
-                var history = sharePrices[a.protocolID] ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
-                                                                            observations: storedSharePrices()[a.market.lowercased] ?? [])
-                (r.apy, r.note) = history.record(price: price, at: timestamp)
+                var history = sharePrices[a.protocolID]
+                    ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
+                                         observations: storedSharePrices()[SharePriceHistory.storeKey(vault: a.market)] ?? [])
+                (r.apy, r.note, r.apyMeasured) = history.record(price: price, at: timestamp)
                 sharePrices[a.protocolID] = history
                 saveSharePrices()
             }
@@ -81,12 +89,15 @@ public actor LiveChain: ChainGateway {
         return (readings, timestamp)
     }
 
+    /// Every market's rate, the wallet's position there, whether the rate is measured (a vault's
+    /// is not before its first share-price window) and what the market can pay out now.
     public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
         let (readings, timestamp) = try await readAll(adapters)
         let at = Date(timeIntervalSince1970: TimeInterval(timestamp))
         return zip(adapters, readings).map { a, r in
             MarketSnapshot(quote: YieldQuote(protocolID: a.protocolID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
-                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals))
+                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals), apyMeasured: r.apyMeasured,
+                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) })
         }
     }
 
@@ -106,9 +117,8 @@ public actor LiveChain: ChainGateway {
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
         let data = try await client.call(ContractCall(to: network.usdc, "balanceOf(address)", [.address(wallet)], label: "USDC balanceOf"))
-        guard let units = try UInt256.word(0, of: data, call: "USDC balanceOf").uint128Value else {
-            throw LiveChainError.badResult(call: "USDC balanceOf", detail: "out of range")
-        }
+        let units = try NodeBounds.tokenUnits(try UInt256.word(0, of: data, call: "USDC balanceOf"), decimals: token.decimals,
+                                              call: "USDC balanceOf")
         return TokenAmount(baseUnits: units, decimals: token.decimals)
     }
 
@@ -127,12 +137,15 @@ public actor LiveChain: ChainGateway {
             RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]),
             RPCCall("eth_maxPriorityFeePerGas"),
         ])
-        let ethUSD = try feed.price(from: answers[0], now: try Self.timestamp(of: try EthClient.value(extra[0])))
+        let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: try EthClient.value(extra[0])),
+                                    wallTime: Self.unixSeconds(options.wallClock.now()))
         let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
         let maxFee = FeePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
         var l1USD: Decimal = 0
         if answers.count > 1 {
-            l1USD = try UInt256.word(0, of: answers[1], call: "GasPriceOracle getL1Fee").decimalValue / Decimal.powerOfTen(18) * ethUSD
+            let wei = try NodeBounds.uint128(try UInt256.word(0, of: answers[1], call: "GasPriceOracle getL1Fee"), atMost: NodeBounds.maxL1FeeWei,
+                                             call: "GasPriceOracle getL1Fee", unit: " wei")
+            l1USD = Decimal(string: String(wei))! / Decimal.powerOfTen(18) * ethUSD
         }
         return FeeQuote(maxFeePerGasGwei: Decimal(string: String(maxFee))! / Decimal.powerOfTen(9), ethUSD: ethUSD,
                         l1FeeUSDPerTransaction: l1USD)
@@ -148,23 +161,39 @@ public actor LiveChain: ChainGateway {
         }
     }
 
+    /// The largest gas limit `prepare` signs for the action (`GasLimitCaps`); it refuses above it.
+    public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { GasLimitCaps.cap(for: action) }
+
+    /// The key a vault's share prices have in the `SharePriceStore`.
+    public static func sharePriceStoreKey(vault: Address) -> String { SharePriceHistory.storeKey(vault: vault) }
+
     func storedSharePrices() -> [String: [SharePriceObservation]] {
         if let loadedSharePrices { return loadedSharePrices }
         var loaded: [String: [SharePriceObservation]] = [:]
         do { loaded = try options.sharePriceStore?.load() ?? [:] } catch {
             options.notice("vault share prices could not be read (\(error)); the vault's APY is measured afresh")
         }
-        loadedSharePrices = loaded
-        return loaded
+        loadedSharePrices = SharePriceHistory.migrated(loaded)
+        return loadedSharePrices!
     }
 
     /// Best effort: a failed save costs the APY history after a restart, not the scan.
     func saveSharePrices() {
         guard let store = options.sharePriceStore else { return }
         var all = storedSharePrices()
-        for a in adapters { if let h = sharePrices[a.protocolID] { all[a.market.lowercased] = h.observations } }
-        loadedSharePrices = all
-        do { try store.save(all) } catch { options.notice("vault share prices could not be saved: \(error)") }
+        for a in adapters { if let h = sharePrices[a.protocolID] { all[SharePriceHistory.storeKey(vault: a.market)] = h.observations } }
+        do {
+            try store.save(all)
+            loadedSharePrices = all.filter { !$0.value.isEmpty }  // emptied (migrated) keys are gone now
+        } catch {
+            loadedSharePrices = all
+            options.notice("vault share prices could not be saved: \(error)")
+        }
+    }
+
+    static func unixSeconds(_ date: Date) -> UInt64 {
+        let t = date.timeIntervalSince1970
+        return t > 0 ? UInt64(min(t, 1e15)) : 0
     }
 
     static func timestamp(of block: JSONValue) throws(LiveChainError) -> UInt64 {

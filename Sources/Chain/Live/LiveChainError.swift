@@ -8,11 +8,24 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     /// `eth_call` or gas estimation of `call` reverted.
     case reverted(call: String, reason: String)
     case chainIDMismatch(network: String, expected: UInt64, node: UInt64, url: String)
+    /// A built-in network's address for `role` is compiled in, and `source` reported another.
+    case pinMismatch(role: String, expected: String, reported: String, source: String)
+    /// A built-in network uses a market whose address is not compiled in.
+    case unpinned(network: String, role: String)
+    /// Plain http:// to another machine on a network that moves real money.
+    case insecureEndpoint(url: String, chainID: UInt64)
+    /// A number from the node outside what the protocol allows: `call` answered `value`.
+    case outOfRange(call: String, value: String, limit: String)
     /// The fee cap the rule asks for is above MAX_FEE_GWEI and stayed there for the whole wait.
     case feeAboveCeiling(maxFeeGwei: String, ceilingGwei: String, waitedSeconds: Int)
+    /// `ageSeconds` counts from the later of the block time and the wall clock.
     case stalePrice(feed: String, updatedAt: UInt64, ageSeconds: UInt64, limitSeconds: UInt64)
     case incompleteRound(feed: String, roundID: String, answeredInRound: String)
     case badPrice(feed: String, answer: String)
+    /// A round outside ETH_USD_MIN…ETH_USD_MAX: as unusable as a stale one.
+    case priceOutOfBounds(feed: String, price: String, min: String, max: String)
+    /// `eth_estimateGas` × the margin is above the most this action is ever signed with.
+    case gasLimitAboveCap(call: String, estimate: UInt64, gasLimit: String, cap: UInt64)
     case receiptTimeout(hash: String, seconds: Int)
     /// A Compound-style market answered an error code instead of reverting.
     case marketErrorCode(market: String, call: String, code: UInt64)
@@ -26,11 +39,23 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .rpc(let e): return e.description
         case .reverted(let call, let reason): return "\(call) \(reason)"
         case .chainIDMismatch(let network, let expected, let node, let url):
-            return "refusing to sign: network '\(network)' is chain \(expected) but the node at \(url) reports chain \(node)"
+            return "refusing to sign: network '\(network)' is chain \(expected) but the node at \(EndpointURL.redacted(url)) reports chain \(node)"
+        case .pinMismatch(let role, let expected, let reported, let source):
+            return "refusing to sign: \(role) is pinned to \(expected) but \(source) reports \(reported); an endpoint that answers with another contract would receive the funds — check the RPC URL (nothing was sent)"
+        case .unpinned(let network, let role):
+            return "refusing to sign: network '\(network)' has no compiled-in address for \(role); remove that market or describe the network in a file"
+        case .insecureEndpoint(let url, let chainID):
+            return "refusing the RPC endpoint \(EndpointURL.redacted(url)): plain http:// on chain \(chainID) lets anyone on the path rewrite answers; use https:// (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
+        case .outOfRange(let call, let value, let limit):
+            return "\(call) answered \(value), outside what the protocol allows (\(limit)); the node cannot be trusted with this read, nothing was sent"
+        case .priceOutOfBounds(let feed, let price, let min, let max):
+            return "ETH/USD feed \(feed) answered \(price) USD, outside ETH_USD_MIN \(min) to ETH_USD_MAX \(max); spending is blocked until it is back in bounds"
+        case .gasLimitAboveCap(let call, let estimate, let gasLimit, let cap):
+            return "\(call): eth_estimateGas says \(estimate) gas, so the gas limit would be \(gasLimit), above the cap of \(cap) for this step; not signed"
         case .feeAboveCeiling(let fee, let ceiling, let waited):
             return "max fee \(fee) gwei (2 × base fee + tip) is above MAX_FEE_GWEI \(ceiling) gwei after waiting \(waited) s; not sent"
         case .stalePrice(let feed, let updatedAt, let age, let limit):
-            return "ETH/USD feed \(feed) is stale: last update at \(updatedAt), \(age) s ago (limit \(limit) s); spending is blocked until it updates"
+            return "ETH/USD feed \(feed) is stale: last update at \(updatedAt), \(age) s ago by the later of block time and wall clock (limit \(limit) s); spending is blocked until it updates"
         case .incompleteRound(let feed, let round, let answered):
             return "ETH/USD feed \(feed) round \(round) is incomplete (answered in round \(answered)); spending is blocked"
         case .badPrice(let feed, let answer): return "ETH/USD feed \(feed) answered \(answer), not a positive price; spending is blocked"

@@ -18,13 +18,19 @@ public struct LiveChainOptions: Sendable {
     public var batchRequests: Bool
     /// Keeps vault share prices between runs; nil keeps them in memory only.
     public var sharePriceStore: (any SharePriceStore)?
+    /// ETH_USD_MIN / ETH_USD_MAX: an ETH/USD round outside blocks spending like a stale one.
+    public var ethUSDMin: Decimal
+    public var ethUSDMax: Decimal
+    /// Wall time, for the age of the ETH/USD round (the block time alone trusts the node's clock).
+    public var wallClock: any EngineClock
     /// Told why a step waits (fees above the ceiling). Never given secrets.
     public var notice: @Sendable (String) -> Void
 
     public init(maxFeeGwei: Decimal = 100, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
                 receiptTimeoutSeconds: Double = 180, receiptPollSeconds: Double = 0.5,
                 vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25, batchRequests: Bool = true,
-                sharePriceStore: (any SharePriceStore)? = nil,
+                sharePriceStore: (any SharePriceStore)? = nil, ethUSDMin: Decimal = 100, ethUSDMax: Decimal = 100_000,
+                wallClock: any EngineClock = SystemClock(),
                 notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.maxFeeGwei = maxFeeGwei
         self.feeWaitSeconds = feeWaitSeconds
@@ -35,6 +41,9 @@ public struct LiveChainOptions: Sendable {
         self.gasMarginPercent = gasMarginPercent
         self.batchRequests = batchRequests
         self.sharePriceStore = sharePriceStore
+        self.ethUSDMin = ethUSDMin
+        self.ethUSDMax = ethUSDMax
+        self.wallClock = wallClock
         self.notice = notice
     }
 }

@@ -2,14 +2,19 @@ import EVM
 import Foundation
 import MammonCore
 
-/// What one scan read from one market.
+/// What one scan read from one market. Every number is bounded where it was read (`NodeBounds`).
 struct MarketReading: Sendable, Hashable {
     var apy: Decimal
     var tvlUSD: Decimal?
     /// The wallet's position in underlying base units.
     var position: UInt128
-    /// Underlying units per 1e18 shares (vaults), for APY from the share price over time.
+    /// What the market could pay out now, in underlying base units.
+    var liquidity: UInt128?
+    /// Underlying units per `MorphoVaultAdapter.priceShares` shares (vaults), for APY from the share
+    /// price over time.
     var sharePrice: UInt256?
+    /// False while the APY is not a measured rate (a vault before its first share-price window).
+    var apyMeasured = true
     var note: String?
 }
 
@@ -21,6 +26,9 @@ protocol MarketAdapter: Sendable {
     var market: Address { get }
     /// The contract that pulls USDC on deposit: the approve's spender.
     var spender: Address { get }
+    /// Every address of this market that receives funds or an allowance, with where it came from
+    /// (the network's configuration or a read from the node): checked against pins, recorded by the engine.
+    var roles: [(role: AddressRole, address: Address, source: String)] { get }
 
     /// First-round reads, batched with every other market's.
     func scanCalls(wallet: Address) -> [ContractCall]

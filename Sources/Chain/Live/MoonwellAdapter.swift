@@ -5,7 +5,8 @@ import MammonCore
 /// Moonwell (Compound v2 mToken): APY from `supplyRatePerTimestamp` (the SDK's daily compounding),
 /// position = mToken balance × `exchangeRateStored` / 1e18, `mint`, `redeemUnderlying` and, for a
 /// full exit, `redeem(all mTokens)`. These return an error code instead of reverting, so the code
-/// from `eth_call` is checked before signing and the `Failure` log after mining.
+/// from `eth_call` is checked before signing and the `Failure` log after mining. What it can pay
+/// out now is its `getCash()`.
 struct MoonwellAdapter: MarketAdapter {
     let protocolID = LendingProtocol.moonwell
     let market: Address
@@ -28,23 +29,41 @@ struct MoonwellAdapter: MarketAdapter {
         self.decimals = decimals
     }
 
+    var roles: [(role: AddressRole, address: Address, source: String)] { [(.moonwellMToken, market, "the network's Moonwell market")] }
+
     func scanCalls(wallet: Address) -> [ContractCall] {
         [ContractCall(to: market, "supplyRatePerTimestamp()", label: "Moonwell supplyRatePerTimestamp"),
          ContractCall(to: market, "balanceOf(address)", [.address(wallet)], label: "Moonwell balanceOf"),
          ContractCall(to: market, "exchangeRateStored()", label: "Moonwell exchangeRateStored"),
-         ContractCall(to: market, "totalSupply()", label: "Moonwell totalSupply")]
+         ContractCall(to: market, "totalSupply()", label: "Moonwell totalSupply"),
+         ContractCall(to: market, "getCash()", label: "Moonwell getCash")]
     }
 
+    /// A per-second rate above 1e-6 (an APR of 3 000 %) is refused before the compounding; the APY
+    /// must then be at most `NodeBounds.maxAPYPercent`.
+    static let maxSupplyRatePerSecond = UInt256.powerOfTen(12)!
+
     func reading(first: [[UInt8]], second: [[UInt8]]) throws(LiveChainError) -> MarketReading {
-        let rate = try UInt256.word(0, of: first[0], call: "Moonwell supplyRatePerTimestamp")
-        let tokens = try UInt256.word(0, of: first[1], call: "Moonwell balanceOf")
+        let rateCall = "Moonwell supplyRatePerTimestamp"
+        let rate = try NodeBounds.atMost(try UInt256.word(0, of: first[0], call: rateCall), Self.maxSupplyRatePerSecond, call: rateCall)
+        let apy = try NodeBounds.apy(APYMath.moonwellSupplyAPY(ratePerSecond: rate), call: rateCall, value: rate)
+        let tokens = try mTokens(try UInt256.word(0, of: first[1], call: "Moonwell balanceOf"), call: "Moonwell balanceOf")
+        let supply = try mTokens(try UInt256.word(0, of: first[3], call: "Moonwell totalSupply"), call: "Moonwell totalSupply")
         let exchangeRate = try UInt256.word(0, of: first[2], call: "Moonwell exchangeRateStored")
-        let supply = try UInt256.word(0, of: first[3], call: "Moonwell totalSupply")
-        guard let position = (tokens * exchangeRate / Self.exp).uint128Value else {
-            throw .badResult(call: "Moonwell balanceOf", detail: "position out of range")
-        }
-        return MarketReading(apy: APYMath.moonwellSupplyAPY(ratePerSecond: rate),
-                             tvlUSD: Self.usd(supply * exchangeRate / Self.exp, decimals: decimals), position: position)
+        guard !exchangeRate.isZero else { throw .outOfRange(call: "Moonwell exchangeRateStored", value: "0", limit: "a positive rate") }
+        _ = try NodeBounds.atMost(exchangeRate, NodeBounds.maxMoonwellExchangeRate(decimals: decimals), call: "Moonwell exchangeRateStored")
+        let position = try NodeBounds.tokenUnits(try NodeBounds.mulDiv(tokens, exchangeRate, Self.exp, call: "Moonwell balanceOf × exchangeRateStored"),
+                                                 decimals: decimals, call: "Moonwell balanceOf × exchangeRateStored")
+        let total = try NodeBounds.tokenUnits(try NodeBounds.mulDiv(supply, exchangeRate, Self.exp, call: "Moonwell totalSupply × exchangeRateStored"),
+                                              decimals: decimals, call: "Moonwell totalSupply × exchangeRateStored")
+        let cash = try NodeBounds.tokenUnits(try UInt256.word(0, of: first[4], call: "Moonwell getCash"), decimals: decimals, call: "Moonwell getCash")
+        return MarketReading(apy: apy, tvlUSD: Self.usd(UInt256(total), decimals: decimals), position: position, liquidity: cash)
+    }
+
+    /// An mToken count that fits 128 bits.
+    private func mTokens(_ value: UInt256, call: String) throws(LiveChainError) -> UInt256 {
+        guard value.uint128Value != nil else { throw .outOfRange(call: call, value: value.decimalString, limit: "below 2^128 mTokens") }
+        return value
     }
 
     func call(for action: ChainAction, wallet: Address, usdc: Address, client: EthClient) async throws(LiveChainError) -> ContractCall {

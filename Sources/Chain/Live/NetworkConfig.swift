@@ -24,8 +24,8 @@ public enum MarketConfig: Sendable, Hashable {
     }
 }
 
-/// Everything the live chain needs to know about a network.
-public struct NetworkConfig: Sendable, Hashable {
+/// Everything the live chain needs to know about a network. Printed, its RPC URLs are redacted.
+public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var chainID: UInt64
     public var rpcURLs: [String]
@@ -38,10 +38,13 @@ public struct NetworkConfig: Sendable, Hashable {
     public var isMainnet: Bool
     /// Oldest acceptable ETH/USD round, in seconds.
     public var feedMaxAgeSeconds: UInt64
+    /// Compiled-in addresses (built-in networks): what the node reports must match them at connect.
+    /// nil for network files, whose addresses the engine records on first start instead.
+    public var pins: AddressPins?
 
     public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,
                 markets: [MarketConfig], gasPriceOracle: Address? = nil, isMainnet: Bool = false,
-                feedMaxAgeSeconds: UInt64 = 3600) {
+                feedMaxAgeSeconds: UInt64 = 3600, pins: AddressPins? = nil) {
         self.name = name
         self.chainID = chainID
         self.rpcURLs = rpcURLs
@@ -51,6 +54,22 @@ public struct NetworkConfig: Sendable, Hashable {
         self.gasPriceOracle = gasPriceOracle
         self.isMainnet = isMainnet
         self.feedMaxAgeSeconds = feedMaxAgeSeconds
+        self.pins = pins
+    }
+
+    /// Whether plain `http://` is refused for this network: on Base mainnet a node anywhere on the
+    /// path could rewrite answers, so only this machine (127.0.0.0/8, ::1, localhost) may be reached
+    /// without TLS.
+    public var requiresTLS: Bool { isMainnet || chainID == 8453 }
+
+    /// The first RPC URL this network must not use (plain http to another machine), if any.
+    public var insecureRPCURL: String? {
+        guard requiresTLS else { return nil }
+        return rpcURLs.first { EndpointURL.isPlainHTTP($0) && !EndpointURL.isLoopback($0) }
+    }
+
+    public var description: String {
+        "network '\(name)' (chain \(chainID), RPC \(rpcURLs.map(EndpointURL.redacted).joined(separator: ", ")), \(markets.count) market(s)\(pins == nil ? "" : ", pinned"))"
     }
 
     /// Manual on real money, automatic elsewhere (devnets, forks, testnets).

@@ -13,31 +13,40 @@ public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
     /// A built-in network. Addresses from ../shared/reference/chain-facts.md (Aave address book,
-    /// Moonwell's utils/8453.json, Chainlink). Aave's Pool is resolved from its PoolAddressesProvider
-    /// at start (Base: Pool 0xA238…d1c5 at the time of the reference).
+    /// Moonwell's utils/8453.json, Chainlink). Aave's Pool is read from its PoolAddressesProvider at
+    /// start and must equal the pinned Pool, as the reserve's aToken must equal the pinned aToken:
+    /// every address that receives USDC or an allowance is compiled in (README, "Live networks").
     public static func builtIn(_ name: String) throws(NetworkConfigError) -> NetworkConfig {
         func a(_ hex: String) -> Address { try! Address(hex: hex) }
         switch name {
         case "base":
+            let pins = AddressPins(usdc: a("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"), usdcDecimals: 6,
+                                   ethUSDFeed: a("0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70"),
+                                   aavePool: a("0xA238Dd80C259a72e81d7e4664a9801593F98d1c5"),
+                                   aaveAToken: a("0x4e65fE4DbA92790696d040ac24Aa414708F5c0AB"),
+                                   moonwellMToken: a("0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22"),
+                                   morphoVault: a("0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca"))
             return NetworkConfig(
                 name: "base", chainID: 8453, rpcURLs: ["https://mainnet.base.org"],
-                usdc: a("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"),
-                ethUSDFeed: a("0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70"),
+                usdc: pins.usdc, ethUSDFeed: pins.ethUSDFeed,
                 markets: [
                     .aaveV3Provider(provider: a("0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
-                    .moonwell(mToken: a("0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22")),
-                    .morphoVault(vault: a("0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca")),
+                    .moonwell(mToken: pins.moonwellMToken!),
+                    .morphoVault(vault: pins.morphoVault!),
                     .aerodrome(router: a("0xcF77a3Ba9A5CA399B7c97c74d54e5b1Beb874E43")),
                 ],
-                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: true, feedMaxAgeSeconds: 3600)
+                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: true, feedMaxAgeSeconds: 3600, pins: pins)
         case "base-sepolia":
             // Only Aave publishes a USDC market on Base Sepolia in the reference address books.
+            let pins = AddressPins(usdc: a("0x036CbD53842c5426634e7929541eC2318f3dCF7e"), usdcDecimals: 6,
+                                   ethUSDFeed: a("0x4aDC67696bA383F43DD60A9e78F2C97Fbbfc7cb1"),
+                                   aavePool: a("0xbE781D7Bdf469f3d94a62Cdcc407aCe106AEcA74"),
+                                   aaveAToken: a("0xfE45Bf4dEF7223Ab1Bf83cA17a4462Ef1647F7FF"))
             return NetworkConfig(
                 name: "base-sepolia", chainID: 84532, rpcURLs: ["https://sepolia.base.org"],
-                usdc: a("0x036CbD53842c5426634e7929541eC2318f3dCF7e"),
-                ethUSDFeed: a("0x4aDC67696bA383F43DD60A9e78F2C97Fbbfc7cb1"),
+                usdc: pins.usdc, ethUSDFeed: pins.ethUSDFeed,
                 markets: [.aaveV3Provider(provider: a("0x150E9a8b83b731B9218a5633F1E804BC82508A46"))],
-                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: false, feedMaxAgeSeconds: 86_400)
+                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: false, feedMaxAgeSeconds: 86_400, pins: pins)
         default:
             throw .unknownNetwork(name)
         }
@@ -71,8 +80,14 @@ public enum NetworkRegistry {
                 throw .badValue(entry: entry, key: "rpc_urls", value: list.serialized, reason: "not an array of URLs")
             }
             for item in items {
+                // The value is shown redacted: an RPC URL may carry an API key.
                 guard let url = item.stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                    throw .badValue(entry: entry, key: "rpc_urls", value: item.serialized, reason: "not an http(s) URL")
+                    throw .badValue(entry: entry, key: "rpc_urls", value: item.stringValue.map(EndpointURL.redacted) ?? item.serialized,
+                                    reason: "not an http(s) URL")
+                }
+                if UInt64(chainID) == 8453, EndpointURL.isPlainHTTP(url), !EndpointURL.isLoopback(url) {
+                    throw .badValue(entry: entry, key: "rpc_urls", value: EndpointURL.redacted(url),
+                                    reason: "plain http:// is refused on Base mainnet (chain 8453) except to 127.0.0.1, ::1 or localhost: use https://")
                 }
                 urls.append(url)
             }

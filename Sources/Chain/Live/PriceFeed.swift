@@ -2,11 +2,22 @@ import EVM
 import Foundation
 
 /// ETH/USD from a Chainlink-style aggregator: `latestRoundData`, `decimals` read once. A stale,
-/// incomplete or non-positive round is an error that blocks spending; there is no fallback price.
+/// incomplete, non-positive or out-of-bounds round is an error that blocks spending; there is no
+/// fallback price.
+///
+/// Age counts from the later of the block time and the wall clock: a node serving an old block
+/// with the old round of that block does not make the round fresh.
 struct PriceFeed: Sendable {
     let address: Address
     let decimals: UInt8
     let maxAgeSeconds: UInt64
+    /// ETH_USD_MIN / ETH_USD_MAX: a price outside is as unusable as a stale one.
+    let minUSD: Decimal
+    let maxUSD: Decimal
+
+    /// A round may be this much younger than the block it was read at (a block can arrive between
+    /// the reads of one batch) or than the wall clock (clock skew); beyond it the round is a lie.
+    static let futureToleranceSeconds: UInt64 = 300
 
     static func latestRoundDataCall(_ feed: Address) -> ContractCall {
         ContractCall(to: feed, "latestRoundData()", label: "ETH/USD latestRoundData")
@@ -16,8 +27,9 @@ struct PriceFeed: Sendable {
         ContractCall(to: feed, "decimals()", label: "ETH/USD decimals")
     }
 
-    /// The price from `latestRoundData` return data, checked against the block time `now`.
-    func price(from data: [UInt8], now: UInt64) throws(LiveChainError) -> Decimal {
+    /// The price from `latestRoundData` return data, read at a block of time `blockTime` with the
+    /// wall clock at `wallTime` (Unix seconds).
+    func price(from data: [UInt8], blockTime: UInt64, wallTime: UInt64) throws(LiveChainError) -> Decimal {
         let call = "ETH/USD latestRoundData"
         let roundID = try UInt256.word(0, of: data, call: call)
         let answer = try UInt256.word(1, of: data, call: call)
@@ -29,11 +41,22 @@ struct PriceFeed: Sendable {
         guard answeredIn >= roundID, !updatedAt.isZero else {
             throw .incompleteRound(feed: feed, roundID: roundID.decimalString, answeredInRound: answeredIn.decimalString)
         }
-        let updated = updatedAt.uint64Value ?? .max
+        // A round is never newer than the block it is read at, nor than now: one that is could be
+        // made to look fresh forever.
+        let latest = min(blockTime, wallTime).addingReportingOverflow(Self.futureToleranceSeconds)
+        guard let updated = updatedAt.uint64Value, latest.overflow || updated <= latest.partialValue else {
+            throw .outOfRange(call: "\(call) updatedAt", value: updatedAt.decimalString,
+                              limit: "not after the block time \(blockTime) or the wall clock \(wallTime) by more than \(Self.futureToleranceSeconds) s")
+        }
+        let now = max(blockTime, wallTime)
         let age = now > updated ? now - updated : 0
         guard age <= maxAgeSeconds else {
             throw .stalePrice(feed: feed, updatedAt: updated, ageSeconds: age, limitSeconds: maxAgeSeconds)
         }
-        return answer.decimalValue / Decimal.powerOfTen(Int(decimals))
+        let price = answer.decimalValue / Decimal.powerOfTen(Int(decimals))
+        guard price >= minUSD, price <= maxUSD else {
+            throw .priceOutOfBounds(feed: feed, price: price.description, min: minUSD.description, max: maxUSD.description)
+        }
+        return price
     }
 }

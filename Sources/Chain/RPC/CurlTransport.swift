@@ -25,7 +25,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         self.url = url
         self.options = options
         self.handle = handle
-        self.queue = DispatchQueue(label: "mammon.curl.\(url)")
+        self.queue = DispatchQueue(label: "mammon.curl.\(EndpointURL.redacted(url))")
         let errorSize = Int(mammon_curl_error_size())
         errorBuffer = .allocate(capacity: errorSize)
         errorBuffer.initialize(repeating: 0, count: errorSize)

@@ -23,8 +23,10 @@ public struct EndpointPolicy: Sendable, Hashable {
 }
 
 /// What the client knows about one endpoint. A circuit breaker: failures in a row open it for a
-/// cooldown; after the cooldown a single failure opens it again, a success closes it.
-public struct EndpointHealth: Sendable, Hashable {
+/// cooldown; after the cooldown a single failure opens it again, a success closes it. An endpoint
+/// that reported another chain is refused for good.
+public struct EndpointHealth: Sendable, Hashable, CustomStringConvertible {
+    /// The full URL (it may hold an API key): print `description`, which redacts it.
     public let url: String
     public internal(set) var consecutiveFailures = 0
     /// Consecutive 429/5xx answers; sets the backoff length.
@@ -34,10 +36,22 @@ public struct EndpointHealth: Sendable, Hashable {
     public internal(set) var lastError: RPCError?
     /// HTTP round trips sent to this endpoint.
     public internal(set) var roundTrips = 0
+    /// Its `eth_chainId` matched the network's (checked before it serves anything else).
+    public internal(set) var chainVerified = false
+    /// Why it is set aside for good (it reported another chain); never used again.
+    public internal(set) var refusal: RPCError?
 
     public init(url: String) { self.url = url }
 
-    public func isHealthy(at now: Double) -> Bool { unhealthyUntil.map { now >= $0 } ?? true }
+    public func isHealthy(at now: Double) -> Bool { refusal == nil && (unhealthyUntil.map { now >= $0 } ?? true) }
+
+    public var description: String {
+        var parts = ["\(EndpointURL.redacted(url)): \(roundTrips) round trip(s)"]
+        if let refusal { parts.append("refused: \(refusal)") }
+        if consecutiveFailures > 0 { parts.append("\(consecutiveFailures) failure(s) in a row") }
+        if let lastError, refusal == nil { parts.append("last error: \(lastError)") }
+        return parts.joined(separator: ", ")
+    }
 
     func isReady(at now: Double) -> Bool { isHealthy(at: now) && (backoffUntil.map { now >= $0 } ?? true) }
 

@@ -35,7 +35,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         self.message = message
     }
 
-    public var description: String { "\(url): \(kind.rawValue) (curl \(code)): \(message)" }
+    public var description: String { "\(EndpointURL.redacted(url)): \(kind.rawValue) (curl \(code)): \(message)" }
 }
 
 /// Posts JSON bodies to one endpoint. Implementations own their connection; calls may come

@@ -40,7 +40,7 @@ extension JSONRPCClient {
         let value = try await request("eth_sendRawTransaction", [.string(raw)])
         guard let hash = value.stringValue, (try? Hex.parseData(hash).count) == 32 else {
             throw .unexpectedResult(RPCContext(url: "", method: "eth_sendRawTransaction"), expected: "a 32-byte hash",
-                                    got: value.serialized)
+                                    got: NodeText.cut(value.serialized))
         }
         return hash
     }
@@ -58,7 +58,7 @@ extension JSONRPCClient {
 
     public static func quantity(_ value: JSONValue, context: RPCContext) throws(RPCError) -> UInt64 {
         guard let text = value.stringValue else {
-            throw .unexpectedResult(context, expected: "a hex quantity", got: value.serialized)
+            throw .unexpectedResult(context, expected: "a hex quantity", got: NodeText.cut(value.serialized))
         }
         do {
             return try Hex.parseQuantity(text)
@@ -69,7 +69,7 @@ extension JSONRPCClient {
 
     public static func bigQuantity(_ value: JSONValue, context: RPCContext) throws(RPCError) -> String {
         guard let text = value.stringValue else {
-            throw .unexpectedResult(context, expected: "a hex quantity", got: value.serialized)
+            throw .unexpectedResult(context, expected: "a hex quantity", got: NodeText.cut(value.serialized))
         }
         do {
             return try Hex.normalizeQuantity(text)
@@ -80,7 +80,7 @@ extension JSONRPCClient {
 
     public static func data(_ value: JSONValue, context: RPCContext) throws(RPCError) -> [UInt8] {
         guard let text = value.stringValue else {
-            throw .unexpectedResult(context, expected: "hex data", got: value.serialized)
+            throw .unexpectedResult(context, expected: "hex data", got: NodeText.cut(value.serialized))
         }
         do {
             return try Hex.parseData(text)

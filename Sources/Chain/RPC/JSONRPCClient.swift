@@ -16,28 +16,39 @@ public struct RPCCall: Sendable, Hashable {
 /// set a backoff on that endpoint and, when no other endpoint is ready, the call waits for it
 /// through the injected clock rather than hammering it. JSON-RPC errors and reverts are answers,
 /// not endpoint failures: they come back to the caller at once.
+///
+/// With `chainID` set, no endpoint serves a call before its `eth_chainId` matched: one that was
+/// down when the client started is checked when it first comes up, and one that reports another
+/// chain is set aside for good (`RPCError.wrongChain`).
 public actor JSONRPCClient {
     private let transports: [any HTTPTransport]
     private var health: [EndpointHealth]
     private let policy: EndpointPolicy
     private let clock: any RPCClock
+    private let chainID: UInt64?
     private var nextID = 1
     /// HTTP round trips made by this client, across endpoints.
     public private(set) var roundTrips = 0
 
+    /// `verifiedURLs`: endpoints whose chain id the caller has just checked itself.
     public init(transports: [any HTTPTransport], policy: EndpointPolicy = EndpointPolicy(),
-                clock: any RPCClock = SystemRPCClock())
+                clock: any RPCClock = SystemRPCClock(), chainID: UInt64? = nil, verifiedURLs: Set<String> = [])
     {
         precondition(!transports.isEmpty, "JSONRPCClient needs at least one endpoint")
         self.transports = transports
-        self.health = transports.map { EndpointHealth(url: $0.url) }
+        self.health = transports.map {
+            var h = EndpointHealth(url: $0.url)
+            h.chainVerified = verifiedURLs.contains($0.url)
+            return h
+        }
         self.policy = policy
         self.clock = clock
+        self.chainID = chainID
     }
 
     /// A client over libcurl, one kept-alive connection per URL.
     public init(urls: [String], options: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
-                clock: any RPCClock = SystemRPCClock()) throws(RPCError)
+                clock: any RPCClock = SystemRPCClock(), chainID: UInt64? = nil, verifiedURLs: Set<String> = []) throws(RPCError)
     {
         var transports: [any HTTPTransport] = []
         for url in urls {
@@ -47,7 +58,7 @@ public actor JSONRPCClient {
                 throw .transport(method: "connect", error)
             }
         }
-        self.init(transports: transports, policy: policy, clock: clock)
+        self.init(transports: transports, policy: policy, clock: clock, chainID: chainID, verifiedURLs: verifiedURLs)
     }
 
     /// A snapshot of every endpoint's health, in preference order.
@@ -136,23 +147,46 @@ public actor JSONRPCClient {
                 index = soonest
             }
             let context = RPCContext(url: transports[index].url, method: label)
-            health[index].roundTrips += 1
-            roundTrips += 1
             do {
+                if let chainID, !health[index].chainVerified { try await verifyChain(index, expected: chainID) }
+                health[index].roundTrips += 1
+                roundTrips += 1
                 let answer = try await attempt(body, on: transports[index], context: context, expecting: expectation)
                 health[index].recordSuccess()
                 return (answer, context)
             } catch {
                 if case .transport(_, let failure) = error, failure.kind == .cancelled { throw .cancelled }
-                health[index].recordFailure(error, at: clock.now(), policy: policy)
+                if case .cancelled = error { throw .cancelled }
                 lastError = error
+                if case .wrongChain = error {
+                    health[index].refusal = error
+                    failedThisCall.insert(index)
+                    continue
+                }
+                health[index].recordFailure(error, at: clock.now(), policy: policy)
                 if !error.isThrottle { failedThisCall.insert(index) }
             }
         }
         if let lastError { throw lastError }
+        // Every endpoint reported another chain: say so, not "retry later".
+        if let refusal = health.first?.refusal, health.allSatisfy({ $0.refusal != nil }) { throw refusal }
         let now = clock.now()
-        let retryAt = health.compactMap(\.unhealthyUntil).min() ?? now
+        let retryAt = health.filter { $0.refusal == nil }.compactMap(\.unhealthyUntil).min() ?? now
         throw .noHealthyEndpoint(urls: health.map(\.url), retryIn: max(0, retryAt - now))
+    }
+
+    /// Asks one endpoint for its chain id before it serves anything else. A failure to answer is an
+    /// ordinary endpoint failure (checked again next time); another chain is `.wrongChain`.
+    private func verifyChain(_ index: Int, expected: UInt64) async throws(RPCError) {
+        let id = takeID()
+        let body = Self.requestObject(id: id, method: "eth_chainId", params: []).utf8Bytes
+        let context = RPCContext(url: transports[index].url, method: "eth_chainId")
+        health[index].roundTrips += 1
+        roundTrips += 1
+        let answer = try await attempt(body, on: transports[index], context: context, expecting: .single(id))
+        let reported = try Self.quantity(try Self.result(of: answer, context: context), context: context)
+        guard reported == expected else { throw .wrongChain(url: transports[index].url, expected: expected, reported: reported) }
+        health[index].chainVerified = true
     }
 
     private func attempt(_ body: [UInt8], on transport: any HTTPTransport, context: RPCContext,
@@ -164,7 +198,7 @@ public actor JSONRPCClient {
         } catch {
             throw .transport(method: context.method, error)
         }
-        let text = String(decoding: response.body.prefix(512), as: UTF8.self)
+        let text = NodeText.cut(String(decoding: response.body.prefix(NodeText.limit * 4), as: UTF8.self))
         let statusError = RPCError.httpStatus(context, status: response.status, retryAfter: response.retryAfter, body: text)
         if statusError.isThrottle && response.status != 500 { throw statusError }
         let answer: JSONValue
@@ -215,7 +249,7 @@ public actor JSONRPCClient {
         }
         guard let result = response["result"] else {
             throw .malformedResponse(context, reason: "answer has neither result nor error", truncated: false,
-                                     body: String(response.serialized.prefix(512)))
+                                     body: NodeText.cut(response.serialized))
         }
         return result
     }
@@ -223,10 +257,12 @@ public actor JSONRPCClient {
     static func mapError(_ error: JSONValue, context: RPCContext) -> RPCError {
         guard let code = error["code"]?.intValue else {
             return .malformedResponse(context, reason: "error object without an integer code", truncated: false,
-                                      body: String(error.serialized.prefix(512)))
+                                      body: NodeText.cut(error.serialized))
         }
-        let message = error["message"]?.stringValue ?? ""
-        let data = error["data"]
+        // The node's words are cut where they enter; its data is kept whole only while small.
+        let message = NodeText.cut(error["message"]?.stringValue ?? "")
+        var data = error["data"]
+        if let d = data, d.serialized.utf8.count > Self.maxErrorDataBytes { data = .string(NodeText.cut(d.stringValue ?? d.serialized)) }
         // geth and most nodes: code 3 with the revert data; some say -32000 "execution reverted" without data.
         if code == 3 || message.lowercased().contains("execution reverted") {
             return .executionReverted(context, message: message, data: revertData(in: data))
@@ -240,4 +276,7 @@ public actor JSONRPCClient {
         if let nested = data?["data"]?.stringValue, nested.hasPrefix("0x") { return nested }
         return nil
     }
+
+    /// Larger error data is replaced by its cut text (a revert reason fits several times over).
+    static let maxErrorDataBytes = 4096
 }

@@ -1,4 +1,5 @@
-/// Which endpoint and which method a failure belongs to.
+/// Which endpoint and which method a failure belongs to. `url` is the full URL (it may hold an API
+/// key); the description shows it redacted.
 public struct RPCContext: Sendable, Hashable, CustomStringConvertible {
     public let url: String
     /// The JSON-RPC method, or `batch(n)` for a batch request.
@@ -9,7 +10,7 @@ public struct RPCContext: Sendable, Hashable, CustomStringConvertible {
         self.method = method
     }
 
-    public var description: String { "\(method) at \(url)" }
+    public var description: String { "\(method) at \(EndpointURL.redacted(url))" }
 }
 
 /// Everything a JSON-RPC call can fail with, each case keeping what an operator needs.
@@ -29,6 +30,8 @@ public enum RPCError: Error, Sendable, Hashable {
     case noHealthyEndpoint(urls: [String], retryIn: Double)
     /// A result of the wrong shape for a typed call (e.g. a chain id that is not a quantity).
     case unexpectedResult(RPCContext, expected: String, got: String)
+    /// The endpoint reported another chain when first used: it is set aside for good.
+    case wrongChain(url: String, expected: UInt64, reported: UInt64)
     case cancelled
 }
 
@@ -53,7 +56,7 @@ extension RPCError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .transport(let method, let error):
-            return "\(method): no answer from \(error.url): \(error.kind.rawValue) — \(error.message)"
+            return "\(method): no answer from \(EndpointURL.redacted(error.url)): \(error.kind.rawValue) — \(error.message)"
         case .httpStatus(let context, let status, let retryAfter, let body):
             let wait = retryAfter.map { ", retry after \($0) s" } ?? ""
             return "\(context): HTTP \(status)\(wait): \(body.prefix(200))"
@@ -64,9 +67,11 @@ extension RPCError: CustomStringConvertible {
         case .malformedResponse(let context, let reason, let truncated, let body):
             return "\(context): \(truncated ? "truncated" : "malformed") answer: \(reason); body starts '\(body.prefix(120))'"
         case .noHealthyEndpoint(let urls, let retryIn):
-            return "no healthy RPC endpoint among \(urls.joined(separator: ", ")); next retry in \(Int(retryIn.rounded(.up))) s"
+            return "no healthy RPC endpoint among \(urls.map(EndpointURL.redacted).joined(separator: ", ")); next retry in \(Int(retryIn.rounded(.up))) s"
         case .unexpectedResult(let context, let expected, let got):
             return "\(context): expected \(expected), got \(got.prefix(120))"
+        case .wrongChain(let url, let expected, let reported):
+            return "refusing the RPC endpoint \(EndpointURL.redacted(url)): it reports chain \(reported), not the network's chain \(expected); it is never used again (check its URL)"
         case .cancelled:
             return "RPC call cancelled"
         }

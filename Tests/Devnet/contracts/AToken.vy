@@ -2,8 +2,10 @@
 """
 @title Devnet aToken
 @notice Rebasing balance like Aave's: balanceOf = scaledBalance x pool index / RAY,
-        in underlying units (6 decimals). Only the pool mints and burns.
+        in underlying units (6 decimals). Only the pool mints and burns. It holds the
+        supplied USDC, as Aave's aToken does, and pays withdrawals out of it.
 """
+from ethereum.ercs import IERC20
 
 interface IPool:
     def getReserveNormalizedIncome(asset: address) -> uint256: view
@@ -62,7 +64,7 @@ def mint(user: address, amount: uint256, index: uint256) -> uint256:
 
 
 @external
-def burn(user: address, amount: uint256, index: uint256) -> uint256:
+def burn(user: address, receiver: address, amount: uint256, index: uint256) -> uint256:
     assert msg.sender == self.POOL, "AToken: caller must be pool"
     # Round the scaled amount up so a withdrawal never takes more than it burns,
     # but never burn more than the user holds (a full exit clears the balance exactly).
@@ -73,7 +75,14 @@ def burn(user: address, amount: uint256, index: uint256) -> uint256:
     self._scaled[user] = held - scaled
     self.scaledTotalSupply -= scaled
     log Transfer(sender=user, receiver=empty(address), value=amount)
+    extcall IERC20(self.UNDERLYING_ASSET_ADDRESS).transfer(receiver, amount)
     return scaled
+
+
+@external
+def transferUnderlyingTo(target: address, amount: uint256):
+    assert msg.sender == self.POOL, "AToken: caller must be pool"
+    extcall IERC20(self.UNDERLYING_ASSET_ADDRESS).transfer(target, amount)
 
 
 @view

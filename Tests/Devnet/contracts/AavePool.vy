@@ -3,14 +3,17 @@
 @title Devnet Aave V3-style Pool (one reserve)
 @notice Same signatures and return layout as the Aave V3 Pool calls the adapter makes:
         supply, withdraw (max uint256 = full exit) and getReserveData (15-word
-        ReserveDataLegacy). The liquidity index does not accrue with time: the owner
-        sets it (setLiquidityIndex) so balances in tests stay exact.
+        ReserveDataLegacy). As in Aave, supplied USDC sits in the aToken and a withdrawal
+        is paid from there, so the aToken's USDC is what can be withdrawn now; the owner
+        lends it out (borrow/repay) to set the utilization. The liquidity index does not
+        accrue with time: the owner sets it (setLiquidityIndex) so balances stay exact.
 """
 from ethereum.ercs import IERC20
 
 interface IAToken:
     def mint(user: address, amount: uint256, index: uint256) -> uint256: nonpayable
-    def burn(user: address, amount: uint256, index: uint256) -> uint256: nonpayable
+    def burn(user: address, receiver: address, amount: uint256, index: uint256) -> uint256: nonpayable
+    def transferUnderlyingTo(target: address, amount: uint256): nonpayable
     def scaledBalanceOf(user: address) -> uint256: view
 
 struct ReserveConfigurationMap:
@@ -57,6 +60,7 @@ currentLiquidityRate: public(uint256)
 currentVariableBorrowRate: public(uint256)
 lastUpdateTimestamp: public(uint256)
 paused: public(bool)
+totalBorrowed: public(uint256)  # USDC lent out of the aToken by the owner (utilization)
 
 
 @deploy
@@ -78,7 +82,8 @@ def initReserve(a_token: address):
 def supply(asset: address, amount: uint256, onBehalfOf: address, referralCode: uint16):
     self._check_reserve(asset)
     assert amount != 0, "26"  # Aave Errors.INVALID_AMOUNT
-    extcall IERC20(asset).transferFrom(msg.sender, self, amount)
+    # SupplyLogic: the underlying goes to the aToken, not to the pool.
+    extcall IERC20(asset).transferFrom(msg.sender, self.aToken, amount)
     extcall IAToken(self.aToken).mint(onBehalfOf, amount, self.liquidityIndex)
     log Supply(reserve=asset, user=msg.sender, onBehalfOf=onBehalfOf, amount=amount, referralCode=referralCode)
 
@@ -94,8 +99,8 @@ def withdraw(asset: address, amount: uint256, to: address) -> uint256:
         amount_to_withdraw = balance
     assert amount_to_withdraw != 0, "26"  # Errors.INVALID_AMOUNT
     assert amount_to_withdraw <= balance, "32"  # Errors.NOT_ENOUGH_AVAILABLE_USER_BALANCE
-    extcall IAToken(self.aToken).burn(msg.sender, amount_to_withdraw, index)
-    extcall IERC20(asset).transfer(to, amount_to_withdraw)
+    # The aToken pays out of the USDC it holds (reverts when it is lent out).
+    extcall IAToken(self.aToken).burn(msg.sender, to, amount_to_withdraw, index)
     log Withdraw(reserve=asset, user=msg.sender, to=to, amount=amount_to_withdraw)
     return amount_to_withdraw
 
@@ -156,6 +161,22 @@ def setLiquidityIndex(index_ray: uint256):
 def setPaused(paused: bool):
     assert msg.sender == self.owner, "POOL: only owner"
     self.paused = paused
+
+
+@external
+def borrow(amount: uint256, to: address):
+    """@notice A borrower takes `amount` of the aToken's USDC: less can be withdrawn."""
+    assert msg.sender == self.owner, "POOL: only owner"
+    extcall IAToken(self.aToken).transferUnderlyingTo(to, amount)
+    self.totalBorrowed += amount
+
+
+@external
+def repay(amount: uint256):
+    """@notice The owner pays `amount` USDC back into the aToken."""
+    assert msg.sender == self.owner, "POOL: only owner"
+    extcall IERC20(self.asset).transferFrom(msg.sender, self.aToken, amount)
+    self.totalBorrowed -= amount
 
 
 @internal

@@ -5,7 +5,8 @@
         and log Failure(error, info, detail) when they do. 8-decimal tokens; the exchange
         rate is underlying-per-mToken scaled by 1e18 (initial 0.02 => 2e14 for 6-dec USDC).
         Interest does not accrue with time: the owner sets the exchange rate and the
-        per-second supply rate, so balances in tests stay exact.
+        per-second supply rate, so balances in tests stay exact. The owner lends cash out
+        (borrowCash/repayCash) to set the utilization: getCash() is what can be redeemed.
 """
 from ethereum.ercs import IERC20
 
@@ -63,6 +64,7 @@ accrualBlockTimestamp: public(uint256)
 failNextMintCode: public(uint256)
 failNextRedeemCode: public(uint256)
 paused: public(bool)
+totalBorrows: public(uint256)
 
 
 @deploy
@@ -175,6 +177,20 @@ def setFailNextRedeem(code: uint256):
 def setPaused(paused: bool):
     assert msg.sender == self.owner, "only owner"
     self.paused = paused
+
+
+@external
+def borrowCash(amount: uint256, to: address):
+    assert msg.sender == self.owner, "only owner"
+    extcall IERC20(self.underlying).transfer(to, amount)
+    self.totalBorrows += amount
+
+
+@external
+def repayCash(amount: uint256):
+    assert msg.sender == self.owner, "only owner"
+    extcall IERC20(self.underlying).transferFrom(msg.sender, self, amount)
+    self.totalBorrows -= amount
 
 
 @internal

@@ -2,8 +2,10 @@
 """
 @title Devnet MetaMorpho-like ERC-4626 vault
 @notice 18-decimal shares over 6-decimal USDC (decimals offset 12, virtual shares and assets
-        like OpenZeppelin/MetaMorpho). totalAssets is the USDC the vault holds, so anyone
-        sending USDC to the vault (the owner's `accrue`) raises the share price.
+        like OpenZeppelin/MetaMorpho). totalAssets is the USDC the vault holds (idle) plus what
+        the owner allocated out of it (`allocate`, standing for Morpho Blue markets lent out),
+        so anyone sending USDC to the vault (the owner's `accrue`) raises the share price.
+        Only idle USDC can be withdrawn, as with MetaMorpho's markets' liquidity.
 """
 from ethereum.ercs import IERC20
 
@@ -43,6 +45,7 @@ balanceOf: public(HashMap[address, uint256])
 allowance: public(HashMap[address, HashMap[address, uint256]])
 paused: public(bool)
 withdrawLimit: public(uint256)  # caps maxWithdraw, like liquidity in the underlying markets
+allocated: public(uint256)  # USDC lent out of the vault: counted in totalAssets, not withdrawable
 
 
 @deploy
@@ -99,13 +102,13 @@ def maxDeposit(receiver: address) -> uint256:
 @view
 @external
 def maxWithdraw(owner: address) -> uint256:
-    return min(self._to_assets(self.balanceOf[owner], False), self.withdrawLimit)
+    return min(self._to_assets(self.balanceOf[owner], False), self._liquidity())
 
 
 @view
 @external
 def maxRedeem(owner: address) -> uint256:
-    return min(self.balanceOf[owner], self._to_shares(self.withdrawLimit, False))
+    return min(self.balanceOf[owner], self._to_shares(self._liquidity(), False))
 
 
 @external
@@ -122,7 +125,7 @@ def deposit(assets: uint256, receiver: address) -> uint256:
 @external
 def withdraw(assets: uint256, receiver: address, owner: address) -> uint256:
     assert not self.paused, "vault: paused"
-    assert assets <= self.withdrawLimit, "vault: not enough liquidity"
+    assert assets <= self._liquidity(), "vault: not enough liquidity"
     shares: uint256 = self._to_shares(assets, True)
     self._exit(shares, assets, receiver, owner)
     return shares
@@ -132,7 +135,7 @@ def withdraw(assets: uint256, receiver: address, owner: address) -> uint256:
 def redeem(shares: uint256, receiver: address, owner: address) -> uint256:
     assert not self.paused, "vault: paused"
     assets: uint256 = self._to_assets(shares, False)
-    assert assets <= self.withdrawLimit, "vault: not enough liquidity"
+    assert assets <= self._liquidity(), "vault: not enough liquidity"
     self._exit(shares, assets, receiver, owner)
     return assets
 
@@ -174,10 +177,38 @@ def setWithdrawLimit(limit: uint256):
     self.withdrawLimit = limit
 
 
+@external
+def allocate(amount: uint256, to: address):
+    """@notice `amount` of the idle USDC is lent out: still the vault's, no longer withdrawable."""
+    assert msg.sender == self.owner, "vault: only owner"
+    extcall IERC20(self.asset).transfer(to, amount)
+    self.allocated += amount
+
+
+@external
+def reclaim(amount: uint256):
+    """@notice The owner brings `amount` of the allocated USDC back to idle."""
+    assert msg.sender == self.owner, "vault: only owner"
+    extcall IERC20(self.asset).transferFrom(msg.sender, self, amount)
+    self.allocated -= amount
+
+
+@view
+@internal
+def _idle() -> uint256:
+    return staticcall IERC20(self.asset).balanceOf(self)
+
+
+@view
+@internal
+def _liquidity() -> uint256:
+    return min(self._idle(), self.withdrawLimit)
+
+
 @view
 @internal
 def _total_assets() -> uint256:
-    return staticcall IERC20(self.asset).balanceOf(self)
+    return self._idle() + self.allocated
 
 
 @view

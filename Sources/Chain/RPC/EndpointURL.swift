@@ -1,0 +1,57 @@
+/// What can be said about an RPC URL without showing its secrets.
+///
+/// Providers put API keys in the path (`/v2/KEY`), the query (`?apikey=`) or the userinfo
+/// (`user:pass@`), so an error, an event or a log line shows only the scheme, host and port, with
+/// `/…` where something was left out. The full URL is kept only where a request is made.
+public enum EndpointURL {
+    /// `https://user:key@rpc.example.com:8443/v2/KEY?x=1` → `https://rpc.example.com:8443/…`.
+    public static func redacted(_ url: String) -> String {
+        guard let parts = split(url) else {
+            if let colon = url.range(of: "://") { return url[..<colon.lowerBound].prefix(12).lowercased() + "://…" }
+            return "<not a URL>"
+        }
+        let hidden = !parts.rest.isEmpty && parts.rest != "/" || parts.hadUserinfo
+        return parts.scheme + "://" + parts.hostPort + (hidden ? "/…" : "")
+    }
+
+    /// The host, lowercased, without brackets for IPv6; nil when the URL is not http(s).
+    public static func host(of url: String) -> String? {
+        guard let hostPort = split(url)?.hostPort else { return nil }
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return nil }
+            return String(hostPort[hostPort.index(after: hostPort.startIndex)..<close]).lowercased()
+        }
+        return String(hostPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
+    }
+
+    /// Whether the URL is plain `http://` (nothing on the wire is protected).
+    public static func isPlainHTTP(_ url: String) -> Bool { split(url)?.scheme == "http" }
+
+    /// Whether the URL's host is this machine: 127.0.0.0/8, ::1 or localhost. A name that merely
+    /// starts with digits (`127.0.0.1.example.com`) is not.
+    public static func isLoopback(_ url: String) -> Bool {
+        guard let host = host(of: url) else { return false }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return false }
+        let values = octets.map { $0.count <= 3 && !$0.isEmpty && $0.allSatisfy({ $0 >= "0" && $0 <= "9" }) ? UInt8($0) : nil }
+        guard values.allSatisfy({ $0 != nil }) else { return false }
+        return values[0] == 127
+    }
+
+    /// Scheme (lowercased), `host[:port]` and what follows it (path, query, fragment).
+    private static func split(_ url: String) -> (scheme: String, hostPort: String, rest: Substring, hadUserinfo: Bool)? {
+        guard let colon = url.range(of: "://") else { return nil }
+        let scheme = url[..<colon.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let afterScheme = url[colon.upperBound...]
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
+        var authority = afterScheme[..<authorityEnd]
+        var hadUserinfo = false
+        if let at = authority.lastIndex(of: "@") {
+            authority = authority[authority.index(after: at)...]
+            hadUserinfo = true
+        }
+        return (scheme, authority.lowercased(), afterScheme[authorityEnd...], hadUserinfo)
+    }
+}
