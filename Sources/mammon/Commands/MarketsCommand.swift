@@ -38,7 +38,8 @@ struct MarketsCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: network.databasePath) {
                 prices.attachReadOnly(try AppDatabase.openReadOnly(path: network.databasePath))
             }
-            let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices)
+            let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices,
+                                           ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax)
             let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {

@@ -55,7 +55,8 @@ enum EngineSetup {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices, notice: { message in
+        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices,
+                                       ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax, notice: { message in
             logger.notice("\(message)")
         })
         return try await LiveChain.connect(network: live, signer: signer, options: options)
@@ -64,16 +65,7 @@ enum EngineSetup {
     /// Records, on first start, every address the node resolved that receives money or allowances,
     /// and refuses a later change unless the operator accepts the new address (`--accept-address`).
     static func pinAddresses(_ chain: LiveChain, store: AppDatabase, accepting: Set<String>, at now: Date, logger: Logger) throws {
-        var resolved: [(role: String, address: String)] = [("usdc", chain.network.usdc.checksummed),
-                                                           ("eth-usd-feed", chain.network.ethUSDFeed.checksummed)]
-        for market in chain.network.markets {
-            switch market {
-            case .aaveV3(let pool): resolved.append(("aave-v3.pool", pool.checksummed))
-            case .moonwell(let mToken): resolved.append(("moonwell.mtoken", mToken.checksummed))
-            case .morphoVault(let vault): resolved.append(("morpho-vault.vault", vault.checksummed))
-            case .aaveV3Provider, .aerodrome: break
-            }
-        }
+        let resolved = chain.resolvedAddresses.map { (role: $0.role, address: $0.address.checksummed) }
         for role in try store.pin(resolved, accepting: accepting, at: now) {
             logger.notice("pinned address changed by the operator's --accept-address", metadata: ["role": "\(role)"])
         }
