@@ -35,7 +35,7 @@ extension RebalanceExecutor {
         let short = summary.id.uuidString.prefix(8)
 
         guard progress.sentTransaction else {
-            return .closed(abandon(&progress, reason: "interrupted before any transaction was signed and journaled: nothing happened on chain; the next cycle decides afresh through every gate and limit"))
+            return .closed(await abandon(&progress, reason: "interrupted before any transaction was signed and journaled: nothing happened on chain; the next cycle decides afresh through every gate and limit"))
         }
         for j in journal where j.record.status == .succeeded {
             progress.summary.gasUsed += j.record.gasUsed ?? 0
@@ -48,7 +48,7 @@ extension RebalanceExecutor {
             for j in journal where j.record.step.sendsTransaction && j.rawTransaction != nil && j.record.status != .succeeded {
                 let step = j.record.step
                 guard let hash = j.record.txHash, let raw = j.rawTransaction, let nonce = j.record.nonce else { continue }
-                try record([], [.notice(source: "recovery", message: "reconciling execution \(short) (\(rec.route), \(rec.amount) \(rec.token)): \(step.rawValue) \(hash) was journaled before the restart")])
+                try await record([], [.notice(source: "recovery", message: "reconciling execution \(short) (\(rec.route), \(rec.amount) \(rec.token)): \(step.rawValue) \(hash) was journaled before the restart")])
                 let action = Self.action(for: step, rec, before: progress.before)
                 var attempts = try store.attempts(executionID: summary.id, step: step).map {
                     PreparedTransaction(hash: $0.hash, rawTransaction: $0.rawTransaction, nonce: $0.nonce, gasLimit: 0, action: action,
@@ -58,13 +58,13 @@ extension RebalanceExecutor {
                 if attempts.isEmpty { attempts = [PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce, gasLimit: 0, action: action)] }
                 let receipt = try await reconcile(attempts, executionID: summary.id, step: step)
                 var finished = StepRecord(executionID: summary.id, step: step, status: .succeeded, startedAt: j.record.startedAt)
-                try settle(receipt, step: step, started: j.record.startedAt ?? clock.now(), into: &finished, progress: &progress, ethUSD: fee.ethUSD)
+                try await settle(receipt, step: step, started: j.record.startedAt ?? clock.now(), into: &finished, progress: &progress, ethUSD: fee.ethUSD)
                 finished.finishedAt = clock.now()
                 finished.detail = "\(finished.detail ?? ""), reconciled after restart"
-                try record([.stepUpdated(finished, day: clock.now().utcDay)], [.stepFinished(finished)])
+                try await record([.stepUpdated(finished, day: clock.now().utcDay)], [.stepFinished(finished)])
             }
         } catch {
-            return .closed(close(&progress, error))
+            return .closed(await close(&progress, error))
         }
 
         // What is left: steps after the last one that sent a transaction.
@@ -74,13 +74,13 @@ extension RebalanceExecutor {
         guard !unsent.isEmpty else { return .closed(await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD)) }
         guard progress.withdrawn else {
             // An idle deployment whose approve was mined: the funds never left the wallet.
-            return .closed(close(&progress, ExecutionError(step: unsent[0], message: "interrupted before the \(unsent[0].rawValue) was signed; recovery signs nothing new, so \(rec.amount) \(rec.token) stays idle in the wallet for the next cycle to decide")))
+            return .closed(await close(&progress, ExecutionError(step: unsent[0], message: "interrupted before the \(unsent[0].rawValue) was signed; recovery signs nothing new, so \(rec.amount) \(rec.token) stays idle in the wallet for the next cycle to decide")))
         }
         switch continuation {
         case .deferred:
             return .awaitingContinuation
         case .refused(let why):
-            return .closed(close(&progress, ExecutionError(step: unsent[0], message: "not finishing the move: \(why)")))
+            return .closed(await close(&progress, ExecutionError(step: unsent[0], message: "not finishing the move: \(why)")))
         case .allowed:
             do {
                 guard allowed.contains(rec.to) else {
@@ -99,24 +99,24 @@ extension RebalanceExecutor {
                     throw ExecutionError(step: unsent[0], message: "finishing the move could cost $\(cost.fixed(4)) in gas; with $\(spent.fixed(4)) spent today that passes MAX_GAS_PER_DAY_USD $\(limits.maxGasPerDayUSD.fixed(2))")
                 }
             } catch {
-                return .closed(close(&progress, error))
+                return .closed(await close(&progress, error))
             }
-            try record([], [.notice(source: "recovery", message: "execution \(short): \(rec.amount) \(rec.token) withdrawn before the restart; finishing it into \(rec.to.displayName) (\(unsent.map(\.rawValue).joined(separator: ", ")))")])
+            try await record([], [.notice(source: "recovery", message: "execution \(short): \(rec.amount) \(rec.token) withdrawn before the restart; finishing it into \(rec.to.displayName) (\(unsent.map(\.rawValue).joined(separator: ", ")))")])
             return .closed(await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD))
         }
     }
 
     /// Closes an execution recovery will not finish, with the reason, and says so.
-    private func close(_ progress: inout Progress, _ error: any Error) -> ExecutionSummary {
-        fail(&progress, error)
+    private func close(_ progress: inout Progress, _ error: any Error) async -> ExecutionSummary {
+        await fail(&progress, error)
         progress.summary.finishedAt = clock.now()
-        try? record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
+        try? await record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
                     .error(source: "recovery", message: "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
         return progress.summary
     }
 
     /// Closes an execution that never sent anything: every step skipped, nothing on chain.
-    private func abandon(_ progress: inout Progress, reason: String) -> ExecutionSummary {
+    private func abandon(_ progress: inout Progress, reason: String) async -> ExecutionSummary {
         let id = progress.summary.id
         let now = clock.now()
         progress.summary.status = .abandoned
@@ -125,7 +125,7 @@ extension RebalanceExecutor {
         let steps = ExecutionStep.plan(for: progress.summary.recommendation).map {
             StepRecord(executionID: id, step: $0, status: .skipped, finishedAt: now, detail: "not run: the execution was abandoned after a restart")
         }
-        try? record(steps.map { .stepUpdated($0, day: now.utcDay) } + [.executionFinished(progress.summary)],
+        try? await record(steps.map { .stepUpdated($0, day: now.utcDay) } + [.executionFinished(progress.summary)],
                     [.executionFinished(progress.summary),
                      .notice(source: "recovery", message: "execution \(id.uuidString.prefix(8)) (\(progress.summary.recommendation.route)) abandoned: \(reason)")])
         return progress.summary

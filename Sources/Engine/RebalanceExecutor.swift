@@ -14,16 +14,17 @@ struct RebalanceExecutor {
     /// How long a transaction may stay unmined before it is replaced, and how many times.
     let stuckTimeout: TimeInterval
     let maxReplacements: Int
-    /// The engine it runs on (its async work runs on the engine's executor, see Package.swift).
-    unowned let engine: Engine
+    /// The engine it runs on. Its async work runs on the engine's executor (see Package.swift), so
+    /// these awaits do not hop; they are checked by the compiler rather than assumed at run time.
+    let engine: Engine
 
     /// Commits mutations with their events through the engine, which publishes them.
-    func record(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) throws {
-        try engine.assumeIsolated { try $0.record(mutations, kinds) }
+    func record(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) async throws {
+        try await engine.record(mutations, kinds)
     }
 
     /// Publishes the scheduler status (today's rebalances and gas) while the execution runs.
-    func statusChanged() { engine.assumeIsolated { $0.publishStatus() } }
+    func statusChanged() async { await engine.publishStatus() }
 
     /// Where an execution stands: what it has done that later steps depend on.
     struct Progress {
@@ -38,7 +39,7 @@ struct RebalanceExecutor {
         let steps = ExecutionStep.plan(for: rec)
         var progress = Progress(summary: ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: clock.now()))
         do {
-            try record([.executionStarted(progress.summary, steps: steps)],
+            try await record([.executionStarted(progress.summary, steps: steps)],
                        [.executionStarted(executionID: id, recommendation: rec, steps: steps)])
         } catch {
             progress.summary.status = .failed
@@ -55,7 +56,7 @@ struct RebalanceExecutor {
         do {
             for step in steps {
                 let started = clock.now()
-                try record([.stepUpdated(StepRecord(executionID: id, step: step, status: .running, startedAt: started), day: started.utcDay)],
+                try await record([.stepUpdated(StepRecord(executionID: id, step: step, status: .running, startedAt: started), day: started.utcDay)],
                            [.stepStarted(executionID: id, step: step)])
                 var finished = StepRecord(executionID: id, step: step, status: .succeeded, startedAt: started)
                 switch step {
@@ -69,7 +70,7 @@ struct RebalanceExecutor {
                         throw ExecutionError(step: step, message: "needs \(rec.amount) \(rec.token) but \(rec.from?.displayName ?? "the wallet") holds \(available)")
                     }
                     progress.before = b
-                    try record([.balancesBefore(executionID: id, b)], [])
+                    try await record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
                     let action = Self.action(for: step, rec, before: progress.before)
@@ -77,19 +78,19 @@ struct RebalanceExecutor {
                     do { tx = try await chain.prepare(action) } catch {
                         throw ExecutionError(step: step, message: "not sent: \(error)")
                     }
-                    try checkWorstCaseGas(tx, step: step, ethUSD: ethUSD)
+                    try await checkWorstCaseGas(tx, step: step, ethUSD: ethUSD)
                     let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
-                    try record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
+                    try await record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
                                                day: started.utcDay),
                                 .attemptJournaled(executionID: id, step: step, attempt: 0, tx, at: started)], [])
                     // The move counts against today's limit from its first transaction: say so now, not at the end.
-                    if !progress.sentTransaction { statusChanged() }
+                    if !progress.sentTransaction { await statusChanged() }
                     progress.sentTransaction = true
                     Failpoint.check("journaled:\(step.rawValue)")
                     try await send(tx, executionID: id, step: step, attempt: 0)
                     Failpoint.check("broadcast:\(step.rawValue)")
                     let receipt = try await mined([tx], executionID: id, step: step)
-                    try settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
+                    try await settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
                 case .verification:
                     Failpoint.check("verification")
                     guard let before = progress.before else {
@@ -98,20 +99,20 @@ struct RebalanceExecutor {
                     finished.detail = try await verify(rec, before: before)
                 }
                 finished.finishedAt = clock.now()
-                try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
-                if finished.gasCostUSD != nil { statusChanged() } // today's gas moved
+                try await record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                if finished.gasCostUSD != nil { await statusChanged() } // today's gas moved
                 Failpoint.check("mined:\(step.rawValue)")
             }
             progress.summary.status = .succeeded
         } catch {
-            fail(&progress, error)
+            await fail(&progress, error)
         }
         progress.summary.finishedAt = clock.now()
         var events: [EngineEvent.Kind] = [.executionFinished(progress.summary)]
         if let e = progress.summary.error {
             events.append(.error(source: "executor", message: "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)"))
         }
-        try? record([.executionFinished(progress.summary)], events)
+        try? await record([.executionFinished(progress.summary)], events)
         return progress.summary
     }
 
@@ -120,7 +121,7 @@ struct RebalanceExecutor {
         do { try await chain.broadcast(tx) } catch {
             throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
         }
-        try record([.attemptBroadcast(executionID: executionID, step: step, attempt: attempt)], [])
+        try await record([.attemptBroadcast(executionID: executionID, step: step, attempt: attempt)], [])
     }
 
     /// Waits for one of the step's attempts to be mined. An attempt not mined within the stuck timeout
@@ -147,7 +148,7 @@ struct RebalanceExecutor {
                 throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be \(cancel ? "cancelled" : "replaced"): \(error)")
             }
             let what = next.isCancellation && !latest.isCancellation ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
-            try record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
+            try await record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
                        [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees")])
             Failpoint.check("replacement-journaled:\(step.rawValue)")
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
@@ -163,7 +164,7 @@ struct RebalanceExecutor {
 
     /// Records a mined transaction's outcome on the step; a revert fails the step with its reason.
     func settle(_ receipt: TransactionReceipt, step: ExecutionStep, started: Date, into finished: inout StepRecord,
-                progress: inout Progress, ethUSD: Decimal) throws {
+                progress: inout Progress, ethUSD: Decimal) async throws {
         let gasUSD = receipt.feeUSD(ethUSD: ethUSD)
         progress.summary.gasUsed += receipt.gasUsed
         progress.summary.gasCostUSD += gasUSD
@@ -175,7 +176,7 @@ struct RebalanceExecutor {
             finished.status = .failed
             finished.finishedAt = clock.now()
             finished.detail = "reverted: \(receipt.revertReason ?? "no reason given")"
-            try record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+            try await record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
             throw ExecutionError(step: step, message: "transaction \(receipt.hash) reverted: \(receipt.revertReason ?? "no reason given")")
         }
         if step == .withdraw { progress.withdrawn = true }
@@ -184,14 +185,14 @@ struct RebalanceExecutor {
 
     /// The most this transaction can cost (gas limit × max fee, in USD) must fit today's gas limit with
     /// what is already spent, or it is not sent: the daily limit can never be overshot.
-    func checkWorstCaseGas(_ tx: PreparedTransaction, step: ExecutionStep, ethUSD: Decimal) throws {
+    func checkWorstCaseGas(_ tx: PreparedTransaction, step: ExecutionStep, ethUSD: Decimal) async throws {
         guard let maxFee = tx.maxFeePerGasWei else {
             throw ExecutionError(step: step, message: "not sent: the signed transaction's max fee is unknown, so its worst-case cost cannot be checked")
         }
         let worstWei = Decimal(tx.gasLimit) * Decimal(string: String(maxFee))!
         let worstUSD = worstWei / Decimal.powerOfTen(18) * ethUSD
         let spent: Decimal
-        do { spent = try engine.assumeIsolated { try $0.todaysBudget() }.gasUSD } catch {
+        do { spent = try await engine.todaysBudget().gasUSD } catch {
             throw ExecutionError(step: step, message: "not sent: today's gas spend cannot be read (\(error))")
         }
         guard spent + worstUSD <= limits.maxGasPerDayUSD else {
@@ -200,7 +201,7 @@ struct RebalanceExecutor {
     }
 
     /// Marks the failed step and those after it, and decides failed versus stranded.
-    func fail(_ progress: inout Progress, _ error: any Error) {
+    func fail(_ progress: inout Progress, _ error: any Error) async {
         let rec = progress.summary.recommendation
         let id = progress.summary.id
         let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)")
@@ -214,7 +215,7 @@ struct RebalanceExecutor {
         let remaining = ExecutionStep.plan(for: rec).filter { $0 > failure.step }.map {
             StepRecord(executionID: id, step: $0, status: .skipped, detail: "not run after \(failure.step.rawValue) failed")
         }
-        try? record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) }, [.stepFinished(failedRecord)])
+        try? await record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) }, [.stepFinished(failedRecord)])
     }
 
     static func action(for step: ExecutionStep, _ rec: RebalanceRecommendation, before: BalanceSnapshot?) -> ChainAction {
