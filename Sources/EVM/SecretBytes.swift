@@ -19,11 +19,9 @@ public final class SecretBytes: @unchecked Sendable {
     public init(count: Int, initialize: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
         storage = .allocate(byteCount: count, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0)
-        do { try initialize(storage) } catch {
-            Self.wipe(storage)
-            storage.deallocate()
-            throw error
-        }
+        // Every stored property is set: if `initialize` throws, deinit runs and wipes and frees the
+        // bytes. Freeing them here as well was a double free.
+        try initialize(storage)
     }
 
     /// Moves the bytes of `bytes` in and zeroes the array, so the caller's copy is gone too.
