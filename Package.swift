@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1"),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium"),
+        // prctl(2) is variadic: typed wrappers for ProcessHardening. Header only, nothing to link.
+        .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
 
         .target(name: "MammonCore", swiftSettings: strict),
         .target(name: "EVM",
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "mammon",
             dependencies: [
-                "MammonCore", "EVM", "Chain", "Store", "Engine", "TerminalKit", "Console", "NcursesBackend",
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "TerminalKit", "Console", "NcursesBackend", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `mammon` command: the engine with its console (default), plus tools around it.
 @main
@@ -11,4 +12,22 @@ struct Mammon: AsyncParsableCommand {
             WalletCommand.self, TxCommand.self, MarketsCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
+
+    /// ArgumentParser's own entry, with the process hardened before any argument is looked at or
+    /// any secret is read.
+    static func main() async {
+        for problem in ProcessHardening.apply() {
+            FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
