@@ -125,6 +125,27 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(passwordRead.stderr.contains("password file \(fifo) is not a regular file"), passwordRead.stderr)
     }
 
+    /// A password file whose first line is empty is a mistake, never a password: creating a
+    /// keystore under it would encrypt the key with nothing.
+    func testAnEmptyPasswordFromAFileIsRefused() throws {
+        let binary = try requiredEnvironment("MAMMON_BINARY", hint: "the path of the built mammon executable")
+        let keystore = directory.appendingPathComponent("new.json").path
+        for (name, contents) in [("empty", ""), ("newline", "\n"), ("crlf", "\r\nthe password on line 2\n")] {
+            let password = try write(name, contents, mode: 0o600)
+            let created = try runBounded(binary, ["wallet", "new", "--keystore", keystore, "--password-file", password])
+            XCTAssertNotEqual(created.status, 0, name)
+            XCTAssertTrue(created.stderr.contains("refusing an empty password: the first line of password file \(password) is empty"),
+                          "\(name): \(created.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: keystore), name)
+        }
+        let empty = try write("empty-for-signing", "\n", mode: 0o600)
+        let signed = try runBounded(binary, ["tx", "sign", "--keystore", try lightKeystore(password: "pw"), "--password-file", empty,
+                                             "--chain-id", "1", "--nonce", "0", "--to", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                                             "--gas", "21000", "--gas-price", "1"])
+        XCTAssertNotEqual(signed.status, 0)
+        XCTAssertTrue(signed.stderr.contains("refusing an empty password"), signed.stderr)
+    }
+
     /// A keystore (mode 600) with scrypt light enough for a test.
     private func lightKeystore(password: String) throws -> String {
         var passwordBytes = Array(password.utf8)
