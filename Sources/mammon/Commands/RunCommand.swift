@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config: MammonConfig
-        do { config = try settings.load() } catch { throw error.exit() }
+        do { config = try settings.load(extraFlags: console.configSettings) } catch { throw error.exit() }
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
