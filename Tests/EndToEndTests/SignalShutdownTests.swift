@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// SIGINT and SIGTERM stop a running headless engine cleanly with exit 0.
+/// SIGINT, SIGTERM and SIGHUP stop a running headless engine cleanly with exit 0.
 final class SignalShutdownTests: XCTestCase {
     /// `coreDumpsAllowed`: start it through a shell that first raises the core-file limit to the
     /// hard limit, so what the engine does about core dumps is visible in /proc/<pid>/limits.
@@ -71,6 +71,13 @@ final class SignalShutdownTests: XCTestCase {
 
     func testSIGTERMStopsCleanly() throws {
         let r = try runUntilFirstCycleThenSignal(SIGTERM)
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.types.contains("scheduler.stopped"))
+    }
+
+    /// The session that started a headless run hung up: an orderly stop, not death by SIGHUP.
+    func testSIGHUPStopsCleanly() throws {
+        let r = try runUntilFirstCycleThenSignal(SIGHUP)
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.types.contains("scheduler.stopped"))
     }
