@@ -34,4 +34,24 @@ final class UntrustedTextTests: XCTestCase {
         XCTAssertEqual(UntrustedText.printable("one\ntwo\r\nthree\rfour", keepingNewlines: true), "one\ntwo\nthree\nfour")
         XCTAssertEqual(UntrustedText.printable("x\n\u{1b}]0;title\u{7}", keepingNewlines: true), "x\n\u{FFFD}]0;title\u{FFFD}")
     }
+
+    /// Every free-text field of an event is bounded; structure and other fields are untouched.
+    func testEventsBoundTheirFreeText() {
+        let long = String(repeating: "r", count: 2000)
+        let at = Date(timeIntervalSince1970: 0)
+        let id = UUID()
+        func bounded(_ kind: EngineEvent.Kind) -> EngineEvent.Kind { EngineEvent(sequence: 7, at: at, kind: kind).boundingText(limit: 10).kind }
+        let cut = "rrrrrrrrrr…(cut)"
+        XCTAssertEqual(bounded(.error(source: "rpc", message: long)), .error(source: "rpc", message: cut))
+        XCTAssertEqual(bounded(.schedulerHalted(reason: long)), .schedulerHalted(reason: cut))
+        XCTAssertEqual(bounded(.cycleRetry(attempt: 2, retryAt: at, error: long)), .cycleRetry(attempt: 2, retryAt: at, error: cut))
+        XCTAssertEqual(bounded(.scanFinished(cycle: 1, ok: false, opportunities: 0, executed: 0, durationMs: 5, error: long)),
+                       .scanFinished(cycle: 1, ok: false, opportunities: 0, executed: 0, durationMs: 5, error: cut))
+        XCTAssertEqual(bounded(.stepFinished(StepRecord(executionID: id, step: .deposit, status: .failed, detail: long))),
+                       .stepFinished(StepRecord(executionID: id, step: .deposit, status: .failed, detail: cut)))
+        XCTAssertEqual(bounded(.status(SchedulerStatus(haltReason: long, recentErrors: [ErrorRecord(at: at, source: "x", message: long)]))),
+                       .status(SchedulerStatus(haltReason: cut, recentErrors: [ErrorRecord(at: at, source: "x", message: cut)])))
+        XCTAssertEqual(bounded(.scanStarted(cycle: 3)), .scanStarted(cycle: 3))
+        XCTAssertEqual(EngineEvent(sequence: 7, at: at, kind: .schedulerStarted).boundingText().sequence, 7)
+    }
 }

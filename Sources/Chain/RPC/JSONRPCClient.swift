@@ -1,3 +1,5 @@
+import MammonCore
+
 /// One JSON-RPC method call, for batches.
 public struct RPCCall: Sendable, Hashable {
     public let method: String
@@ -225,7 +227,8 @@ public actor JSONRPCClient {
             return .malformedResponse(context, reason: "error object without an integer code", truncated: false,
                                       body: String(error.serialized.prefix(512)))
         }
-        let message = error["message"]?.stringValue ?? ""
+        // The node's words travel into errors, events and the database: a sane length from here on.
+        let message = UntrustedText.bounded(error["message"]?.stringValue ?? "")
         let data = error["data"]
         // geth and most nodes: code 3 with the revert data; some say -32000 "execution reverted" without data.
         if code == 3 || message.lowercased().contains("execution reverted") {
