@@ -14,20 +14,21 @@ struct Mammon: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self)
 
     /// ArgumentParser's own entry, with the process hardened before any argument is looked at or
-    /// any secret is read.
+    /// any secret is read, and errors made printable (they can quote a node).
     static func main() async {
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
         }
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
         do {
-            var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exit(withError: PrintableError.wrapping(error))
         }
     }
 }
