@@ -41,12 +41,13 @@ deps:
 test-deps:
 	@scripts/ensure-debian-packages.sh $(TEST_PKGS)
 
-# libFuzzer on the RLP/transaction and ABI decoders (never part of `make test`). New inputs go to
-# .build/fuzz/<target>; Fuzz/Corpus/<target> holds the checked-in seeds (the reference vectors).
+# libFuzzer on the RLP/transaction and ABI decoders and on a node's JSON-RPC answers (never part of
+# `make test`). New inputs go to .build/fuzz/<target>; Fuzz/Corpus/<target> holds the checked-in
+# seeds (reference vectors, real answers). -enable-testing: FuzzRPC reads Chain's internal decoders.
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer
-	@for target in rlp abi; do \
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
+	@for target in rlp abi rpc; do \
 	  mkdir -p .build/fuzz/$$target; \
 	  bin=Fuzz/.build/release/Fuzz$$(echo $$target | tr a-z A-Z); \
 	  echo "== $$bin for $(FUZZ_SECONDS) s"; \

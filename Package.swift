@@ -8,8 +8,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mammon", targets: ["mammon"]),
-        // Exposed so the fuzzing package in Fuzz/ can link the decoders.
+        // Exposed so the fuzzing package in Fuzz/ can link the decoders: EVM for RLP and ABI, Chain
+        // for the JSON-RPC answers a node sends (the JSON parser and the typed reads of results).
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "Chain", targets: ["Chain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
