@@ -8,8 +8,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mammon", targets: ["mammon"]),
-        // Exposed so the fuzzing package in Fuzz/ can link the decoders.
+        // Exposed so the fuzzing package in Fuzz/ can link the decoders: EVM for RLP and ABI, Chain
+        // for the JSON-RPC answers a node sends (the JSON parser and the typed reads of results).
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "Chain", targets: ["Chain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1"),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium"),
+        // prctl(2) is variadic: typed wrappers for ProcessHardening. Header only, nothing to link.
+        .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
 
         .target(name: "MammonCore", swiftSettings: strict),
         .target(name: "EVM",
@@ -49,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "mammon",
             dependencies: [
-                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "TerminalKit", "Console", "NcursesBackend",
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "TerminalKit", "Console", "NcursesBackend", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

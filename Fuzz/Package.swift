@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// libFuzzer targets for the decoders that read untrusted bytes. A separate package so the fuzzer
+// libFuzzer targets for the decoders that read untrusted bytes (RLP, ABI, a node's JSON-RPC answers). A separate package so the fuzzer
 // flags (-sanitize=fuzzer) never touch the main build; run through `make fuzz`.
 import PackageDescription
 
@@ -15,5 +15,8 @@ let package = Package(
         .target(name: "FuzzDriver"),
         .executableTarget(name: "FuzzRLP", dependencies: dependencies, linkerSettings: linker),
         .executableTarget(name: "FuzzABI", dependencies: dependencies, linkerSettings: linker),
+        // Reads Chain's internal decoders through @testable import: `make fuzz` adds -enable-testing.
+        .executableTarget(name: "FuzzRPC", dependencies: [.product(name: "Chain", package: "Mammon")] + dependencies,
+                          linkerSettings: linker),
     ]
 )

@@ -21,8 +21,11 @@ public struct Address: Sendable, Hashable {
         var digits = Substring(text)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         guard digits.utf8.count == 40 else { throw AddressError.wrongLength(digits.utf8.count / 2) }
-        let bytes: [UInt8]
-        do { bytes = try Hex.decode(String(digits)) } catch { throw AddressError.notHex(text) }
+        // Exactly 40 hex digits: Hex.decode alone would also take spaces and a second 0x among the
+        // 40 characters and return fewer than 20 bytes (an Address that crashed its checksum).
+        guard digits.utf8.allSatisfy({ Hex.nibble($0) != nil }), let bytes = try? Hex.decode(String(digits)), bytes.count == 20 else {
+            throw AddressError.notHex(text)
+        }
         self.bytes = bytes
         let hasLower = digits.contains { $0.isLowercase }, hasUpper = digits.contains { $0.isUppercase }
         if hasLower && hasUpper && String(digits) != Self.checksummedDigits(of: bytes) {

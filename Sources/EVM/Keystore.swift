@@ -13,9 +13,21 @@ public enum Keystore {
         public static let standard = ScryptParameters(n: 1 << 18, r: 8, p: 1)
     }
 
-    /// The private key inside `json`, or `KeystoreError.wrongPassword`.
+    /// The private key inside `json`, or `KeystoreError.wrongPassword`. When the file declares an
+    /// address, the key must be that address's: an edited field would otherwise show one account
+    /// (`wallet address`, `markets` read it without the password) while the engine signs for another.
     public static func decrypt(_ json: Data, password: SecretBytes) throws -> SecretBytes {
         let file = try parse(json)
+        let key = try decryptKey(file, password: password)
+        if let declaredText = file.address {
+            guard let declared = try? Address(hex: declaredText) else { throw KeystoreError.malformed("the address field is not a 20-byte hex address") }
+            let actual = try Secp256k1Signer(privateKey: key).address
+            guard actual == declared else { throw KeystoreError.addressMismatch(declared: declared, actual: actual) }
+        }
+        return key
+    }
+
+    private static func decryptKey(_ file: KeystoreFile, password: SecretBytes) throws -> SecretBytes {
         let crypto = file.crypto
         guard crypto.cipher == "aes-128-ctr" else { throw KeystoreError.unsupportedCipher(crypto.cipher) }
         let params = crypto.kdfparams
@@ -96,6 +108,8 @@ public enum Keystore {
 /// Why a keystore cannot be opened or written. Never contains the password or key.
 public enum KeystoreError: Error, Equatable, CustomStringConvertible {
     case wrongPassword
+    /// The file's `address` field names another account than its key.
+    case addressMismatch(declared: Address, actual: Address)
     case malformed(String)
     case unsupportedVersion(Int)
     case unsupportedCipher(String)
@@ -106,6 +120,8 @@ public enum KeystoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .wrongPassword: return "wrong password for this keystore (MAC mismatch; or the file is corrupted)"
+        case .addressMismatch(let declared, let actual):
+            return "keystore declares address \(declared) but its key is for \(actual): the file was edited or corrupted; refusing to use it"
         case .malformed(let why): return "malformed keystore: \(why)"
         case .unsupportedVersion(let v): return "keystore version \(v) is not supported (only version 3)"
         case .unsupportedCipher(let c): return "keystore cipher \(c) is not supported (only aes-128-ctr)"

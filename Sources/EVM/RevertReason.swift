@@ -1,3 +1,5 @@
+import MammonCore
+
 /// Why a call reverted, decoded from its return data, in words an operator can act on.
 public enum RevertReason: Sendable, Equatable, CustomStringConvertible {
     /// No data: `revert()`, a `require` without a message, out of gas, or an invalid opcode.
@@ -15,7 +17,7 @@ public enum RevertReason: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .empty: return "reverted without a reason"
-        case .error(let message): return "reverted: \(message)"
+        case .error(let message): return "reverted: \(UntrustedText.bounded(message))"
         case .panic(let code): return "panicked: \(Self.panicMeaning(code)) (code \(code.hexString))"
         case .custom(let selector, let data):
             return "reverted with custom error \(Hex.encode(selector)) (\(data.count) bytes of arguments)"

@@ -183,7 +183,7 @@ public actor Engine {
             logger.error("database write failed: \(error)")
             let failure = EngineEvent(at: now, kind: .error(source: "store", message: "database write failed: \(error)"))
             noteErrors([failure])
-            hub.publish(events + [failure])
+            hub.publish((events + [failure]).map { $0.boundingText() })
             return false
         }
     }

@@ -11,6 +11,27 @@ public enum JSONLineWriter {
         return String(decoding: sink.bytes, as: UTF8.self)
     }
 
+    /// Scalars written as `\uXXXX` although JSON allows them raw (see `Sink.string`).
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        (0x7F...0x9F).contains(scalar.value) || (0x2028...0x2029).contains(scalar.value) || UntrustedText.isBidiControl(scalar)
+    }
+
+    /// JSON text from another encoder (Foundation's) with the same scalars escaped as this writer
+    /// does. They can only occur inside strings, so escaping them anywhere keeps the JSON equal.
+    public static func escapingControlScalars(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
+        var out = ""
+        for scalar in json.unicodeScalars {
+            if needsEscape(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     final class Sink {
         enum Kind { case object, array }
         struct Frame { var kind: Kind; var depth: Int; var count: Int }
@@ -54,15 +75,36 @@ public enum JSONLineWriter {
 
         func floating<F: BinaryFloatingPoint & LosslessStringConvertible>(_ f: F) { raw(f.isFinite ? f.description : "null") }
 
+        /// A JSON string. Besides what JSON requires (quote, backslash, C0), escapes what a terminal
+        /// or a JavaScript reader would act on: DEL, C1 controls (U+009B is a one-byte CSI), the line
+        /// and paragraph separators U+2028/U+2029 and the bidi controls U+202A–U+202E, U+2066–U+2069.
+        /// Escaping is lossless: a reader gets the same string back.
         func string(_ s: String) {
             var s = s
             s.withUTF8 { utf8 in
                 bytes.append(UInt8(ascii: "\""))
-                // Most strings need no escape: one append instead of one per byte.
-                if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                // Most strings need no escape: one append instead of one per byte. 0xC2 and 0xE2
+                // lead every encoding of the scalars above; the slow path looks closer.
+                if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F
+                                           || $0 == 0xC2 || $0 == 0xE2 }) {
                     bytes.append(contentsOf: utf8)
                 } else {
-                    for b in utf8 { escaped(b) }
+                    var i = 0
+                    while i < utf8.count {
+                        let b = utf8[i]
+                        if b == 0xC2, i + 1 < utf8.count, (0x80...0x9F).contains(utf8[i + 1]) {
+                            unicodeEscape(UInt32(utf8[i + 1]))
+                            i += 2
+                        } else if b == 0xE2, i + 2 < utf8.count, utf8[i + 1] & 0xFE == 0x80,
+                                  let scalar = Unicode.Scalar(0x2000 | UInt32(utf8[i + 1] & 0x3F) << 6 | UInt32(utf8[i + 2] & 0x3F)),
+                                  JSONLineWriter.needsEscape(scalar) {
+                            unicodeEscape(scalar.value)
+                            i += 3
+                        } else {
+                            escaped(b)
+                            i += 1
+                        }
+                    }
                 }
                 bytes.append(UInt8(ascii: "\""))
             }
@@ -75,11 +117,15 @@ public enum JSONLineWriter {
             case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            case 0..<0x20, 0x7F: unicodeEscape(UInt32(b))
             default: bytes.append(b)
             }
+        }
+
+        private func unicodeEscape(_ scalar: UInt32) {
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [92, UInt8(ascii: "u")])
+            for shift in stride(from: 12, through: 0, by: -4) { bytes.append(hex[Int(scalar >> UInt32(shift) & 15)]) }
         }
 
         /// Writes any value whose key or array slot has just been written.

@@ -22,7 +22,7 @@ struct ApprovalRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord
         requestedAt = r.requestedAt
         expiresAt = r.expiresAt
         self.resolvedAt = resolvedAt
-        self.detail = detail
+        self.detail = detail.map { UntrustedText.bounded($0) }
     }
 }
 

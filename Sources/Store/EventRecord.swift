@@ -11,10 +11,11 @@ struct EventRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     var payload: String
 
     /// Appends through a cached prepared statement: this is the hottest write in the program.
+    /// Returns the event as stored (numbered, its free text bounded), which is what gets published.
     static func append(_ event: EngineEvent, _ db: Database) throws -> EngineEvent {
         let insert = try db.cachedStatement(sql: "INSERT INTO event(at, type, payload) VALUES (?, ?, ?)")
-        try insert.execute(arguments: [event.at.iso8601, event.type, try event.jsonLine()])
-        var stored = event
+        var stored = event.boundingText()
+        try insert.execute(arguments: [stored.at.iso8601, stored.type, try stored.jsonLine()])
         stored.sequence = db.lastInsertedRowID
         return stored
     }

@@ -34,7 +34,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord, StoredRecor
         finishedAt = s.finishedAt
         gasUsed = Int64(s.gasUsed)
         gasCostUsd = StoredDecimal(s.gasCostUSD)
-        error = s.error
+        error = s.error.map { UntrustedText.bounded($0) }
         failedStep = s.failedStep?.rawValue
     }
 

@@ -77,7 +77,7 @@ extension PersistedSchedulerState {
                 opportunities_found = excluded.opportunities_found, opportunities_executed = excluded.opportunities_executed,
                 opportunities_skipped = excluded.opportunities_skipped, owner_pid = excluded.owner_pid, updated_at = excluded.updated_at
             """)
-        try statement.execute(arguments: [state, haltReason, emergencyStop, breakerJSON, startedAt?.sqliteText, lastScanAt?.sqliteText,
+        try statement.execute(arguments: [state, haltReason.map { UntrustedText.bounded($0) }, emergencyStop, breakerJSON, startedAt?.sqliteText, lastScanAt?.sqliteText,
                                           nextScanAt?.sqliteText, scans, opportunitiesFound, opportunitiesExecuted, opportunitiesSkipped,
                                           ownerPid, updatedAt.sqliteText])
     }

@@ -46,7 +46,7 @@ public enum StoreMutation: Sendable {
             row.gasCostUsd = r.gasCostUSD.map(StoredDecimal.init) ?? row.gasCostUsd
             row.startedAt = r.startedAt ?? row.startedAt
             row.finishedAt = r.finishedAt ?? row.finishedAt
-            row.detail = r.detail ?? row.detail
+            row.detail = r.detail.map { UntrustedText.bounded($0) } ?? row.detail
             try row.update(db)
             if let gas = r.gasCostUSD, gas != previousGas {
                 try DailyBudgetRecord.add(day: day, rebalances: 0, gasUSD: gas - previousGas, db)

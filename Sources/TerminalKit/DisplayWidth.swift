@@ -27,8 +27,11 @@ public enum DisplayWidth {
         return printable ? text.utf8.count : text.reduce(0) { $0 + of($1) }
     }
 
+    /// Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) count here: zero width,
+    /// so the screen buffer drops them and text from a node cannot reorder what follows on screen.
     static func isZeroWidth(_ v: UInt32) -> Bool {
         (0x0300...0x036F).contains(v) || (0x200B...0x200F).contains(v) || (0x20D0...0x20FF).contains(v)
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
             || (0xFE00...0xFE0F).contains(v) || (0xFE20...0xFE2F).contains(v) || v == 0x2060 || v == 0xFEFF
     }
 

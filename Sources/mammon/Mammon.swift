@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `mammon` command: the engine with its console (default), plus tools around it.
 @main
@@ -11,4 +12,23 @@ struct Mammon: AsyncParsableCommand {
             WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
+
+    /// ArgumentParser's own entry, with the process hardened before any argument is looked at or
+    /// any secret is read, and errors made printable (they can quote a node).
+    static func main() async {
+        for problem in ProcessHardening.apply() {
+            FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
+        }
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: PrintableError.wrapping(error))
+        }
+    }
 }

@@ -34,6 +34,18 @@ final class AddressTests: XCTestCase {
         XCTAssertThrowsError(try Address(bytes: [UInt8](repeating: 0, count: 19)))
     }
 
+    /// 40 characters that are not 40 hex digits (found by the RPC fuzzer): a second `0x`, or spaces
+    /// that Hex.decode trims. They used to parse into a 19-byte Address, and with mixed case its
+    /// checksum read past the end and crashed.
+    func testFortyCharactersThatAreNotFortyHexDigitsAreRefused() {
+        let digits = "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"  // 38 digits, mixed case
+        for text in ["0x0x" + digits, " " + digits + " ", "0x 0x" + digits.dropLast(2) + " ", "\t" + digits.lowercased() + "\n"] {
+            XCTAssertThrowsError(try Address(hex: text), text) { error in
+                XCTAssertEqual(error as? AddressError, .notHex(text))
+            }
+        }
+    }
+
     func testChainFactsAddressesAreChecksummed() throws {
         for text in ["0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5",
                      "0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22", "0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca"] {

@@ -106,6 +106,82 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(refusedPassword.stderr.contains("incorrect horse"))
     }
 
+    /// A FIFO in place of a secret file used to block the open forever (no writer ever comes).
+    /// Now it is refused at once, as a keystore and as a password file.
+    func testSecretFilesThatAreFIFOsAreRefusedWithoutBlocking() throws {
+        let binary = try requiredEnvironment("MAMMON_BINARY", hint: "the path of the built mammon executable")
+        let fifo = directory.appendingPathComponent("fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+
+        let keystoreRead = try runBounded(binary, ["wallet", "address", "--keystore", fifo])
+        XCTAssertNotEqual(keystoreRead.status, 0)
+        XCTAssertTrue(keystoreRead.stderr.contains("keystore \(fifo) is not a regular file"), keystoreRead.stderr)
+
+        let keystore = try lightKeystore(password: "pw")
+        let passwordRead = try runBounded(binary, ["tx", "sign", "--keystore", keystore, "--password-file", fifo, "--chain-id", "1",
+                                                   "--nonce", "0", "--to", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                                                   "--gas", "21000", "--gas-price", "1"])
+        XCTAssertNotEqual(passwordRead.status, 0)
+        XCTAssertTrue(passwordRead.stderr.contains("password file \(fifo) is not a regular file"), passwordRead.stderr)
+    }
+
+    /// A password file whose first line is empty is a mistake, never a password: creating a
+    /// keystore under it would encrypt the key with nothing.
+    func testAnEmptyPasswordFromAFileIsRefused() throws {
+        let binary = try requiredEnvironment("MAMMON_BINARY", hint: "the path of the built mammon executable")
+        let keystore = directory.appendingPathComponent("new.json").path
+        for (name, contents) in [("empty", ""), ("newline", "\n"), ("crlf", "\r\nthe password on line 2\n")] {
+            let password = try write(name, contents, mode: 0o600)
+            let created = try runBounded(binary, ["wallet", "new", "--keystore", keystore, "--password-file", password])
+            XCTAssertNotEqual(created.status, 0, name)
+            XCTAssertTrue(created.stderr.contains("refusing an empty password: the first line of password file \(password) is empty"),
+                          "\(name): \(created.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: keystore), name)
+        }
+        let empty = try write("empty-for-signing", "\n", mode: 0o600)
+        let signed = try runBounded(binary, ["tx", "sign", "--keystore", try lightKeystore(password: "pw"), "--password-file", empty,
+                                             "--chain-id", "1", "--nonce", "0", "--to", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                                             "--gas", "21000", "--gas-price", "1"])
+        XCTAssertNotEqual(signed.status, 0)
+        XCTAssertTrue(signed.stderr.contains("refusing an empty password"), signed.stderr)
+    }
+
+    /// A keystore (mode 600) with scrypt light enough for a test.
+    private func lightKeystore(password: String) throws -> String {
+        var passwordBytes = Array(password.utf8)
+        let json = try Keystore.encrypt(privateKey: secret(String(repeating: "46", count: 32)),
+                                        password: SecretBytes(consuming: &passwordBytes), scrypt: .init(n: 1 << 10, r: 8, p: 1))
+        return try write("light-\(UUID().uuidString).json", String(decoding: json, as: UTF8.self), mode: 0o600)
+    }
+
+    /// Runs to completion or for at most `timeout` seconds, waiting on the process itself; a
+    /// process still running then is killed and the test fails.
+    private func runBounded(_ executable: String, _ arguments: [String], timeout: Double = 10,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "MAMMON_PASSWORD_FILE")
+        process.environment = environment
+        let errorLog = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        let stderr = try FileHandle(forWritingTo: errorLog)
+        defer { try? stderr.close() }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+            XCTFail("mammon \(arguments.joined(separator: " ")) still running after \(timeout) s", file: file, line: line)
+        }
+        return (process.terminationStatus, (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "")
+    }
+
     private func requiredEnvironment(_ name: String, hint: String) throws -> String {
         let env = ProcessInfo.processInfo.environment
         if let value = env[name], !value.isEmpty { return value }

@@ -83,6 +83,34 @@ final class KeystoreTests: XCTestCase {
         XCTAssertThrowsError(try Keystore.decrypt(json, password: password("correct horse ")))
     }
 
+    /// The `address` field is what `wallet address` and `markets` show without the password; a file
+    /// edited to declare another account must not unlock as if nothing happened.
+    func testAKeystoreDeclaringAnotherAddressIsRefusedNamingBoth() throws {
+        let signer = try Secp256k1Signer(privateKey: secret(String(repeating: "46", count: 32)))
+        let json = try Keystore.encrypt(privateKey: secret(String(repeating: "46", count: 32)), password: password("pw"),
+                                        scrypt: .init(n: 1 << 10, r: 8, p: 1))
+        XCTAssertEqual(bytes(try Keystore.decrypt(json, password: password("pw"))), hex(String(repeating: "46", count: 32)))
+
+        let other = address("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object["address"] = "833589fcd6edb6e08f4c7c32d4f71b54bda02913"
+        let edited = try JSONSerialization.data(withJSONObject: object)
+        XCTAssertEqual(try Keystore.declaredAddress(in: edited), other)
+        XCTAssertThrowsError(try Keystore.decrypt(edited, password: password("pw"))) { error in
+            XCTAssertEqual(error as? KeystoreError, .addressMismatch(declared: other, actual: signer.address))
+            XCTAssertTrue("\(error)".contains(other.checksummed) && "\(error)".contains(signer.address.checksummed), "\(error)")
+        }
+
+        object["address"] = "not an address"
+        XCTAssertThrowsError(try Keystore.decrypt(try JSONSerialization.data(withJSONObject: object), password: password("pw"))) { error in
+            guard case .malformed = error as? KeystoreError else { return XCTFail("\(error)") }
+        }
+        object.removeValue(forKey: "address")
+        let anonymous = try JSONSerialization.data(withJSONObject: object)
+        XCTAssertEqual(bytes(try Keystore.decrypt(anonymous, password: password("pw"))), hex(String(repeating: "46", count: 32)),
+                       "a file without the field (allowed by the format) still opens")
+    }
+
     func testRejectsHostileParameters() {
         let json = keystore(iv: "00", ciphertext: "00", kdf: "scrypt",
                             params: #""dklen": 32, "n": 1073741824, "r": 8, "p": 1, "salt": "00""#, mac: "00")

@@ -80,6 +80,20 @@ final class HeadlessRunTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["bad.conf"])
     }
 
+    /// `--theme` names a file under the themes directory: held to CONSOLE_THEME's rule (a name, not
+    /// a path) like the setting, refused before anything runs, even when no console would use it.
+    func testThemeFlagIsValidatedLikeTheSetting() throws {
+        let bin = try BuiltBinary.require()
+        let db = dir + "/never.sqlite"
+        let r = try bin.run(["--no-ui", "--once", "--db", db, "--theme", "../../etc/x"])
+        XCTAssertEqual(r.status, 78)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(r.stderr, "config: CONSOLE_THEME = '../../etc/x' (from flag --theme) is invalid: allowed a theme name: letters, digits, '-' and '_'\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db))
+        let fine = try bin.run(["--no-ui", "--once", "--db", db, "--theme", "gruvbox-dark"])
+        XCTAssertEqual(fine.status, 0, fine.stderr)
+    }
+
     func testProfitabilityCalculatorJSON() throws {
         let bin = try BuiltBinary.require()
         let r = try bin.run(["profitability", "--current-apy", "3", "--target-apy", "5", "--amount", "10000", "--json"])

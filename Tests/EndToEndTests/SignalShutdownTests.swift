@@ -1,10 +1,13 @@
 import Foundation
 import XCTest
 
-/// SIGINT and SIGTERM stop a running headless engine cleanly with exit 0.
+/// SIGINT, SIGTERM and SIGHUP stop a running headless engine cleanly with exit 0.
 final class SignalShutdownTests: XCTestCase {
-    func runUntilFirstCycleThenSignal(_ signal: Int32, environment: [String: String] = [:],
-                                      whileRunning: (BuiltBinary, String) throws -> Void = { _, _ in }) throws -> (status: Int32, types: [String]) {
+    /// `coreDumpsAllowed`: start it through a shell that first raises the core-file limit to the
+    /// hard limit, so what the engine does about core dumps is visible in /proc/<pid>/limits.
+    func runUntilFirstCycleThenSignal(_ signal: Int32, environment: [String: String] = [:], coreDumpsAllowed: Bool = false,
+                                      whileRunning: (BuiltBinary, String, Int32) throws -> Void = { _, _, _ in })
+        throws -> (status: Int32, types: [String]) {
         let bin = try BuiltBinary.require()
         let dir = NSTemporaryDirectory() + "mammon-sig-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -12,6 +15,10 @@ final class SignalShutdownTests: XCTestCase {
         let p = Process()
         p.executableURL = bin.url
         p.arguments = ["--no-ui", "--db", dir + "/s.sqlite"]
+        if coreDumpsAllowed {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", #"ulimit -S -c "$(ulimit -H -c)" && exec "$0" "$@""#, bin.url.path] + p.arguments!
+        }
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -27,7 +34,7 @@ final class SignalShutdownTests: XCTestCase {
             if chunk.isEmpty { break }
             buffer.append(chunk)
         }
-        try whileRunning(bin, dir + "/s.sqlite")
+        try whileRunning(bin, dir + "/s.sqlite", p.processIdentifier)
         kill(p.processIdentifier, signal)
         buffer.append(reader.readDataToEndOfFile())
         p.waitUntilExit()
@@ -46,7 +53,7 @@ final class SignalShutdownTests: XCTestCase {
 
     func testStatusReadsTheDatabaseWhileAnotherProcessRunsTheEngine() throws {
         var report: [String: Any] = [:]
-        let r = try runUntilFirstCycleThenSignal(SIGTERM, environment: ["APPROVAL_MODE": "5000"]) { bin, db in
+        let r = try runUntilFirstCycleThenSignal(SIGTERM, environment: ["APPROVAL_MODE": "5000"]) { bin, db, _ in
             let status = try bin.run(["status", "--json", "--db", db])
             XCTAssertEqual(status.status, 0, status.stderr)
             report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
@@ -66,5 +73,30 @@ final class SignalShutdownTests: XCTestCase {
         let r = try runUntilFirstCycleThenSignal(SIGTERM)
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.types.contains("scheduler.stopped"))
+    }
+
+    /// The session that started a headless run hung up: an orderly stop, not death by SIGHUP.
+    func testSIGHUPStopsCleanly() throws {
+        let r = try runUntilFirstCycleThenSignal(SIGHUP)
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.types.contains("scheduler.stopped"))
+    }
+
+    /// The engine holds keys in memory: it turns core dumps off itself (soft and hard limit), even
+    /// when started with them allowed.
+    func testTheRunningEngineCannotDumpCore() throws {
+        var inherited = rlimit()
+        XCTAssertEqual(getrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &inherited), 0)
+        guard inherited.rlim_max > 0 else { throw XCTSkip("the hard core-file limit is already 0 here: nothing to observe") }
+        var limits: (soft: String, hard: String)?
+        let r = try runUntilFirstCycleThenSignal(SIGTERM, coreDumpsAllowed: true) { _, _, pid in
+            let text = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let line = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+            let fields = line.dropFirst("Max core file size".count).split(separator: " ")
+            limits = (String(fields[0]), String(fields[1]))
+        }
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(limits?.soft, "0")
+        XCTAssertEqual(limits?.hard, "0")
     }
 }

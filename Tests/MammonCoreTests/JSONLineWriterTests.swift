@@ -29,6 +29,26 @@ final class JSONLineWriterTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(Outer.self, from: Data(line.utf8)), value)
     }
 
+    /// An event quoting a hostile node: the line carries no raw ESC, CSI (C1 U+009B), other C1,
+    /// DEL, line/paragraph separator or bidi control, and still decodes to the very same text.
+    func testTerminalAndJavaScriptControlsAreEscapedLosslessly() throws {
+        let message = "a\u{1b}[2Jb\u{9b}31mc\u{85}d\u{7f}e\u{2028}f\u{2029}g\u{202e}h\u{2066}i\u{2069}j é ✓ \u{2027}\u{202f}"
+        let event = EngineEvent(at: Date(timeIntervalSince1970: 0), kind: .error(source: "rpc", message: message))
+        let line = try event.jsonLine()
+        for escaped in ["\\u001b", "\\u009b", "\\u0085", "\\u007f", "\\u2028", "\\u2029", "\\u202e", "\\u2066", "\\u2069"] {
+            XCTAssertTrue(line.contains(escaped), "\(escaped) in \(line)")
+        }
+        let raw = line.unicodeScalars.filter { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || [0x2028, 0x2029, 0x202E, 0x2066, 0x2069].contains($0.value) }
+        XCTAssertEqual(raw.count, 0, "raw controls left: \(raw.map { String($0.value, radix: 16) })")
+        XCTAssertTrue(line.contains("j é ✓ \u{2027}\u{202f}"), "neighbours of the escaped ranges stay as they are: \(line)")
+        XCTAssertEqual(try EngineEvent.fromJSON(Data(line.utf8)), event)
+
+        let foundation = String(decoding: try JSONEncoder().encode(["message": message]), as: UTF8.self)
+        let escaped = JSONLineWriter.escapingControlScalars(foundation)
+        XCTAssertFalse(escaped.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x202E })
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(escaped.utf8)), ["message": message])
+    }
+
     func testDatesAreISO8601UTC() throws {
         struct T: Encodable { var at: Date }
         XCTAssertEqual(try JSONLineWriter.encode(T(at: Date(timeIntervalSince1970: 0.5))), "{\"at\":\"1970-01-01T00:00:00.500Z\"}")

@@ -20,6 +20,29 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(try db.events(after: 1).map(\.sequence), [2])
     }
 
+    /// Text a node or a contract wrote (errors, revert reasons, step details, halt reasons) is kept
+    /// to a sane length whatever arrives: in the event log, in what is published, and in the rows.
+    func testFreeTextIsStoredBounded() throws {
+        let db = try AppDatabase.inMemory()
+        let long = String(repeating: "x", count: 100_000)
+        let cut = String(repeating: "x", count: 500) + UntrustedText.cutMarker
+        let published = try db.append([EngineEvent(at: at, kind: .error(source: "rpc", message: long))])
+        XCTAssertEqual(published.first?.kind, .error(source: "rpc", message: cut), "what the engine publishes is what was stored")
+        XCTAssertEqual(try db.recentEvents(limit: 1).first?.kind, .error(source: "rpc", message: cut))
+
+        var summary = ExecutionSummary(id: UUID(), recommendation: rec(), status: .running, startedAt: at)
+        try db.commit([.executionStarted(summary, steps: [.deposit])], events: [])
+        try db.commit([.stepUpdated(StepRecord(executionID: summary.id, step: .deposit, status: .failed, detail: long), day: "2027-01-15")],
+                      events: [])
+        summary.status = .failed
+        summary.error = long
+        try db.commit([.executionFinished(summary),
+                       .schedulerState(PersistedSchedulerState(state: .halted, haltReason: long, updatedAt: at))], events: [])
+        XCTAssertEqual(try db.steps(executionID: summary.id).first?.detail, cut)
+        XCTAssertEqual(try db.execution(id: summary.id)?.error, cut)
+        XCTAssertEqual(try db.schedulerState()?.haltReason, cut)
+    }
+
     func testExecutionStepsJournalAndBudgetRoundTrip() throws {
         let db = try AppDatabase.inMemory()
         let r = rec()

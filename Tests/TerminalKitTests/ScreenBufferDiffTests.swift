@@ -77,6 +77,16 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual("\u{7}".displayWidth, 0)
     }
 
+    /// Escape sequences, C1 controls (U+009B is CSI) and bidi overrides in text (a revert reason,
+    /// say) never reach a cell: the screen shows the visible rest and nothing reorders it.
+    func testControlsAndBidiOverridesNeverReachTheScreen() {
+        var buffer = ScreenBuffer(size: Size(width: 20, height: 1))
+        let used = buffer.put("a\u{1b}[2Jb\u{9b}31mc\u{202e}d\u{2066}e\u{7f}", x: 0, y: 0)
+        XCTAssertEqual(buffer.lines, ["a[2Jb31mcde" + String(repeating: " ", count: 9)])
+        XCTAssertEqual(used, 11)
+        XCTAssertEqual("\u{202e}\u{202a}\u{2069}".displayWidth, 0)
+    }
+
     func testTruncateAndPad() {
         XCTAssertEqual("Aave V3 → Moonwell".truncated(to: 8), "Aave V3…")
         XCTAssertEqual("漢字漢字".truncated(to: 5), "漢字…")

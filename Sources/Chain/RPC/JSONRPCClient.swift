@@ -1,3 +1,5 @@
+import MammonCore
+
 /// One JSON-RPC method call, for batches.
 public struct RPCCall: Sendable, Hashable {
     public let method: String

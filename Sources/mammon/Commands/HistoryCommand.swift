@@ -27,17 +27,18 @@ struct HistoryCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
-            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            print(JSONLineWriter.escapingControlScalars(String(decoding: try encoder.encode(entries), as: UTF8.self)))
             return
         }
         if entries.isEmpty { print("no executions yet") }
         for e in entries {
             let x = e.execution
             print("\(x.startedAt.iso8601)  \(x.id.uuidString.prefix(8))  \(x.recommendation.route)  \(x.recommendation.amount) \(x.recommendation.token)  \(x.status.rawValue)  gas $\(x.gasCostUSD.fixed(4))")
-            if let error = x.error { print("    error: \(error)") }
+            // An execution's error quotes the node or the contract: printed as one printable line.
+            if let error = x.error { print("    error: \(UntrustedText.printable(error))") }
             for s in e.steps {
                 let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
-                print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(s.txHash ?? "")\(s.gasUsed.map { "  gas \($0)" } ?? "")")
+                print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(UntrustedText.printable(s.txHash ?? ""))\(s.gasUsed.map { "  gas \($0)" } ?? "")")
             }
         }
     }

@@ -61,7 +61,7 @@ struct MarketsCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(lines), as: UTF8.self))
+            print(JSONLineWriter.escapingControlScalars(String(decoding: try encoder.encode(lines), as: UTF8.self)))
             return
         }
         print("wallet \(wallet) on \(network.isSimulated ? "simulated" : (try network.liveNetwork()?.name ?? network.network)), \(token.symbol)")
@@ -70,7 +70,8 @@ struct MarketsCommand: AsyncParsableCommand {
             let apy = l.apy.map { $0.fixed(3) } ?? "-"
             let tvl = l.tvlUSD.map { $0.fixed(0) } ?? "-"
             print("\(l.protocol.padding(toLength: 13, withPad: " ", startingAt: 0)) \(apy.padding(toLength: 11, withPad: " ", startingAt: 0)) \(tvl.padding(toLength: 18, withPad: " ", startingAt: 0)) \(l.position ?? "-")")
-            if let note = l.note { print("    \(note)") }
+            // Notes can quote the chain (a market's failure): printable, one line.
+            if let note = l.note { print("    \(UntrustedText.printable(note))") }
         }
     }
 

@@ -29,6 +29,6 @@ struct ResumeCommand: AsyncParsableCommand {
         await engine.send(.resume)
         let after = await engine.status()
         _ = store
-        print("resumed: was halted (\(before.haltReason ?? "unknown")); now \(after.state.rawValue). Start the scheduler to scan again.")
+        print(UntrustedText.printable("resumed: was halted (\(before.haltReason ?? "unknown")); now \(after.state.rawValue). Start the scheduler to scan again."))
     }
 }

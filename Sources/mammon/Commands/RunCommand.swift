@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config: MammonConfig
-        do { config = try settings.load() } catch { throw error.exit() }
+        do { config = try settings.load(extraFlags: console.configSettings) } catch { throw error.exit() }
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
             // An engine already runs on this database (a service, another terminal): watch and steer it.
             let sockets = try SocketPaths.forDatabase(network.databasePath)
             let code = try await ConsoleLauncher.attach(socketPath: sockets.control, readOnly: false, databasePath: network.databasePath,
-                                                        network: network.network, theme: console.theme ?? config.consoleTheme)
+                                                        network: network.network, theme: config.consoleTheme)
             if code != 0 { throw ExitCode(code) }
             return
         }

@@ -21,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(JSONLineWriter.escapingControlScalars(String(decoding: try encoder.encode(report), as: UTF8.self)))
         } else {
             print(report.text)
         }
@@ -92,6 +92,7 @@ struct StatusReport: Encodable {
             lines.append("last move    \(e.recommendation.route) \(e.recommendation.amount) \(e.recommendation.token): \(e.status.rawValue)\(e.error.map { " — \($0)" } ?? "")")
         }
         for e in s.recentErrors { lines.append("error        \(e.at.iso8601) [\(e.source)] \(e.message)") }
-        return lines.joined(separator: "\n")
+        // Halt reasons and errors quote nodes and contracts: one printable line each, whatever they hold.
+        return lines.map { UntrustedText.printable($0) }.joined(separator: "\n")
     }
 }

@@ -6,7 +6,8 @@ import Store
 enum ConsoleLauncher {
     static func run(engine: Engine, store: AppDatabase, network: NetworkOptions, console: ConsoleFlags? = nil,
                     configuredTheme: String? = nil) async throws -> Int32 {
-        let options = ConsoleOptions(themeName: console?.theme ?? configuredTheme, network: network.network, databasePath: network.databasePath,
+        // `--theme` reaches here through the config (validated there), as `configuredTheme`.
+        let options = ConsoleOptions(themeName: configuredTheme, network: network.network, databasePath: network.databasePath,
                                      startScheduler: !(console?.stopped ?? false))
         return try await ConsoleRunner.run(link: InProcessLink(engine: engine, store: store, startScheduler: options.startScheduler),
                                            options: options)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MammonCore
 
 /// How the console runs, as `mammon run` decides it.
 struct ConsoleOptions: Sendable {
@@ -32,4 +33,10 @@ struct ConsoleFlags: ParsableArguments {
 
     @Flag(help: "Open the console with the scheduler stopped (press s to start).")
     var stopped = false
+
+    /// `--theme` as the CONSOLE_THEME setting: one rule for the flag, the environment and the file
+    /// (a name, never a path: it becomes a file name under the themes directory).
+    var configSettings: [ConfigLoader.Setting] {
+        theme.map { [ConfigLoader.Setting(key: "CONSOLE_THEME", value: $0, source: .flag("theme"))] } ?? []
+    }
 }

@@ -13,7 +13,9 @@ enum HeadlessRunner {
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in
+        // SIGHUP too: the terminal or SSH session that started a `--no-ui` run went away. Finishing
+        // the step and exiting 0 beats dying mid-step on the default action.
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in
             Task { await engine.shutdown() }
         }
         defer { signals.cancel() }

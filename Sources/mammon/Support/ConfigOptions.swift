@@ -105,7 +105,8 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Loads and validates every layer. Throws `ConfigError` (exit 78) before anything is written.
-    func load() throws(ConfigError) -> MammonConfig {
+    /// `extraFlags`: settings other option groups take as flags (`--theme`), validated by the same rules.
+    func load(extraFlags: [ConfigLoader.Setting] = []) throws(ConfigError) -> MammonConfig {
         var file: (path: String, contents: String)?
         let path = config ?? Paths.defaultConfigFile
         if FileManager.default.fileExists(atPath: path) {
@@ -116,6 +117,6 @@ struct ConfigOptions: ParsableArguments {
         } else if config != nil {
             throw ConfigError("config: file \(path) (from --config) does not exist")
         }
-        return try ConfigLoader.load(flags: flagSettings, environment: ProcessInfo.processInfo.environment, file: file)
+        return try ConfigLoader.load(flags: flagSettings + extraFlags, environment: ProcessInfo.processInfo.environment, file: file)
     }
 }

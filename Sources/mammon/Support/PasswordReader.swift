@@ -12,7 +12,10 @@ import Darwin
 enum PasswordReader {
     static func password(file: String?, prompt: String, confirm: Bool = false) throws -> SecretBytes {
         if let path = file ?? ProcessInfo.processInfo.environment["MAMMON_PASSWORD_FILE"], !path.isEmpty {
-            return firstLine(of: try SecretFile.read(path, kind: "password file"))
+            let password = firstLine(of: try SecretFile.read(path, kind: "password file"))
+            // An empty first line is a mistake (an empty file, the password on line 2), never a password.
+            guard password.count > 0 else { throw PasswordError.emptyFile(path) }
+            return password
         }
         let first = try TerminalPassword.read(prompt: prompt)
         if confirm {
@@ -100,6 +103,7 @@ private enum TerminalRestore {
 
 enum PasswordError: Error, CustomStringConvertible {
     case noTerminal, mismatch, empty, tooLong
+    case emptyFile(String)
 
     var description: String {
         switch self {
@@ -107,6 +111,7 @@ enum PasswordError: Error, CustomStringConvertible {
         case .mismatch: return "the two passwords differ"
         case .empty: return "refusing an empty password"
         case .tooLong: return "password longer than 1024 bytes"
+        case .emptyFile(let path): return "refusing an empty password: the first line of password file \(path) is empty"
         }
     }
 }

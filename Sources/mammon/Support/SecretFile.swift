@@ -12,12 +12,19 @@ enum SecretFile {
     /// The whole file as secret bytes. Permissions are checked on the opened descriptor, so the
     /// file checked is the file read.
     static func read(_ path: String, kind: String) throws -> SecretBytes {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer (or a tty) would otherwise wait forever,
+        // before the regular-file check below could refuse it. O_NOCTTY: never adopt a terminal.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw SecretFileError.cannotOpen(kind: kind, path: path, reason: errnoText()) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw SecretFileError.cannotOpen(kind: kind, path: path, reason: errnoText()) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw SecretFileError.notAFile(kind: kind, path: path) }
+        // A regular file ignores O_NONBLOCK; cleared anyway so the reads below mean what they say.
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            throw SecretFileError.cannotOpen(kind: kind, path: path, reason: errnoText())
+        }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw SecretFileError.tooOpen(kind: kind, path: path, mode: mode) }
         let size = Int(info.st_size)
@@ -68,7 +75,7 @@ enum SecretFileError: Error, CustomStringConvertible {
         switch self {
         case .cannotOpen(let kind, let path, let reason): return "cannot read \(kind) \(path): \(reason)"
         case .cannotCreate(let kind, let path, let reason): return "cannot create \(kind) \(path): \(reason)"
-        case .notAFile(let kind, let path): return "\(kind) \(path) is not a regular file"
+        case .notAFile(let kind, let path): return "\(kind) \(path) is not a regular file (FIFOs, devices and directories are refused): give a plain file with mode 600"
         case .tooOpen(let kind, let path, let mode):
             return "permissions \(String(mode, radix: 8)) for \(kind) \(path) are too open: it must not be accessible by group or others. Fix with: chmod 600 \(path)"
         case .tooLarge(let kind, let path): return "\(kind) \(path) is too large to be one"

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import MammonCore
+
+/// A command's error with its text made safe for the terminal: errors quote nodes (RPC messages,
+/// revert reasons), files and paths. ArgumentParser then prints it as it would have, exit code
+/// unchanged.
+struct PrintableError: Error, CustomStringConvertible {
+    let description: String
+
+    static func wrapping(_ error: any Error) -> any Error {
+        switch error {
+        case is ExitCode, is CleanExit:
+            return error
+        case let validation as ValidationError:
+            return ValidationError(UntrustedText.printable(validation.message, keepingNewlines: true))
+        default:
+            // The text ArgumentParser would print (its `describe()`).
+            let text: String
+            if let localized = (error as? LocalizedError)?.errorDescription {
+                text = localized
+            } else if type(of: error) is NSError.Type {
+                text = error.localizedDescription
+            } else {
+                text = String(describing: error)
+            }
+            return PrintableError(description: UntrustedText.printable(text, keepingNewlines: true))
+        }
+    }
+}
