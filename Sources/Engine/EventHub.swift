@@ -15,6 +15,7 @@ final class EventHub: Sendable {
         let id = UUID()
         let (stream, continuation) = AsyncStream<EngineEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferLimit))
         continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) } }
+        // Under the lock, so no newer status can overtake it; safe, as nobody waits on a stream not yet returned.
         state.withLock { s in
             if let status = s.latestStatus { continuation.yield(status) }
             s.subscribers[id] = continuation
@@ -22,13 +23,16 @@ final class EventHub: Sendable {
         return stream
     }
 
+    /// Yields outside the lock: resuming a waiting subscriber takes the Swift runtime's task lock, and a
+    /// subscriber cancelled at the same moment (a console disconnecting) holds that lock while its
+    /// termination handler takes ours — yielding under our lock deadlocked the two. Every publish comes
+    /// from the engine actor, so events stay in order.
     func publish(_ events: [EngineEvent]) {
-        state.withLock { s in
-            for e in events {
-                if case .status = e.kind { s.latestStatus = e }
-                for c in s.subscribers.values { c.yield(e) }
-            }
+        let subscribers = state.withLock { s in
+            for e in events { if case .status = e.kind { s.latestStatus = e } }
+            return Array(s.subscribers.values)
         }
+        for e in events { for c in subscribers { c.yield(e) } }
     }
 
     func finish() {

@@ -30,6 +30,14 @@ final class EngineLockTests: XCTestCase {
             let r = try bin.run(command)
             XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
         }
+        // status names the running engine (from its lock) and where consoles attach.
+        let status = try bin.run(["status", "--json", "--db", db])
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        XCTAssertTrue((report["engine_process"] as? String)?.hasPrefix("pid \(first.pid) (running since ") == true, "\(report)")
+        let sockets = try XCTUnwrap(report["sockets"] as? [String: Any])
+        XCTAssertEqual(sockets["control"] as? String, db + ".control.sock")
+        XCTAssertEqual(sockets["observer"] as? String, db + ".observe.sock")
+        XCTAssertEqual(sockets["listening"] as? Bool, true)
         let eventsAfter = try AppDatabase.openReadOnly(path: db).events(after: 0, limit: 100_000).count
         XCTAssertEqual(eventsAfter, eventsBefore, "nothing beside the running engine wrote to its database")
 

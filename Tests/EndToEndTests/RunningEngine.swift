@@ -32,6 +32,14 @@ final class RunningEngine {
     /// Signals the engine and waits for it to exit; returns its status and every event type it printed.
     func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, types: [String], stderr: String) {
         kill(pid, signal)
+        // A stop is bounded (STOP_BUDGET_SECONDS): an engine still alive after two minutes is hung, which
+        // must fail the test rather than hang the suite.
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            XCTFail("the engine did not exit within 120 s of signal \(signal)")
+            kill(pid, SIGKILL)
+        }
         stdout.append(out.fileHandleForReading.readDataToEndOfFile())
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

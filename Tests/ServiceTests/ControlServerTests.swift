@@ -112,4 +112,25 @@ final class ControlServerTests: XCTestCase {
         XCTAssertNil(watcher.closedReason)
         print("2000 events published in \(elapsed) s beside a stalled client")
     }
+
+    /// Consoles disconnecting while the engine publishes: the hub once yielded under its lock while a
+    /// cancelled subscriber's termination took it, and the two deadlocked (seen in a terminal test).
+    func testConsolesComingAndGoingWhileTheEnginePublishesNeverDeadlock() async throws {
+        let (engine, _, server) = try await fixture.start()
+        defer { Task { await server.close() } }
+        let publisher = Task {
+            for i in 0..<400 { await engine.note(source: "test", "event \(i)") }
+        }
+        for round in 0..<40 {
+            let client = try await RecordingClient.connect(round % 2 == 0 ? fixture.controlPath : fixture.observerPath, name: "c\(round)")
+            _ = await client.waitFor { if case .event = $0 { true } else { false } }
+            await client.client.close()
+        }
+        await publisher.value
+        let last = try await RecordingClient.connect(fixture.observerPath, name: "last")
+        _ = await last.waitFor { if case .hello = $0 { true } else { false } }   // subscribed
+        await engine.note(source: "test", "after")
+        let seen = await last.waitFor { if case .event(let e) = $0, case .notice("test", "after") = e.kind { true } else { false } }
+        XCTAssertNotNil(seen, "the engine still publishes")
+    }
 }

@@ -16,7 +16,15 @@ struct StatusCommand: AsyncParsableCommand {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
         let store = try AppDatabase.openReadOnly(path: network.databasePath)
-        let report = try StatusReport.read(store: store, config: config, network: network.network, now: Date())
+        var report = try StatusReport.read(store: store, config: config, network: network.network, now: Date())
+        // The running engine's own lock says whether it runs (a pid column cannot: a crash leaves it behind).
+        let holder = EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath))
+        report.engineProcess = holder ?? "none running"
+        if holder == nil, report.status.state == .running { report.status.state = .stopped }
+        if let paths = try? SocketPaths.forDatabase(network.databasePath) {
+            report.sockets = .init(control: paths.control, observer: paths.observer,
+                                   listening: holder != nil && FileManager.default.fileExists(atPath: paths.control))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -32,12 +40,15 @@ struct StatusCommand: AsyncParsableCommand {
 struct StatusReport: Encodable {
     var status: SchedulerStatus
     var engineProcess: String
+    /// Where consoles attach: `mammon console --socket PATH [--read-only]`.
+    var sockets: Sockets?
+    struct Sockets: Encodable { var control: String; var observer: String; var listening: Bool }
     var positions: [Position]
     var pendingApprovals: Int
     var lastExecution: ExecutionSummary?
 
     enum CodingKeys: String, CodingKey {
-        case status, engineProcess = "engine_process", positions, pendingApprovals = "pending_approvals",
+        case status, engineProcess = "engine_process", sockets, positions, pendingApprovals = "pending_approvals",
              lastExecution = "last_execution"
     }
 
@@ -75,7 +86,8 @@ struct StatusReport: Encodable {
 
     var text: String {
         let s = status
-        var lines = [
+        var lines = [String]()
+        lines += [
             "state        \(s.state.rawValue)\(s.haltReason.map { " — \($0)" } ?? "") (engine process: \(engineProcess))",
             "network      \(s.network), approval \(s.approvalMode)\(s.walletAddress.isEmpty ? "" : ", wallet \(s.walletAddress)")",
             "scans        \(s.scans), last \(s.lastScanAt?.iso8601 ?? "never"), next \(s.nextScanAt?.iso8601 ?? "—")",
@@ -85,6 +97,9 @@ struct StatusReport: Encodable {
             "breaker      \(s.consecutiveFailures) consecutive failure(s)",
             "approvals    \(pendingApprovals) pending",
         ]
+        if let sockets {
+            lines.append("sockets      control \(sockets.control), observer \(sockets.observer)\(sockets.listening ? "" : " (not listening)")")
+        }
         for p in positions where !p.amount.isZero {
             lines.append("position     \(p.protocolID.displayName): \(p.amount) \(p.token)")
         }
