@@ -13,14 +13,21 @@ struct Mammon: AsyncParsableCommand {
         ],
         defaultSubcommand: RunCommand.self)
 
-    /// ArgumentParser's own entry, with the process hardened before any argument is looked at or
-    /// any secret is read, and errors made printable (they can quote a node).
+    /// ArgumentParser's entry, with the process hardened before any argument is looked at or any
+    /// secret is read, and errors made printable (they can quote a node).
     static func main() async {
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
         }
+        // Help, version and completion-script requests go through ArgumentParser's own entry: reporting
+        // them from the loop below printed its internal CommandError raw.
+        let builtIn: Set<String> = ["-h", "--help", "help", "--version", "--generate-completion-script", "--experimental-dump-help"]
+        if CommandLine.arguments.dropFirst().contains(where: { builtIn.contains($0) || $0.hasPrefix("--generate-completion-script=") }) {
+            await main(nil)
+            return
+        }
         var command: any ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do { command = try await asyncParseAsRoot(nil) } catch { exit(withError: error) }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -28,6 +35,7 @@ struct Mammon: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // Errors quote nodes, files and paths: printed without control sequences.
             exit(withError: PrintableError.wrapping(error))
         }
     }

@@ -16,6 +16,14 @@ struct MammonBinary {
         throw XCTSkip(message)
     }
 
+    /// One private runtime directory (the engines' wallet locks) for this test process: engines run by
+    /// this suite see each other's locks, and another suite running on the same machine does not.
+    static let runtimeDirectory: String = {
+        let dir = NSTemporaryDirectory() + "mammon-tests-run-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return dir
+    }()
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -32,6 +40,7 @@ struct MammonBinary {
         for key in env.keys where key.hasPrefix("MAX_") || key.hasPrefix("MIN_") || key == "APPROVAL_MODE" || key == "MAMMON_PASSWORD_FILE" {
             env.removeValue(forKey: key)
         }
+        env["XDG_RUNTIME_DIR"] = Self.runtimeDirectory
         env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()

@@ -12,7 +12,9 @@ final class SpawnedMammon: @unchecked Sendable {
     init(_ binary: MammonBinary, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: binary.path)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_RUNTIME_DIR"] = MammonBinary.runtimeDirectory
+        process.environment = env.merging(environment) { $1 }
         let o = Pipe(), e = Pipe()
         process.standardOutput = o
         process.standardError = e
