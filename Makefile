@@ -4,7 +4,7 @@ SWIFT       ?= swift
 PYTHON      ?= python3
 VENV        := $(CURDIR)/.venv
 RUN_PKGS    := pkg-config libncurses-dev libcurl4-openssl-dev libsecp256k1-dev libsqlite3-dev libsodium-dev
-TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv systemd
+TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv systemd prometheus
 RUN_ARGS    ?=
 
 .PHONY: run test build release install uninstall deps test-deps venv bench fuzz chaos screenshots clean

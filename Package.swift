@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The engine's control and observer sockets (and later its metrics endpoint): NIOCore/NIOPosix only.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // /metrics: the Prometheus registry and text exposition (pulls swift-metrics' CoreMetrics and swift-atomics).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: a module map and a small shim each. Only their adapter target imports them.
@@ -45,7 +47,11 @@ let package = Package(
         // The engine as a service: its Unix sockets, the wire protocol's framing, the attached client.
         .target(name: "Service",
                 dependencies: ["MammonCore", "Engine", "Store",
-                               .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                               .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
+                swiftSettings: strict),
+        // Engine events and RPC samples as Prometheus metrics (pure apart from the registry).
+        .target(name: "MammonMetrics", dependencies: ["MammonCore", .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
         .target(name: "TerminalKit", swiftSettings: strict),
         .target(name: "Console", dependencies: ["MammonCore", "TerminalKit"], swiftSettings: strict),
@@ -53,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "mammon",
             dependencies: [
-                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "TerminalKit", "Console", "NcursesBackend", "CProcess",
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "MammonMetrics", "TerminalKit", "Console", "NcursesBackend", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -66,6 +72,11 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",
                                                           .product(name: "NIOCore", package: "swift-nio"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio")],
+                    swiftSettings: strict),
+        .testTarget(name: "MetricsTests", dependencies: ["MammonMetrics", "MammonCore", "Service",
+                                                          .product(name: "NIOCore", package: "swift-nio"),
+                                                          .product(name: "NIOHTTP1", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),

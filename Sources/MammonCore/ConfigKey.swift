@@ -6,6 +6,8 @@ public struct ConfigKey: Sendable {
     public var name: String
     public var range: String
     public var help: String
+    /// The value is a secret (a token in a URL): error messages never repeat it.
+    public var secret = false
     let apply: @Sendable (String, inout MammonConfig) -> Bool
 
     /// `--scan-interval-hours` for `SCAN_INTERVAL_HOURS`.
@@ -85,6 +87,29 @@ public struct ConfigKey: Sendable {
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
             guard !text.isEmpty, text.count <= 64, text.allSatisfy(allowed.contains) else { return false }
             c.consoleTheme = text
+            return true
+        },
+        ConfigKey(name: "METRICS_LISTEN", range: "HOST:PORT, an IPv4 address, [IPv6] or localhost, port 1–65535",
+                  help: "serve Prometheus metrics at http://HOST:PORT/metrics (off when unset)") { text, c in
+            guard let address = ListenAddress(text) else { return false }
+            c.metricsListen = address
+            return true
+        },
+        ConfigKey(name: "METRICS_ALLOW_REMOTE", range: "true or false",
+                  help: "let METRICS_LISTEN name a non-loopback address") { text, c in
+            switch text.lowercased() {
+            case "true": c.metricsAllowRemote = true
+            case "false": c.metricsAllowRemote = false
+            default: return false
+            }
+            return true
+        },
+        ConfigKey(name: "HEARTBEAT_URL", range: "an http:// or https:// URL without spaces",
+                  help: "GET after each successful cycle, a dead-man's switch", secret: true) { text, c in
+            let lower = text.lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), text.count <= 2048,
+                  !text.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
+            c.heartbeatURL = text
             return true
         },
     ]

@@ -54,7 +54,8 @@ public enum ConfigLoader {
         for key in ConfigKey.all {
             guard let s = settings[key.name] else { continue }
             guard key.apply(s.value.trimmingCharacters(in: .whitespaces), &config) else {
-                throw ConfigError("config: \(key.name) = '\(s.value)' (from \(s.source)) is invalid: allowed \(key.range)")
+                let shown = key.secret ? "<secret, not shown>" : s.value
+                throw ConfigError("config: \(key.name) = '\(shown)' (from \(s.source)) is invalid: allowed \(key.range)")
             }
         }
         if config.retryBackoffMaxSeconds < config.retryBackoffSeconds {
@@ -64,6 +65,10 @@ public enum ConfigLoader {
         if config.ethUSDMax <= config.ethUSDMin {
             let s = settings["ETH_USD_MAX"]
             throw ConfigError("config: ETH_USD_MAX = '\(config.ethUSDMax.plainString)' (from \(s?.source.description ?? "default")) is invalid: allowed > ETH_USD_MIN (\(config.ethUSDMin.plainString))")
+        }
+        if let listen = config.metricsListen, !listen.isLoopback, !config.metricsAllowRemote {
+            let s = settings["METRICS_LISTEN"]
+            throw ConfigError("config: METRICS_LISTEN = '\(listen)' (from \(s?.source.description ?? "default")) is not a loopback address: anyone who can reach it reads the wallet's figures; set METRICS_ALLOW_REMOTE=true to serve it there anyway")
         }
         return config
     }

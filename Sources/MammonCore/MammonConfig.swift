@@ -36,6 +36,12 @@ public struct MammonConfig: Sendable, Hashable {
     /// How long a stop (SIGTERM, a supervisor) may wait for the step in flight before the engine exits
     /// and leaves its journaled transaction to recovery. Keep it under the unit's TimeoutStopSec.
     public var stopBudgetSeconds: Int = 60
+    /// Where `/metrics` is served; nil: not served.
+    public var metricsListen: ListenAddress?
+    /// A non-loopback `metricsListen` is refused unless this is set.
+    public var metricsAllowRemote = false
+    /// Requested after each successful cycle. A secret (the path is the token): log it redacted.
+    public var heartbeatURL: String?
 
     public init() {}
 

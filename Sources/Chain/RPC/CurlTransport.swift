@@ -2,8 +2,8 @@ internal import CCurl
 import Dispatch
 import Foundation
 
-/// HTTP POST over one reused libcurl easy handle, so the connection to the node stays open
-/// between requests (keep-alive).
+/// HTTP POST (and GET, for pings) over one reused libcurl easy handle, so the connection to the
+/// node stays open between requests (keep-alive).
 ///
 /// A curl handle must not be used from two threads at once, and `curl_easy_perform` blocks:
 /// every transfer runs on this transport's own serial queue, off Swift's cooperative pool, and
@@ -46,6 +46,16 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     public func post(_ body: [UInt8]) async throws(TransportError) -> HTTPResponse {
+        try await transfer(body)
+    }
+
+    /// A GET of the URL on the same handle (a heartbeat ping): no body sent, the answer's status and body kept.
+    public func get() async throws(TransportError) -> HTTPResponse {
+        try await transfer(nil)
+    }
+
+    /// POSTs `body`, or GETs when it is nil.
+    private func transfer(_ body: [UInt8]?) async throws(TransportError) -> HTTPResponse {
         let cancellation = CancellationFlag()
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -85,19 +95,26 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
                   "CURLOPT_XFERINFODATA")
     }
 
-    private func perform(_ body: [UInt8], cancellation: CancellationFlag) -> Result<HTTPResponse, TransportError> {
+    private func perform(_ body: [UInt8]?, cancellation: CancellationFlag) -> Result<HTTPResponse, TransportError> {
         guard !cancellation.isCancelled else {
             return .failure(TransportError(url: url, kind: .cancelled, code: 0, message: "cancelled before sending"))
         }
         sink.reset(limit: options.maxResponseBytes, cancellation: cancellation)
         errorBuffer[0] = 0
-        let code: CURLcode = body.withUnsafeBufferPointer { buffer in
-            // POSTFIELDS is not copied: the buffer must outlive curl_easy_perform, which it does here.
-            _ = mammon_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
-            _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
-            return curl_easy_perform(handle)
+        let code: CURLcode
+        if let body {
+            code = body.withUnsafeBufferPointer { buffer in
+                // POSTFIELDS is not copied: the buffer must outlive curl_easy_perform, which it does here.
+                _ = mammon_curl_setopt_long(handle, CURLOPT_POST, 1)
+                _ = mammon_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
+                _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
+                return curl_easy_perform(handle)
+            }
+            _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
+        } else {
+            _ = mammon_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            code = curl_easy_perform(handle)
         }
-        _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
         guard code == CURLE_OK else {
             if code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled {
                 return .failure(TransportError(url: url, kind: .cancelled, code: Int(code.rawValue),

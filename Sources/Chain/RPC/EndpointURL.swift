@@ -14,6 +14,10 @@ public enum EndpointURL {
         return parts.scheme + "://" + parts.hostPort + (hidden ? "/…" : "")
     }
 
+    /// `host[:port]` alone (`rpc.example.com:8443`): a metric label that names the endpoint and
+    /// nothing else of its URL. `invalid` when the URL is not http(s).
+    public static func label(_ url: String) -> String { split(url).map { $0.hostPort } ?? "invalid" }
+
     /// The host, lowercased, without brackets for IPv6; nil when the URL is not http(s).
     public static func host(of url: String) -> String? {
         guard let hostPort = split(url)?.hostPort else { return nil }

@@ -31,6 +31,7 @@ public actor JSONRPCClient {
     private var nextID = 1
     /// HTTP round trips made by this client, across endpoints.
     public private(set) var roundTrips = 0
+    private var roundTripObserver: (@Sendable (RoundTripSample) -> Void)?
 
     /// `verifiedURLs`: endpoints whose chain id the caller has just checked itself.
     public init(transports: [any HTTPTransport], policy: EndpointPolicy = EndpointPolicy(),
@@ -63,8 +64,17 @@ public actor JSONRPCClient {
         self.init(transports: transports, policy: policy, clock: clock, chainID: chainID, verifiedURLs: verifiedURLs)
     }
 
+    /// Calls `observer` after every HTTP round trip from now on (metrics); nil stops it.
+    public func observeRoundTrips(_ observer: (@Sendable (RoundTripSample) -> Void)?) { roundTripObserver = observer }
+
     /// A snapshot of every endpoint's health, in preference order.
     public func endpointHealth() -> [EndpointHealth] { health }
+
+    /// Every endpoint's health with whether it is in use now (not set aside, not refused), for metrics.
+    public func endpointStates() -> [(health: EndpointHealth, usable: Bool)] {
+        let now = clock.now()
+        return health.map { ($0, $0.isHealthy(at: now)) }
+    }
 
     /// Calls one method and returns its `result` (which may be `null`, e.g. a pending receipt).
     public func request(_ method: String, _ params: [JSONValue] = []) async throws(RPCError) -> JSONValue {
@@ -194,6 +204,25 @@ public actor JSONRPCClient {
     private func attempt(_ body: [UInt8], on transport: any HTTPTransport, context: RPCContext,
                          expecting expectation: Expectation) async throws(RPCError) -> JSONValue
     {
+        let started = clock.now()
+        func observe(failed: Bool) {
+            roundTripObserver?(RoundTripSample(url: transport.url, seconds: max(0, clock.now() - started), failed: failed))
+        }
+        do {
+            let answer = try await exchangeOnce(body, on: transport, context: context, expecting: expectation)
+            observe(failed: false)
+            return answer
+        } catch {
+            // A transfer we cancelled says nothing about the endpoint.
+            if case .transport(_, let failure) = error, failure.kind == .cancelled { throw error }
+            observe(failed: true)
+            throw error
+        }
+    }
+
+    private func exchangeOnce(_ body: [UInt8], on transport: any HTTPTransport, context: RPCContext,
+                              expecting expectation: Expectation) async throws(RPCError) -> JSONValue
+    {
         let response: HTTPResponse
         do {
             response = try await transport.post(body)
@@ -281,4 +310,19 @@ public actor JSONRPCClient {
 
     /// Larger error data is replaced by its cut text (a revert reason fits several times over).
     static let maxErrorDataBytes = 4096
+}
+
+/// One HTTP round trip to an endpoint, for metrics: how long it took and whether the endpoint failed
+/// (no answer, an HTTP error, garbage). A JSON-RPC error or a revert is an answer, not a failure.
+public struct RoundTripSample: Sendable, Hashable {
+    /// The full URL (it may hold an API key): label it with `EndpointURL.label`.
+    public let url: String
+    public let seconds: Double
+    public let failed: Bool
+
+    public init(url: String, seconds: Double, failed: Bool) {
+        self.url = url
+        self.seconds = seconds
+        self.failed = failed
+    }
 }

@@ -20,7 +20,7 @@ struct ResumeCommand: AsyncParsableCommand {
             throw ValidationError("the engine is running on this database (\(holder)): resume from its console, or stop it first")
         }
         Logging.bootstrapOnce()
-        let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))
+        let (engine, store, _) = try await EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))
         let before = await engine.status()
         guard before.state == .halted else {
             print("not halted (state: \(before.state.rawValue)); nothing to do")

@@ -37,12 +37,24 @@ struct RunCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
-        let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
         let sockets = try SocketPaths.forDatabase(network.databasePath)
         let server = try await ControlServer.start(
             engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
             observerGroup: try config.observerSocketGroup.map(Self.groupID),
             info: .init(network: engine.networkName, database: network.databasePath, since: Date()))
+        var metrics: MetricsExporter?
+        let heartbeat: Heartbeat?
+        do {
+            if let listen = config.metricsListen {
+                metrics = try await MetricsExporter.start(listen: listen, engine: engine, store: store, rpc: rpc, logger: logger)
+            }
+            heartbeat = try config.heartbeatURL.map { try Heartbeat.start(url: $0, engine: engine, logger: logger) }
+        } catch {
+            await metrics?.close()
+            await server.close()
+            throw error
+        }
         let code: Int32
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)
@@ -50,6 +62,13 @@ struct RunCommand: AsyncParsableCommand {
             code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
                                                  configuredTheme: config.consoleTheme)
         }
+        if let heartbeat {
+            // The pings of cycles already finished go out before exit; the engine's stream ends at shutdown
+            // (already done by the runner: this one returns at once).
+            await engine.shutdown()
+            await heartbeat.finish()
+        }
+        await metrics?.close()
         await server.close()
         if code != 0 { throw ExitCode(code) }
     }

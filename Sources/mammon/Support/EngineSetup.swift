@@ -7,13 +7,15 @@ import MammonCore
 import Store
 
 /// Wires a chain, the database and the engine for a network. Nothing else in the program builds them.
+/// The live chain's RPC client comes back too, for metrics (nil on the simulated network).
 enum EngineSetup {
     /// `interactive`: a person watches the console, so the simulated network mines at Base's pace.
     static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
-                     logger: Logger, interactive: Bool = false) async throws -> (engine: Engine, store: AppDatabase) {
+                     logger: Logger, interactive: Bool = false) async throws -> (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?) {
         let chain: any ChainGateway
         let defaultApproval: ApprovalMode
         let store: AppDatabase
+        var rpc: JSONRPCClient?
         let path = network.databasePath
         // One engine per database: taken before anything is read or written, held until the process ends.
         _ = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
@@ -30,6 +32,7 @@ enum EngineSetup {
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)
             chain = liveChain
+            rpc = liveChain.client.rpc
             defaultApproval = live.defaultApprovalMode
             logger.info("live network", metadata: ["network": "\(live.name)", "chain_id": "\(live.chainID)",
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
@@ -45,7 +48,7 @@ enum EngineSetup {
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
                                 approvalMode: config.approvalMode ?? defaultApproval, logger: logger)
-        return (engine, store)
+        return (engine, store, rpc)
     }
 
     /// A live chain for `live`, signing with the keystore's key.
