@@ -17,6 +17,8 @@ public enum StoreMutation: Sendable {
     case attemptJournaled(executionID: UUID, step: ExecutionStep, attempt: Int, PreparedTransaction, at: Date)
     case attemptBroadcast(executionID: UUID, step: ExecutionStep, attempt: Int)
     case marketsScanned([MarketSnapshot], at: Date)
+    /// A scan's balances appended to the position history (written with the scan's commit).
+    case balancesObserved(idle: TokenAmount, markets: [MarketSnapshot], token: Token, at: Date)
     case schedulerState(PersistedSchedulerState)
     case approval(ApprovalRequest, resolvedAt: Date?, detail: String?)
     case simulatedLedger([String: String])
@@ -97,6 +99,8 @@ public enum StoreMutation: Sendable {
                                                  Int(m.position.decimals), at])
                 try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy.plainString, m.quote.tvlUSD?.plainString])
             }
+        case .balancesObserved(let idle, let markets, let token, let at):
+            try PositionHistory.insert(idle: idle, markets: markets, token: token, at: at, db)
         case .schedulerState(let state):
             try state.upsert(db)
         case .approval(let request, let resolvedAt, let detail):
