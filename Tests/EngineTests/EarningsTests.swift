@@ -66,6 +66,34 @@ final class EarningsTests: XCTestCase {
             let quoted = try XCTUnwrap(merged.meanQuotedAPY)
             XCTAssertLessThan(abs(realized - quoted), Decimal(string: "0.1")!, "\(market): realized \(realized) vs quoted \(quoted)")
         }
+
+        // The scorecard: every move scored against its own gate verdict, and the counterfactual is the
+        // source's APY as the position history recorded it over the move's period (recomputed here).
+        let records = try store.moveRecords()
+        XCTAssertEqual(records.count, try store.executions(limit: 1000).count)
+        XCTAssertTrue(records.allSatisfy { $0.analysis != nil }, "each move's verdict is found in the log")
+        let card = RebalanceScorecard.score(records, intervals: intervals)
+        XCTAssertEqual(card.moves.count, moves.count)
+        var differsFromDecision = 0
+        for score in card.moves where score.to > score.from {
+            guard let source = score.execution.recommendation.from else {
+                XCTAssertEqual(score.sourceMeasuredAPY, 0)
+                continue
+            }
+            var weighted = Decimal(0), seconds = Decimal(0)
+            for (a, b) in zip(history, history.dropFirst()) where b.at > score.from && a.at < score.to {
+                let dt = EarningsCalculator.seconds(from: a.at, to: b.at)
+                weighted += a.market(source)!.apy * dt
+                seconds += dt
+            }
+            XCTAssertEqual(score.sourceMeasuredAPY, weighted / seconds, "move \(score.id)")
+            if score.sourceMeasuredAPY != score.move.analysis?.currentAPY { differsFromDecision += 1 }
+            XCTAssertTrue(score.flags.allSatisfy { if case .gas = $0 { false } else { true } },
+                          "simulated gas is within 50 % of its estimate (the estimate prices the max fee)")
+        }
+        XCTAssertGreaterThan(differsFromDecision, 0, "over periods longer than a scan the source's rate drifted from the decision's quote")
+        XCTAssertEqual(card.summary.totalGasUSD, moves.reduce(0) { $0 + $1.gasCostUSD })
+        XCTAssertEqual(card.summary.netBenefitUSD, card.summary.extraEarnedUSD - card.summary.totalGasUSD)
     }
 
     func testNoTimeNoInterest() async throws {
