@@ -218,6 +218,20 @@ extension AppDatabase {
                     BEGIN SELECT RAISE(ABORT, 'the position history is append-only'); END;
                 """)
         }
+        m.registerMigration("v8: transaction receipts") { db in
+            // What each mined transaction cost on chain (gas × effective price + L1 fee, in wei), for
+            // the books; the step keeps its cost in USD as before.
+            try db.execute(sql: """
+                CREATE TABLE tx_receipt (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    block INTEGER NOT NULL CHECK (block >= 0),
+                    succeeded INTEGER NOT NULL CHECK (succeeded IN (0, 1)),
+                    gas_used INTEGER NOT NULL CHECK (gas_used >= 0),
+                    effective_gas_price_wei TEXT NOT NULL,
+                    l1_fee_wei TEXT NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }

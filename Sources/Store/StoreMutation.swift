@@ -24,6 +24,8 @@ public enum StoreMutation: Sendable {
     case simulatedLedger([String: String])
     /// Replaces what is kept of one vault's share prices (the live chain keeps a bounded window).
     case vaultSharePrices(vault: String, [VaultSharePrice])
+    /// A mined transaction's receipt: block, gas, effective price and L1 fee, for the books.
+    case receiptObserved(TransactionReceipt)
 
     func apply(_ db: Database) throws {
         switch self {
@@ -119,6 +121,12 @@ public enum StoreMutation: Sendable {
                 }
                 try insert.execute(arguments: [vault, time, p.assetsPerShare])
             }
+        case .receiptObserved(let r):
+            try db.execute(sql: """
+                INSERT INTO tx_receipt(hash, block, succeeded, gas_used, effective_gas_price_wei, l1_fee_wei) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(hash) DO NOTHING
+                """, arguments: [r.hash, Int64(clamping: r.blockNumber), r.succeeded, Int64(clamping: r.gasUsed),
+                                 String(r.effectiveGasPriceWei), String(r.l1FeeWei)])
         }
     }
 
