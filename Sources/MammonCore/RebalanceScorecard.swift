@@ -28,7 +28,7 @@ public struct MoveScore: Hashable, Sendable, Identifiable {
         public var description: String {
             switch self {
             case .gas(let e, let a):
-                "gas $\(a.fixed(4)) vs $\(e.fixed(4)) estimated (\(e > 0 ? ((a - e) / e * 100).fixed(0) : "∞")% off)"
+                "gas $\(a.fixed(4)) vs $\(e.fixed(4)) estimated (\(e > 0 ? (abs(a - e) / e * 100).fixed(0) + "% " + (a > e ? "above" : "below") : "no estimate"))"
             case .apy(let p, let r):
                 "APY gain \(r.fixed(2)) pp vs \(p.fixed(2)) pp predicted"
             }
@@ -113,6 +113,7 @@ public enum RebalanceScorecard {
 
     public static func score(_ records: [MoveRecord], intervals: [EarningsInterval]) -> Scorecard {
         let end = intervals.last?.to
+        let sums = Cumulative(intervals)
         var summary = ScorecardSummary()
         let moved = records.filter { $0.execution.status == .succeeded }.sorted { $0.completedAt < $1.completedAt }
         var scores: [MoveScore] = []
@@ -122,7 +123,7 @@ public enum RebalanceScorecard {
             let leaves = moved[(i + 1)...].first { $0.execution.recommendation.from == target }?.completedAt
             let from = record.completedAt
             let to = max(from, [leaves, end].compactMap { $0 }.min() ?? from)
-            let score = measure(record, from: from, to: to, intervals: intervals)
+            let score = measure(record, from: from, to: to, sums: sums)
             scores.append(score)
             summary.moves += 1
             if score.paidBack { summary.wins += 1 }
@@ -138,12 +139,67 @@ public enum RebalanceScorecard {
         return Scorecard(moves: scores.reversed(), summary: summary)
     }
 
-    static func measure(_ record: MoveRecord, from: Date, to: Date, intervals: [EarningsInterval]) -> MoveScore {
-        let rec = record.execution.recommendation
-        let overlapping = intervals.filter { $0.to > from && $0.from < to }
-        func merged(_ market: LendingProtocol) -> MarketEarnings? {
-            overlapping.compactMap { $0.markets[market] }.reduce(nil) { (sum: MarketEarnings?, next) in sum?.followed(by: next) ?? next }
+    /// Running totals of each market's interval figures: any run of intervals sums in constant
+    /// time, so scoring many moves over a long history stays linear.
+    struct Cumulative {
+        struct Totals {
+            var earned: Int128 = 0
+            var capitalSeconds: Decimal = 0
+            var apyPercentSeconds: Decimal = 0
+            var apySeconds: Decimal = 0
+            var intervals = 0
         }
+        let starts: [Date]
+        let ends: [Date]
+        var sums: [LendingProtocol: [Totals]] = [:]
+
+        init(_ intervals: [EarningsInterval]) {
+            starts = intervals.map(\.from)
+            ends = intervals.map(\.to)
+            for market in Set(intervals.flatMap(\.markets.keys)) {
+                var running = Totals()
+                var prefix = [running]
+                prefix.reserveCapacity(intervals.count + 1)
+                for interval in intervals {
+                    if let e = interval.markets[market] {
+                        running.earned += e.earned
+                        running.capitalSeconds += e.capitalSeconds
+                        running.apyPercentSeconds += e.apyPercentSeconds
+                        running.apySeconds += e.apySeconds
+                        running.intervals += 1
+                    }
+                    prefix.append(running)
+                }
+                sums[market] = prefix
+            }
+        }
+
+        /// The market over the intervals overlapping [from, to); nil when none measured it.
+        func merged(_ market: LendingProtocol, from: Date, to: Date) -> MarketEarnings? {
+            guard let prefix = sums[market] else { return nil }
+            let lo = Self.firstIndex(ends) { $0 > from }
+            let hi = Self.firstIndex(starts) { $0 >= to }
+            guard hi > lo else { return nil }
+            let a = prefix[lo], b = prefix[hi]
+            guard b.intervals > a.intervals else { return nil }
+            return MarketEarnings(earned: b.earned - a.earned, capitalSeconds: b.capitalSeconds - a.capitalSeconds,
+                                  apyPercentSeconds: b.apyPercentSeconds - a.apyPercentSeconds, apySeconds: b.apySeconds - a.apySeconds)
+        }
+
+        /// The first index whose date passes `test` (dates ascending); the count when none does.
+        static func firstIndex(_ dates: [Date], _ test: (Date) -> Bool) -> Int {
+            var low = 0, high = dates.count
+            while low < high {
+                let mid = (low + high) / 2
+                if test(dates[mid]) { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+    }
+
+    static func measure(_ record: MoveRecord, from: Date, to: Date, sums: Cumulative) -> MoveScore {
+        let rec = record.execution.recommendation
+        func merged(_ market: LendingProtocol) -> MarketEarnings? { sums.merged(market, from: from, to: to) }
         let targetAPY = merged(rec.to).flatMap { $0.realizedAPY ?? $0.meanQuotedAPY }
         let sourceAPY: Decimal?
         if let source = rec.from { sourceAPY = merged(source)?.meanQuotedAPY } else { sourceAPY = 0 }

@@ -65,7 +65,7 @@ final class RebalanceScorecardTests: XCTestCase {
         guard case .apy(let predicted, let realized) = score.flags[1] else { return XCTFail("\(score.flags)") }
         XCTAssertEqual(predicted, Decimal(string: "3.5"), "1.5 pp more than the 2 pp measured")
         XCTAssertEqual(realized.fixed(2), "2.00")
-        XCTAssertEqual(score.flags[0].description, "gas $0.0200 vs $0.0100 estimated (100% off)")
+        XCTAssertEqual(score.flags[0].description, "gas $0.0200 vs $0.0100 estimated (100% above)")
     }
 
     func testAMoveEndsWhenALaterMoveTakesFundsOutOfItsTargetAndFailedMovesCostGas() throws {
