@@ -26,12 +26,12 @@ struct RunCommand: AsyncParsableCommand {
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
-        let (engine, _) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
         let code: Int32
         if headless {
             code = await HeadlessRunner.run(engine: engine, once: once)
         } else {
-            code = try await ConsoleLauncher.run(engine: engine, network: network, console: console, configuredTheme: config.consoleTheme)
+            code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console, configuredTheme: config.consoleTheme)
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -3,13 +3,14 @@ import Engine
 import Foundation
 import MammonCore
 import NcursesBackend
+import Store
 import Synchronization
 import TerminalKit
 
 /// The console's entry point: the engine's events in, the operator's commands out, the terminal on a
 /// thread of its own (ncurses calls block and are not thread-safe). Returns the process exit code.
 enum ConsoleRunner {
-    static func run(engine: Engine, options: ConsoleOptions) async throws -> Int32 {
+    static func run(engine: Engine, store: AppDatabase, options: ConsoleOptions) async throws -> Int32 {
         // An unusable terminal is reported before the engine does anything.
         do { try NcursesTerminal.preflight(environment: options.environment) } catch {
             FileHandle.standardError.write(Data("mammon: \(error)\n".utf8))
@@ -21,6 +22,11 @@ enum ConsoleRunner {
         // What happened before this console opened, so a restart does not start from a blank log.
         do { inbox.push(.history(try engine.history(limit: ConsoleState.maxLog))) } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+        }
+        // Executions, errors, the last markets and the portfolio from their own tables: a year of
+        // scans buries them in the event log.
+        do { inbox.push(.restored(try StoredRecordsReader.read(store, now: Date()))) } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the stored records: \(error)"))))
         }
         let events = engine.subscribe()
         let listener = Task {
