@@ -8,7 +8,7 @@ struct Mammon: AsyncParsableCommand {
         abstract: "Autonomous stablecoin treasury engine for lending markets on Base.",
         subcommands: [
             RunCommand.self, StatusCommand.self, HistoryCommand.self, ReportCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
-            WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, BenchCommand.self,
+            WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, BenchCommand.self, SimulateHistoryCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }
