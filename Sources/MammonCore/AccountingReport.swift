@@ -103,7 +103,7 @@ public struct AccountingReport: Hashable, Sendable {
         for (day, interval) in days {
             for market in interval.markets.keys.sorted() {
                 let e = interval.markets[market]!
-                guard e.earned != 0 || e.capitalSeconds > 0 || e.deposited > 0 || e.withdrawn > 0 else { continue }
+                guard e.earned != 0 || e.capitalMillis > 0 || e.deposited > 0 || e.withdrawn > 0 else { continue }
                 rows.append([day, market.rawValue, signedExact(e.earned, decimals: interval.decimals), String(e.earned),
                              String(e.deposited), String(e.withdrawn), e.realizedAPY?.fixed(4) ?? ""])
             }

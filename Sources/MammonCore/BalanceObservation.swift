@@ -1,24 +1,33 @@
 import Foundation
 
 /// One market as a scan saw it: the wallet's exact position there and the market's APY then.
-public struct MarketBalance: Codable, Hashable, Sendable {
+public struct MarketBalance: Hashable, Sendable {
     public var protocolID: LendingProtocol
     public var amount: TokenAmount
     /// APY in percent, as the chain reported it at this scan.
-    public var apy: Decimal
+    public let apy: Decimal
+    /// The same APY in millionths of a percent, for integer time-weighting.
+    public let apyMicroPercent: Int64
     public var apyMeasured: Bool
 
     public init(protocolID: LendingProtocol, amount: TokenAmount, apy: Decimal, apyMeasured: Bool = true) {
+        self.init(protocolID: protocolID, amount: amount, apy: apy,
+                  apyMicroPercent: Int64(clamping: Decimal.scaledInteger(apy.plainString, digits: 6) ?? 0), apyMeasured: apyMeasured)
+    }
+
+    /// With the APY already scaled (read from its stored text).
+    public init(protocolID: LendingProtocol, amount: TokenAmount, apy: Decimal, apyMicroPercent: Int64, apyMeasured: Bool) {
         self.protocolID = protocolID
         self.amount = amount
         self.apy = apy
+        self.apyMicroPercent = apyMicroPercent
         self.apyMeasured = apyMeasured
     }
 }
 
 /// What one scan saw of the treasury: every position, each market's APY, the idle balance and the
 /// block. The rows of the append-only position history; earnings are measured between them.
-public struct BalanceObservation: Codable, Hashable, Sendable {
+public struct BalanceObservation: Hashable, Sendable {
     public var at: Date
     public var block: UInt64?
     /// How many events the log held when the balances were read: orders this observation against
@@ -51,8 +60,8 @@ public struct BalanceObservation: Codable, Hashable, Sendable {
 
 /// Money the engine itself moved into or out of a market: a mined deposit or withdraw step.
 /// Balance growth net of these is what the market earned.
-public struct TreasuryFlow: Codable, Hashable, Sendable {
-    public enum Direction: String, Codable, Sendable { case deposit, withdraw }
+public struct TreasuryFlow: Hashable, Sendable {
+    public enum Direction: String, Sendable { case deposit, withdraw }
 
     /// The `seq` of the step's `step.finished` event.
     public var logPosition: Int64

@@ -65,29 +65,29 @@ public enum EarningsCalculator {
 
     /// What happened between two observations, given the engine's flows in between.
     public static func interval(from a: BalanceObservation, to b: BalanceObservation, flows: ArraySlice<TreasuryFlow>) -> EarningsInterval {
-        let dt = seconds(from: a.at, to: b.at)
+        let dt = Int128(milliseconds(from: a.at, to: b.at))
         var markets: [LendingProtocol: MarketEarnings] = [:]
         for end in b.markets {
             // A market not read at both ends cannot be measured over this interval.
             guard let start = a.market(end.protocolID) else { continue }
             var e = MarketEarnings(closing: end.amount.baseUnits, closingAPY: end.apy)
             var net: Int128 = 0
-            e.capitalSeconds = start.amount.baseUnits.decimalValue * dt
+            e.capitalMillis = Int128(start.amount.baseUnits) * dt
             for flow in flows where flow.market == end.protocolID {
                 net += flow.signedBaseUnits
                 if flow.direction == .deposit { e.deposited += flow.amount.baseUnits } else { e.withdrawn += flow.amount.baseUnits }
                 let at = min(max(flow.at, a.at), b.at)
-                e.capitalSeconds += flow.signedBaseUnits.decimalValue * seconds(from: at, to: b.at)
+                e.capitalMillis += flow.signedBaseUnits * Int128(milliseconds(from: at, to: b.at))
             }
             e.earned = Int128(end.amount.baseUnits) - Int128(start.amount.baseUnits) - net
             if start.apyMeasured {
-                e.apyPercentSeconds = start.apy * dt
-                e.apySeconds = dt
+                e.apyMicroMillis = Int128(start.apyMicroPercent) * dt
+                e.apyMillis = dt
             }
             markets[end.protocolID] = e
         }
         return EarningsInterval(from: a.at, to: b.at, decimals: b.idle.decimals, markets: markets, idleClosing: b.idle.baseUnits,
-                                idleCapitalSeconds: a.idle.baseUnits.decimalValue * dt)
+                                idleCapitalMillis: Int128(a.idle.baseUnits) * dt)
     }
 
     /// Earnings over `span`, ending at the last interval: intervals ending after the span's start.
@@ -109,7 +109,7 @@ public enum EarningsCalculator {
     /// The figures of one (merged) interval.
     public static func window(_ merged: EarningsInterval, span: EarningsSpan) -> EarningsWindow {
         EarningsWindow(span: span, from: merged.from, to: merged.to, decimals: merged.decimals,
-                       treasury: .init(earned: merged.earned, realizedAPY: annualized(earned: merged.earned, capitalSeconds: merged.capitalSeconds)),
+                       treasury: .init(earned: merged.earned, realizedAPY: annualized(earned: merged.earned, capitalMillis: merged.capitalMillis)),
                        markets: merged.markets.mapValues { .init(earned: $0.earned, realizedAPY: $0.realizedAPY) })
     }
 
@@ -118,12 +118,15 @@ public enum EarningsCalculator {
         EarningsSpan.allCases.map { window(intervals, span: $0) }
     }
 
-    /// Growth per capital-second, compounded over a year, in percent: what a constant APY of that
-    /// value would have paid. nil without capital.
-    public static func annualized(earned: Int128, capitalSeconds: Decimal) -> Decimal? {
-        guard capitalSeconds > 0 else { return nil }
-        let perSecond = earned.decimalValue / capitalSeconds
-        return (DecimalMath.exp(perSecond * DecimalMath.secondsPerYear) - 1) * 100
+    /// Growth per unit of capital and time, compounded over a year, in percent: what a constant APY
+    /// of that value would have paid. nil without capital.
+    public static func annualized(earned: Int128, capitalMillis: Int128) -> Decimal? {
+        guard capitalMillis > 0 else { return nil }
+        // The year's exponent in fixed point: earned × year / capital (a division in Decimal, whose
+        // 38 digits hold the product).
+        let exponent = earned.decimalValue * DecimalMath.millisecondsPerYear.decimalValue / capitalMillis.decimalValue
+        guard let fixed = DecimalMath.toFixed(min(max(exponent, -40), 40)) else { return nil }
+        return (DecimalMath.expFixed(fixed) - DecimalMath.one).decimalValue.shifted(by: -16)
     }
 
     /// Older intervals merged into one per UTC day (of their end); those ending at or after
@@ -143,8 +146,13 @@ public enum EarningsCalculator {
         return out
     }
 
-    /// Seconds between two dates, to the millisecond (dates are stored to the millisecond).
+    /// Milliseconds between two dates (dates are stored to the millisecond).
+    public static func milliseconds(from a: Date, to b: Date) -> Int64 {
+        Int64((b.timeIntervalSince(a) * 1000).rounded())
+    }
+
+    /// Seconds between two dates, to the millisecond.
     public static func seconds(from a: Date, to b: Date) -> Decimal {
-        Decimal(Int64((b.timeIntervalSince(a) * 1000).rounded())).shifted(by: -3)
+        Decimal(milliseconds(from: a, to: b)).shifted(by: -3)
     }
 }

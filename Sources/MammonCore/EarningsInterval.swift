@@ -1,29 +1,31 @@
 import Foundation
 
 /// What one market did between two scans: its balance growth net of the engine's own deposits and
-/// withdrawals (never a product of an APY), the capital that earned it, and its quoted rate.
+/// withdrawals (never a product of an APY), the capital that earned it, and its quoted rate. The
+/// sums are integers (base units × milliseconds, millionths of a percent × milliseconds), so a
+/// year of intervals adds up exactly and fast.
 public struct MarketEarnings: Hashable, Sendable {
     /// Base units earned; negative is a loss.
     public var earned: Int128
-    /// Σ capital × seconds in base-unit-seconds: the balance at the start for the whole interval,
-    /// each flow for the part of the interval after it (modified Dietz).
-    public var capitalSeconds: Decimal
-    /// Σ recorded APY (percent) × seconds, over `apySeconds`' coverage: the rate the chain quoted.
-    public var apyPercentSeconds: Decimal
-    /// Seconds during which the APY was measured (an unmeasured vault's 0 % is not a rate).
-    public var apySeconds: Decimal
+    /// Σ capital × milliseconds: the balance at the start for the whole interval, each flow for the
+    /// part of the interval after it (modified Dietz).
+    public var capitalMillis: Int128
+    /// Σ recorded APY (millionths of a percent) × milliseconds, over `apyMillis`' coverage.
+    public var apyMicroMillis: Int128
+    /// Milliseconds during which the APY was measured (an unmeasured vault's 0 % is not a rate).
+    public var apyMillis: Int128
     public var deposited: UInt128
     public var withdrawn: UInt128
     /// The balance and APY at the interval's end.
     public var closing: UInt128
     public var closingAPY: Decimal
 
-    public init(earned: Int128 = 0, capitalSeconds: Decimal = 0, apyPercentSeconds: Decimal = 0, apySeconds: Decimal = 0,
+    public init(earned: Int128 = 0, capitalMillis: Int128 = 0, apyMicroMillis: Int128 = 0, apyMillis: Int128 = 0,
                 deposited: UInt128 = 0, withdrawn: UInt128 = 0, closing: UInt128 = 0, closingAPY: Decimal = 0) {
         self.earned = earned
-        self.capitalSeconds = capitalSeconds
-        self.apyPercentSeconds = apyPercentSeconds
-        self.apySeconds = apySeconds
+        self.capitalMillis = capitalMillis
+        self.apyMicroMillis = apyMicroMillis
+        self.apyMillis = apyMillis
         self.deposited = deposited
         self.withdrawn = withdrawn
         self.closing = closing
@@ -32,18 +34,23 @@ public struct MarketEarnings: Hashable, Sendable {
 
     /// This interval followed by `next`.
     public func followed(by next: MarketEarnings) -> MarketEarnings {
-        MarketEarnings(earned: earned + next.earned, capitalSeconds: capitalSeconds + next.capitalSeconds,
-                       apyPercentSeconds: apyPercentSeconds + next.apyPercentSeconds, apySeconds: apySeconds + next.apySeconds,
+        MarketEarnings(earned: earned + next.earned, capitalMillis: capitalMillis + next.capitalMillis,
+                       apyMicroMillis: apyMicroMillis + next.apyMicroMillis, apyMillis: apyMillis + next.apyMillis,
                        deposited: deposited + next.deposited, withdrawn: withdrawn + next.withdrawn,
                        closing: next.closing, closingAPY: next.closingAPY)
     }
 
+    /// Capital × time in base-unit-seconds.
+    public var capitalSeconds: Decimal { capitalMillis.decimalValue.shifted(by: -3) }
+
     /// The realized APY in percent (balance growth per capital, compounded over a year); nil
     /// without capital.
-    public var realizedAPY: Decimal? { EarningsCalculator.annualized(earned: earned, capitalSeconds: capitalSeconds) }
+    public var realizedAPY: Decimal? { EarningsCalculator.annualized(earned: earned, capitalMillis: capitalMillis) }
 
     /// The time-weighted APY the chain quoted; nil when it never was measured.
-    public var meanQuotedAPY: Decimal? { apySeconds > 0 ? apyPercentSeconds / apySeconds : nil }
+    public var meanQuotedAPY: Decimal? {
+        apyMillis > 0 ? (apyMicroMillis.decimalValue / apyMillis.decimalValue).shifted(by: -6) : nil
+    }
 }
 
 /// The treasury between two scans (or a run of scans merged): each market's earnings, idle funds.
@@ -53,21 +60,21 @@ public struct EarningsInterval: Hashable, Sendable {
     public var decimals: UInt8
     public var markets: [LendingProtocol: MarketEarnings]
     public var idleClosing: UInt128
-    /// Idle funds × seconds: they count in the treasury's capital and earn nothing.
-    public var idleCapitalSeconds: Decimal
+    /// Idle funds × milliseconds: they count in the treasury's capital and earn nothing.
+    public var idleCapitalMillis: Int128
 
     public init(from: Date, to: Date, decimals: UInt8, markets: [LendingProtocol: MarketEarnings], idleClosing: UInt128,
-                idleCapitalSeconds: Decimal) {
+                idleCapitalMillis: Int128) {
         self.from = from
         self.to = to
         self.decimals = decimals
         self.markets = markets
         self.idleClosing = idleClosing
-        self.idleCapitalSeconds = idleCapitalSeconds
+        self.idleCapitalMillis = idleCapitalMillis
     }
 
     public var earned: Int128 { markets.values.reduce(0) { $0 + $1.earned } }
-    public var capitalSeconds: Decimal { markets.values.reduce(idleCapitalSeconds) { $0 + $1.capitalSeconds } }
+    public var capitalMillis: Int128 { markets.values.reduce(idleCapitalMillis) { $0 + $1.capitalMillis } }
     public var closingTotal: UInt128 { markets.values.reduce(idleClosing) { $0 + $1.closing } }
 
     /// This interval and the next one as one.
@@ -75,7 +82,7 @@ public struct EarningsInterval: Hashable, Sendable {
         var merged = markets
         for (p, e) in next.markets { merged[p] = merged[p].map { $0.followed(by: e) } ?? e }
         return EarningsInterval(from: from, to: next.to, decimals: next.decimals, markets: merged, idleClosing: next.idleClosing,
-                                idleCapitalSeconds: idleCapitalSeconds + next.idleCapitalSeconds)
+                                idleCapitalMillis: idleCapitalMillis + next.idleCapitalMillis)
     }
 }
 

@@ -144,9 +144,9 @@ public enum RebalanceScorecard {
     struct Cumulative {
         struct Totals {
             var earned: Int128 = 0
-            var capitalSeconds: Decimal = 0
-            var apyPercentSeconds: Decimal = 0
-            var apySeconds: Decimal = 0
+            var capitalMillis: Int128 = 0
+            var apyMicroMillis: Int128 = 0
+            var apyMillis: Int128 = 0
             var intervals = 0
         }
         let starts: [Date]
@@ -163,9 +163,9 @@ public enum RebalanceScorecard {
                 for interval in intervals {
                     if let e = interval.markets[market] {
                         running.earned += e.earned
-                        running.capitalSeconds += e.capitalSeconds
-                        running.apyPercentSeconds += e.apyPercentSeconds
-                        running.apySeconds += e.apySeconds
+                        running.capitalMillis += e.capitalMillis
+                        running.apyMicroMillis += e.apyMicroMillis
+                        running.apyMillis += e.apyMillis
                         running.intervals += 1
                     }
                     prefix.append(running)
@@ -182,8 +182,8 @@ public enum RebalanceScorecard {
             guard hi > lo else { return nil }
             let a = prefix[lo], b = prefix[hi]
             guard b.intervals > a.intervals else { return nil }
-            return MarketEarnings(earned: b.earned - a.earned, capitalSeconds: b.capitalSeconds - a.capitalSeconds,
-                                  apyPercentSeconds: b.apyPercentSeconds - a.apyPercentSeconds, apySeconds: b.apySeconds - a.apySeconds)
+            return MarketEarnings(earned: b.earned - a.earned, capitalMillis: b.capitalMillis - a.capitalMillis,
+                                  apyMicroMillis: b.apyMicroMillis - a.apyMicroMillis, apyMillis: b.apyMillis - a.apyMillis)
         }
 
         /// The first index whose date passes `test` (dates ascending); the count when none does.
@@ -203,12 +203,13 @@ public enum RebalanceScorecard {
         let targetAPY = merged(rec.to).flatMap { $0.realizedAPY ?? $0.meanQuotedAPY }
         let sourceAPY: Decimal?
         if let source = rec.from { sourceAPY = merged(source)?.meanQuotedAPY } else { sourceAPY = 0 }
-        let seconds = EarningsCalculator.seconds(from: from, to: to)
+        let millis = Int128(EarningsCalculator.milliseconds(from: from, to: to))
         let amount = rec.amount.decimalValue
+        // The amount compounded at `apy` for the period, less the amount (fixed point: see DecimalMath).
         func earned(_ apy: Decimal?) -> Decimal {
-            guard let apy, seconds > 0 else { return 0 }
-            let growth = DecimalMath.growth(rate: apy / 100, exponent: seconds / DecimalMath.secondsPerYear) ?? 1
-            return amount * (growth - 1)
+            guard let apy, millis > 0, let base = DecimalMath.toFixed(1 + apy / 100), base > 0 else { return 0 }
+            let exponent = DecimalMath.logFixed(base) * millis / DecimalMath.millisecondsPerYear
+            return amount * DecimalMath.fromFixed(DecimalMath.expFixed(exponent) - DecimalMath.one)
         }
         var score = MoveScore(move: record, from: from, to: to, targetRealizedAPY: targetAPY, sourceMeasuredAPY: sourceAPY,
                               earnedInTargetUSD: earned(targetAPY), sourceWouldHaveEarnedUSD: earned(sourceAPY), flags: [])

@@ -16,4 +16,9 @@ extension AppDatabase {
             }
         }
     }
+
+    /// Frees SQLite's caches (after a burst of reads, such as a console filling its history).
+    public func releaseMemory() {
+        if let pool = writer as? DatabasePool { pool.releaseMemory() }
+    }
 }

@@ -14,10 +14,21 @@ extension AppDatabase {
             let analyses = try Self.verdicts(for: Set(executions.map(\.recommendation.id)), since: oldest, db)
             var steps: [UUID: [StepRecord]] = [:]
             let ids = executions.map(\.id.uuidString)
+            // Rows read by hand: decoding them through Codable was most of opening a console's moves.
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
-                for row in try StepRow.filter(chunk.contains(Column("execution_id"))).order(Column("position")).fetchAll(db) {
-                    let record = try row.record()
-                    steps[record.executionID, default: []].append(record)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT execution_id, step, status, tx_hash, nonce, gas_used, gas_cost_usd, started_at, finished_at, detail
+                    FROM step WHERE execution_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ","))) ORDER BY position
+                    """, arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    guard let id = UUID(uuidString: row[0]), let step = ExecutionStep(rawValue: row[1]), let status = StepStatus(rawValue: row[2]) else {
+                        throw StoreError.corruptRow(table: "step", detail: "\(row[0] as String? ?? "?") \(row[1] as String? ?? "?")")
+                    }
+                    steps[id, default: []].append(StepRecord(
+                        executionID: id, step: step, status: status, txHash: row[3], nonce: (row[4] as Int64?).map { UInt64($0) },
+                        gasUsed: (row[5] as Int64?).map { UInt64($0) }, gasCostUSD: (row[6] as StoredDecimal?)?.value,
+                        startedAt: try row.storedDate("started_at", in: "step"), finishedAt: try row.storedDate("finished_at", in: "step"),
+                        detail: row[9]))
                 }
             }
             return executions.map { MoveRecord(execution: $0, analysis: analyses[$0.recommendation.id], steps: steps[$0.id] ?? []) }

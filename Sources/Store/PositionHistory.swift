@@ -67,12 +67,14 @@ extension AppDatabase {
                                                   idle: TokenAmount(baseUnits: idle, decimals: decimals), markets: []))
                 }
                 guard let protocolName = row[6] as String? else { continue }
+                let apyText: String = row[8]
                 guard let p = LendingProtocol(rawValue: protocolName), let units = UInt128(row[7] as String),
-                      let apy = Decimal.strict(row[8] as String) else {
+                      let apy = Decimal.plain(apyText), let micro = Decimal.scaledInteger(apyText, digits: 6) else {
                     throw StoreError.corruptRow(table: "position_history", detail: "scan \(id) \(protocolName)")
                 }
-                out[out.count - 1].markets.append(MarketBalance(protocolID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals),
-                                                                apy: apy, apyMeasured: row[9]))
+                out[out.count - 1].markets.append(MarketBalance(
+                    protocolID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals), apy: apy,
+                    apyMicroPercent: Int64(clamping: micro), apyMeasured: row[9]))
             }
             return out
         }
@@ -85,25 +87,33 @@ extension AppDatabase {
         return try balanceObservations(from: at).last
     }
 
-    /// Every deposit and withdraw the engine's executions got mined, in log order.
+    /// Every deposit and withdraw the engine's executions got mined, in log order. Read with SQLite's
+    /// JSON functions: decoding a year of step events in Swift cost more than everything else.
     public func treasuryFlows() throws -> [TreasuryFlow] {
         try read { db in
-            var recommendations: [UUID: RebalanceRecommendation] = [:]
-            for record in try ExecutionRecord.fetchAll(db) {
-                if let id = UUID(uuidString: record.id) {
-                    recommendations[id] = try JSONDecoder().decode(RebalanceRecommendation.self, from: Data(record.recommendation.utf8))
-                }
-            }
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT seq, payload FROM event WHERE type = 'step.finished' AND payload LIKE '%"status":"succeeded"%'
-                    AND (payload LIKE '%"step":"withdraw"%' OR payload LIKE '%"step":"deposit"%') ORDER BY seq
+                SELECT e.seq, e.at, json_extract(e.payload, '$.record.step') AS step,
+                       json_extract(e.payload, '$.record.finished_at') AS finished_at,
+                       x.id, x.from_protocol, x.to_protocol, x.amount_base_units,
+                       json_extract(x.recommendation, '$.amount.decimals') AS decimals
+                FROM event e JOIN execution x ON x.id = json_extract(e.payload, '$.record.execution_id')
+                WHERE e.type = 'step.finished' AND json_extract(e.payload, '$.record.status') = 'succeeded'
+                    AND json_extract(e.payload, '$.record.step') IN ('withdraw', 'deposit')
+                ORDER BY e.seq
                 """)
             var flows: [TreasuryFlow] = []
             while let row = try rows.next() {
-                let event = try EngineEvent.fromJSON(Data((row[1] as String).utf8))
-                guard case .stepFinished(let record) = event.kind, let rec = recommendations[record.executionID],
-                      let flow = TreasuryFlow.from(record, recommendation: rec, logPosition: row[0], at: event.at) else { continue }
-                flows.append(flow)
+                let seq: Int64 = row["seq"]
+                let withdraw = (row["step"] as String) == ExecutionStep.withdraw.rawValue
+                let market = withdraw ? row["from_protocol"] as String? : row["to_protocol"] as String?
+                guard let id = UUID(uuidString: row["id"]), let name = market, let p = LendingProtocol(rawValue: name),
+                      let units = UInt128(row["amount_base_units"] as String), let decimals = row["decimals"] as Int?,
+                      let logged = Date(iso8601: row["at"]) else {
+                    throw StoreError.corruptRow(table: "event", detail: "step.finished \(seq)")
+                }
+                let at = (row["finished_at"] as String?).flatMap(Date.init(iso8601:)) ?? logged
+                flows.append(TreasuryFlow(logPosition: seq, at: at, market: p, direction: withdraw ? .withdraw : .deposit,
+                                          amount: TokenAmount(baseUnits: units, decimals: UInt8(clamping: decimals)), executionID: id))
             }
             return flows
         }

@@ -39,16 +39,37 @@ enum HistoryBench: BenchSuite {
         figures["history_command"] = BenchFigure(try timeCommand(["history", "--db", hourly]) * 1000, "ms")
         figures["report_csv_year"] = BenchFigure(try timeCommand(["report", "--csv", "--db", hourly]) * 1000, "ms")
 
+        // Where reading a year goes (in this process, without process start).
+        figures["read_event_log_1000"] = BenchFigure(try time { _ = try store.recentEvents(limit: 1000, excluding: ["scheduler.status"]) } * 1000, "ms")
+        figures["read_position_history_year"] = BenchFigure(try time { _ = try store.balanceObservations() } * 1000, "ms")
+        figures["read_flows_year"] = BenchFigure(try time { _ = try store.treasuryFlows() } * 1000, "ms")
+        figures["read_moves_year"] = BenchFigure(try time { _ = try store.moveRecords() } * 1000, "ms")
+        figures["read_transactions_year"] = BenchFigure(try time { _ = try store.minedTransactions() } * 1000, "ms")
+        figures["read_position_history_console"] = BenchFigure(try time {
+            _ = try store.balanceObservations(dailyBefore: Date().addingTimeInterval(-PortfolioBook.fullResolution))
+        } * 1000, "ms")
+        figures["read_moves_console"] = BenchFigure(try time { _ = try store.moveRecords(limit: PortfolioBook.maxMoves) } * 1000, "ms")
+
         let portfolio = try portfolioView(store)
         figures["portfolio_read_and_fold"] = BenchFigure(portfolio.read * 1000, "ms")
         figures["portfolio_summary"] = BenchFigure(portfolio.summary * 1000, "ms")
         figures["portfolio_render_200x60"] = BenchFigure(portfolio.render * 1000, "ms")
 
+        // The floor: the same console on a new, empty database.
+        let empty = try ConsoleProcessProbe.firstFrame(database: dir + "/empty.sqlite", markers: ["STOPPED", "Portfolio"], timeout: 30)
+        figures["console_first_full_frame_empty_database"] = BenchFigure(empty.seconds * 1000, "ms")
+        figures["console_process_resident_memory_empty_database"] = BenchFigure(empty.residentMB, "MB")
         let console = try ConsoleProcessProbe.firstFrame(database: hourly, markers: ["STOPPED", "blended"], timeout: 30)
         figures["console_first_full_frame"] = BenchFigure(console.seconds * 1000, "ms")
         figures["console_process_resident_memory"] = BenchFigure(console.residentMB, "MB")
         figures["console_process_resident_memory_peak"] = BenchFigure(console.peakMB, "MB")
         return figures
+    }
+
+    static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// Wall time of this binary run with `arguments`, as an operator types it (process start included).

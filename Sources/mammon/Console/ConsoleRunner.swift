@@ -28,6 +28,8 @@ enum ConsoleRunner {
         do { inbox.push(.restored(try StoredRecordsReader.read(store, now: Date()))) } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the stored records: \(error)"))))
         }
+        // Those reads filled SQLite's page caches; give the memory back for the long run.
+        store.releaseMemory()
         let events = engine.subscribe()
         let listener = Task {
             for await event in events { inbox.push(.engineEvent(event)) }
