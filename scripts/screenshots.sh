@@ -22,7 +22,7 @@ start() {
     tmux -L "$SOCK" kill-server 2>/dev/null || true
     # A server of its own per scene: a new session sent to a server still shutting down fails.
     SOCK="mammon-shots-$$-$name"
-    rm -f "$WORK/$name.sqlite"*
+    [[ -n ${KEEP_DB:-} ]] || rm -f "$WORK/$name.sqlite"*
     tmux -L "$SOCK" -f /dev/null new-session -d -s main -x "$cols" -y "$rows" \
         env -i PATH=/usr/bin:/bin HOME="$WORK" TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME="$WORK" "${envs[@]}" \
         "$BIN" --db "$WORK/$name.sqlite" "${args[@]}"
@@ -95,3 +95,10 @@ start light 120 36 APPROVAL_MODE=manual -- --theme light
 wait_for "awaiting approval"; scans 3 1
 keys 2; sleep 0.3
 shoot light 120 36
+
+# 6. The portfolio view on a month of simulated history (made with a hand-moved clock).
+rm -f "$WORK/portfolio.sqlite"*
+"$BIN" simulate-history --days 30 --db "$WORK/portfolio.sqlite" > /dev/null
+KEEP_DB=1 start portfolio 160 48 MAMMON_SIM_BLOCK_SECONDS=0 -- --stopped
+wait_for "blended"; keys p; wait_for "Scorecard"; keys j Enter; wait_for "decided:"
+shoot portfolio 160 48

@@ -8,6 +8,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case engineEvent(EngineEvent)
     /// What the engine recorded before this console opened, oldest first (the log's history).
     case history([EngineEvent])
+    /// What the database's own tables hold from before this console opened.
+    case restored(StoredRecords)
     /// The engine's event stream ended: everything shown is from then and goes stale.
     case engineStreamEnded
     /// The engine's answer to a command this console sent.

@@ -22,6 +22,11 @@ extension ConsoleReducer {
             updateMarkets(markets, &state)
             state.idle = idle
             state.marketsAt = at
+            // The books fold only what the store holds (a stored event has its sequence).
+            if event.sequence > 0 {
+                state.portfolio.observe(BalanceObservation(at: at, logPosition: event.sequence, idle: idle, snapshots: markets))
+                state.refreshPortfolio()
+            }
         case .scanFinished:
             state.scanningCycle = nil
         case .opportunityFound(let rec):
@@ -32,6 +37,7 @@ extension ConsoleReducer {
                 state.insertIntoOrder(rec.id)
             }
         case .gateVerdict(let id, let analysis):
+            if event.sequence > 0 { state.portfolio.verdict(id, analysis) }
             state.opportunities[id]?.analysis = analysis
             let failed = analysis.failedGates.first
             state.opportunities[id]?.verdict = failed.map { .rejected(gate: $0.name, reason: $0.reason) } ?? .passed
@@ -56,6 +62,7 @@ extension ConsoleReducer {
                 state.say("approval \(outcome.rawValue) by the engine: \(detail)", outcome == .approved ? .info : .warning)
             }
         case .executionStarted(let id, let rec, let steps):
+            if event.sequence > 0 { state.portfolio.executionStarted(id, recommendation: rec) }
             state.execution = ExecutionView(id: id, recommendation: rec,
                                             steps: steps.map { ExecutionView.StepLine(step: $0) }, startedAt: at)
             state.opportunities[rec.id]?.verdict = .executing
@@ -64,6 +71,7 @@ extension ConsoleReducer {
             state.execution?.steps[i].status = .running
             state.execution?.steps[i].startedAt = at
         case .stepFinished(let record):
+            if event.sequence > 0 { state.portfolio.stepFinished(record, logPosition: event.sequence, at: at) }
             if state.execution?.id == record.executionID,
                let i = state.execution?.steps.firstIndex(where: { $0.step == record.step }) {
                 state.execution?.steps[i].status = record.status
@@ -71,6 +79,10 @@ extension ConsoleReducer {
                 if state.execution?.steps[i].startedAt == nil { state.execution?.steps[i].startedAt = record.startedAt }
             }
         case .executionFinished(let summary):
+            if event.sequence > 0 {
+                state.portfolio.executionFinished(summary)
+                state.refreshPortfolio()
+            }
             if state.execution?.id == summary.id { state.execution?.summary = summary }
             remember(summary, &state)
             state.opportunities[summary.recommendation.id]?.verdict =
@@ -103,6 +115,32 @@ extension ConsoleReducer {
             }
         }
         state.log(LogLine(at: last.at, type: "console", text: "console opened: the lines above are from the database"))
+    }
+
+    /// The database's tables from before this console opened: recent executions and errors, the
+    /// last scan's markets (their age shows on the status line) and the portfolio. What the live
+    /// engine has already said wins.
+    static func restore(_ records: StoredRecords, to state: inout ConsoleState) {
+        for summary in records.executions.reversed() where !state.recentExecutions.contains(where: { $0.id == summary.id }) {
+            remember(summary, &state)
+        }
+        state.recentExecutions.sort { $0.startedAt > $1.startedAt }
+        mergeErrors(records.errors, into: &state)
+        if state.marketsAt == nil, let scan = records.lastScan {
+            updateMarkets(scan.markets, &state)
+            state.idle = scan.idle
+            state.marketsAt = scan.at
+            // Sparklines from the recorded APYs, so they do not start from one point.
+            let recent = records.portfolio.intervals.suffix(ConsoleState.sparklinePoints)
+            for i in state.markets.indices where !recent.isEmpty {
+                let points = recent.compactMap { $0.markets[state.markets[i].protocolID]?.closingAPY.doubleForDisplay }
+                if !points.isEmpty { state.markets[i].history = points }
+            }
+        }
+        if state.portfolio.isEmpty, !records.portfolio.isEmpty {
+            state.portfolio = records.portfolio
+            state.refreshPortfolio()
+        }
     }
 
     static func remember(_ summary: ExecutionSummary, _ state: inout ConsoleState) {

@@ -20,6 +20,9 @@ public enum ConsoleReducer {
         case .history(let events):
             restore(events, to: &state)
             return []
+        case .restored(let records):
+            restore(records, to: &state)
+            return []
         case .engineStreamEnded:
             state.engineConnected = false
             state.log(LogLine(at: state.now, type: "console", text: "engine event stream ended", severity: .error))
@@ -70,6 +73,12 @@ public enum ConsoleReducer {
             state.say("declining \(row.recommendation.route)", .info)
             return [.send(.decline(row.id))]
         case .details:
+            if state.view == .portfolio {
+                guard state.portfolioSummary.scorecard.moves.indices.contains(state.selectedMove) else { return [] }
+                let id = state.portfolioSummary.scorecard.moves[state.selectedMove].id
+                if state.expandedMoves.remove(id) == nil { state.expandedMoves.insert(id) }
+                return []
+            }
             state.modal = DetailsBuilder.details(for: state)
         case .nextPane: state.focus = state.focus.next; state.view = .dashboard
         case .previousPane: state.focus = state.focus.previous; state.view = .dashboard
@@ -95,6 +104,13 @@ public enum ConsoleReducer {
         case .toggleLog:
             state.view = state.view == .eventLog ? .dashboard : .eventLog
             state.logScroll = 0
+        case .togglePortfolio:
+            state.view = state.view == .portfolio ? .dashboard : .portfolio
+        case .chartWindow:
+            let all = EarningsSpan.allCases
+            state.chartSpan = all[(all.firstIndex(of: state.chartSpan)! + 1) % all.count]
+            state.refreshPortfolio()
+            state.say("charts: \(state.chartSpan.title)", .info)
         case .quit:
             // Attached, quitting only detaches: the engine keeps running (and its execution with it).
             if state.link.isAttached { return [.quit] }
@@ -140,6 +156,11 @@ public enum ConsoleReducer {
         if state.view == .eventLog {
             let count = state.filteredLog.count
             state.logScroll = max(0, min(max(0, count - 1), state.logScroll - delta.signum() * min(abs(delta), count)))
+            return
+        }
+        if state.view == .portfolio {
+            let count = state.portfolioSummary.scorecard.moves.count
+            if count > 0 { state.selectedMove = clamp(state.selectedMove + delta, count) }
             return
         }
         switch state.focus {

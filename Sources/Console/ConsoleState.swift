@@ -5,7 +5,7 @@ import TerminalKit
 /// Everything the console shows, folded from engine events, keys, resizes and ticks. Plain data:
 /// the reducer changes it, `ConsoleRenderer` draws it.
 public struct ConsoleState: Hashable, Sendable {
-    public enum View: Hashable, Sendable { case dashboard, eventLog }
+    public enum View: Hashable, Sendable { case dashboard, eventLog, portfolio }
 
     public var now: Date
     public var size: Size
@@ -35,6 +35,10 @@ public struct ConsoleState: Hashable, Sendable {
     public var errors: [ErrorRecord] = []
     /// Oldest first.
     public var log: [LogLine] = []
+    /// The position history, flows and moves, folded from stored events; `portfolioSummary` is what
+    /// it adds up to, recomputed when it changes (never while drawing).
+    public var portfolio = PortfolioBook()
+    public var portfolioSummary = PortfolioSummary()
 
     // The operator's view.
     public var focus: PaneID = .scheduler
@@ -49,6 +53,11 @@ public struct ConsoleState: Hashable, Sendable {
     public var filterEditing = false
     public var modal: Modal?
     public var flash: Flash?
+    /// The portfolio charts' window.
+    public var chartSpan: EarningsSpan = .week
+    /// The scorecard's selected move (newest first) and the moves shown expanded.
+    public var selectedMove = 0
+    public var expandedMoves: Set<UUID> = []
 
     public init(now: Date, size: Size = .zero) {
         self.now = now
@@ -96,6 +105,12 @@ public struct ConsoleState: Hashable, Sendable {
         guard let status, status.running, let due = status.nextScanAt else { return nil }
         let late = now.timeIntervalSince(due)
         return late > Self.staleGrace ? "scan overdue by \(Format.duration(late))" : nil
+    }
+
+    /// Recomputes what the portfolio adds up to; keeps the scorecard selection on a move.
+    mutating func refreshPortfolio() {
+        portfolioSummary = PortfolioSummary(book: portfolio, chartSpan: chartSpan)
+        selectedMove = max(0, min(selectedMove, portfolioSummary.scorecard.moves.count - 1))
     }
 
     /// Age of the market data, e.g. "12s"; nil before the first scan.

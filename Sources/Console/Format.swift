@@ -10,6 +10,17 @@ public enum Format {
         return (value < 0 ? "-$" : "$") + grouped(text)
     }
 
+    /// "+$12.90", "-$0.0042": a gain or loss, four digits under a dollar so small earnings show.
+    public static func earned(_ value: Decimal) -> String {
+        let digits = abs(value) < 1 ? 4 : 2
+        return (value > 0 ? "+" : "") + usd(value, digits: digits)
+    }
+
+    /// Exact base units of a signed amount in USD at par (stablecoins): "+$0.4712".
+    public static func earned(units: Int128, decimals: UInt8) -> String {
+        earned(units.decimalValue.shifted(by: -Int(decimals)))
+    }
+
     /// "$50" for whole amounts, else two digits.
     public static func usdShort(_ value: Decimal) -> String {
         value == value.rounded(0) ? usd(value, digits: 0) : usd(value)

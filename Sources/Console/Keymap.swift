@@ -7,6 +7,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case filter, help, quit, emergencyStop, resume, toggleLog, sortNext, sortReverse
     case cancelTransaction
+    case togglePortfolio, chartWindow
 }
 
 /// One binding: the keys, a short label for the key bar (nil: not on the bar), and the help text.
@@ -64,6 +65,10 @@ public enum Keymap {
         KeyBinding([.char("?")], .help, label: "Help", help: "this help", section: "View"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, label: "Quit",
                    help: "quit (asks while an execution runs; a step is never left half done)", section: "View"),
+        KeyBinding([.char("p")], .togglePortfolio, label: "Portfolio",
+                   help: "portfolio view on/off: positions, earnings, charts, the rebalance scorecard", section: "Portfolio"),
+        KeyBinding([.char("w")], .chartWindow, help: "chart window: 24 h, 7 d, 30 d, since start", section: "Portfolio"),
+        KeyBinding([.enter], .details, help: "in the scorecard: expand or fold the selected move", section: "Portfolio"),
     ]
 
     /// Keys inside dialogs, for the help overlay.

@@ -64,7 +64,8 @@ extension Engine {
             } catch {
                 throw CycleError(message: "market scan failed: \(error)")
             }
-            commit([.marketsScanned(markets, at: clock.now())], [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
+            commit([.marketsScanned(markets, at: clock.now()), .balancesObserved(idle: idle, markets: markets, token: token, at: clock.now())],
+                   [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
 
             let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
             reportExclusions(plan.exclusions)

@@ -51,7 +51,7 @@ public actor Engine {
                 approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
                 makeID: @escaping @Sendable () -> UUID = { UUID.random() }) throws {
         self.config = config
-        self.chain = chain
+        self.chain = ReceiptKeepingChain(inner: chain, staged: store.staged)
         self.store = store
         self.clock = clock
         self.approvalMode = approvalMode

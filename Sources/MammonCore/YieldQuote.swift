@@ -30,21 +30,28 @@ public struct MarketSnapshot: Codable, Hashable, Sendable {
     /// What the market could pay out now (Aave: USDC held by the aToken; Moonwell: `getCash()`;
     /// a vault: `maxWithdraw`-style liquidity). nil: unknown, so never a target.
     public var withdrawableLiquidity: TokenAmount?
+    /// The block the position was read at, when the chain says (the simulated chain does); nil: unknown.
+    public var block: UInt64?
 
-    public init(quote: YieldQuote, position: TokenAmount, apyMeasured: Bool = true, withdrawableLiquidity: TokenAmount? = nil) {
+    public init(quote: YieldQuote, position: TokenAmount, apyMeasured: Bool = true, withdrawableLiquidity: TokenAmount? = nil,
+                block: UInt64? = nil) {
         self.quote = quote
         self.position = position
         self.apyMeasured = apyMeasured
         self.withdrawableLiquidity = withdrawableLiquidity
+        self.block = block
     }
 
-    enum CodingKeys: String, CodingKey { case quote, position, apyMeasured = "apy_measured", withdrawableLiquidity = "withdrawable_liquidity" }
+    enum CodingKeys: String, CodingKey {
+        case quote, position, apyMeasured = "apy_measured", withdrawableLiquidity = "withdrawable_liquidity", block
+    }
 
-    // Events stored before these fields existed decode as measured, liquidity unknown.
+    // Events stored before these fields existed decode as measured, liquidity and block unknown.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(quote: try c.decode(YieldQuote.self, forKey: .quote), position: try c.decode(TokenAmount.self, forKey: .position),
                   apyMeasured: try c.decodeIfPresent(Bool.self, forKey: .apyMeasured) ?? true,
-                  withdrawableLiquidity: try c.decodeIfPresent(TokenAmount.self, forKey: .withdrawableLiquidity))
+                  withdrawableLiquidity: try c.decodeIfPresent(TokenAmount.self, forKey: .withdrawableLiquidity),
+                  block: try c.decodeIfPresent(UInt64.self, forKey: .block))
     }
 }

@@ -186,6 +186,52 @@ extension AppDatabase {
                 CREATE INDEX execution_started ON execution(started_at);
                 """)
         }
+        m.registerMigration("v7: position history") { db in
+            // Every scan's exact positions, APYs, idle balance and block, never changed afterwards:
+            // earnings are measured between these rows. `log_position` is the number of events
+            // logged when the balances were read, which orders a scan against the engine's own
+            // deposits and withdrawals (their step.finished events) even at the same clock time.
+            try db.execute(sql: """
+                CREATE TABLE balance_scan (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    block INTEGER CHECK (block IS NULL OR block >= 0),
+                    log_position INTEGER NOT NULL CHECK (log_position >= 0),
+                    token TEXT NOT NULL,
+                    decimals INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+                    idle_base_units TEXT NOT NULL
+                );
+                CREATE INDEX balance_scan_at ON balance_scan(at);
+
+                CREATE TABLE position_history (
+                    scan_id INTEGER NOT NULL REFERENCES balance_scan(id),
+                    protocol TEXT NOT NULL,
+                    amount_base_units TEXT NOT NULL,
+                    apy TEXT NOT NULL,
+                    apy_measured INTEGER NOT NULL CHECK (apy_measured IN (0, 1)),
+                    PRIMARY KEY (scan_id, protocol)
+                ) WITHOUT ROWID;
+
+                CREATE TRIGGER balance_scan_append_only BEFORE UPDATE ON balance_scan
+                    BEGIN SELECT RAISE(ABORT, 'the position history is append-only'); END;
+                CREATE TRIGGER position_history_append_only BEFORE UPDATE ON position_history
+                    BEGIN SELECT RAISE(ABORT, 'the position history is append-only'); END;
+                """)
+        }
+        m.registerMigration("v8: transaction receipts") { db in
+            // What each mined transaction cost on chain (gas × effective price + L1 fee, in wei), for
+            // the books; the step keeps its cost in USD as before.
+            try db.execute(sql: """
+                CREATE TABLE tx_receipt (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    block INTEGER NOT NULL CHECK (block >= 0),
+                    succeeded INTEGER NOT NULL CHECK (succeeded IN (0, 1)),
+                    gas_used INTEGER NOT NULL CHECK (gas_used >= 0),
+                    effective_gas_price_wei TEXT NOT NULL,
+                    l1_fee_wei TEXT NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }

@@ -41,6 +41,7 @@ public final class StagedWrites: Sendable {
                 switch m {
                 case .simulatedLedger(let accounts): p.ledger.merge(accounts) { newer, _ in newer }
                 case .vaultSharePrices(let vault, _): if p.keyed["vault:" + vault] == nil { p.keyed["vault:" + vault] = m }
+                case .receiptObserved(let r): if p.keyed["receipt:" + r.hash] == nil { p.keyed["receipt:" + r.hash] = m }
                 default: break
                 }
             }

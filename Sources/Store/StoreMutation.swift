@@ -17,11 +17,15 @@ public enum StoreMutation: Sendable {
     case attemptJournaled(executionID: UUID, step: ExecutionStep, attempt: Int, PreparedTransaction, at: Date)
     case attemptBroadcast(executionID: UUID, step: ExecutionStep, attempt: Int)
     case marketsScanned([MarketSnapshot], at: Date)
+    /// A scan's balances appended to the position history (written with the scan's commit).
+    case balancesObserved(idle: TokenAmount, markets: [MarketSnapshot], token: Token, at: Date)
     case schedulerState(PersistedSchedulerState)
     case approval(ApprovalRequest, resolvedAt: Date?, detail: String?)
     case simulatedLedger([String: String])
     /// Replaces what is kept of one vault's share prices (the live chain keeps a bounded window).
     case vaultSharePrices(vault: String, [VaultSharePrice])
+    /// A mined transaction's receipt: block, gas, effective price and L1 fee, for the books.
+    case receiptObserved(TransactionReceipt)
 
     func apply(_ db: Database) throws {
         switch self {
@@ -97,6 +101,8 @@ public enum StoreMutation: Sendable {
                                                  Int(m.position.decimals), at])
                 try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy.plainString, m.quote.tvlUSD?.plainString])
             }
+        case .balancesObserved(let idle, let markets, let token, let at):
+            try PositionHistory.insert(idle: idle, markets: markets, token: token, at: at, db)
         case .schedulerState(let state):
             try state.upsert(db)
         case .approval(let request, let resolvedAt, let detail):
@@ -115,6 +121,12 @@ public enum StoreMutation: Sendable {
                 }
                 try insert.execute(arguments: [vault, time, p.assetsPerShare])
             }
+        case .receiptObserved(let r):
+            try db.execute(sql: """
+                INSERT INTO tx_receipt(hash, block, succeeded, gas_used, effective_gas_price_wei, l1_fee_wei) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(hash) DO NOTHING
+                """, arguments: [r.hash, Int64(clamping: r.blockNumber), r.succeeded, Int64(clamping: r.gasUsed),
+                                 String(r.effectiveGasPriceWei), String(r.l1FeeWei)])
         }
     }
 

@@ -14,7 +14,7 @@ struct StoredDecimal: Codable, Hashable, DatabaseValueConvertible {
 
     static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredDecimal? {
         switch dbValue.storage {
-        case .string(let text): Decimal.strict(text).map(StoredDecimal.init)
+        case .string(let text): Decimal.plain(text).map(StoredDecimal.init)
         case .int64(let n): StoredDecimal(Decimal(n))
         default: nil // a REAL was never written here; reading one as money would be a guess
         }

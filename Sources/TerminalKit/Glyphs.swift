@@ -22,6 +22,8 @@ public enum Glyphs {
     /// An ASCII stand-in for a character a non-UTF-8 terminal cannot show.
     public static func asciiFallback(_ ch: Character) -> Character {
         if ch.isASCII { return ch }
+        // Braille chart dots: a mark where any dot is set.
+        if let v = ch.unicodeScalars.first?.value, (0x2800...0x28FF).contains(v) { return v == 0x2800 ? " " : "*" }
         return ascii[ch] ?? "?"
     }
 }

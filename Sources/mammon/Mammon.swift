@@ -8,8 +8,8 @@ struct Mammon: AsyncParsableCommand {
         commandName: "mammon",
         abstract: "Autonomous stablecoin treasury engine for lending markets on Base.",
         subcommands: [
-            RunCommand.self, ConsoleCommand.self, StatusCommand.self, HistoryCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
-            WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, BenchCommand.self,
+            RunCommand.self, ConsoleCommand.self, StatusCommand.self, HistoryCommand.self, ReportCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
+            WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, BenchCommand.self, SimulateHistoryCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

@@ -58,11 +58,67 @@ enum Fixtures {
         .engineEvent(EngineEvent(at: at(seconds), kind: kind))
     }
 
+    /// Ten days of 4-hourly scans ending at t0, interest credited at each market's drifting rate in
+    /// whole base units, three moves that completed and one that failed.
+    static func portfolioBook() -> PortfolioBook {
+        let interval: TimeInterval = 4 * 3600
+        let start = at(-60 * interval)
+        var held: [LendingProtocol: UInt128] = [.aaveV3: 2_500_000_000, .moonwell: 0, .morphoVault: 250_000_000]
+        var idle: UInt128 = 1_500_000_000
+        var observations: [BalanceObservation] = [], flows: [TreasuryFlow] = [], moves: [MoveRecord] = []
+        let plan: [Int: (n: Int, from: LendingProtocol?, to: LendingProtocol, units: UInt128, status: ExecutionStatus)] = [
+            6: (1, nil, .moonwell, 1_000_000_000, .succeeded), 18: (2, .aaveV3, .moonwell, 1_000_000_000, .succeeded),
+            30: (3, .morphoVault, .moonwell, 250_000_000, .failed), 42: (4, .aaveV3, .morphoVault, 500_000_000, .succeeded)]
+        for k in 0...60 {
+            let t = start.addingTimeInterval(Double(k) * interval)
+            let bps: [LendingProtocol: Int] = [.aaveV3: 410 + (k * 7) % 11 - 5, .moonwell: 520 + (k * 5) % 13 - 6,
+                                               .morphoVault: 460 + (k * 3) % 7 - 3]
+            observations.append(BalanceObservation(at: t, logPosition: Int64(k * 10), idle: usdc("0").adding(TokenAmount(baseUnits: idle, decimals: 6)),
+                                                    markets: [LendingProtocol.aaveV3, .moonwell, .morphoVault].map {
+                MarketBalance(protocolID: $0, amount: TokenAmount(baseUnits: held[$0]!, decimals: 6), apy: Decimal(bps[$0]!).shifted(by: -2))
+            }))
+            if let m = plan[k] {
+                let rec = RebalanceRecommendation(id: id(200 + m.n), from: m.from, to: m.to, token: .usdc,
+                                                  amount: TokenAmount(baseUnits: m.units, decimals: 6),
+                                                  currentAPY: m.from.map { Decimal(bps[$0]!).shifted(by: -2) } ?? 0,
+                                                  expectedAPY: Decimal(bps[m.to]!).shifted(by: -2), reason: "higher supply rate", confidence: 80)
+                let exec = id(100 + m.n)
+                var steps: [StepRecord] = []
+                if m.status == .succeeded {
+                    if let from = m.from {
+                        held[from]! -= m.units
+                        flows.append(TreasuryFlow(logPosition: Int64(k * 10 + 3), at: t.addingTimeInterval(5), market: from, direction: .withdraw,
+                                                  amount: rec.amount, executionID: exec))
+                    } else {
+                        idle -= m.units
+                    }
+                    held[m.to]! += m.units
+                    flows.append(TreasuryFlow(logPosition: Int64(k * 10 + 5), at: t.addingTimeInterval(9), market: m.to, direction: .deposit,
+                                              amount: rec.amount, executionID: exec))
+                    for (j, step) in ExecutionStep.plan(for: rec).filter(\.sendsTransaction).enumerated() {
+                        steps.append(StepRecord(executionID: exec, step: step, status: .succeeded,
+                                                txHash: "0x" + String(repeating: "\(m.n)\(j)", count: 32), gasUsed: 105_000,
+                                                gasCostUSD: Decimal(string: "0.0019")!))
+                    }
+                }
+                let summary = ExecutionSummary(id: exec, recommendation: rec, status: m.status, startedAt: t.addingTimeInterval(1),
+                                               finishedAt: t.addingTimeInterval(12), gasUsed: m.status == .succeeded ? 315_000 : 150_000,
+                                               gasCostUSD: Decimal(string: m.status == .succeeded ? "0.0057" : "0.0027")!)
+                moves.append(MoveRecord(execution: summary, analysis: analysis(amount: rec.amount.decimalValue, current: rec.currentAPY,
+                                                                               target: rec.expectedAPY), steps: steps))
+            }
+            for (market, units) in held {
+                held[market] = units + units * UInt128(bps[market]!) * UInt128(interval) / (10_000 * 31_536_000)
+            }
+        }
+        return PortfolioBook(observations: observations, flows: flows, moves: moves)
+    }
+
     /// A console that has seen a few scans, two rejected opportunities, one waiting for approval, an
-    /// execution in its deposit step, and two errors.
+    /// execution in its deposit step, and two errors; its portfolio holds ten days of history.
     static func busyState(size: TerminalSize = .init(80, 24)) -> ConsoleState {
         var state = ConsoleState(now: at(0), size: .init(width: size.w, height: size.h))
-        var actions: [ConsoleAction] = [event(0, .status(status()))]
+        var actions: [ConsoleAction] = [.restored(StoredRecords(portfolio: portfolioBook())), event(0, .status(status()))]
         let rates: [[String]] = [["4.10", "5.02", "4.60"], ["4.12", "5.20", "4.55"], ["4.05", "5.35", "4.70"], ["4.10", "5.31", "4.66"]]
         for (i, r) in rates.enumerated() {
             actions.append(event(Double(i) * 10, .marketsScanned(cycle: i + 9, markets: [

@@ -9,6 +9,7 @@ public actor SimulatedChain: ChainGateway {
     public nonisolated let walletAddress: String
     public let token: Token
     private let markets: SimulatedMarkets
+    private var accrual: SimulatedInterest
     private let clock: any EngineClock
     private let persist: @Sendable ([String: String]) throws -> Void
     private(set) public var ledger: SimulatedLedger
@@ -31,7 +32,9 @@ public actor SimulatedChain: ChainGateway {
         self.blockTime = blockTime
         self.token = token
         self.maxFeeCapWei = UInt128(maxFeeGwei.shifted(by: 9).rounded(0, .down).plainString) ?? 0
-        self.markets = SimulatedMarkets(seed: seed)
+        let markets = SimulatedMarkets(seed: seed)
+        self.markets = markets
+        self.accrual = SimulatedInterest(markets: markets)
         self.clock = clock
         self.persist = persist
         let opening = ledger ?? .opening(token: token)
@@ -63,14 +66,26 @@ public actor SimulatedChain: ChainGateway {
 
     public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
         try takeReadFault()
+        try accrue()
         let now = clock.now()
         return LendingProtocol.allCases.map { p in
             let drained = faults.contains(.illiquid(p))
             let liquidity = drained ? 0 : Self.marketLiquidityUnits(token) + (ledger.deposits[p] ?? 0)
             return MarketSnapshot(quote: YieldQuote(protocolID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
                                   position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals),
-                                  withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals))
+                                  withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals),
+                                  block: ledger.blockNumber)
         }
+    }
+
+    /// Brings the ledger's interest up to the clock's block; the change is persisted (staged for
+    /// the engine's next commit) like any other. No time passed, no change.
+    private func accrue() throws {
+        var next = ledger
+        accrual.accrue(&next, until: clock.now())
+        guard next != ledger else { return }
+        try persist(next.persistedChanges(from: ledger))
+        ledger = next
     }
 
     /// What other lenders have left in each simulated market to withdraw: 50 million, deep as Base's.
@@ -80,11 +95,13 @@ public actor SimulatedChain: ChainGateway {
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
         try takeReadFault()
+        try accrue()
         return TokenAmount(baseUnits: ledger.wallet, decimals: token.decimals)
     }
 
     public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
         try takeReadFault()
+        try accrue()
         return TokenAmount(baseUnits: ledger.deposits[market] ?? 0, decimals: token.decimals)
     }
 
@@ -153,6 +170,7 @@ public actor SimulatedChain: ChainGateway {
         if let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {
             throw SimulatedChainError.injected("\(tx.hash) is not mined: the network wants a max fee of at least \(required) wei")
         }
+        try accrue()
         mempool.removeValue(forKey: tx.hash)
         requiredMaxFee.removeValue(forKey: pending.nonce)
         let gas = pending.isCancellation ? 21_000 : try await gasEstimate(pending.action)

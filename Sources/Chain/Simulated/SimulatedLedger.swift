@@ -13,6 +13,11 @@ public struct SimulatedLedger: Sendable, Hashable {
     public var blockNumber: UInt64
     /// Receipts of mined transactions by hash, kept so a restarted engine can learn a step's fate.
     public var receipts: [String: TransactionReceipt] = [:]
+    /// Chain time (unix seconds) of the last block whose interest has been credited; nil until the
+    /// chain first looks at the clock (a ledger stored before interest existed).
+    public var accruedThrough: Int64?
+    /// Interest each market has credited to the wallet's deposits, in base units.
+    public var interest: [LendingProtocol: UInt128] = [:]
 
     /// A new simulated treasury: some idle USDC, a position in Aave V3, a little ETH for gas.
     public static func opening(token: Token) -> SimulatedLedger {
@@ -26,8 +31,10 @@ public struct SimulatedLedger: Sendable, Hashable {
     /// The ledger as key/value text for persistence.
     public var persisted: [String: String] {
         var out = ["wallet": String(wallet), "eth_wei": String(ethWei), "nonce": String(nonce), "block": String(blockNumber)]
+        if let accruedThrough { out["accrued_through"] = String(accruedThrough) }
         for (p, v) in deposits { out["deposit:\(p.rawValue)"] = String(v) }
         for (p, v) in allowances { out["allowance:\(p.rawValue)"] = String(v) }
+        for (p, v) in interest { out["interest:\(p.rawValue)"] = String(v) }
         for (hash, r) in receipts {
             out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
         }
@@ -48,8 +55,10 @@ public struct SimulatedLedger: Sendable, Hashable {
     /// rather than every receipt ever kept.
     public func persistedChanges(from old: SimulatedLedger) -> [String: String] {
         var out = ["wallet": String(wallet), "eth_wei": String(ethWei), "nonce": String(nonce), "block": String(blockNumber)]
+        if let accruedThrough, accruedThrough != old.accruedThrough { out["accrued_through"] = String(accruedThrough) }
         for (p, v) in deposits where old.deposits[p] != v { out["deposit:\(p.rawValue)"] = String(v) }
         for (p, v) in allowances where old.allowances[p] != v { out["allowance:\(p.rawValue)"] = String(v) }
+        for (p, v) in interest where old.interest[p] != v { out["interest:\(p.rawValue)"] = String(v) }
         for (hash, r) in receipts where old.receipts[hash] == nil {
             out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
         }
@@ -65,6 +74,10 @@ public struct SimulatedLedger: Sendable, Hashable {
         }
         self.init(wallet: try int("wallet"), deposits: [:], allowances: [:], ethWei: try int("eth_wei"),
                   nonce: UInt64(try int("nonce")), blockNumber: UInt64(try int("block")))
+        if let text = persisted["accrued_through"] {
+            guard let t = Int64(text) else { throw SimulatedChainError.corruptLedger("accrued_through") }
+            accruedThrough = t
+        }
         for (key, value) in persisted {
             let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
@@ -76,7 +89,12 @@ public struct SimulatedLedger: Sendable, Hashable {
                 continue
             }
             guard let p = LendingProtocol(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
-            if parts[0] == "deposit" { deposits[p] = v } else if parts[0] == "allowance" { allowances[p] = v }
+            switch parts[0] {
+            case "deposit": deposits[p] = v
+            case "allowance": allowances[p] = v
+            case "interest": interest[p] = v
+            default: break
+            }
         }
     }
 

@@ -19,11 +19,16 @@ public struct SimulatedMarkets: Sendable {
 
     /// APY in percent at `date`.
     public func apy(_ market: LendingProtocol, at date: Date) -> Decimal {
+        Decimal(apyBps(market, at: date)).shifted(by: -2)
+    }
+
+    /// APY in basis points at `date`: constant within each hour.
+    public func apyBps(_ market: LendingProtocol, at date: Date) -> Int {
         let hour = UInt64(max(0, Int64(date.timeIntervalSince1970 / 3600)))
         let index = UInt64(LendingProtocol.allCases.firstIndex(of: market)!)
         let span = UInt64(2 * driftBps + 1)
         let offset = Int(Self.mix(seed ^ (index &* 0x9E37_79B9_7F4A_7C15) ^ (hour &* 0xBF58_476D_1CE4_E5B9)) % span) - driftBps
-        return Decimal(baseBps[market, default: 0] + offset).shifted(by: -2)
+        return baseBps[market, default: 0] + offset
     }
 
     /// SplitMix64's finalizer: a cheap, well-spread hash.

@@ -9,6 +9,8 @@ public enum ConsoleRenderer {
     public static let minimumSize = Size(width: 40, height: 12)
     /// Narrower than this, panes become tabs.
     public static let tabsBelowWidth = 80
+    /// From this width the dashboard shows the portfolio pane beside Execution.
+    public static let portfolioPaneFromWidth = 160
 
     public static func render(_ state: ConsoleState, size: Size, theme: Theme = ThemeLoader.fallback) -> ScreenBuffer {
         var buffer = ScreenBuffer(size: size, fill: Cell(" ", style: theme[.text]))
@@ -21,6 +23,8 @@ public enum ConsoleRenderer {
         let (main, bottom) = buffer.area.splitBottom(2)
         if state.view == .eventLog {
             EventLogView.render(state, into: &buffer, area: main, theme: theme)
+        } else if state.view == .portfolio {
+            PortfolioView.render(state, into: &buffer, area: main, theme: theme)
         } else if size.width < tabsBelowWidth {
             let (tabs, body) = main.splitTop(1)
             renderTabs(state, into: &buffer, area: tabs, theme: theme)
@@ -44,7 +48,13 @@ public enum ConsoleRenderer {
         let (middle, bottom) = rest.splitBottom(errorsHeight)
         let (left, right) = top.splitLeft(max(42, min(70, top.width * 2 / 5)))
         renderPane(.scheduler, state, into: &buffer, area: left, theme: theme)
-        renderPane(.execution, state, into: &buffer, area: right, theme: theme)
+        if top.width >= portfolioPaneFromWidth {
+            let (execution, portfolio) = right.splitLeft(right.width - 58)
+            renderPane(.execution, state, into: &buffer, area: execution, theme: theme)
+            PortfolioPaneView.render(state, into: &buffer, area: portfolio, theme: theme)
+        } else {
+            renderPane(.execution, state, into: &buffer, area: right, theme: theme)
+        }
         renderPane(.opportunities, state, into: &buffer, area: middle, theme: theme)
         renderPane(.errors, state, into: &buffer, area: bottom, theme: theme)
     }

@@ -48,6 +48,8 @@ enum ExecutionPaneView {
                 line(text, theme[role])
             }
             if let error = ex.summary?.error { line(error, theme[.error]) }
+        } else if let last = state.recentExecutions.first {
+            line("none running · last \(Format.duration(state.now.timeIntervalSince(last.finishedAt ?? last.startedAt))) ago", theme[.muted])
         } else {
             line("no execution yet", theme[.muted])
         }

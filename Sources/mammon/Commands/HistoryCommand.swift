@@ -13,7 +13,22 @@ struct HistoryCommand: AsyncParsableCommand {
 
     struct Entry: Encodable {
         var execution: ExecutionSummary
-        var steps: [StepRecord]
+        var steps: [Step]
+    }
+
+    /// A step as recorded, plus where its transaction can be seen (`explorer_url`, on networks with
+    /// an explorer).
+    struct Step: Encodable {
+        var record: StepRecord
+        var explorerURL: String?
+
+        enum CodingKeys: String, CodingKey { case explorerURL = "explorer_url" }
+
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(explorerURL, forKey: .explorerURL)
+        }
     }
 
     func validate() throws {
@@ -22,7 +37,12 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try AppDatabase.openReadOnly(path: network.databasePath)
-        let entries = try store.executions(limit: limit).map { Entry(execution: $0, steps: try store.steps(executionID: $0.id)) }
+        let networkName = try store.identity()?.network ?? network.network
+        let entries = try store.executions(limit: limit).map {
+            Entry(execution: $0, steps: try store.steps(executionID: $0.id).map { step in
+                Step(record: step, explorerURL: step.txHash.flatMap { Explorer.transactionURL(network: networkName, hash: $0) })
+            })
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -36,7 +56,7 @@ struct HistoryCommand: AsyncParsableCommand {
             print("\(x.startedAt.iso8601)  \(x.id.uuidString.prefix(8))  \(x.recommendation.route)  \(x.recommendation.amount) \(x.recommendation.token)  \(x.status.rawValue)  gas $\(x.gasCostUSD.fixed(4))")
             // An execution's error quotes the node or the contract: printed as one printable line.
             if let error = x.error { print("    error: \(UntrustedText.printable(error))") }
-            for s in e.steps {
+            for s in e.steps.map(\.record) {
                 let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
                 print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(UntrustedText.printable(s.txHash ?? ""))\(s.gasUsed.map { "  gas \($0)" } ?? "")")
             }

@@ -71,6 +71,7 @@ final class AttachedLink: ConsoleLink {
                 ? try store.recentEvents(through: hello.lastSequence, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
                 : try store.events(after: since, limit: ConsoleState.maxLog).filter { $0.sequence <= hello.lastSequence && $0.type != EngineEvent.Kind.statusType }
             if !missed.isEmpty { inbox.push(.history(missed)) }
+            if since == 0 { inbox.push(.restored(try StoredRecordsReader.read(store, now: Date()))) }
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
         } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the engine's history from \(hello.database): \(error)"))))

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import MammonCore
 import NcursesBackend
+import Store
 import Synchronization
 import TerminalKit
 

@@ -26,7 +26,12 @@ final class InProcessLink: ConsoleLink {
         do {
             let last = try store.lastEventSequence()
             inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
+            // Executions, errors, the last markets and the portfolio from their own tables: a year of
+            // scans buries them in the event log. Then what is current (approvals, a move in flight).
+            inbox.push(.restored(try StoredRecordsReader.read(store, now: Date())))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
+            // Those reads filled SQLite's page caches; give the memory back for the long run.
+            store.releaseMemory()
             let task = Task {
                 for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
                     inbox.push(.engineEvent(event))

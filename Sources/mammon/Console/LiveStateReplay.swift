@@ -9,9 +9,6 @@ import Store
 enum LiveStateReplay {
     static func events(from store: AppDatabase) throws -> [EngineEvent] {
         var out: [EngineEvent] = []
-        if let scan = try store.recentEvents(limit: 1, types: ["markets.scanned"]).last {
-            out.append(EngineEvent(at: scan.at, kind: scan.kind))
-        }
         for request in try store.pendingApprovals() {
             out.append(EngineEvent(at: request.requestedAt, kind: .approvalRequested(request)))
         }

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The portfolio as a console follows it: the position history folded into earnings intervals (one
+/// per day beyond the last 30 days), the engine's flows since the last scan, and recent moves with
+/// the verdicts they were decided on. Filled from the store when the console opens, then event by
+/// event, so the console stays a fold over what the engine publishes.
+public struct PortfolioBook: Hashable, Sendable {
+    /// Intervals ending within this long of the newest scan keep every scan.
+    public static let fullResolution: TimeInterval = 30 * 86_400
+    public static let maxMoves = 100
+    static let maxVerdicts = 200
+
+    /// An execution under way: its recommendation (for its flows) and finished steps.
+    struct Running: Hashable, Sendable {
+        var recommendation: RebalanceRecommendation
+        var steps: [StepRecord] = []
+    }
+
+    public private(set) var intervals: [EarningsInterval] = []
+    public private(set) var last: BalanceObservation?
+    /// Oldest first.
+    public private(set) var moves: [MoveRecord] = []
+    private var pendingFlows: [TreasuryFlow] = []
+    private var running: [UUID: Running] = [:]
+    private var verdicts: [UUID: ProfitabilityAnalysis] = [:]
+    private var verdictOrder: [UUID] = []
+    private var scansSinceCompaction = 0
+
+    public init() {}
+
+    /// From the store: the position history (daily beyond 30 days is enough), every flow, recent moves.
+    public init(observations: [BalanceObservation], flows: [TreasuryFlow], moves: [MoveRecord]) {
+        intervals = EarningsCalculator.intervals(observations, flows: flows)
+        last = observations.max { ($0.logPosition, $0.at) < ($1.logPosition, $1.at) }
+        pendingFlows = flows.filter { $0.logPosition > last?.logPosition ?? -1 }.sorted { $0.logPosition < $1.logPosition }
+        self.moves = Array(moves.suffix(Self.maxMoves))
+        compact()
+    }
+
+    public var isEmpty: Bool { last == nil }
+
+    /// A scan's balances: closes the interval since the previous scan with the flows in between.
+    public mutating func observe(_ observation: BalanceObservation) {
+        if let last, observation.logPosition > last.logPosition {
+            let inside = pendingFlows.filter { $0.logPosition <= observation.logPosition }
+            intervals.append(EarningsCalculator.interval(from: last, to: observation, flows: inside[...]))
+            pendingFlows.removeFirst(inside.count)
+        } else if last != nil {
+            return // older than what is known: the store already had it
+        }
+        last = observation
+        scansSinceCompaction += 1
+        if scansSinceCompaction >= 24 { compact() }
+    }
+
+    public mutating func executionStarted(_ id: UUID, recommendation: RebalanceRecommendation) {
+        running[id] = Running(recommendation: recommendation)
+    }
+
+    /// A finished step; a mined deposit or withdraw is a flow the next interval nets out.
+    public mutating func stepFinished(_ record: StepRecord, logPosition: Int64, at: Date) {
+        guard var r = running[record.executionID] else { return }
+        r.steps.removeAll { $0.step == record.step }
+        r.steps.append(record)
+        running[record.executionID] = r
+        if logPosition > last?.logPosition ?? -1,
+           let flow = TreasuryFlow.from(record, recommendation: r.recommendation, logPosition: logPosition, at: at) {
+            pendingFlows.append(flow)
+        }
+    }
+
+    public mutating func verdict(_ recommendationID: UUID, _ analysis: ProfitabilityAnalysis) {
+        if verdicts.updateValue(analysis, forKey: recommendationID) == nil { verdictOrder.append(recommendationID) }
+        if verdictOrder.count > Self.maxVerdicts { verdicts[verdictOrder.removeFirst()] = nil }
+    }
+
+    public mutating func executionFinished(_ summary: ExecutionSummary) {
+        let r = running.removeValue(forKey: summary.id)
+        moves.removeAll { $0.execution.id == summary.id }
+        moves.append(MoveRecord(execution: summary, analysis: verdicts[summary.recommendation.id], steps: r?.steps ?? []))
+        if moves.count > Self.maxMoves { moves.removeFirst(moves.count - Self.maxMoves) }
+    }
+
+    private mutating func compact() {
+        scansSinceCompaction = 0
+        guard let last else { return }
+        intervals = EarningsCalculator.compacted(intervals, fullResolutionFrom: last.at.addingTimeInterval(-Self.fullResolution))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// The append-only position history: one `balance_scan` row per scan (idle balance, block, log
+/// position) and one `position_history` row per market (exact amount, APY).
+enum PositionHistory {
+    static func insert(idle: TokenAmount, markets: [MarketSnapshot], token: Token, at: Date, _ db: Database) throws {
+        // Events already logged: every step.finished with a higher seq happened after this read.
+        let logPosition = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM event") ?? 0
+        let block = markets.compactMap(\.block).max().map { Int64(clamping: $0) }
+        try db.cachedStatement(sql: """
+            INSERT INTO balance_scan(at, block, log_position, token, decimals, idle_base_units) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [at.sqliteText, block, logPosition, token.symbol, Int(idle.decimals), String(idle.baseUnits)])
+        let scan = db.lastInsertedRowID
+        let row = try db.cachedStatement(sql: """
+            INSERT INTO position_history(scan_id, protocol, amount_base_units, apy, apy_measured) VALUES (?, ?, ?, ?, ?)
+            """)
+        for m in markets {
+            try row.execute(arguments: [scan, m.quote.protocolID.rawValue, String(m.position.baseUnits), m.quote.apy.plainString, m.apyMeasured])
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Position history, oldest first. `from`/`to` bound the scans' times (the newest scan at or
+    /// before `from` is included, so earnings can be measured from it); before `dailyBefore` only
+    /// the first scan and the last scan of each UTC day are read (earnings telescope, so nothing
+    /// is lost but chart resolution).
+    public func balanceObservations(from: Date? = nil, to: Date? = nil, dailyBefore: Date? = nil) throws -> [BalanceObservation] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let from {
+                conditions.append("s.id >= coalesce((SELECT max(id) FROM balance_scan WHERE at <= ?), 0)")
+                arguments.append(from.sqliteText)
+            }
+            if let to {
+                conditions.append("s.at <= ?")
+                arguments.append(to.sqliteText)
+            }
+            if let dailyBefore {
+                conditions.append("""
+                    (s.at >= ? OR s.id = (SELECT min(id) FROM balance_scan)
+                     OR s.id IN (SELECT max(id) FROM balance_scan WHERE at < ? GROUP BY substr(at, 1, 10)))
+                    """)
+                arguments += [dailyBefore.sqliteText, dailyBefore.sqliteText]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.id, s.at, s.block, s.log_position, s.decimals, s.idle_base_units,
+                       p.protocol, p.amount_base_units, p.apy, p.apy_measured
+                FROM balance_scan s LEFT JOIN position_history p ON p.scan_id = s.id
+                \(filter) ORDER BY s.id
+                """, arguments: StatementArguments(arguments))
+            var out: [BalanceObservation] = []
+            var current: Int64?
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                if id != current {
+                    current = id
+                    let decimals = UInt8(clamping: row[4] as Int)
+                    guard let at = try row.storedDate("at", in: "balance_scan"), let idle = UInt128(row[5] as String) else {
+                        throw StoreError.corruptRow(table: "balance_scan", detail: "scan \(id)")
+                    }
+                    out.append(BalanceObservation(at: at, block: (row[2] as Int64?).map { UInt64($0) }, logPosition: row[3],
+                                                  idle: TokenAmount(baseUnits: idle, decimals: decimals), markets: []))
+                }
+                guard let protocolName = row[6] as String? else { continue }
+                let apyText: String = row[8]
+                guard let p = LendingProtocol(rawValue: protocolName), let units = UInt128(row[7] as String),
+                      let apy = Decimal.plain(apyText), let micro = Decimal.scaledInteger(apyText, digits: 6) else {
+                    throw StoreError.corruptRow(table: "position_history", detail: "scan \(id) \(protocolName)")
+                }
+                out[out.count - 1].markets.append(MarketBalance(
+                    protocolID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals), apy: apy,
+                    apyMicroPercent: Int64(clamping: micro), apyMeasured: row[9]))
+            }
+            return out
+        }
+    }
+
+    /// The newest scan in the position history, if any.
+    public func latestBalanceObservation() throws -> BalanceObservation? {
+        let newest = try read { db in try String.fetchOne(db, sql: "SELECT at FROM balance_scan ORDER BY id DESC LIMIT 1") }
+        guard let text = newest, let at = Date(sqliteText: text) else { return nil }
+        return try balanceObservations(from: at).last
+    }
+
+    /// Every deposit and withdraw the engine's executions got mined, in log order. Read with SQLite's
+    /// JSON functions: decoding a year of step events in Swift cost more than everything else.
+    public func treasuryFlows() throws -> [TreasuryFlow] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT e.seq, e.at, json_extract(e.payload, '$.record.step') AS step,
+                       json_extract(e.payload, '$.record.finished_at') AS finished_at,
+                       x.id, x.from_protocol, x.to_protocol, x.amount_base_units,
+                       json_extract(x.recommendation, '$.amount.decimals') AS decimals
+                FROM event e JOIN execution x ON x.id = json_extract(e.payload, '$.record.execution_id')
+                WHERE e.type = 'step.finished' AND json_extract(e.payload, '$.record.status') = 'succeeded'
+                    AND json_extract(e.payload, '$.record.step') IN ('withdraw', 'deposit')
+                ORDER BY e.seq
+                """)
+            var flows: [TreasuryFlow] = []
+            while let row = try rows.next() {
+                let seq: Int64 = row["seq"]
+                let withdraw = (row["step"] as String) == ExecutionStep.withdraw.rawValue
+                let market = withdraw ? row["from_protocol"] as String? : row["to_protocol"] as String?
+                guard let id = UUID(uuidString: row["id"]), let name = market, let p = LendingProtocol(rawValue: name),
+                      let units = UInt128(row["amount_base_units"] as String), let decimals = row["decimals"] as Int?,
+                      let logged = Date(iso8601: row["at"]) else {
+                    throw StoreError.corruptRow(table: "event", detail: "step.finished \(seq)")
+                }
+                let at = (row["finished_at"] as String?).flatMap(Date.init(iso8601:)) ?? logged
+                flows.append(TreasuryFlow(logPosition: seq, at: at, market: p, direction: withdraw ? .withdraw : .deposit,
+                                          amount: TokenAmount(baseUnits: units, decimals: UInt8(clamping: decimals)), executionID: id))
+            }
+            return flows
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Console
+import Foundation
+import MammonCore
+import Store
+import TerminalKit
+
+/// A year of operation, and what reading it back costs: the engine runs hourly scans for a year on
+/// the simulated network (a hand-moved clock, gates loose enough that it moves funds, a failed read
+/// now and then) into a database, then the operator's commands and the console open it.
+enum HistoryBench: BenchSuite {
+    static let name = "history"
+
+    static func run(scale: Double) async throws -> [String: BenchFigure] {
+        var figures: [String: BenchFigure] = [:]
+        let dir = NSTemporaryDirectory() + "mammon-bench-history-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        let days = max(7, Int(365 * scale))
+        let hourly = dir + "/year-hourly.sqlite"
+        let built = try await SimulatedHistory.build(days: days, intervalHours: 1, path: hourly)
+        figures["build_cycles"] = BenchFigure(Double(built.cycles), "cycles")
+        figures["build_seconds"] = BenchFigure(built.seconds, "s")
+        figures["executions"] = BenchFigure(Double(built.executions), "executions")
+        figures["events"] = BenchFigure(Double(built.events), "events")
+        figures["database_size_hourly"] = BenchFigure(Double(ConsoleBench.fileSize(hourly)) / 1_048_576, "MB")
+        let store = try AppDatabase.openReadOnly(path: hourly)
+        for (type, count, bytes) in try store.eventVolume().prefix(6) {
+            figures["events_\(type)_count"] = BenchFigure(Double(count), "events")
+            figures["events_\(type)_payload"] = BenchFigure(Double(bytes) / 1_048_576, "MB")
+        }
+
+        // The default interval (4 h): what a year adds to the database.
+        let fourHourly = dir + "/year-4h.sqlite"
+        _ = try await SimulatedHistory.build(days: days, intervalHours: 4, path: fourHourly)
+        figures["database_size_4_hourly"] = BenchFigure(Double(ConsoleBench.fileSize(fourHourly)) / 1_048_576, "MB")
+
+        figures["status_command"] = BenchFigure(try timeCommand(["status", "--db", hourly]) * 1000, "ms")
+        figures["history_command"] = BenchFigure(try timeCommand(["history", "--db", hourly]) * 1000, "ms")
+        figures["report_csv_year"] = BenchFigure(try timeCommand(["report", "--csv", "--db", hourly]) * 1000, "ms")
+
+        // Where reading a year goes (in this process, without process start).
+        figures["read_event_log_1000"] = BenchFigure(try time { _ = try store.recentEvents(limit: 1000, excluding: ["scheduler.status"]) } * 1000, "ms")
+        figures["read_position_history_year"] = BenchFigure(try time { _ = try store.balanceObservations() } * 1000, "ms")
+        figures["read_flows_year"] = BenchFigure(try time { _ = try store.treasuryFlows() } * 1000, "ms")
+        figures["read_moves_year"] = BenchFigure(try time { _ = try store.moveRecords() } * 1000, "ms")
+        figures["read_transactions_year"] = BenchFigure(try time { _ = try store.minedTransactions() } * 1000, "ms")
+        figures["read_position_history_console"] = BenchFigure(try time {
+            _ = try store.balanceObservations(dailyBefore: Date().addingTimeInterval(-PortfolioBook.fullResolution))
+        } * 1000, "ms")
+        figures["read_moves_console"] = BenchFigure(try time { _ = try store.moveRecords(limit: PortfolioBook.maxMoves) } * 1000, "ms")
+
+        let portfolio = try portfolioView(store)
+        figures["portfolio_read_and_fold"] = BenchFigure(portfolio.read * 1000, "ms")
+        figures["portfolio_summary"] = BenchFigure(portfolio.summary * 1000, "ms")
+        figures["portfolio_render_200x60"] = BenchFigure(portfolio.render * 1000, "ms")
+
+        // The floor: the same console on a new, empty database.
+        let empty = try ConsoleProcessProbe.firstFrame(database: dir + "/empty.sqlite", markers: ["STOPPED", "Portfolio"], timeout: 30)
+        figures["console_first_full_frame_empty_database"] = BenchFigure(empty.seconds * 1000, "ms")
+        figures["console_process_resident_memory_empty_database"] = BenchFigure(empty.residentMB, "MB")
+        let console = try ConsoleProcessProbe.firstFrame(database: hourly, markers: ["STOPPED", "blended"], timeout: 30)
+        figures["console_first_full_frame"] = BenchFigure(console.seconds * 1000, "ms")
+        figures["console_process_resident_memory"] = BenchFigure(console.residentMB, "MB")
+        figures["console_process_resident_memory_peak"] = BenchFigure(console.peakMB, "MB")
+        return figures
+    }
+
+    static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Wall time of this binary run with `arguments`, as an operator types it (process start included).
+    static func timeCommand(_ arguments: [String]) throws -> Double {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        p.arguments = arguments
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let start = DispatchTime.now().uptimeNanoseconds
+        try p.run()
+        p.waitUntilExit()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The console's portfolio view on the year: reading and folding the stored records, the summary,
+    /// and one 200×60 frame.
+    static func portfolioView(_ store: AppDatabase) throws -> (read: Double, summary: Double, render: Double) {
+        func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let value = try body()
+            return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let (records, read) = try time { try StoredRecordsReader.read(store, now: Date()) }
+        var state = ConsoleState(now: Date(), size: Size(width: 200, height: 60))
+        let (_, summary) = time { _ = ConsoleReducer.reduce(&state, .restored(records)) }
+        _ = ConsoleReducer.reduce(&state, .keyPressed(.char("p")))
+        let (_, render) = time { _ = ConsoleRenderer.render(state, size: Size(width: 200, height: 60)) }
+        return (read, summary, render)
+    }
+}
