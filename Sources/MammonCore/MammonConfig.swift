@@ -36,8 +36,17 @@ public struct MammonConfig: Sendable, Hashable {
     /// How long a stop (SIGTERM, a supervisor) may wait for the step in flight before the engine exits
     /// and leaves its journaled transaction to recovery. Keep it under the unit's TimeoutStopSec.
     public var stopBudgetSeconds: Int = 60
+    /// NOTIFY_URLS_FILE: Apprise-style notifier URLs, one per line (a secret, mode 0600). nil: no alerts.
+    public var notifyURLsFile: String?
+    /// NOTIFY_MIN_SEVERITY: the least severe alert sent (a URL's `?severity=` overrides it).
+    public var notifyMinSeverity: AlertSeverity = .warning
+    /// DAILY_REPORT_HOUR: the UTC hour of the daily report.
+    public var dailyReportHour: Int = 8
 
     public init() {}
+
+    /// Alerts are queued only when notifiers are configured (nothing would ever empty the outbox).
+    public var alertsEnabled: Bool { notifyURLsFile != nil }
 
     public var scanInterval: TimeInterval { TimeInterval(scanIntervalHours) * 3600 }
 
