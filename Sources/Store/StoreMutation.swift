@@ -22,6 +22,8 @@ public enum StoreMutation: Sendable {
     case simulatedLedger([String: String])
     /// Replaces what is kept of one vault's share prices (the live chain keeps a bounded window).
     case vaultSharePrices(vault: String, [VaultSharePrice])
+    /// Alerts for the events of the same commit, queued for the notifiers (see AlertOutbox).
+    case alertsQueued([Alert], at: Date)
 
     func apply(_ db: Database) throws {
         switch self {
@@ -115,6 +117,8 @@ public enum StoreMutation: Sendable {
                 }
                 try insert.execute(arguments: [vault, time, p.assetsPerShare])
             }
+        case .alertsQueued(let alerts, let at):
+            try AlertOutbox.queue(alerts, at: at, db)
         }
     }
 
