@@ -37,7 +37,10 @@ struct RunCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
+        let notifiers: [Notifier]
+        do { notifiers = try EngineAlerts.notifiers(config) } catch { throw error.exit() }
         let (engine, store) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
         let sockets = try SocketPaths.forDatabase(network.databasePath)
         let server = try await ControlServer.start(
             engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
@@ -45,12 +48,15 @@ struct RunCommand: AsyncParsableCommand {
             info: .init(network: engine.networkName, database: network.databasePath, since: Date()))
         let code: Int32
         if headless {
-            code = await HeadlessRunner.run(engine: engine, once: once)
+            code = await HeadlessRunner.run(engine: engine, once: once, alerts: alerts)
         } else {
+            await alerts?.opened(longRunning: true)
             code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
                                                  configuredTheme: config.consoleTheme)
+            await alerts?.stopping(reason: "console closed")
         }
         await server.close()
+        await alerts?.finish()
         if code != 0 { throw ExitCode(code) }
     }
 
