@@ -139,7 +139,7 @@ public struct Notifier: Sendable, Hashable {
     }
 
     /// The first 4 characters and "…".
-    static func peek(_ secret: String) -> String { secret.count <= 4 ? String(repeating: "•", count: secret.count) + "…" : String(secret.prefix(4)) + "…" }
+    static func peek(_ secret: String) -> String { String(secret.prefix(4)) + "…" }
 
     private static func clip(_ text: String, _ limit: Int) -> String { text.count <= limit ? text : String(text.prefix(limit - 1)) + "…" }
 
@@ -205,8 +205,9 @@ public enum NotifierURLError: Error, Hashable, Sendable, CustomStringConvertible
 public enum NotifierList {
     public static func parse(_ text: String) throws(NotifierListError) -> [Notifier] {
         var notifiers: [Notifier] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+        // isNewline: "\r\n" is one Character in Swift, so splitting on "\n" would not see it.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             do { notifiers.append(try Notifier(url: line)) } catch { throw NotifierListError(line: index + 1, reason: error) }
         }
