@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "EVMTests", dependencies: ["EVM"], swiftSettings: strict),
         .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store", "Service"], swiftSettings: strict),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -173,6 +173,9 @@ public actor Engine {
         }
         guard !kinds.isEmpty || !mutations.isEmpty else { return true }
         let events = kinds.map { EngineEvent(at: now, kind: $0) }
+        // The alerts these events raise are queued in the same transaction: none is lost to a crash.
+        let alerts = config.alertsEnabled ? AlertRules.alerts(for: events) : []
+        let mutations = alerts.isEmpty ? mutations : mutations + [.alertsQueued(alerts, at: now)]
         do {
             let stored = try store.commit(mutations, events: events)
             apply(mutations)

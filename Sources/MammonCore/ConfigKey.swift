@@ -112,6 +112,19 @@ public struct ConfigKey: Sendable {
             c.heartbeatURL = text
             return true
         },
+        ConfigKey(name: "NOTIFY_URLS_FILE", range: "a path to a file only its owner can read (chmod 600)",
+                  help: "notifier URLs (json://, jsons://, slack://, discord://, tgram://), one per line; alerts are off without it") { text, c in
+            let path = text.trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { return false }
+            c.notifyURLsFile = path
+            return true
+        },
+        ConfigKey(name: "NOTIFY_MIN_SEVERITY", range: "info, warning or failure", help: "the least severe alert sent to notifiers") { text, c in
+            guard let severity = AlertSeverity(text: text) else { return false }
+            c.notifyMinSeverity = severity
+            return true
+        },
+        int("DAILY_REPORT_HOUR", 0...23, "UTC hour of the daily report to the notifiers") { $0.dailyReportHour = $1 },
     ]
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }

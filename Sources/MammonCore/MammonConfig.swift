@@ -42,8 +42,17 @@ public struct MammonConfig: Sendable, Hashable {
     public var metricsAllowRemote = false
     /// Requested after each successful cycle. A secret (the path is the token): log it redacted.
     public var heartbeatURL: String?
+    /// NOTIFY_URLS_FILE: Apprise-style notifier URLs, one per line (a secret, mode 0600). nil: no alerts.
+    public var notifyURLsFile: String?
+    /// NOTIFY_MIN_SEVERITY: the least severe alert sent (a URL's `?severity=` overrides it).
+    public var notifyMinSeverity: AlertSeverity = .warning
+    /// DAILY_REPORT_HOUR: the UTC hour of the daily report.
+    public var dailyReportHour: Int = 8
 
     public init() {}
+
+    /// Alerts are queued only when notifiers are configured (nothing would ever empty the outbox).
+    public var alertsEnabled: Bool { notifyURLsFile != nil }
 
     public var scanInterval: TimeInterval { TimeInterval(scanIntervalHours) * 3600 }
 

@@ -232,6 +232,37 @@ extension AppDatabase {
                 ) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v20: alert outbox") { db in
+            // Alerts are queued in the same transaction as the event that caused them; each notifier's
+            // delivery is a row that stays until sent (or grouped into a sent one, or filtered out by
+            // severity), with its attempts and the time of the next one. Notifiers are named by a hash
+            // of their URL: the URLs are secrets and never stored.
+            try db.execute(sql: """
+                CREATE TABLE alert_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    created_at TEXT NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('info','warning','failure')),
+                    title TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    group_key TEXT NOT NULL,
+                    closed_at TEXT
+                );
+                CREATE INDEX alert_outbox_open ON alert_outbox(closed_at, id);
+                CREATE INDEX alert_outbox_group ON alert_outbox(group_key, created_at);
+
+                CREATE TABLE alert_delivery (
+                    alert_id INTEGER NOT NULL REFERENCES alert_outbox(id) ON DELETE CASCADE,
+                    notifier TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending','sent','grouped','filtered')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    next_attempt_at TEXT NOT NULL,
+                    last_error TEXT,
+                    sent_at TEXT,
+                    PRIMARY KEY (alert_id, notifier)
+                ) WITHOUT ROWID;
+                CREATE INDEX alert_delivery_due ON alert_delivery(notifier, status, next_attempt_at);
+                """)
+        }
         return m
     }
 }

@@ -26,6 +26,8 @@ public enum StoreMutation: Sendable {
     case vaultSharePrices(vault: String, [VaultSharePrice])
     /// A mined transaction's receipt: block, gas, effective price and L1 fee, for the books.
     case receiptObserved(TransactionReceipt)
+    /// Alerts for the events of the same commit, queued for the notifiers (see AlertOutbox).
+    case alertsQueued([Alert], at: Date)
 
     func apply(_ db: Database) throws {
         switch self {
@@ -127,6 +129,8 @@ public enum StoreMutation: Sendable {
                 ON CONFLICT(hash) DO NOTHING
                 """, arguments: [r.hash, Int64(clamping: r.blockNumber), r.succeeded, Int64(clamping: r.gasUsed),
                                  String(r.effectiveGasPriceWei), String(r.l1FeeWei)])
+        case .alertsQueued(let alerts, let at):
+            try AlertOutbox.queue(alerts, at: at, db)
         }
     }
 

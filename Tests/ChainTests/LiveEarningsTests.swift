@@ -16,8 +16,13 @@ final class LiveEarningsTests: DevnetTestCase {
 
     func int(_ value: UInt256) throws -> Int128 { try XCTUnwrap(Int128(value.decimalString)) }
 
+    /// The chain's time as the engine's wall clock: the feed's round is refused when it is newer than
+    /// the wall clock, and this test moves chain time on by hand.
+    var wall: MammonCore.ManualClock?
+
     /// Moves chain time on and refreshes the ETH/USD round, so the next scan reads a fresh price.
     func advance(seconds: Int) async throws {
+        wall?.advance(by: TimeInterval(seconds))
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
         let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
         try await devnet.admin("evm_mine", [.integer(Int(now) + seconds)])
@@ -26,7 +31,10 @@ final class LiveEarningsTests: DevnetTestCase {
     }
 
     func testMeasuredEarningsAreTheBalanceGrowthTheContractsPaid() async throws {
-        let chain = try await devnet.chain()
+        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
+        let wall = MammonCore.ManualClock(Date(timeIntervalSince1970: TimeInterval(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")).rounded()))
+        self.wall = wall
+        let chain = try await devnet.chain(options: LiveChainOptions(receiptPollSeconds: 0.05, wallClock: wall))
         for (market, whole) in [(LendingProtocol.aaveV3, UInt128(50_000)), (.moonwell, 40_000), (.morphoVault, 10_000)] {
             try await devnet.send(chain, .approve(.usdc, spender: market, LiveDevnet.usdc(whole)))
             try await devnet.send(chain, .deposit(market, .usdc, LiveDevnet.usdc(whole)))

@@ -37,7 +37,10 @@ struct RunCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
+        let notifiers: [Notifier]
+        do { notifiers = try EngineAlerts.notifiers(config) } catch { throw error.exit() }
         let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
         let sockets = try SocketPaths.forDatabase(network.databasePath)
         let server = try await ControlServer.start(
             engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
@@ -57,10 +60,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         let code: Int32
         if headless {
-            code = await HeadlessRunner.run(engine: engine, once: once)
+            code = await HeadlessRunner.run(engine: engine, once: once, alerts: alerts)
         } else {
+            await alerts?.opened(longRunning: true)
             code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
                                                  configuredTheme: config.consoleTheme)
+            await alerts?.stopping(reason: "console closed")
         }
         if let heartbeat {
             // The pings of cycles already finished go out before exit; the engine's stream ends at shutdown
@@ -70,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         await metrics?.close()
         await server.close()
+        await alerts?.finish()
         if code != 0 { throw ExitCode(code) }
     }
 

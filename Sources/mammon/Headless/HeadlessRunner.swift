@@ -4,7 +4,7 @@ import MammonCore
 
 /// `--no-ui`: one JSON object per event on stdout, one line each, written as it happens.
 enum HeadlessRunner {
-    static func run(engine: Engine, once: Bool) async -> Int32 {
+    static func run(engine: Engine, once: Bool, alerts: EngineAlerts? = nil) async -> Int32 {
         let events = engine.subscribe()
         let writer = Task {
             for await event in events {
@@ -21,6 +21,7 @@ enum HeadlessRunner {
         defer { signals.cancel() }
 
         await engine.open()
+        await alerts?.opened(longRunning: !once)
         let systemd = SystemdNotifier()
         let supervision = await systemd.supervise(engine)
         var code: Int32 = 0
@@ -32,6 +33,7 @@ enum HeadlessRunner {
             await signals.wait()
         }
         systemd.stopping()
+        if !once { await alerts?.stopping(reason: "signal") }
         await engine.shutdown()
         await supervision.value
         await writer.value

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import MammonCore
+
+/// An alert as queued in the outbox.
+public struct OutboxAlert: Sendable, Hashable {
+    public var id: Int64
+    public var createdAt: Date
+    public var alert: Alert
+}
+
+/// One notifier's not-yet-sent copy of an alert.
+public struct PendingDelivery: Sendable, Hashable {
+    public var alert: OutboxAlert
+    public var attempts: Int
+    public var nextAttemptAt: Date
+}
+
+/// One delivery row as stored (for `mammon`'s tests and diagnostics).
+public struct DeliveryRow: Sendable, Hashable {
+    public var alertID: Int64
+    public var notifier: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+}
+
+/// The alert outbox: queued with the events that caused the alerts, delivered by the sender.
+enum AlertOutbox {
+    static func queue(_ alerts: [Alert], at: Date, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO alert_outbox(created_at, severity, title, message, group_key) VALUES (?, ?, ?, ?, ?)")
+        for a in alerts {
+            try insert.execute(arguments: [at.sqliteText, a.severity.rawValue, a.title, a.message, a.groupKey])
+        }
+    }
+
+    static func alert(_ row: Row) throws -> OutboxAlert {
+        let severityText: String = row["severity"]
+        guard let severity = AlertSeverity(rawValue: severityText), let created = Date(sqliteText: row["created_at"]) else {
+            throw StoreError.corruptRow(table: "alert_outbox", detail: "alert \(row["id"] as Int64)")
+        }
+        return OutboxAlert(id: row["id"], createdAt: created,
+                           alert: Alert(severity: severity, title: row["title"], message: row["message"], groupKey: row["group_key"]))
+    }
+}
+
+extension AppDatabase {
+    /// Gives every open alert a delivery row for each notifier that has none: pending, or filtered
+    /// when the alert is below the notifier's minimum severity.
+    public func prepareDeliveries(for notifiers: [(key: String, minSeverity: AlertSeverity)]) throws {
+        try writer.write { db in
+            for n in notifiers {
+                let filtered = AlertSeverity.allCases.filter { $0 < n.minSeverity }.map(\.rawValue)
+                try db.execute(sql: """
+                    INSERT INTO alert_delivery(alert_id, notifier, status, next_attempt_at)
+                    SELECT a.id, ?, CASE WHEN a.severity IN (\(filtered.map { "'\($0)'" }.joined(separator: ",").ifEmpty("''"))) THEN 'filtered' ELSE 'pending' END, a.created_at
+                    FROM alert_outbox a
+                    WHERE a.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_delivery d WHERE d.alert_id = a.id AND d.notifier = ?)
+                    """, arguments: [n.key, n.key])
+            }
+        }
+    }
+
+    /// A notifier's pending deliveries, failures first, then oldest first.
+    public func pendingDeliveries(notifier: String) throws -> [PendingDelivery] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.*, d.attempts, d.next_attempt_at FROM alert_delivery d JOIN alert_outbox a ON a.id = d.alert_id
+                WHERE d.notifier = ? AND d.status = 'pending'
+                ORDER BY CASE a.severity WHEN 'failure' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.id
+                """, arguments: [notifier]).map { row in
+                guard let next = Date(sqliteText: row["next_attempt_at"]) else {
+                    throw StoreError.corruptRow(table: "alert_delivery", detail: "next_attempt_at of alert \(row["id"] as Int64)")
+                }
+                return PendingDelivery(alert: try AlertOutbox.alert(row), attempts: row["attempts"], nextAttemptAt: next)
+            }
+        }
+    }
+
+    /// When this notifier last sent a message for `groupKey`.
+    public func lastSent(notifier: String, groupKey: String) throws -> Date? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT MAX(d.sent_at) FROM alert_delivery d JOIN alert_outbox a ON a.id = d.alert_id
+                WHERE d.notifier = ? AND d.status = 'sent' AND a.group_key = ?
+                """, arguments: [notifier, groupKey]).flatMap(Date.init(sqliteText:))
+        }
+    }
+
+    /// Messages this notifier sent since `since` (grouped alerts rode along in one), and the oldest one's time.
+    public func sentMessages(notifier: String, since: Date) throws -> (count: Int, oldest: Date?) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, MIN(sent_at) AS oldest FROM alert_delivery WHERE notifier = ? AND status = 'sent' AND sent_at > ?
+                """, arguments: [notifier, since.sqliteText])
+            let count: Int = row?["n"] ?? 0
+            let oldest: String? = row?["oldest"]
+            return (count, oldest.flatMap(Date.init(sqliteText:)))
+        }
+    }
+
+    /// Records a delivered message: `lead` carried it, `grouped` were counted in it.
+    public func markSent(notifier: String, lead: Int64, grouped: [Int64], at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE alert_delivery SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE notifier = ? AND alert_id = ?",
+                           arguments: [now.sqliteText, notifier, lead])
+            for id in grouped {
+                try db.execute(sql: "UPDATE alert_delivery SET status = 'grouped', sent_at = ? WHERE notifier = ? AND alert_id = ?",
+                               arguments: [now.sqliteText, notifier, id])
+            }
+        }
+    }
+
+    /// Records a failed attempt of `attempted` and moves the next attempt of every pending delivery
+    /// of this notifier that is due before `retryAt` to `retryAt` (the backoff is per notifier).
+    public func markFailed(notifier: String, attempted: [Int64], error: String, retryAt: Date) throws {
+        try writer.write { db in
+            for id in attempted {
+                try db.execute(sql: "UPDATE alert_delivery SET attempts = attempts + 1, last_error = ? WHERE notifier = ? AND alert_id = ?",
+                               arguments: [error, notifier, id])
+            }
+            try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE notifier = ? AND status = 'pending' AND next_attempt_at < ?",
+                           arguments: [retryAt.sqliteText, notifier, retryAt.sqliteText])
+        }
+    }
+
+    /// Makes every pending delivery due now: a new process tries at once what a previous one left
+    /// (holds for grouping and rate limits are re-applied by the sender as it goes).
+    public func retryPendingDeliveries(at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?",
+                           arguments: [now.sqliteText, now.sqliteText])
+        }
+    }
+
+    /// Holds pending deliveries until `until` (a grouping window, a rate limit).
+    public func postpone(notifier: String, alerts: [Int64], until: Date) throws {
+        try writer.write { db in
+            for id in alerts {
+                try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE notifier = ? AND alert_id = ? AND status = 'pending'",
+                               arguments: [until.sqliteText, notifier, id])
+            }
+        }
+    }
+
+    /// Closes alerts that every current notifier is done with, and forgets closed ones older than `keep`.
+    public func closeDeliveredAlerts(notifiers: [String], at now: Date, keep: TimeInterval = 7 * 86_400) throws {
+        try writer.write { db in
+            let placeholders = notifiers.map { _ in "?" }.joined(separator: ",")
+            let doneFor = notifiers.isEmpty ? "0" : """
+                (SELECT COUNT(*) FROM alert_delivery d WHERE d.alert_id = alert_outbox.id AND d.status != 'pending' AND d.notifier IN (\(placeholders)))
+                """
+            var arguments: [(any DatabaseValueConvertible)?] = [now.sqliteText]
+            arguments += notifiers.map { $0 as (any DatabaseValueConvertible)? }
+            arguments.append(notifiers.count)
+            try db.execute(sql: "UPDATE alert_outbox SET closed_at = ? WHERE closed_at IS NULL AND \(doneFor) = ?",
+                           arguments: StatementArguments(arguments))
+            try db.execute(sql: "DELETE FROM alert_outbox WHERE closed_at IS NOT NULL AND closed_at < ?",
+                           arguments: [now.addingTimeInterval(-keep).sqliteText])
+        }
+    }
+
+    /// When an alert with `groupKey` was last queued (e.g. today's report).
+    public func lastQueued(groupKey: String) throws -> Date? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT MAX(created_at) FROM alert_outbox WHERE group_key = ?", arguments: [groupKey])
+                .flatMap(Date.init(sqliteText:))
+        }
+    }
+
+    /// Every alert in the outbox, oldest first.
+    public func outboxAlerts() throws -> [OutboxAlert] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM alert_outbox ORDER BY id").map(AlertOutbox.alert) }
+    }
+
+    /// Every delivery row, by alert.
+    public func alertDeliveries() throws -> [DeliveryRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_delivery ORDER BY alert_id, notifier").map {
+                DeliveryRow(alertID: $0["alert_id"], notifier: $0["notifier"], status: $0["status"], attempts: $0["attempts"], lastError: $0["last_error"])
+            }
+        }
+    }
+}
+
+private extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
+
+extension AppDatabase {
+    /// The newest APY read for each market (protocol raw value and token symbol).
+    public func latestAPYs() throws -> [String: Decimal] {
+        try read { db in
+            var out: [String: Decimal] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT protocol, token, apy FROM yield_snapshot WHERE id IN (SELECT MAX(id) FROM yield_snapshot GROUP BY protocol, token)
+                """) {
+                if let apy = Decimal(string: row["apy"] as String) { out["\(row["protocol"] as String)/\(row["token"] as String)"] = apy }
+            }
+            return out
+        }
+    }
+
+    /// When the first event was recorded (nil: an empty database).
+    public func firstEventAt() throws -> Date? {
+        try read { db in try String.fetchOne(db, sql: "SELECT at FROM event ORDER BY seq LIMIT 1").flatMap(Date.init(iso8601:)) }
+    }
+}
