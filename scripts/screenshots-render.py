@@ -123,6 +123,18 @@ def parse(text, cols, rows):
     return grid
 
 
+# Braille chart dots (the font has none): bit → (column, row) of the 2×4 cell grid.
+BRAILLE_DOTS = {0x01: (0, 0), 0x02: (0, 1), 0x04: (0, 2), 0x40: (0, 3), 0x08: (1, 0), 0x10: (1, 1), 0x20: (1, 2), 0x80: (1, 3)}
+
+
+def braille(draw, bits, left, top, cw, ch, fg):
+    r = max(1.0, cw / 8)
+    for bit, (c, row) in BRAILLE_DOTS.items():
+        if bits & bit:
+            x, y = left + (c + 0.5) * cw / 2, top + (row + 0.5) * ch / 4
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=fg)
+
+
 def render(grid, out, size=15):
     regular = ImageFont.truetype(FONT_DIR + "DejaVuSansMono.ttf", size)
     bold = ImageFont.truetype(FONT_DIR + "DejaVuSansMono-Bold.ttf", size)
@@ -137,7 +149,9 @@ def render(grid, out, size=15):
         for x, (char, fg, bg, is_bold, underline) in enumerate(row):
             left, top = pad + x * cw, pad + y * ch
             draw.rectangle([left, top, left + cw - 1, top + ch - 1], fill=bg)
-            if char != " ":
+            if 0x2800 < ord(char) <= 0x28FF:
+                braille(draw, ord(char) - 0x2800, left, top, cw, ch, fg)
+            elif char != " ":
                 draw.text((left, top), char, font=bold if is_bold else regular, fill=fg)
             if underline:
                 draw.line([left, top + ch - 2, left + cw - 1, top + ch - 2], fill=fg)

@@ -78,11 +78,12 @@ public struct SimulatedLedger: Sendable, Hashable {
             guard let t = Int64(text) else { throw SimulatedChainError.corruptLedger("accrued_through") }
             accruedThrough = t
         }
+        let decoder = JSONDecoder() // one for every receipt: a year of them is a thousand
         for (key, value) in persisted {
             let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             if parts[0] == "receipt" {
-                guard let r = try? JSONDecoder().decode(TransactionReceipt.self, from: Data(value.utf8)) else {
+                guard let r = try? decoder.decode(TransactionReceipt.self, from: Data(value.utf8)) else {
                     throw SimulatedChainError.corruptLedger(key)
                 }
                 receipts[parts[1]] = r

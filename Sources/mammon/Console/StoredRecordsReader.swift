@@ -17,8 +17,13 @@ enum StoredRecordsReader {
         }
         let observations = try store.balanceObservations(dailyBefore: (try store.latestBalanceObservation()?.at ?? now)
             .addingTimeInterval(-PortfolioBook.fullResolution))
-        let book = PortfolioBook(observations: observations, flows: try store.treasuryFlows(),
+        var book = PortfolioBook(observations: observations, flows: try store.treasuryFlows(),
                                  moves: try store.moveRecords(limit: PortfolioBook.maxMoves))
+        // An execution still running (or left by a crash, which recovery will finish) has told no
+        // live console its recommendation: its later steps are flows all the same.
+        for running in try store.unfinishedExecutions() {
+            book.executionStarted(running.id, recommendation: running.recommendation)
+        }
         return StoredRecords(executions: try store.executions(limit: ConsoleState.maxRecentExecutions), errors: errors,
                              lastScan: lastScan, portfolio: book)
     }
