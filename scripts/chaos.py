@@ -42,13 +42,16 @@ def audit(db):
     receipts = {k.split(":", 1)[1] for k in ledger if k.startswith("receipt:")}
     step_hashes = [h for (h,) in q("SELECT tx_hash FROM step WHERE step IN ('withdraw','approve','deposit') AND status = 'succeeded'")]
     funds = int(ledger["wallet"]) + sum(int(v) for k, v in ledger.items() if k.startswith("deposit:"))
+    # The simulated markets pay interest per block (ledger "interest:<market>"): conserved means nothing
+    # appeared or vanished beyond what the markets credited.
+    interest = sum(int(v) for k, v in ledger.items() if k.startswith("interest:"))
     sent = q("SELECT COUNT(DISTINCT execution_id) FROM step WHERE tx_hash IS NOT NULL")[0][0]
     today = q("SELECT COALESCE(SUM(rebalances), 0) FROM daily_budget")[0][0]
     con.close()
     checks = {
         "clear states": "running" not in statuses,
         "all succeeded": bool(statuses) and all(s == "succeeded" for s in statuses),
-        "funds conserved": funds == OPENING_USDC,
+        "funds conserved": funds == OPENING_USDC + interest,
         "mined once": sorted(step_hashes) == sorted(receipts) and len(set(step_hashes)) == len(step_hashes),
         "no nonce gap": int(ledger["nonce"]) == len(receipts),
         "counters": today == sent,
