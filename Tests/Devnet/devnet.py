@@ -2,8 +2,8 @@
 """A local EVM JSON-RPC node for Mammon's tests: a stdlib HTTP server in front of alysis.
 
 Adds what alysis lacks: eth_maxPriorityFeePerGas, eth_feeHistory, batch requests, rejection
-of raw transactions signed for another chain, snapshots, and devnet_* admin methods (see
-README.md). Prints one JSON line on stdout once ready, then serves until SIGTERM/SIGINT (or,
+of raw transactions signed for another chain, snapshots, geth-style eth_call state overrides
+(switchable off to act like a node without them), and devnet_* admin methods (see README.md). Prints one JSON line on stdout once ready, then serves until SIGTERM/SIGINT (or,
 with --watch-stdin, until stdin closes: a test harness that dies takes the node with it).
 """
 
@@ -25,7 +25,12 @@ import eth.vm.forks.london as london_vm
 import eth.vm.forks.london.headers as london_headers
 import rlp
 from alysis import Node, RPCNode
-from ethereum_rpc import RPCError
+from alysis._exceptions import TransactionFailed, TransactionReverted, ValidationError
+from eth.exceptions import Revert, VMError
+from eth.vm.spoof import SpoofTransaction
+from eth_utils import to_checksum_address
+from eth_utils.exceptions import ValidationError as EthValidationError
+from ethereum_rpc import JSON, Block, EthCallParams, RPCError, structure, unstructure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import deploy  # noqa: E402
@@ -97,12 +102,154 @@ class BaseFeeOverride:
 BaseFeeOverride.install()
 
 
+# --- eth_call state overrides ---------------------------------------------------------------
+
+OVERRIDE_FIELDS = ("balance", "nonce", "code", "state", "stateDiff")
+
+
+def _override_int(value: Any, what: str, bits: int) -> int:
+    """A quantity ("0x…", also a JSON integer) of at most `bits` bits; ValidationError otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value[:2].lower() == "0x" and len(value) > 2:
+        try:
+            number = int(value[2:], 16)
+        except ValueError:
+            raise ValidationError(f"invalid {what}: {value!r} is not a hex quantity") from None
+    else:
+        raise ValidationError(f"invalid {what}: {value!r} is not a hex quantity")
+    if not 0 <= number < 2**bits:
+        raise ValidationError(f"invalid {what}: {value!r} does not fit {bits} bits")
+    return number
+
+
+def _override_word(value: Any, what: str) -> int:
+    """A storage slot or value: 32-byte hex, or a shorter hex quantity (left-padded)."""
+    if not isinstance(value, str) or value[:2].lower() != "0x" or len(value) > 66:
+        raise ValidationError(f"invalid {what}: {value!r} is not 32-byte hex")
+    return _override_int(value if len(value) > 2 else "0x0", what, 256)
+
+
+def _override_bytes(value: Any, what: str) -> bytes:
+    if not isinstance(value, str) or value[:2].lower() != "0x":
+        raise ValidationError(f"invalid {what}: {value!r} is not 0x-prefixed hex")
+    try:
+        return bytes.fromhex(value[2:])
+    except ValueError:
+        raise ValidationError(f"invalid {what}: {value!r} is not hex bytes") from None
+
+
+def parse_state_override(raw: Any) -> dict[bytes, dict[str, Any]]:
+    """geth's state override set → {address: {"balance", "nonce", "code", "state", "stateDiff"}}.
+
+    Every problem is a ValidationError (JSON-RPC -32602). Unlike geth, unknown fields are refused
+    rather than ignored, so a typo (or an override geth has and the devnet lacks) cannot pass silently.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError("state override must be an object keyed by address")
+    parsed: dict[bytes, dict[str, Any]] = {}
+    for key, account in raw.items():
+        address = _override_bytes(key, "override address")
+        if len(address) != 20:
+            raise ValidationError(f"invalid override address {key!r}: want 20 bytes")
+        label = to_checksum_address(address)
+        if address in parsed:
+            raise ValidationError(f"account {label} is overridden twice")
+        if account is None:
+            account = {}
+        if not isinstance(account, dict):
+            raise ValidationError(f"override of account {label} must be an object")
+        unknown = sorted(set(account) - set(OVERRIDE_FIELDS))
+        if unknown:
+            raise ValidationError(f"override of account {label}: unsupported field(s) {', '.join(unknown)}")
+        fields = {k: v for k, v in account.items() if v is not None}
+        if "state" in fields and "stateDiff" in fields:
+            raise ValidationError(f"account {label} has both 'state' and 'stateDiff'")
+        out: dict[str, Any] = {}
+        if "balance" in fields:
+            out["balance"] = _override_int(fields["balance"], f"balance of {label}", 256)
+        if "nonce" in fields:
+            out["nonce"] = _override_int(fields["nonce"], f"nonce of {label}", 64)
+        if "code" in fields:
+            out["code"] = _override_bytes(fields["code"], f"code of {label}")
+        for kind in ("state", "stateDiff"):
+            if kind in fields:
+                slots = fields[kind]
+                if not isinstance(slots, dict):
+                    raise ValidationError(f"{kind} of account {label} must be an object slot → value")
+                out[kind] = {_override_word(slot, f"{kind} slot of {label}"):
+                             _override_word(value, f"{kind} value of {label}") for slot, value in slots.items()}
+        parsed[address] = out
+    return parsed
+
+
+def call_with_overrides(node: Node, params: EthCallParams, block: Block,
+                        overrides: dict[bytes, dict[str, Any]]) -> bytes:
+    """alysis' eth_call (PyEVMBackend.call), with the overrides applied to the throwaway state.
+
+    py-evm's `in_costless_state` builds a fresh state on the block's state root; every write
+    (ours and the call's) stays in that state's journals and is reverted on exit, and nothing is
+    persisted: the chain, its head and its database are untouched. Errors are the exceptions
+    alysis raises, so RPCNode maps them (reverts: code 3 "execution reverted" + data) as for any call.
+    """
+    backend = node._backend  # noqa: SLF001 — alysis has no state-override API
+    chain = backend.chain
+    header = backend._get_block_by_number(block).header  # noqa: SLF001
+    sender = bytes(params.from_) if params.from_ is not None else bytes(20)
+    try:
+        with chain.get_vm(at_header=header).in_costless_state() as state:
+            for address, account in overrides.items():
+                if "balance" in account:
+                    state.set_balance(address, account["balance"])
+                if "nonce" in account:
+                    state.set_nonce(address, account["nonce"])
+                if "code" in account:
+                    state.set_code(address, account["code"])
+                if "state" in account:
+                    state.delete_storage(address)
+                for slot, value in (account.get("state") or account.get("stateDiff") or {}).items():
+                    state.set_storage(address, slot, value)
+            # The nonce after the overrides: overriding the sender's nonce must not invalidate the call.
+            transaction = chain.create_unsigned_transaction(
+                gas_price=params.gas_price.as_wei() if params.gas_price else 0,
+                gas=params.gas if params.gas is not None else header.gas_limit,
+                nonce=state.get_nonce(sender) if params.from_ is not None else 0,
+                value=params.value.as_wei() if params.value else 0,
+                data=params.data if params.data is not None else b"",
+                to=bytes(params.to),
+            )
+            computation = state.costless_execute_transaction(SpoofTransaction(transaction, from_=sender))
+        computation.raise_if_error()
+        return computation.output
+    except EthValidationError as exc:
+        raise ValidationError(f"Invalid transaction: {exc}") from exc
+    except Revert as exc:
+        raise TransactionReverted(exc.args[0]) from exc
+    except VMError as exc:
+        raise TransactionFailed(exc.args[0]) from exc
+
+
+class DevnetRPCNode(RPCNode):
+    """alysis' RPCNode whose eth_call takes geth's optional third parameter, the state override set."""
+
+    def _eth_call(self, params: tuple[JSON, ...]) -> JSON:
+        if len(params) <= 2 or params[2] is None:
+            return super()._eth_call(params[:2])
+        transaction, block = structure(tuple[EthCallParams, Block], tuple(params[:2]))
+        overrides = parse_state_override(params[2])
+        return unstructure(call_with_overrides(self.node, transaction, block, overrides))
+
+
 class Devnet:
     """The node, its lock (alysis is not thread-safe) and the methods added on top."""
 
-    def __init__(self, chain_id: int, priority_fee_wei: int):
+    def __init__(self, chain_id: int, priority_fee_wei: int, state_override: bool = True):
         self.chain_id = chain_id
-        self.rpc = RPCNode(Node(root_balance_wei=ROOT_BALANCE_WEI, chain_id=chain_id))
+        self.rpc = DevnetRPCNode(Node(root_balance_wei=ROOT_BALANCE_WEI, chain_id=chain_id))
+        # eth_call's third parameter (state overrides); off = a node that does not know it.
+        self.state_override = state_override
         self.lock = threading.RLock()
         self.priority_fee_wei = priority_fee_wei
         self.deployment: deploy.Deployment | None = None
@@ -113,6 +260,7 @@ class Devnet:
         self.rpc_calls = 0
         self.extra = {
             "eth_chainId": self.eth_chain_id,
+            "eth_call": self.eth_call,
             "eth_sendRawTransaction": self.eth_send_raw_transaction,
             "eth_maxPriorityFeePerGas": lambda p: hex(self.priority_fee_wei),
             "eth_feeHistory": self.eth_fee_history,
@@ -123,6 +271,7 @@ class Devnet:
             "devnet_stats": lambda p: {"http_requests": self.http_requests, "rpc_calls": self.rpc_calls},
             "devnet_setPriorityFee": self.set_priority_fee,
             "devnet_setBaseFee": self.set_base_fee,
+            "devnet_setStateOverride": self.set_state_override,
             "devnet_fund": self.admin(lambda d, p: d.fund(p[0], as_int(p[1]), as_int(p[2]))),
             "devnet_setAaveRate": self.admin(lambda d, p: d.set_aave_rate(as_int(p[0]))),
             "devnet_setAaveIndex": self.admin(lambda d, p: d.set_aave_index(as_int(p[0]))),
@@ -149,11 +298,15 @@ class Devnet:
             handler = self.extra.get(method)
             if handler is not None:
                 return handler(list(params))
-            try:
-                return self.rpc.rpc(method, *params)
-            except RPCError as exc:
-                data = "0x" + exc.data.hex() if isinstance(exc.data, bytes) else exc.data
-                raise JsonRpcError(int(exc.code), exc.message, data) from exc
+            return self.alysis(method, *params)
+
+    def alysis(self, method: str, *params: Any) -> Any:
+        """The method as alysis answers it, its RPCError as a JsonRpcError (bytes data as hex)."""
+        try:
+            return self.rpc.rpc(method, *params)
+        except RPCError as exc:
+            data = "0x" + exc.data.hex() if isinstance(exc.data, bytes) else exc.data
+            raise JsonRpcError(int(exc.code), exc.message, data) from exc
 
     def handle(self, request: Any) -> dict[str, Any] | None:
         """One JSON-RPC request object → its response object (None for a notification)."""
@@ -192,11 +345,16 @@ class Devnet:
             raise JsonRpcError(-32000, "only replay-protected (EIP-155) transactions allowed over RPC")
         if chain_id != self.chain_id:
             raise JsonRpcError(-32000, f"invalid chain id for signer: have {chain_id} want {self.chain_id}")
-        try:
-            return self.rpc.rpc("eth_sendRawTransaction", *params)
-        except RPCError as exc:
-            data = "0x" + exc.data.hex() if isinstance(exc.data, bytes) else exc.data
-            raise JsonRpcError(int(exc.code), exc.message, data) from exc
+        return self.alysis("eth_sendRawTransaction", *params)
+
+    def eth_call(self, params: list[Any]) -> Any:
+        """[tx, block] or, with overrides on, [tx, block, stateOverride] (DevnetRPCNode applies it)."""
+        if len(params) > 2 and not self.state_override:
+            # geth's positional-argument check, as a node without the override parameter answers.
+            raise JsonRpcError(-32602, "too many arguments, want at most 2")
+        if len(params) > 3:
+            raise JsonRpcError(-32602, "too many arguments, want at most 3 (block overrides are not supported)")
+        return self.alysis("eth_call", *params)
 
     def eth_fee_history(self, params: list[Any]) -> dict[str, Any]:
         if len(params) < 2:
@@ -279,7 +437,7 @@ class Devnet:
         # Like Hardhat: reverting consumes this snapshot and every later one.
         for key in [k for k in self.snapshots if k >= snapshot_id]:
             del self.snapshots[key]
-        self.rpc = RPCNode(node)
+        self.rpc = DevnetRPCNode(node)
         return True
 
     def set_priority_fee(self, params: list[Any]) -> bool:
@@ -290,6 +448,13 @@ class Devnet:
         """[wei] pins the base fee of every block from the next one on; [null] lets it float again."""
         base_fee = as_int(params[0]) if params and params[0] is not None else None
         BaseFeeOverride.pin(self.rpc.node, base_fee)
+        return True
+
+    def set_state_override(self, params: list[Any]) -> bool:
+        """[bool]: whether eth_call takes the state override parameter (false = a node without it)."""
+        if len(params) != 1 or not isinstance(params[0], bool):
+            raise JsonRpcError(-32602, "expected [true] or [false]")
+        self.state_override = params[0]
         return True
 
     def admin(self, action: Any, returns: bool = False) -> Any:
@@ -367,12 +532,14 @@ def main() -> None:
     parser.add_argument("--network-file", help="write the network description (JSON) here")
     parser.add_argument("--priority-fee-wei", type=int, default=1_000_000,
                         help="answer of eth_maxPriorityFeePerGas (default 0.001 gwei, Base-like)")
+    parser.add_argument("--no-state-override", action="store_true",
+                        help="eth_call refuses a third (state override) parameter, like a node without it")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when stdin closes")
     parser.add_argument("--verbose", action="store_true", help="log HTTP requests to stderr")
     args = parser.parse_args()
 
     started = time.monotonic()
-    devnet = Devnet(args.chain_id, args.priority_fee_wei)
+    devnet = Devnet(args.chain_id, args.priority_fee_wei, state_override=not args.no_state_override)
     server = ThreadingHTTPServer((args.host, args.port), make_handler(devnet, args.verbose))
     server.daemon_threads = True
     rpc_url = f"http://{args.host}:{server.server_address[1]}"
