@@ -174,7 +174,11 @@ public actor Engine {
         guard !kinds.isEmpty || !mutations.isEmpty else { return true }
         let events = kinds.map { EngineEvent(at: now, kind: $0) }
         // The alerts these events raise are queued in the same transaction: none is lost to a crash.
-        let alerts = config.alertsEnabled ? AlertRules.alerts(for: events) : []
+        var alerts = config.alertsEnabled ? AlertRules.alerts(for: events) : []
+        // A shadow run's alerts say so in their title: "execution failed" must never read as real money.
+        if let shadow = chain.networkName.shadowPrefixedNetwork {
+            alerts = alerts.map { var a = $0; a.title = "[shadow \(shadow)] " + a.title; return a }
+        }
         let mutations = alerts.isEmpty ? mutations : mutations + [.alertsQueued(alerts, at: now)]
         do {
             let stored = try store.commit(mutations, events: events)

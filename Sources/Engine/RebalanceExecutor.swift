@@ -171,7 +171,7 @@ struct RebalanceExecutor {
         finished.txHash = receipt.hash
         finished.gasUsed = receipt.gasUsed
         finished.gasCostUSD = gasUSD
-        finished.detail = "block \(receipt.blockNumber)"
+        finished.detail = "block \(receipt.blockNumber)" + (receipt.note.map { "; \($0)" } ?? "")
         guard receipt.succeeded else {
             finished.status = .failed
             finished.finishedAt = clock.now()

@@ -52,9 +52,13 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
     public var effectiveGasPriceWei: UInt128
     public var l1FeeWei: UInt128
     public var revertReason: String?
+    /// What the chain wants the step's record to say besides the block (shadow mode: how the step
+    /// was verified against the real chain).
+    public var note: String?
 
     public init(hash: String, succeeded: Bool, blockNumber: UInt64, gasUsed: UInt64, effectiveGasPriceWei: UInt128,
-                l1FeeWei: UInt128 = 0, revertReason: String? = nil) {
+                l1FeeWei: UInt128 = 0, revertReason: String? = nil, note: String? = nil) {
+        self.note = note
         self.hash = hash
         self.succeeded = succeeded
         self.blockNumber = blockNumber
@@ -82,7 +86,7 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
     // UInt128 fields are strings in JSON.
     enum CodingKeys: String, CodingKey {
         case hash, succeeded, blockNumber = "block_number", gasUsed = "gas_used",
-             effectiveGasPriceWei = "effective_gas_price_wei", l1FeeWei = "l1_fee_wei", revertReason = "revert_reason"
+             effectiveGasPriceWei = "effective_gas_price_wei", l1FeeWei = "l1_fee_wei", revertReason = "revert_reason", note
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,7 +101,7 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
         self.init(hash: try c.decode(String.self, forKey: .hash), succeeded: try c.decode(Bool.self, forKey: .succeeded),
                   blockNumber: try c.decode(UInt64.self, forKey: .blockNumber), gasUsed: try c.decode(UInt64.self, forKey: .gasUsed),
                   effectiveGasPriceWei: try wei(.effectiveGasPriceWei), l1FeeWei: try wei(.l1FeeWei),
-                  revertReason: try c.decodeIfPresent(String.self, forKey: .revertReason))
+                  revertReason: try c.decodeIfPresent(String.self, forKey: .revertReason), note: try c.decodeIfPresent(String.self, forKey: .note))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -109,6 +113,7 @@ public struct TransactionReceipt: Codable, Hashable, Sendable {
         try c.encode(String(effectiveGasPriceWei), forKey: .effectiveGasPriceWei)
         try c.encode(String(l1FeeWei), forKey: .l1FeeWei)
         try c.encodeIfPresent(revertReason, forKey: .revertReason)
+        try c.encodeIfPresent(note, forKey: .note)
     }
 }
 

@@ -32,7 +32,8 @@ public final class EngineMetrics: Sendable {
         var endpointGauges: [String: (healthy: Gauge, failures: Gauge)] = [:]
     }
 
-    public init(version: String = BuildInfo.version) {
+    /// `shadow`: the engine is a shadow run (`--watch`); every series then describes moves that were never sent.
+    public init(version: String = BuildInfo.version, shadow: Bool = false) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         func counter(_ name: String, _ help: String) -> Counter {
@@ -61,6 +62,9 @@ public final class EngineMetrics: Sendable {
             lastSuccessfulScan: gauge("mammon_last_successful_scan_timestamp_seconds", "Unix time of the last cycle that completed"))
         registry.makeGauge(descriptor: .init(metricName: "mammon_build_info", unitName: "", helpText: "The running mammon's version (always 1)"),
                            labels: [("version", version)]).set(to: 1)
+        registry.makeGauge(descriptor: .init(metricName: "mammon_shadow_mode", unitName: "",
+                                             helpText: "1 when this engine is a shadow run (watch-only: no move it reports was signed or sent), else 0"))
+            .set(to: shadow ? 1 : 0)
     }
 
     /// Brings every engine series up to `state`.

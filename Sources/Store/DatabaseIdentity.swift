@@ -18,14 +18,21 @@ public struct DatabaseIdentity: Sendable, Hashable, CustomStringConvertible {
         self.wallet = wallet
     }
 
-    public var description: String { "chain \(chainID) (\(network)), wallet \(wallet)" }
+    public var description: String {
+        isShadow ? "a shadow run (watch-only) of wallet \(wallet) on chain \(chainID) (\(network))" : "chain \(chainID) (\(network)), wallet \(wallet)"
+    }
 
-    /// Same chain, same wallet (addresses compare case-insensitively), and the same built-in network,
-    /// or both from network files (whose names an operator may edit). A network file claiming chain
-    /// 8453 (a fork) never matches the built-in `base`.
+    /// A shadow run's database (`--watch`): its executions never happened on chain.
+    public var isShadow: Bool { network.hasPrefix(Self.shadowPrefix) }
+    public static let shadowPrefix = "shadow:"
+
+    /// Same mode (shadow or not), same chain, same wallet (addresses compare case-insensitively), and
+    /// the same built-in network, or both from network files (whose names an operator may edit). A
+    /// network file claiming chain 8453 (a fork) never matches the built-in `base`.
     func matches(_ other: DatabaseIdentity) -> Bool {
-        guard chainID == other.chainID, wallet.lowercased() == other.wallet.lowercased() else { return false }
-        return network == other.network || (network.hasPrefix("file:") && other.network.hasPrefix("file:"))
+        guard isShadow == other.isShadow, chainID == other.chainID, wallet.lowercased() == other.wallet.lowercased() else { return false }
+        let mine = network.dropFirst(isShadow ? Self.shadowPrefix.count : 0), theirs = other.network.dropFirst(isShadow ? Self.shadowPrefix.count : 0)
+        return mine == theirs || (mine.hasPrefix("file:") && theirs.hasPrefix("file:"))
     }
 }
 
@@ -34,6 +41,10 @@ public enum DatabaseIdentityError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
+        case .belongsToAnother(let path, let stored, let running) where stored.isShadow && !running.isShadow:
+            "database \(path) holds \(stored): a live engine never opens it, since nothing in it happened on chain and its limits and journal are not the wallet's. Going live is a new start: run with --keystore and without --db (the live default database) or with --db naming a new file; `mammon report --db \(path)` keeps the shadow record."
+        case .belongsToAnother(let path, let stored, let running) where !stored.isShadow && running.isShadow:
+            "database \(path) belongs to the live wallet \(stored.wallet) (\(stored)): a shadow run (--watch) keeps its own database so that nothing it pretends is mixed with real executions. Drop --db (the default is <network>-shadow.sqlite) or name a new file."
         case .belongsToAnother(let path, let stored, let running):
             "database \(path) belongs to \(stored), not to \(running): refusing to open it (its journal and limits are that wallet's on that chain). Use --db with another file for this chain and wallet."
         }

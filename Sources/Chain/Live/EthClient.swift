@@ -64,6 +64,30 @@ public struct EthClient: Sendable {
         }
     }
 
+    /// `eth_call` with geth's state override set as the third parameter: the call sees `overrides`,
+    /// the chain keeps its state. A node without override support answers an error (or, worse, ignores
+    /// them: callers probe with a code override first).
+    public func call(_ call: ContractCall, from: Address, overrides: JSONValue) async throws(LiveChainError) -> [UInt8] {
+        let tx: JSONValue = ["from": .string(from.checksummed), "to": .string(call.to.checksummed), "data": .string(Hex.data(call.data))]
+        do { return try await rpc.requestData("eth_call", [tx, "latest", overrides]) } catch {
+            throw Self.mapCallError(error, label: call.label)
+        }
+    }
+
+    /// Several `eth_call`s, each with its own state override set, in one round trip; each answers
+    /// on its own (a probe expects most to miss).
+    func calls(withOverrides calls: [(call: ContractCall, overrides: JSONValue)], from: Address) async throws(LiveChainError) -> [[UInt8]?] {
+        let requests = calls.map { c -> RPCCall in
+            let tx: JSONValue = ["from": .string(from.checksummed), "to": .string(c.call.to.checksummed), "data": .string(Hex.data(c.call.data))]
+            return RPCCall("eth_call", [tx, "latest", c.overrides])
+        }
+        let (_, results) = try await batch([], extra: requests)
+        return results.map { r in
+            guard case .success(let value) = r else { return nil }
+            return try? JSONRPCClient.data(value, context: RPCContext(url: "", method: "eth_call with overrides"))
+        }
+    }
+
     /// Several `eth_call`s in one HTTP round trip; any failed read fails the whole read.
     public func batch(_ calls: [ContractCall], extra: [RPCCall] = [], from: Address? = nil,
                       block: String = "latest") async throws(LiveChainError) -> (calls: [[UInt8]], extra: [Result<JSONValue, RPCError>]) {

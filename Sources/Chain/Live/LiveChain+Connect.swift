@@ -11,6 +11,20 @@ extension LiveChain {
     public static func connect(network: NetworkConfig, signer: any Signer, options: LiveChainOptions = LiveChainOptions(),
                                transport: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
                                clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await connect(network: network, wallet: signer.address, signer: signer, options: options, transport: transport, policy: policy,
+                          clock: clock)
+    }
+
+    /// The same checks and reads for an address without its key: a chain that reads and simulates but
+    /// holds no signer, so no call on it can sign or send (`mammon markets`, shadow mode).
+    public static func connect(network: NetworkConfig, watching wallet: Address, options: LiveChainOptions = LiveChainOptions(),
+                               transport: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
+                               clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await connect(network: network, wallet: wallet, signer: nil, options: options, transport: transport, policy: policy, clock: clock)
+    }
+
+    private static func connect(network: NetworkConfig, wallet: Address, signer: (any Signer)?, options: LiveChainOptions,
+                                transport: TransportOptions, policy: EndpointPolicy, clock: any RPCClock) async throws -> LiveChain {
         guard !network.rpcURLs.isEmpty else { throw LiveChainError.misconfigured("network '\(network.name)' has no RPC URL: pass --rpc-url") }
         if let url = network.insecureRPCURL { throw LiveChainError.insecureEndpoint(url: url, chainID: network.chainID) }
         if let pins = network.pins {
@@ -72,7 +86,7 @@ extension LiveChain {
         }
         let feed = PriceFeed(address: network.ethUSDFeed, decimals: UInt8(fd), maxAgeSeconds: network.feedMaxAgeSeconds,
                              minUSD: options.ethUSDMin, maxUSD: options.ethUSDMax)
-        return LiveChain(network: network, client: client, signer: signer, adapters: adapters, feed: feed, options: options)
+        return LiveChain(network: network, client: client, wallet: wallet, signer: signer, decimals: UInt8(ud), adapters: adapters, feed: feed, options: options)
     }
 
     /// Aave Pools named by their PoolAddressesProvider, read with `getPool()` (one batch, only when any).

@@ -21,6 +21,7 @@ extension LiveChain {
     /// under the ceiling, takes a nonce and signs. Nothing leaves the process; a failed simulation is
     /// an error with the decoded reason.
     public func prepare(_ action: ChainAction) async throws -> PreparedTransaction {
+        let signer = try requireSigner()
         let call = try await contractCall(for: action)
         // Spending needs a fresh, complete price round, whatever the cycle read earlier.
         _ = try await feeQuote()
@@ -62,7 +63,7 @@ extension LiveChain {
         }
         body.maxFeePerGas = UInt256(next.maxFee)
         body.maxPriorityFeePerGas = UInt256(next.tip)
-        let signed = try await body.sign(with: signer)
+        let signed = try await body.sign(with: try requireSigner())
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: tx.gasLimit,
                                    action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip,
                                    isCancellation: tx.isCancellation)
@@ -75,13 +76,14 @@ extension LiveChain {
         let next = try ReplacementFees.next(maxFeeWei: fee, tipWei: tip, capWei: feePolicy.ceilingWei)
         let cancel = EIP1559Transaction(chainID: network.chainID, nonce: tx.nonce, maxPriorityFeePerGas: UInt256(next.tip),
                                         maxFeePerGas: UInt256(next.maxFee), gasLimit: 21_000, to: wallet, data: [])
-        let signed = try await cancel.sign(with: signer)
+        let signed = try await cancel.sign(with: try requireSigner())
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: 21_000,
                                    action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip, isCancellation: true)
     }
 
     /// Sends the journaled bytes; sending them again is harmless ("already known" is success).
     public func broadcast(_ tx: PreparedTransaction) async throws {
+        _ = try requireSigner()  // a watch-only chain sends nothing, not even bytes signed elsewhere
         do {
             try await client.sendRaw(tx.rawTransaction, hash: tx.hash)
             await nonces.broadcast(nonce: tx.nonce)

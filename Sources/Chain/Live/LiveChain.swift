@@ -16,7 +16,11 @@ public actor LiveChain: ChainGateway {
     /// them on first start for network files and refuses a later change.
     public nonisolated let resolvedAddresses: [(role: String, address: Address)]
     let wallet: Address
-    let signer: any Signer
+    /// The key that signs; nil on a watch-only chain (`connect(network:watching:)`), which then has
+    /// no key in the process at all and refuses every signing call (shadow mode, `mammon markets`).
+    let signer: (any Signer)?
+    /// USDC's decimals as the token reports them (checked against the pin on built-in networks).
+    let decimals: UInt8
     let adapters: [any MarketAdapter]
     let feed: PriceFeed
     let feePolicy: FeePolicy
@@ -26,21 +30,28 @@ public actor LiveChain: ChainGateway {
     /// What the share-price store held at the first read (loaded once).
     var loadedSharePrices: [String: [SharePriceObservation]]?
 
-    init(network: NetworkConfig, client: EthClient, signer: any Signer, adapters: [any MarketAdapter], feed: PriceFeed,
-         options: LiveChainOptions) {
+    init(network: NetworkConfig, client: EthClient, wallet: Address, signer: (any Signer)?, decimals: UInt8, adapters: [any MarketAdapter],
+         feed: PriceFeed, options: LiveChainOptions) {
+        self.decimals = decimals
         self.resolvedAddresses = [(AddressRole.usdc.rawValue, network.usdc), (AddressRole.ethUSDFeed.rawValue, network.ethUSDFeed)]
             + adapters.flatMap { $0.roles.map { ($0.role.rawValue, $0.address) } }
         self.networkName = network.name
         self.network = network
         self.client = client
         self.signer = signer
-        self.wallet = signer.address
-        self.walletAddress = signer.address.checksummed
+        self.wallet = wallet
+        self.walletAddress = wallet.checksummed
         self.adapters = adapters
         self.feed = feed
         self.options = options
         self.feePolicy = FeePolicy(ceilingGwei: options.maxFeeGwei, maxWaitSeconds: options.feeWaitSeconds,
                                    pollSeconds: options.feePollSeconds)
+    }
+
+    /// The signer, or an error on a watch-only chain: nothing can be signed without a key.
+    func requireSigner() throws(LiveChainError) -> any Signer {
+        guard let signer else { throw .watchOnly(walletAddress) }
+        return signer
     }
 
     func adapter(_ p: LendingProtocol) throws(LiveChainError) -> any MarketAdapter {

@@ -33,6 +33,8 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case misconfigured(String)
     case notALendingMarket(String)
     case marketNotConfigured(LendingProtocol)
+    /// A signing or sending call on a chain connected without a key.
+    case watchOnly(String)
 
     public var description: String {
         switch self {
@@ -66,6 +68,7 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .misconfigured(let m): return m
         case .notALendingMarket(let m): return m
         case .marketNotConfigured(let p): return "\(p.displayName) is not configured on this network"
+        case .watchOnly(let wallet): return "watch-only: \(wallet) is watched without its key, so nothing can be signed or sent"
         }
     }
 }

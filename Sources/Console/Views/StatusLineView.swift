@@ -18,7 +18,13 @@ enum StatusLineView {
         if let s = state.status {
             let role: ThemeRole = s.running ? .ok : (s.halted ? .error : .warning)
             x += buffer.put(" \(s.state.rawValue.uppercased()) ", x: x, y: area.y, style: theme.style(role, over: base).adding(.bold))
-            x += buffer.put("\(s.network) ", x: x, y: area.y, style: base, maxWidth: right - x)
+            if let watched = s.network.shadowPrefixedNetwork {
+                // A shadow run: say so where the eye lands first, every frame.
+                x += buffer.put(" SHADOW ", x: x, y: area.y, style: theme.style(.warning, over: base).adding(.bold).adding(.reverse), maxWidth: right - x) + 1
+                x += buffer.put("\(watched), nothing is sent ", x: x, y: area.y, style: base, maxWidth: right - x)
+            } else {
+                x += buffer.put("\(s.network) ", x: x, y: area.y, style: base, maxWidth: right - x)
+            }
         }
         if let stale = state.staleReason {
             x += buffer.put(" STALE: \(stale) ", x: x, y: area.y, style: theme[.stale], maxWidth: right - x) + 1
@@ -40,3 +46,4 @@ enum StatusLineView {
         if right > x { buffer.put(clock, x: right, y: area.y, style: base) }
     }
 }
+

@@ -18,13 +18,13 @@ struct ChainBench: BenchSuite {
         let devnet = try BenchDevnet.start(python: python, script: script, fund: wallet)
         defer { devnet.stop() }
         let network = try NetworkRegistry.parse(devnet.network, source: "devnet")
-        let signer = WatchOnlySigner(address: try Address(hex: wallet))
+        let watched = try Address(hex: wallet)
         let rounds = max(3, Int(20 * scale))
 
         var figures: [String: BenchFigure] = [:]
         var batched: (trips: Double, ms: Double) = (0, 0)
         for (label, batching) in [("batched", true), ("one_call_at_a_time", false)] {
-            let chain = try await LiveChain.connect(network: network, signer: signer, options: LiveChainOptions(batchRequests: batching))
+            let chain = try await LiveChain.connect(network: network, watching: watched, options: LiveChainOptions(batchRequests: batching))
             _ = try await chain.scanMarkets(token: .usdc)  // warm the connection
             var times: [Double] = []
             let tripsBefore = await chain.client.rpc.roundTrips

@@ -14,6 +14,8 @@ struct HistoryCommand: AsyncParsableCommand {
     struct Entry: Encodable {
         var execution: ExecutionSummary
         var steps: [Step]
+        /// Present (true) on a shadow run's database: nothing in the entry was signed or sent.
+        var shadow: Bool?
     }
 
     /// A step as recorded, plus where its transaction can be seen (`explorer_url`, on networks with
@@ -37,11 +39,13 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try AppDatabase.openReadOnly(path: network.databasePath)
-        let networkName = try store.identity()?.network ?? network.network
+        let identity = try store.identity()
+        let networkName = identity?.network ?? network.network
+        let shadow = identity?.isShadow == true
         let entries = try store.executions(limit: limit).map {
             Entry(execution: $0, steps: try store.steps(executionID: $0.id).map { step in
                 Step(record: step, explorerURL: step.txHash.flatMap { Explorer.transactionURL(network: networkName, hash: $0) })
-            })
+            }, shadow: shadow ? true : nil)
         }
         if json {
             let encoder = JSONEncoder()
@@ -49,6 +53,9 @@ struct HistoryCommand: AsyncParsableCommand {
             encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
             print(JSONLineWriter.escapingControlScalars(String(decoding: try encoder.encode(entries), as: UTF8.self)))
             return
+        }
+        if let identity, shadow {
+            print("SHADOW RUN of \(identity.wallet) on chain \(identity.chainID): nothing below was signed or sent; gas is what each step would have cost")
         }
         if entries.isEmpty { print("no executions yet") }
         for e in entries {
@@ -59,6 +66,8 @@ struct HistoryCommand: AsyncParsableCommand {
             for s in e.steps.map(\.record) {
                 let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
                 print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(UntrustedText.printable(s.txHash ?? ""))\(s.gasUsed.map { "  gas \($0)" } ?? "")")
+                // How a shadow step was checked against the chain (or why it could not be).
+                if shadow, s.txHash != nil, let detail = s.detail { print("        \(UntrustedText.printable(detail))") }
             }
         }
     }

@@ -40,7 +40,7 @@ struct MarketsCommand: AsyncParsableCommand {
             }
             let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices,
                                            ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax)
-            let chain = try await LiveChain.connect(network: live, signer: try watchOnly(live), options: options)
+            let chain = try await LiveChain.connect(network: live, watching: try watchedAddress(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {
                 Line(protocol: $0.protocolID.rawValue, address: $0.address, apy: $0.apy, tvlUSD: $0.tvlUSD,
@@ -76,12 +76,12 @@ struct MarketsCommand: AsyncParsableCommand {
     }
 
     /// The keystore's declared address, without asking for the password; decrypting only when the
-    /// file declares none.
-    private func watchOnly(_ live: NetworkConfig) throws -> any Signer {
+    /// file declares none (the key is dropped at once: the chain is connected watch-only).
+    private func watchedAddress(_ live: NetworkConfig) throws -> Address {
         guard let keystore = network.keystore else {
             throw ValidationError("network '\(live.name)': pass --keystore FILE (its address is the wallet listed)")
         }
-        if let address = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) { return WatchOnlySigner(address: address) }
-        return try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
+        if let address = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) { return address }
+        return try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile).address
     }
 }

@@ -42,7 +42,12 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try AppDatabase.openReadOnly(path: network.databasePath)
         let period = try period()
-        let networkName = try store.identity()?.network ?? network.network
+        let identity = try store.identity()
+        let networkName = identity?.network ?? network.network
+        if let identity, identity.isShadow {
+            // On stderr, so the CSV or JSON on stdout stays exactly the documented columns.
+            FileHandle.standardError.write(Data("shadow run of \(identity.wallet): nothing in this report was signed or sent (hashes start with shadow:, gas is what each step would have cost)\n".utf8))
+        }
         // Read from the scan before the period on, so its first day's earnings can be measured.
         let report = AccountingReport.build(
             network: networkName, period: period, transactions: try store.minedTransactions(), moves: try store.moveRecords(),

@@ -19,7 +19,23 @@ enum EngineSetup {
         let path = network.databasePath
         // One engine per database: taken before anything is read or written, held until the process ends.
         _ = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
-        if let live = try network.liveNetwork() {
+        if let live = try network.liveNetwork(), let watched = network.watchedAddress {
+            // Shadow mode: a watch-only chain (no key is read, no signer exists) and the shadow ledger.
+            let prices = DatabaseSharePrices()
+            let reader = try await LiveChain.connect(network: live, watching: watched, options: liveOptions(config: config, sharePrices: prices, logger: logger))
+            store = try AppDatabase.open(path: path)
+            try store.claim(DatabaseIdentity(network: ShadowChain.name(of: network.identityName(live)), chainID: String(live.chainID),
+                                             wallet: reader.walletAddress), path: path, at: clock.now())
+            try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
+            prices.attach(store)
+            chain = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: clock) { accounts in
+                store.staged.stageLedger(accounts)  // written with the step that caused it
+            }
+            rpc = reader.client.rpc
+            defaultApproval = live.defaultApprovalMode
+            logger.info("shadow mode: nothing is signed or sent", metadata: ["network": "\(live.name)", "chain_id": "\(live.chainID)",
+                                                                            "watching": "\(reader.walletAddress)"])
+        } else if let live = try network.liveNetwork() {
             // Connect (and check the chain id) before the database is created for this network.
             let prices = DatabaseSharePrices()
             let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, logger: logger)
@@ -58,11 +74,12 @@ enum EngineSetup {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices,
-                                       ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax, notice: { message in
-            logger.notice("\(message)")
-        })
-        return try await LiveChain.connect(network: live, signer: signer, options: options)
+        return try await LiveChain.connect(network: live, signer: signer, options: liveOptions(config: config, sharePrices: sharePrices, logger: logger))
+    }
+
+    static func liveOptions(config: MammonConfig, sharePrices: DatabaseSharePrices, logger: Logger) -> LiveChainOptions {
+        LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices, ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax,
+                         notice: { message in logger.notice("\(message)") })
     }
 
     /// Records, on first start, every address the node resolved that receives money or allowances,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chain
+import EVM
 import Foundation
 
 /// Which chain the engine runs on, how to reach it, which wallet signs, and where the database lives.
@@ -20,7 +21,10 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("password-file"), help: "Keystore password file (first line). Else $MAMMON_PASSWORD_FILE, else a prompt.")
     var passwordFile: String?
 
-    @Option(help: "SQLite database. Default: $XDG_DATA_HOME/mammon/<network>.sqlite")
+    @Option(help: ArgumentHelp("Shadow mode: run on the live network for this address, without its key. Nothing is ever signed or sent; moves are verified against the chain and kept in a shadow ledger.", valueName: "address"))
+    var watch: String?
+
+    @Option(help: "SQLite database. Default: $XDG_DATA_HOME/mammon/<network>.sqlite (<network>-shadow.sqlite with --watch)")
     var db: String?
 
     @Option(name: .customLong("accept-address"), parsing: .singleValue,
@@ -34,7 +38,12 @@ struct NetworkOptions: ParsableArguments {
     /// so a fork described in a file (chain 8453, the same key) never opens the mainnet database.
     func identityName(_ live: NetworkConfig) -> String { networkFile == nil ? live.name : "file:" + live.name }
 
-    var databasePath: String { db ?? Paths.database(network: databaseName) }
+    /// A shadow run has its own default database: its executions never happened on chain, so they
+    /// never share a file (journal, limits) with the wallet's live ones.
+    var databasePath: String { db ?? Paths.database(network: watch == nil ? databaseName : databaseName + "-shadow") }
+
+    /// The watched address of a shadow run (checked by `validate`).
+    var watchedAddress: Address? { watch.flatMap { try? Address(hex: $0) } }
 
     /// The network's name for the default database: the file's own name for a network file.
     private var databaseName: String {
@@ -45,6 +54,15 @@ struct NetworkOptions: ParsableArguments {
     var isSimulated: Bool { networkFile == nil && network == "simulated" }
 
     func validate() throws {
+        if let watch {
+            guard (try? Address(hex: watch)) != nil else { throw ValidationError("--watch \(watch): not an address (0x and 40 hex digits)") }
+            guard keystore == nil else {
+                throw ValidationError("--watch runs without a key (shadow mode never signs): drop --keystore, or drop --watch to run live")
+            }
+            guard !isSimulated else {
+                throw ValidationError("--watch needs a live network (--network base, base-sepolia, or --network-file): the simulated network has nothing to watch")
+            }
+        }
         guard networkFile == nil else { return }
         guard network == "simulated" || NetworkRegistry.builtInNames.contains(network) else {
             throw ValidationError("unknown network '\(network)': use simulated, \(NetworkRegistry.builtInNames.joined(separator: ", ")), or --network-file FILE")
