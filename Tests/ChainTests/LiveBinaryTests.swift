@@ -28,7 +28,7 @@ final class LiveBinaryTests: DevnetTestCase {
         let rest = try await devnet.usdcBalance()
         let deployer = try Address(hex: devnet.info.deployer)
         let transfer = try ABI.encodeCall("transfer(address,uint256)", [.address(deployer), .uint(rest)])
-        try await sendRaw(chain, to: devnet.info.usdc, data: transfer)
+        try await devnet.sendFromTestWallet(to: devnet.info.usdc, data: transfer)
         try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
 
         let result = try await binary.run([
@@ -82,7 +82,7 @@ final class LiveBinaryTests: DevnetTestCase {
         try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
         try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
         let rest = try await devnet.usdcBalance()
-        try await sendRaw(chain, to: devnet.info.usdc, data: try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(rest)]))
+        try await devnet.sendFromTestWallet(to: devnet.info.usdc, data: try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(rest)]))
         try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
         let arguments = ["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
                          "--password-file", files.password, "--db", files.database, "--min-profit-usd", "1"]
@@ -152,15 +152,5 @@ final class LiveBinaryTests: DevnetTestCase {
         XCTAssertNil(line["note"]?.stringValue, line.serialized)
         XCTAssertGreaterThan(line["apy"].flatMap { Decimal(string: $0.serialized) } ?? 0, 0, line.serialized)
         XCTAssertEqual(try AppDatabase.openReadOnly(path: files.database).vaultSharePrices()[vault]?.count, 1, "markets writes nothing")
-    }
-
-    /// A plain call from the test wallet, outside the engine's action types.
-    private func sendRaw(_ chain: LiveChain, to: String, data: [UInt8]) async throws {
-        let signer = try LiveDevnet.signer()
-        let nonce = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
-        let tx = EIP1559Transaction(chainID: devnet.info.chainID, nonce: nonce, maxPriorityFeePerGas: 1_000_000,
-                                    maxFeePerGas: 10_000_000_000, gasLimit: 200_000, to: try Address(hex: to), data: data)
-        let signed = try await tx.sign(with: signer)
-        _ = try await devnet.rpc.sendRawTransaction(signed.rawHex)
     }
 }

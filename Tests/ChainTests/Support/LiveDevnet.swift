@@ -127,3 +127,14 @@ extension LiveDevnet {
         ]
     }
 }
+
+extension LiveDevnet {
+    /// A plain call from the test wallet, outside the engine's action types; mined at once.
+    func sendFromTestWallet(to: String, data: [UInt8]) async throws {
+        let nonce = try await rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
+        let tx = EIP1559Transaction(chainID: info.chainID, nonce: nonce, maxPriorityFeePerGas: 1_000_000,
+                                    maxFeePerGas: 10_000_000_000, gasLimit: 300_000, to: try Address(hex: to), data: data)
+        let signed = try await tx.sign(with: try Self.signer())
+        _ = try await rpc.sendRawTransaction(signed.rawHex)
+    }
+}
