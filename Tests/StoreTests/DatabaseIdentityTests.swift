@@ -31,6 +31,29 @@ final class DatabaseIdentityTests: XCTestCase {
         XCTAssertThrowsError(try mainnet.claim(DatabaseIdentity(network: "file:base", chainID: "8453", wallet: wallet), path: "/base.sqlite", at: now))
     }
 
+    /// Going live from a shadow run is explicit: neither database is ever opened in the other mode.
+    func testAShadowDatabaseIsNeverOpenedLiveNorALiveOneInShadow() throws {
+        let shadow = try AppDatabase.inMemory()
+        let watched = DatabaseIdentity(network: "shadow:base", chainID: "8453", wallet: wallet)
+        XCTAssertTrue(watched.isShadow)
+        try shadow.claim(watched, path: "/shadow.sqlite", at: now)
+        try shadow.claim(DatabaseIdentity(network: "shadow:base", chainID: "8453", wallet: wallet.lowercased()), path: "/shadow.sqlite", at: now)
+        XCTAssertThrowsError(try shadow.claim(DatabaseIdentity(network: "base", chainID: "8453", wallet: wallet), path: "/shadow.sqlite", at: now)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("database /shadow.sqlite holds a shadow run (watch-only) of wallet \(wallet) on chain 8453 (shadow:base): a live engine never opens it"), "\(error)")
+            XCTAssertTrue("\(error)".contains("Going live is a new start"), "\(error)")
+        }
+        let live = try AppDatabase.inMemory()
+        try live.claim(DatabaseIdentity(network: "base", chainID: "8453", wallet: wallet), path: "/base.sqlite", at: now)
+        XCTAssertThrowsError(try live.claim(watched, path: "/base.sqlite", at: now)) { error in
+            XCTAssertTrue("\(error)".contains("a shadow run (--watch) keeps its own database"), "\(error)")
+        }
+        // Shadow runs of network files match across renames, as live ones do.
+        let file = try AppDatabase.inMemory()
+        try file.claim(DatabaseIdentity(network: "shadow:file:devnet", chainID: "31337", wallet: wallet), path: "/f.sqlite", at: now)
+        try file.claim(DatabaseIdentity(network: "shadow:file:renamed", chainID: "31337", wallet: wallet), path: "/f.sqlite", at: now)
+        XCTAssertThrowsError(try file.claim(DatabaseIdentity(network: "file:devnet", chainID: "31337", wallet: wallet), path: "/f.sqlite", at: now))
+    }
+
     func testAPinnedAddressThatChangesIsRefusedUntilTheOperatorAcceptsIt() throws {
         let store = try AppDatabase.inMemory()
         let pool = "0x1111111111111111111111111111111111111111", liar = "0x2222222222222222222222222222222222222222"
