@@ -32,9 +32,10 @@ final class ShadowModeTests: DevnetTestCase {
         }
     }
 
-    func engine(_ chain: ShadowChain, _ store: AppDatabase) throws -> Engine {
+    func engine(_ chain: ShadowChain, _ store: AppDatabase, alerts: Bool = false) throws -> Engine {
         var config = MammonConfig()
         config.maxTransactionValueUSD = 1_000_000
+        if alerts { config.notifyURLsFile = "/unused: alerts are on" }
         return try Engine(config: config, chain: chain, store: store, clock: wall, approvalMode: .auto)
     }
 
@@ -175,11 +176,14 @@ final class ShadowModeTests: DevnetTestCase {
         try await devnet.admin("devnet_setPaused", ["moonwell", true])
         let store = try AppDatabase.inMemory()
         let chain = try await shadow(store)
-        let engine = try engine(chain, store)
+        let engine = try engine(chain, store, alerts: true)
         await engine.open()
         _ = await engine.runOnce()
         let execution = try XCTUnwrap(try store.executions(limit: 1).first)
         XCTAssertEqual(execution.recommendation.to, .moonwell)
+        // Its alert says whose run it is: a shadow failure never reads as real money.
+        let titles = try store.outboxAlerts().map(\.alert.title)
+        XCTAssertTrue(titles.contains("[shadow devnet] Execution failed"), "\(titles)")
         XCTAssertEqual(execution.status, .failed)
         XCTAssertEqual(execution.failedStep, .deposit, execution.error ?? "")
         XCTAssertTrue(execution.error?.contains("mint is paused") == true, execution.error ?? "")

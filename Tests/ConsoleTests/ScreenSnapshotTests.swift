@@ -14,6 +14,18 @@ final class ScreenSnapshotTests: XCTestCase {
     func testDashboardAt200x60() { assertSnapshot(render(Fixtures.busyState(), 200, 60), named: "screen-200x60") }
     func testTabsAt40x12() { assertSnapshot(render(Fixtures.busyState(), 40, 12), named: "screen-40x12") }
 
+    /// A shadow run says so on every frame, where the eye lands first.
+    func testAShadowRunIsNamedOnTheStatusLine() {
+        var state = Fixtures.busyState()
+        var status = Fixtures.status()
+        status.network = "shadow:base"
+        _ = ConsoleReducer.reduce(&state, Fixtures.event(100, .status(status)))
+        let screen = render(state, 80, 24)
+        assertSnapshot(screen, named: "screen-shadow-80x24")
+        let statusLine = screen.lines[screen.lines.count - 2]
+        XCTAssertTrue(statusLine.hasPrefix(" RUNNING  SHADOW  base, nothing is sent · data 35s old"), statusLine)
+    }
+
     func testZeroSizeDrawsNothingAndDoesNotCrash() {
         let buffer = render(Fixtures.busyState(), 0, 0)
         XCTAssertEqual(buffer.cells.count, 0)

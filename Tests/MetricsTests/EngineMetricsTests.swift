@@ -11,6 +11,11 @@ final class EngineMetricsTests: XCTestCase {
         Set(text(metrics).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") })
     }
 
+    func testAShadowRunSaysSoInItsOwnSeries() {
+        XCTAssertTrue(lines(EngineMetrics(shadow: true)).contains("mammon_shadow_mode 1.0"), text(EngineMetrics(shadow: true)))
+        XCTAssertTrue(lines(EngineMetrics()).contains("mammon_shadow_mode 0.0"), text(EngineMetrics()))
+    }
+
     func testEverySeriesOfAStateIsExportedWithItsName() {
         let metrics = EngineMetrics(version: "9.9.9")
         var state = EngineMetricsState()

@@ -21,7 +21,7 @@ enum StatusLineView {
             if let watched = s.network.shadowPrefixedNetwork {
                 // A shadow run: say so where the eye lands first, every frame.
                 x += buffer.put(" SHADOW ", x: x, y: area.y, style: theme.style(.warning, over: base).adding(.bold).adding(.reverse), maxWidth: right - x) + 1
-                x += buffer.put("\(watched), nothing is sent ", x: x, y: area.y, style: base, maxWidth: right - x)
+                x += buffer.put("\(watched), nothing is sent · ", x: x, y: area.y, style: base, maxWidth: right - x)
             } else {
                 x += buffer.put("\(s.network) ", x: x, y: area.y, style: base, maxWidth: right - x)
             }
