@@ -162,14 +162,19 @@ final class AlertOutboxTests: XCTestCase {
         let reported = try await reporter.reportIfDue(now: fixture.clock.now())
         XCTAssertFalse(reported, "the database did not exist at 08:00 today")
         fixture.clock.advance(by: 22 * 3600)   // 2027-01-16 08:00
+        await engine.runOnce()                 // a second scan: the positions earned interest in between
         let first = try await reporter.reportIfDue(now: fixture.clock.now())
         let again = try await reporter.reportIfDue(now: fixture.clock.now().addingTimeInterval(60))
         XCTAssertTrue(first)
         XCTAssertFalse(again)
         let report = try only("Daily report", store)
         XCTAssertEqual(report.severity, .info)
-        for part in ["Positions: ", "% APY", "Moves: ", "gas spent $", "Errors: none.", "Waiting: nothing.", "Earnings: "] {
+        for part in ["Positions: ", "% APY", "Moves: ", "gas spent $", "Errors: none.", "Waiting: nothing.", "Earnings (24h): +"] {
             XCTAssertTrue(report.message.contains(part), "\(part) in \(report.message)")
         }
+        // The figure is the measured one: balance growth net of moves, as the portfolio view shows it.
+        let day = EarningsCalculator.window(EarningsCalculator.intervals(try store.balanceObservations(), flows: try store.treasuryFlows()), span: .day)
+        XCTAssertGreaterThan(day.treasury.earned, 0)
+        XCTAssertTrue(report.message.contains("Earnings (24h): +\(AccountingReport.signedExact(day.treasury.earned, decimals: 6)) USDC"), report.message)
     }
 }

@@ -26,14 +26,29 @@ public struct DailyReport: Sendable, Hashable {
     public var moves: [ExecutionSummary]
     public var errors: [ErrorRecord]
     public var waiting: [ApprovalRequest]
+    /// What the positions earned over the day, measured from balance growth (nil before two scans).
+    public var earnings: EarningsWindow?
 
-    public init(since: Date, until: Date, holdings: [Holding], moves: [ExecutionSummary], errors: [ErrorRecord], waiting: [ApprovalRequest]) {
+    public init(since: Date, until: Date, holdings: [Holding], moves: [ExecutionSummary], errors: [ErrorRecord], waiting: [ApprovalRequest],
+                earnings: EarningsWindow? = nil) {
+        self.earnings = earnings
         self.since = since
         self.until = until
         self.holdings = holdings
         self.moves = moves
         self.errors = errors
         self.waiting = waiting
+    }
+
+    /// "Earnings (24h): +1.234567 USDC at 4.12% realized APY (Aave V3 +1.0…, Moonwell +0.2…)", from balance growth net of moves.
+    static func earningsLine(_ w: EarningsWindow?) -> String {
+        guard let w, w.from != nil else { return "Earnings: not measured yet (it takes two scans)." }
+        func signed(_ units: Int128) -> String { (units >= 0 ? "+" : "") + AccountingReport.signedExact(units, decimals: w.decimals) }
+        var line = "Earnings (\(w.span.title)): \(signed(w.treasury.earned)) USDC"
+        if let apy = w.treasury.realizedAPY { line += " at \(apy.fixed(2))% realized APY" }
+        let markets = w.markets.keys.sorted().filter { w.markets[$0]!.earned != 0 }
+        if !markets.isEmpty { line += " (" + markets.map { "\($0.displayName) \(signed(w.markets[$0]!.earned))" }.joined(separator: ", ") + ")" }
+        return line + "."
     }
 
     /// The most recent report time at or before `now`: today at `hour`:00 UTC, or yesterday's.
@@ -64,7 +79,7 @@ public struct DailyReport: Sendable, Hashable {
         for m in succeeded.prefix(5) {
             lines.append("  \(m.recommendation.amount) \(m.recommendation.token) \(m.recommendation.route) (gas $\(m.gasCostUSD.fixed(2)))")
         }
-        lines.append("Earnings: not measured by this version; the positions above are the balances read at the last scan.")
+        lines.append(Self.earningsLine(earnings))
         if errors.isEmpty {
             lines.append("Errors: none.")
         } else {

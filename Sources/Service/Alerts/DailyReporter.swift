@@ -38,7 +38,11 @@ public struct DailyReporter: Sendable {
             guard e.at >= since, case .error(let source, let message) = e.kind else { return nil }
             return ErrorRecord(at: e.at, source: source, message: message)
         }
+        // Balance growth net of the engine's own moves, over the intervals ending in the last day.
+        let intervals = EarningsCalculator.intervals(try store.balanceObservations(from: since.addingTimeInterval(-86_400)),
+                                                     flows: try store.treasuryFlows())
+        let earnings = intervals.isEmpty ? nil : EarningsCalculator.window(intervals, span: .day)
         return DailyReport(since: since, until: until, holdings: holdings, moves: Array(moves), errors: errors,
-                           waiting: try store.pendingApprovals())
+                           waiting: try store.pendingApprovals(), earnings: earnings)
     }
 }
