@@ -13,6 +13,28 @@ public enum TransactionDecoder {
 
     public static func decode(hex: String) throws -> SignedTransaction { try decode(Hex.decode(hex)) }
 
+    /// A type-2 signing payload (0x02 ‖ rlp of the 9 unsigned fields): what a shadow run journals as
+    /// the transaction it would have sent. Canonical, so re-encoding it gives the same bytes.
+    public static func decodeUnsigned(hex: String) throws -> EIP1559Transaction {
+        let raw = try Hex.decode(hex)
+        guard let first = raw.first else { throw TransactionError.emptyInput }
+        guard first == EIP1559Transaction.typeByte else { throw TransactionError.unsupportedType(first) }
+        let fields = try RLP.decode(Array(raw.dropFirst())).listValue("transaction")
+        guard fields.count == 9 else { throw TransactionError.wrongFieldCount(kind: "unsigned EIP-1559 transaction", expected: 9, got: fields.count) }
+        let tx = try eip1559(fields)
+        guard tx.signingPayload() == raw else { throw TransactionError.wrongFieldCount(kind: "canonical unsigned EIP-1559 transaction", expected: 9, got: fields.count) }
+        return tx
+    }
+
+    private static func eip1559(_ fields: [RLPItem]) throws -> EIP1559Transaction {
+        EIP1559Transaction(
+            chainID: try fields[0].uint64Value("chainId"), nonce: try fields[1].uint64Value("nonce"),
+            maxPriorityFeePerGas: try fields[2].uint256Value("maxPriorityFeePerGas"),
+            maxFeePerGas: try fields[3].uint256Value("maxFeePerGas"), gasLimit: try fields[4].uint64Value("gas"),
+            to: try destination(fields[5]), value: try fields[6].uint256Value("value"),
+            data: try fields[7].bytesValue("data"), accessList: try [AccessListEntry](rlp: fields[8]))
+    }
+
     private static func decodeLegacy(_ raw: [UInt8]) throws -> SignedTransaction {
         let fields = try RLP.decode(raw).listValue("transaction")
         guard fields.count == 9 else { throw TransactionError.wrongFieldCount(kind: "legacy transaction", expected: 9, got: fields.count) }
@@ -43,12 +65,7 @@ public enum TransactionDecoder {
         guard fields.count == 12 else { throw TransactionError.wrongFieldCount(kind: "EIP-1559 transaction", expected: 12, got: fields.count) }
         let yParity = try fields[9].uint64Value("yParity")
         guard yParity <= 1 else { throw TransactionError.badV(String(yParity)) }
-        let tx = EIP1559Transaction(
-            chainID: try fields[0].uint64Value("chainId"), nonce: try fields[1].uint64Value("nonce"),
-            maxPriorityFeePerGas: try fields[2].uint256Value("maxPriorityFeePerGas"),
-            maxFeePerGas: try fields[3].uint256Value("maxFeePerGas"), gasLimit: try fields[4].uint64Value("gas"),
-            to: try destination(fields[5]), value: try fields[6].uint256Value("value"),
-            data: try fields[7].bytesValue("data"), accessList: try [AccessListEntry](rlp: fields[8]))
+        let tx = try eip1559(fields)
         let signature = Signature(r: try fields[10].uint256Value("r"), s: try fields[11].uint256Value("s"),
                                   recoveryID: UInt8(yParity))
         return SignedTransaction(transaction: .eip1559(tx), signature: signature, raw: raw)

@@ -79,6 +79,12 @@ final class ShadowBinaryTests: DevnetTestCase {
         XCTAssertEqual(history.status, 0, history.stderr)
         XCTAssertTrue(history.stdout.hasPrefix("SHADOW RUN of \(watched)"), history.stdout)
         XCTAssertTrue(history.stdout.contains("shadow:0x"), history.stdout)
+        XCTAssertTrue(history.stdout.contains("would send: to \(try Address(hex: devnet.info.mToken).checksummed), value 0, nonce "), history.stdout)
+        XCTAssertTrue(history.stdout.contains("verified: eth_call with the balance and allowance the earlier steps leave (state override)"), history.stdout)
+        let raw = try XCTUnwrap(try store.journal(executionID: killedExecution.id).first { $0.record.step == .deposit }?.rawTransaction)
+        let decoded = try await binary.run(["tx", "decode", raw])
+        XCTAssertEqual(decoded.status, 0, decoded.stderr)
+        XCTAssertTrue(decoded.stdout.contains("unsigned: a shadow run's would-be transaction, never sent"), decoded.stdout)
 
         // Going live on the shadow database is refused, naming the way.
         let live = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,

@@ -108,6 +108,15 @@ final class ShadowModeTests: DevnetTestCase {
         // The would-be transactions are the real ones, unsigned: to the pool / USDC / mToken, for this nonce.
         let attempts = try store.minedTransactions().filter { $0.executionID == execution.id }
         XCTAssertEqual(attempts.count, 3)
+        let wouldSend = try store.journal(executionID: execution.id).compactMap(\.rawTransaction).map { try TransactionDecoder.decodeUnsigned(hex: $0) }
+        XCTAssertEqual(wouldSend.map { $0.to?.lowercased }, [devnet.info.pool, devnet.info.usdc, devnet.info.mToken].map { $0.lowercased() })
+        XCTAssertEqual(wouldSend.map(\.nonce), [0, 1, 2], "the address's next nonces")
+        XCTAssertEqual(wouldSend.map(\.value), [.zero, .zero, .zero])
+        XCTAssertEqual(wouldSend.map(\.chainID), [devnet.info.chainID, devnet.info.chainID, devnet.info.chainID])
+        let exact = try UInt256(decimal: String(execution.recommendation.amount.baseUnits))
+        XCTAssertEqual(wouldSend[1].data, try ABI.encodeCall("approve(address,uint256)", [.address(try Address(hex: devnet.info.mToken)), .uint(exact)]),
+                       "an exact-amount approval of the Moonwell market")
+        XCTAssertEqual(wouldSend[2].data, try ABI.encodeCall("mint(uint256)", [.uint(exact)]))
 
         // Nothing happened on chain for the watched address.
         let after = try await onChain()

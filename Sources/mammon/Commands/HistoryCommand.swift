@@ -1,4 +1,5 @@
 import ArgumentParser
+import EVM
 import Foundation
 import MammonCore
 import Store
@@ -23,14 +24,43 @@ struct HistoryCommand: AsyncParsableCommand {
     struct Step: Encodable {
         var record: StepRecord
         var explorerURL: String?
+        /// A shadow run's step: the unsigned transaction it would have sent, for review.
+        var wouldSend: WouldSend?
 
-        enum CodingKeys: String, CodingKey { case explorerURL = "explorer_url" }
+        enum CodingKeys: String, CodingKey { case explorerURL = "explorer_url", wouldSend = "would_send" }
 
         func encode(to encoder: any Encoder) throws {
             try record.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encodeIfPresent(explorerURL, forKey: .explorerURL)
+            try c.encodeIfPresent(wouldSend, forKey: .wouldSend)
         }
+    }
+
+    /// The fields of a journaled unsigned type-2 transaction (a shadow run never signs).
+    struct WouldSend: Encodable {
+        var chainID: UInt64, nonce: UInt64, to: String, value: String, data: String, gasLimit: UInt64
+        var maxFeePerGas: String, maxPriorityFeePerGas: String
+
+        enum CodingKeys: String, CodingKey {
+            case chainID = "chain_id", nonce, to, value, data, gasLimit = "gas_limit", maxFeePerGas = "max_fee_per_gas",
+                 maxPriorityFeePerGas = "max_priority_fee_per_gas"
+        }
+
+        init?(unsigned raw: String?) {
+            guard let raw, let tx = try? TransactionDecoder.decodeUnsigned(hex: raw) else { return nil }
+            self.init(chainID: tx.chainID, nonce: tx.nonce, to: tx.to?.checksummed ?? "", value: tx.value.decimalString,
+                      data: EVM.Hex.encode(tx.data), gasLimit: tx.gasLimit, maxFeePerGas: tx.maxFeePerGas.decimalString,
+                      maxPriorityFeePerGas: tx.maxPriorityFeePerGas.decimalString)
+        }
+
+        init(chainID: UInt64, nonce: UInt64, to: String, value: String, data: String, gasLimit: UInt64, maxFeePerGas: String,
+             maxPriorityFeePerGas: String) {
+            self.chainID = chainID; self.nonce = nonce; self.to = to; self.value = value; self.data = data
+            self.gasLimit = gasLimit; self.maxFeePerGas = maxFeePerGas; self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        }
+
+        var line: String { "would send: to \(to), value \(value), nonce \(nonce), gas limit \(gasLimit), max fee \(maxFeePerGas) wei, data \(data)" }
     }
 
     func validate() throws {
@@ -42,9 +72,12 @@ struct HistoryCommand: AsyncParsableCommand {
         let identity = try store.identity()
         let networkName = identity?.network ?? network.network
         let shadow = identity?.isShadow == true
-        let entries = try store.executions(limit: limit).map {
-            Entry(execution: $0, steps: try store.steps(executionID: $0.id).map { step in
-                Step(record: step, explorerURL: step.txHash.flatMap { Explorer.transactionURL(network: networkName, hash: $0) })
+        let entries = try store.executions(limit: limit).map { execution in
+            let unsigned = shadow ? Dictionary(try store.journal(executionID: execution.id).map { ($0.record.step, $0.rawTransaction) },
+                                               uniquingKeysWith: { $1 }) : [:]
+            return Entry(execution: execution, steps: try store.steps(executionID: execution.id).map { step in
+                Step(record: step, explorerURL: step.txHash.flatMap { Explorer.transactionURL(network: networkName, hash: $0) },
+                     wouldSend: shadow ? WouldSend(unsigned: unsigned[step.step] ?? nil) : nil)
             }, shadow: shadow ? true : nil)
         }
         if json {
@@ -63,11 +96,13 @@ struct HistoryCommand: AsyncParsableCommand {
             print("\(x.startedAt.iso8601)  \(x.id.uuidString.prefix(8))  \(x.recommendation.route)  \(x.recommendation.amount) \(x.recommendation.token)  \(x.status.rawValue)  gas $\(x.gasCostUSD.fixed(4))")
             // An execution's error quotes the node or the contract: printed as one printable line.
             if let error = x.error { print("    error: \(UntrustedText.printable(error))") }
-            for s in e.steps.map(\.record) {
+            for step in e.steps {
+                let s = step.record
                 let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
                 print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(UntrustedText.printable(s.txHash ?? ""))\(s.gasUsed.map { "  gas \($0)" } ?? "")")
                 // How a shadow step was checked against the chain (or why it could not be).
                 if shadow, s.txHash != nil, let detail = s.detail { print("        \(UntrustedText.printable(detail))") }
+                if let wouldSend = step.wouldSend { print("        \(wouldSend.line)") }
             }
         }
     }

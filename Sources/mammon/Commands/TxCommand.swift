@@ -64,14 +64,18 @@ struct TxCommand: AsyncParsableCommand {
 
     struct Decode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "decode", abstract: "Print the fields, sender and hash of a raw signed transaction.")
+            commandName: "decode", abstract: "Print the fields, sender and hash of a raw signed transaction (or the fields of a shadow run's unsigned one).")
 
         @Argument(help: "The raw transaction as hex.") var raw: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let signed = try TransactionDecoder.decode(hex: raw)
-            let fields = TransactionFields(signed)
+            let fields: TransactionFields
+            if let unsigned = try? TransactionDecoder.decodeUnsigned(hex: raw) {
+                fields = TransactionFields(unsigned: unsigned)
+            } else {
+                fields = TransactionFields(try TransactionDecoder.decode(hex: raw))
+            }
             if json {
                 try JSONOutput.print(fields.dictionary)
             } else {
@@ -119,6 +123,15 @@ struct TransactionFields {
         f.append(("from", sender))
         f.append(("hash", signed.hashHex))
         ordered = f
+    }
+
+    /// An unsigned type-2 payload: a shadow run's would-be transaction (no signature, no sender, no hash).
+    init(unsigned tx: EIP1559Transaction) {
+        ordered = [("type", "2 (EIP-1559), unsigned: a shadow run's would-be transaction, never sent"),
+                   ("chainId", String(tx.chainID)), ("nonce", String(tx.nonce)),
+                   ("maxPriorityFeePerGas", tx.maxPriorityFeePerGas.decimalString), ("maxFeePerGas", tx.maxFeePerGas.decimalString),
+                   ("gas", String(tx.gasLimit)), ("to", tx.to?.checksummed ?? "contract creation"), ("value", tx.value.decimalString),
+                   ("data", Hex.encode(tx.data)), ("signingHash", Hex.encode(Keccak256.hash(tx.signingPayload())))]
     }
 
     var dictionary: [String: String] { Dictionary(ordered, uniquingKeysWith: { a, _ in a }) }
