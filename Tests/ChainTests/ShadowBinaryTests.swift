@@ -86,6 +86,9 @@ final class ShadowBinaryTests: DevnetTestCase {
         XCTAssertEqual(decoded.status, 0, decoded.stderr)
         XCTAssertTrue(decoded.stdout.contains("unsigned: a shadow run's would-be transaction, never sent"), decoded.stdout)
 
+        let status = try await binary.run(["status", "--db", shadowDB])
+        XCTAssertTrue(status.stdout.hasPrefix("SHADOW RUN   watch-only on devnet"), status.stdout)
+
         // Going live on the shadow database is refused, naming the way.
         let live = try await binary.run(["--no-ui", "--once", "--network-file", files.networkFile, "--keystore", files.keystore,
                                          "--password-file", files.password, "--db", shadowDB])

@@ -87,6 +87,9 @@ struct StatusReport: Encodable {
     var text: String {
         let s = status
         var lines = [String]()
+        if let watched = s.network.shadowPrefixedNetwork {
+            lines.append("SHADOW RUN   watch-only on \(watched): nothing here was signed or sent; limits and gas are the shadow run's")
+        }
         lines += [
             "state        \(s.state.rawValue)\(s.haltReason.map { " — \($0)" } ?? "") (engine process: \(engineProcess))",
             "network      \(s.network), approval \(s.approvalMode)\(s.walletAddress.isEmpty ? "" : ", wallet \(s.walletAddress)")",
