@@ -32,6 +32,11 @@ final class ShadowBinaryTests: DevnetTestCase {
         let shadowArgs = ["--no-ui", "--once", "--network-file", files.networkFile, "--watch", watched, "--db", shadowDB,
                           "--min-profit-usd", "1"]
 
+        // markets reads any address without a key.
+        let markets = try await binary.run(["markets", "--network-file", files.networkFile, "--watch", watched])
+        XCTAssertEqual(markets.status, 0, markets.stderr)
+        XCTAssertTrue(markets.stdout.contains("wallet \(watched) on devnet"), markets.stdout)
+
         // A key and --watch together are refused before anything is read.
         let both = try await binary.run(shadowArgs + ["--keystore", files.keystore, "--password-file", files.password])
         XCTAssertNotEqual(both.status, 0)

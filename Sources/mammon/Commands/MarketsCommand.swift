@@ -78,8 +78,9 @@ struct MarketsCommand: AsyncParsableCommand {
     /// The keystore's declared address, without asking for the password; decrypting only when the
     /// file declares none (the key is dropped at once: the chain is connected watch-only).
     private func watchedAddress(_ live: NetworkConfig) throws -> Address {
+        if let watched = network.watchedAddress { return watched }
         guard let keystore = network.keystore else {
-            throw ValidationError("network '\(live.name)': pass --keystore FILE (its address is the wallet listed)")
+            throw ValidationError("network '\(live.name)': pass --keystore FILE (its address is the wallet listed) or --watch ADDRESS")
         }
         if let address = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) { return address }
         return try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile).address
