@@ -219,14 +219,13 @@ public actor ShadowChain: ChainGateway {
             try adapter?.checkSimulation(result, of: call)
             let gas = try await reader.client.estimateGas(call, from: wallet)
             return (gas, "verified: eth_call and eth_estimateGas from \(wallet.checksummed) succeed (\(gas) gas)")
-        case .approve(_, let spender, let amount):
+        case .approve:
             let gas = try await reader.client.estimateGas(call, from: wallet)
             guard let layout = try await overrideLayout() else {
                 return (gas, "approve not verifiable on this endpoint: it does not apply eth_call state overrides (eth_estimateGas: \(gas) gas)")
             }
             _ = try await reader.client.call(call, from: wallet,
                                              overrides: layout.overrides(token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle)))
-            _ = spender; _ = amount
             return (gas, "verified: eth_call with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
         case .deposit(let p, _, let amount):
             let gas = GasUnits.deposit(p)
