@@ -62,11 +62,20 @@ extension Engine {
     }
 
     /// Gives the engine a liveness signal for a supervisor (systemd's WATCHDOG=1). While the scheduler
-    /// runs, its wait between scans wakes at least every `interval` and calls `beat`; a cycle calls
-    /// nothing, so a cycle that hangs (an RPC that never answers) stops the beats. Set before `start`.
+    /// runs, its wait between scans wakes at least every `interval` and calls `beat`; inside a cycle
+    /// only the chain's bounded waits beat (each poll of a fee wait or a receipt, through `waits`),
+    /// so a cycle stuck anywhere else (a deadlock, a call that never returns) stops the beats. Set
+    /// before `start`.
     public func setHeartbeat(every interval: TimeInterval, _ beat: @escaping @Sendable () -> Void) {
         precondition(interval > 0, "a heartbeat interval must be positive")
         heartbeat = (interval, beat)
+        waits?.connect(beat)
+    }
+
+    /// The chain's waits (the `Liveness` its options beat): they reach the heartbeat once one is set.
+    public func attachWaits(_ liveness: Liveness) {
+        waits = liveness
+        if let heartbeat { liveness.connect(heartbeat.beat) }
     }
 
     /// Beats when nothing is expected to move: the scheduler is stopped or halted and no cycle or

@@ -44,6 +44,8 @@ public actor Engine {
     var lastStatus: SchedulerStatus?
     /// Liveness for a supervisor (systemd's watchdog): see `setHeartbeat(every:_:)`.
     var heartbeat: (interval: TimeInterval, beat: @Sendable () -> Void)?
+    /// Beaten by the chain's bounded waits inside a cycle; forwards to the heartbeat.
+    var waits: Liveness?
 
     /// Opens the engine on a store: restores the breaker latch, counters and pending approvals, and
     /// closes out executions a crash left running.

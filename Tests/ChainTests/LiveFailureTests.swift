@@ -120,14 +120,18 @@ final class LiveFailureTests: DevnetTestCase {
     func testFeeAboveTheCeilingWaitsThenFailsNamingTheFee() async throws {
         let clock = ManualClock()
         let notices = NoticeLog()
+        let beats = NoticeLog()
+        let liveness = Liveness()
+        liveness.connect { beats.append("beat") }
         let options = LiveChainOptions(maxFeeGwei: 100, feeWaitSeconds: 60, feePollSeconds: 15, receiptPollSeconds: 0.05,
-                                       notice: { notices.append($0) })
+                                       notice: { notices.append($0) }, liveness: liveness)
         let chain = try await devnet.chain(options: options, clock: clock)
         try await devnet.admin("devnet_setBaseFee", ["200000000000"])
         try await devnet.admin("evm_mine")
         let error = await liveError { try await chain.prepare(.approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1))) }
         XCTAssertTrue(error?.contains("max fee 400.001 gwei (2 × base fee + tip) is above MAX_FEE_GWEI 100 gwei") ?? false, error ?? "signed")
         XCTAssertEqual(clock.sleeps, [15, 15, 15, 15], "waited through the injected clock")
+        XCTAssertEqual(beats.all.count, 4, "each poll of the wait told the watchdog the cycle is alive")
         XCTAssertTrue(notices.all.first?.contains("is above MAX_FEE_GWEI 100") ?? false)
         try await devnet.admin("devnet_setBaseFee", [nil])
     }

@@ -54,6 +54,24 @@ final class HeartbeatTests: XCTestCase {
         XCTAssertEqual(beats.count, 26)
     }
 
+    /// Inside a cycle the chain's bounded waits (fee and receipt polls) beat through `Liveness`,
+    /// attached before or after the heartbeat is set.
+    func testTheChainsWaitsReachTheHeartbeatWhicheverIsSetFirst() async throws {
+        let (engine, _, _) = try await fixture.open()
+        let early = Liveness()
+        early.beat()  // nothing connected yet: nothing to reach
+        await engine.attachWaits(early)
+        let beats = BeatCounter()
+        await engine.setHeartbeat(every: 600) { beats.beat() }
+        early.beat()
+        XCTAssertEqual(beats.count, 1)
+        let late = Liveness()
+        await engine.attachWaits(late)
+        late.beat()
+        late.beat()
+        XCTAssertEqual(beats.count, 3)
+    }
+
     func testWithoutAHeartbeatTheWaitIsOneSleep() async throws {
         let (engine, _, _) = try await fixture.open()
         await engine.start()

@@ -234,11 +234,13 @@ public struct EthClient: Sendable {
     }
 
     /// Polls for the receipt until `timeout` seconds pass on the injected clock.
-    public func waitForReceipt(_ hash: String, timeout: Double, pollInterval: Double) async throws(LiveChainError) -> ChainReceipt {
+    public func waitForReceipt(_ hash: String, timeout: Double, pollInterval: Double,
+                               beat: @Sendable () -> Void = {}) async throws(LiveChainError) -> ChainReceipt {
         let deadline = clock.now() + timeout
         while true {
             if let r = try await receipt(hash) { return r }
             guard clock.now() < deadline else { throw .receiptTimeout(hash: hash, seconds: Int(timeout)) }
+            beat()
             do { try await clock.sleep(seconds: pollInterval) } catch { throw .rpc(.cancelled) }
         }
     }

@@ -30,7 +30,7 @@ public struct FeePolicy: Sendable {
     }
 
     /// Fees under the ceiling, waiting as long as the policy allows; `notice` says why it waits.
-    func fees(from client: EthClient, notice: @Sendable (String) -> Void) async throws(LiveChainError) -> Fees {
+    func fees(from client: EthClient, notice: @Sendable (String) -> Void, beat: @Sendable () -> Void = {}) async throws(LiveChainError) -> Fees {
         let started = client.clock.now()
         while true {
             let (baseFee, tip) = try await client.feeInputs()
@@ -41,6 +41,7 @@ public struct FeePolicy: Sendable {
                 throw .feeAboveCeiling(maxFeeGwei: Self.gwei(fees.maxFeePerGas), ceilingGwei: Self.gwei(ceilingWei),
                                        waitedSeconds: Int(waited.rounded()))
             }
+            beat()
             notice("waiting: max fee \(Self.gwei(fees.maxFeePerGas)) gwei (2 × base fee \(Self.gwei(baseFee)) + tip \(Self.gwei(tip))) is above MAX_FEE_GWEI \(Self.gwei(ceilingWei)); retrying in \(Int(pollSeconds)) s")
             do { try await client.clock.sleep(seconds: pollSeconds) } catch { throw .rpc(.cancelled) }
         }

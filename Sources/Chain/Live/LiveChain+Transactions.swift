@@ -30,7 +30,7 @@ extension LiveChain {
         if case .deposit(let p, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
         let gasLimit = try Self.gasLimit(estimate: try await client.estimateGas(call, from: wallet), margin: options.gasMarginPercent,
                                           cap: GasLimitCaps.cap(for: action), call: call.label)
-        let fees = try await feePolicy.fees(from: client, notice: options.notice)
+        let fees = try await feePolicy.fees(from: client, notice: options.notice, beat: beat)
         let nonce = await nonces.next(chainPending: try await client.pendingNonce(wallet))
         let tx = EIP1559Transaction(chainID: network.chainID, nonce: nonce,
                                     maxPriorityFeePerGas: UInt256(fees.maxPriorityFeePerGas), maxFeePerGas: UInt256(fees.maxFeePerGas),
@@ -39,6 +39,9 @@ extension LiveChain {
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: nonce, gasLimit: gasLimit, action: action,
                                    maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
     }
+
+    /// A poll of a wait: the supervisor's watchdog hears that the cycle is alive.
+    nonisolated var beat: @Sendable () -> Void { { [liveness = options.liveness] in liveness?.beat() } }
 
     /// Estimate × (100 + margin) / 100, refused above `cap` (or below a transfer's 21 000, which no
     /// contract call can use).
@@ -96,14 +99,14 @@ extension LiveChain {
     /// Waits for the receipt (bounded). A revert fails with its reason, replayed with `eth_call`;
     /// a market that logged a failure instead of reverting fails the same way.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
-        let r = try await client.waitForReceipt(tx.hash, timeout: options.receiptTimeoutSeconds, pollInterval: options.receiptPollSeconds)
+        let r = try await client.waitForReceipt(tx.hash, timeout: options.receiptTimeoutSeconds, pollInterval: options.receiptPollSeconds, beat: beat)
         return try await receipt(from: r, of: tx)
     }
 
     /// The receipt, or nil when the transaction is not mined within `timeout` seconds (stuck).
     public func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
         do {
-            let r = try await client.waitForReceipt(tx.hash, timeout: timeout, pollInterval: options.receiptPollSeconds)
+            let r = try await client.waitForReceipt(tx.hash, timeout: timeout, pollInterval: options.receiptPollSeconds, beat: beat)
             return try await receipt(from: r, of: tx)
         } catch {
             if case .receiptTimeout = error { return nil }

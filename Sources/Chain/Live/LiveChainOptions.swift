@@ -25,13 +25,16 @@ public struct LiveChainOptions: Sendable {
     public var wallClock: any EngineClock
     /// Told why a step waits (fees above the ceiling). Never given secrets.
     public var notice: @Sendable (String) -> Void
+    /// Beaten on every poll of a fee or receipt wait, so a supervisor's watchdog sees a long wait alive.
+    public var liveness: Liveness?
 
     public init(maxFeeGwei: Decimal = 100, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
                 receiptTimeoutSeconds: Double = 180, receiptPollSeconds: Double = 0.5,
                 vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25, batchRequests: Bool = true,
                 sharePriceStore: (any SharePriceStore)? = nil, ethUSDMin: Decimal = 100, ethUSDMax: Decimal = 100_000,
                 wallClock: any EngineClock = SystemClock(),
-                notice: @escaping @Sendable (String) -> Void = { _ in }) {
+                notice: @escaping @Sendable (String) -> Void = { _ in }, liveness: Liveness? = nil) {
+        self.liveness = liveness
         self.maxFeeGwei = maxFeeGwei
         self.feeWaitSeconds = feeWaitSeconds
         self.feePollSeconds = feePollSeconds

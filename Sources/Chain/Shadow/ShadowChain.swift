@@ -186,7 +186,7 @@ public actor ShadowChain: ChainGateway {
         let (gas, note) = try await verify(action, call: call)
         let gasLimit = try LiveChain.gasLimit(estimate: max(gas, 21_000), margin: reader.options.gasMarginPercent,
                                               cap: GasLimitCaps.cap(for: action), call: call.label)
-        let fees = try await reader.feePolicy.fees(from: reader.client, notice: reader.options.notice)
+        let fees = try await reader.feePolicy.fees(from: reader.client, notice: reader.options.notice, beat: reader.beat)
         let nonce = max(try await reader.client.pendingNonce(reader.wallet), ledger.nextNonce, localNonce)
         localNonce = nonce + 1
         let tx = EIP1559Transaction(chainID: reader.network.chainID, nonce: nonce,

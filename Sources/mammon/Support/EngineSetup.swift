@@ -17,12 +17,14 @@ enum EngineSetup {
         let store: AppDatabase
         var rpc: JSONRPCClient?
         let path = network.databasePath
+        let waits = Liveness()  // the chain's fee and receipt waits beat the supervisor's watchdog through it
         // One engine per database: taken before anything is read or written, held until the process ends.
         _ = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
         if let live = try network.liveNetwork(), let watched = network.watchedAddress {
             // Shadow mode: a watch-only chain (no key is read, no signer exists) and the shadow ledger.
             let prices = DatabaseSharePrices()
-            let reader = try await LiveChain.connect(network: live, watching: watched, options: liveOptions(config: config, sharePrices: prices, logger: logger))
+            let reader = try await LiveChain.connect(network: live, watching: watched,
+                                                     options: liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger))
             store = try AppDatabase.open(path: path)
             try store.claim(DatabaseIdentity(network: ShadowChain.name(of: network.identityName(live)), chainID: String(live.chainID),
                                              wallet: reader.walletAddress), path: path, at: clock.now())
@@ -38,7 +40,7 @@ enum EngineSetup {
         } else if let live = try network.liveNetwork() {
             // Connect (and check the chain id) before the database is created for this network.
             let prices = DatabaseSharePrices()
-            let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, logger: logger)
+            let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, liveness: waits, logger: logger)
             // One engine per wallet on a chain, through whichever database.
             _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.walletAddress),
                                        guarding: "wallet \(liveChain.walletAddress) on chain \(live.chainID)", database: path)
@@ -64,22 +66,24 @@ enum EngineSetup {
         }
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
                                 approvalMode: config.approvalMode ?? defaultApproval, logger: logger)
+        await engine.attachWaits(waits)
         return (engine, store, rpc)
     }
 
     /// A live chain for `live`, signing with the keystore's key.
     static func liveChain(_ live: NetworkConfig, network: NetworkOptions, config: MammonConfig, sharePrices: DatabaseSharePrices,
-                          logger: Logger) async throws -> LiveChain {
+                          liveness: Liveness, logger: Logger) async throws -> LiveChain {
         guard let keystore = network.keystore else {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        return try await LiveChain.connect(network: live, signer: signer, options: liveOptions(config: config, sharePrices: sharePrices, logger: logger))
+        return try await LiveChain.connect(network: live, signer: signer,
+                                           options: liveOptions(config: config, sharePrices: sharePrices, liveness: liveness, logger: logger))
     }
 
-    static func liveOptions(config: MammonConfig, sharePrices: DatabaseSharePrices, logger: Logger) -> LiveChainOptions {
+    static func liveOptions(config: MammonConfig, sharePrices: DatabaseSharePrices, liveness: Liveness, logger: Logger) -> LiveChainOptions {
         LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices, ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax,
-                         notice: { message in logger.notice("\(message)") })
+                         notice: { message in logger.notice("\(message)") }, liveness: liveness)
     }
 
     /// Records, on first start, every address the node resolved that receives money or allowances,
