@@ -16,24 +16,9 @@ final class LiveEarningsTests: DevnetTestCase {
 
     func int(_ value: UInt256) throws -> Int128 { try XCTUnwrap(Int128(value.decimalString)) }
 
-    /// The chain's time as the engine's wall clock: the feed's round is refused when it is newer than
-    /// the wall clock, and this test moves chain time on by hand.
-    var wall: MammonCore.ManualClock?
-
-    /// Moves chain time on and refreshes the ETH/USD round, so the next scan reads a fresh price.
-    func advance(seconds: Int) async throws {
-        wall?.advance(by: TimeInterval(seconds))
-        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
-        try await devnet.admin("evm_mine", [.integer(Int(now) + seconds)])
-        let answer = try await devnet.uint(devnet.info.feed, "latestAnswer()")
-        try await devnet.admin("devnet_setFeedAnswer", [.string(answer.decimalString)])
-    }
-
     func testMeasuredEarningsAreTheBalanceGrowthTheContractsPaid() async throws {
-        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let wall = MammonCore.ManualClock(Date(timeIntervalSince1970: TimeInterval(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")).rounded()))
-        self.wall = wall
+        // The chain's time as the engine's wall clock: this test moves chain time on by hand.
+        let wall = MammonCore.ManualClock(try await devnet.chainTime())
         let chain = try await devnet.chain(options: LiveChainOptions(receiptPollSeconds: 0.05, wallClock: wall))
         for (market, whole) in [(LendingProtocol.aaveV3, UInt128(50_000)), (.moonwell, 40_000), (.morphoVault, 10_000)] {
             try await devnet.send(chain, .approve(.usdc, spender: market, LiveDevnet.usdc(whole)))
@@ -55,7 +40,7 @@ final class LiveEarningsTests: DevnetTestCase {
             let rate = try await devnet.uint(devnet.info.mToken, "exchangeRateStored()")
             try await devnet.admin("devnet_setMoonwellExchangeRate", [.string((rate * UInt256(10_003) / UInt256(10_000)).decimalString)])
             try await devnet.admin("devnet_vaultAccrue", [.string(String(5_000_000 * round))])
-            try await advance(seconds: 1200)
+            try await devnet.advanceChainTime(seconds: 1200, wall: wall)
             let ok = await engine.runOnce()
             XCTAssertTrue(ok, "scan \(round + 1)")
             onChain.append(try await balances())

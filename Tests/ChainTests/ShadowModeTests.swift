@@ -18,8 +18,7 @@ final class ShadowModeTests: DevnetTestCase {
 
     override func setUp() async throws {
         try await super.setUp()
-        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        wall = MammonCore.ManualClock(Date(timeIntervalSince1970: TimeInterval(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? ""))))
+        wall = MammonCore.ManualClock(try await devnet.chainTime())
         try await devnet.admin("devnet_setStateOverride", [true])  // not part of a snapshot: another test may have turned it off
     }
 
@@ -62,16 +61,6 @@ final class ShadowModeTests: DevnetTestCase {
                                         [.address(try Address(hex: devnet.info.usdc)), .uint(try UInt256(decimal: String(amount.baseUnits))), .address(watched), .uint(.zero)])
         try await devnet.sendFromTestWallet(to: devnet.info.pool, data: supply)
         try await devnet.admin("devnet_fund", [.string(watched.checksummed), .string("1000000000000000000"), 0])
-    }
-
-    /// Moves chain time and the wall clock on together and refreshes the ETH/USD round.
-    func advance(seconds: Int) async throws {
-        wall.advance(by: TimeInterval(seconds))
-        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
-        try await devnet.admin("evm_mine", [.integer(Int(now) + seconds)])
-        let answer = try await devnet.uint(devnet.info.feed, "latestAnswer()")
-        try await devnet.admin("devnet_setFeedAnswer", [.string(answer.decimalString)])
     }
 
     func testAShadowMoveIsVerifiedOnChainSendsNothingAndEarnsWhatTheRealDepositEarned() async throws {
@@ -141,7 +130,7 @@ final class ShadowModeTests: DevnetTestCase {
         try await devnet.admin("devnet_setMoonwellExchangeRate", [.string((rate * UInt256(10_019) / UInt256(10_000)).decimalString)])
         let index = try await devnet.uint(devnet.info.pool, "getReserveNormalizedIncome(address)", [.address(try Address(hex: devnet.info.usdc))])
         try await devnet.admin("devnet_setAaveIndex", [.string((index * UInt256(10_006) / UInt256(10_000)).decimalString)])
-        try await advance(seconds: 7 * 86_400)
+        try await devnet.advanceChainTime(seconds: 7 * 86_400, wall: wall)
         let second = await engine.runOnce()
         XCTAssertTrue(second)
 

@@ -138,3 +138,22 @@ extension LiveDevnet {
         _ = try await rpc.sendRawTransaction(signed.rawHex)
     }
 }
+
+extension LiveDevnet {
+    /// The latest block's time: a wall clock for tests that move chain time by hand (the feed's round
+    /// is refused when it is newer than the wall clock).
+    func chainTime() async throws -> Date {
+        let head = try await rpc.request("eth_getBlockByNumber", ["latest", false])
+        return Date(timeIntervalSince1970: TimeInterval(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")))
+    }
+
+    /// Moves chain time and `wall` on together and refreshes the ETH/USD round, so the next scan
+    /// reads a fresh price.
+    func advanceChainTime(seconds: Int, wall: MammonCore.ManualClock) async throws {
+        wall.advance(by: TimeInterval(seconds))
+        let now = Int(try await chainTime().timeIntervalSince1970)
+        try await admin("evm_mine", [.integer(now + seconds)])
+        let answer = try await uint(info.feed, "latestAnswer()")
+        try await admin("devnet_setFeedAnswer", [.string(answer.decimalString)])
+    }
+}
