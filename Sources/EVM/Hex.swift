@@ -32,8 +32,9 @@ public enum Hex {
         return out
     }
 
+    /// The value of one hex digit (either case), nil for any other byte.
     @inline(__always)
-    static func nibble(_ c: UInt8) -> UInt8? {
+    public static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10

@@ -193,7 +193,7 @@ final class HostileNodeTests: DevnetTestCase {
 
     func testAnUnbelievableOrOldEthPriceBlocksSpending() async throws {
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
+        let now = try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
         let before = try await chainState()
 
         // A fresh round at a million dollars.

@@ -144,7 +144,7 @@ final class LiveBinaryTests: DevnetTestCase {
         // An hour later the vault has earned: `markets`, a new read-only process, measures from the stored price.
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        try await devnet.admin("evm_mine", [.integer(Int(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 3700)])
+        try await devnet.admin("evm_mine", [.integer(Int(try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 3700)])
         let markets = try await binary.run(["markets", "--json", "--network-file", files.networkFile, "--keystore", files.keystore,
                                             "--db", files.database])
         XCTAssertEqual(markets.status, 0, markets.stderr)

@@ -142,7 +142,7 @@ final class LiveChaosTests: DevnetTestCase {
     private func audit(_ name: String, start: (startBlock: UInt64, startNonce: UInt64), checks: [(String, Bool)], log: String) async throws {
         let binary = try MammonBinary.require()
         let sent = try await devnet.walletTransactions(after: start.startBlock)
-        let nonces = sent.compactMap { $0.tx["nonce"]?.stringValue }.compactMap { try? Chain.Hex.parseQuantity($0) }
+        let nonces = sent.compactMap { $0.tx["nonce"]?.stringValue }.compactMap { try? EVM.Hex.parseQuantity($0) }
         let inMoonwell = try await devnet.mTokenUnderlying()
         let inAave = try await devnet.aTokenBalance()
         let inWallet = try await devnet.usdcBalance()

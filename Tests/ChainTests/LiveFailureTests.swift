@@ -96,7 +96,7 @@ final class LiveFailureTests: DevnetTestCase {
     func testStaleOrIncompletePriceBlocksSpending() async throws {
         let chain = try await devnet.chain()
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
+        let now = try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
         try await devnet.admin("devnet_setFeedAnswer", ["250000000000", .integer(Int(now) - 7200)])
         let stale = await liveError { try await chain.feeQuote() }
         XCTAssertTrue(stale?.contains("is stale") ?? false, stale ?? "no error")

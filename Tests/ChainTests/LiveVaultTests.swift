@@ -47,7 +47,7 @@ final class LiveVaultTests: DevnetTestCase {
         // Ten minutes later the vault has earned 5 USDC on ~1 M: about 30 % a year.
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        let now = try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
+        let now = try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")
         try await devnet.admin("evm_mine", [.integer(Int(now) + 600)])
 
         let engine = try engine(chain)
@@ -88,7 +88,7 @@ final class LiveVaultTests: DevnetTestCase {
 
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        try await devnet.admin("evm_mine", [.integer(Int(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 600)])
+        try await devnet.admin("evm_mine", [.integer(Int(try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 600)])
 
         // A new process: its first scan already has the earlier price to measure from.
         let after = try await devnet.chain(options: options)

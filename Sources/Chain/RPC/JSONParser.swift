@@ -1,3 +1,5 @@
+import EVM
+
 /// Why a body is not JSON: the byte offset and what was expected there.
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public let offset: Int

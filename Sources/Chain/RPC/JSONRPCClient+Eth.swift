@@ -1,3 +1,5 @@
+import EVM
+
 /// Typed reads of results and the handful of `eth_` calls the transport tests need. The full
 /// `EthClient` (fees, nonces, receipts with deadlines, logs) builds on these.
 extension JSONRPCClient {

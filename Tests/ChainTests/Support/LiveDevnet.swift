@@ -77,7 +77,7 @@ struct LiveDevnet {
         var out: [(JSONValue, JSONValue)] = []
         guard head > block else { return [] }
         for n in (block + 1)...head {
-            let b = try await rpc.request("eth_getBlockByNumber", [.string(Chain.Hex.quantity(n)), true])
+            let b = try await rpc.request("eth_getBlockByNumber", [.string(EVM.Hex.quantity(n)), true])
             for tx in b["transactions"]?.arrayValue ?? [] where tx["from"]?.stringValue?.lowercased() == DevnetHarness.walletAddress.lowercased() {
                 let hash = tx["hash"]?.stringValue ?? ""
                 out.append((tx, try await rpc.request("eth_getTransactionReceipt", [.string(hash)])))
@@ -144,7 +144,7 @@ extension LiveDevnet {
     /// is refused when it is newer than the wall clock).
     func chainTime() async throws -> Date {
         let head = try await rpc.request("eth_getBlockByNumber", ["latest", false])
-        return Date(timeIntervalSince1970: TimeInterval(try Chain.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")))
+        return Date(timeIntervalSince1970: TimeInterval(try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")))
     }
 
     /// Moves chain time and `wall` on together and refreshes the ETH/USD round, so the next scan

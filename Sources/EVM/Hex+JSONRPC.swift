@@ -1,31 +1,31 @@
-/// Why a hex string was refused: the text and what was wrong with it.
-public struct HexError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Why JSON-RPC hex text (a node's answer, never a secret) was refused: the text and what was wrong.
+public struct HexTextError: Error, Sendable, Hashable, CustomStringConvertible {
     public let text: String
     public let reason: String
     public var description: String { "bad hex '\(text.prefix(80))': \(reason)" }
 }
 
-/// Ethereum JSON-RPC hex encodings.
+/// Ethereum JSON-RPC hex encodings, beside the byte encoding in Hex.swift.
 ///
 /// Two kinds, per the execution API spec: a *quantity* is `0x` + minimal big-endian hex
 /// (`0x0`, `0x1a`, never `0x01`); *data* is `0x` + two digits per byte. Values wider than
 /// `UInt64` (balances, rays, exchange rates) stay as normalized quantity strings until the
 /// EVM module's `UInt256` takes them.
-public enum Hex {
+extension Hex {
     /// `0x`-quantity of an unsigned integer.
     public static func quantity(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// Parses a quantity into `UInt64`; refuses empty, non-hex and overflowing text.
-    public static func parseQuantity(_ text: String) throws(HexError) -> UInt64 {
+    public static func parseQuantity(_ text: String) throws(HexTextError) -> UInt64 {
         let digits = try quantityDigits(text)
         guard digits.count <= 16, let value = UInt64(digits, radix: 16) else {
-            throw HexError(text: text, reason: "larger than UInt64")
+            throw HexTextError(text: text, reason: "larger than UInt64")
         }
         return value
     }
 
     /// Checks a quantity of any width and returns it in canonical form (lowercase, no leading zeros).
-    public static func normalizeQuantity(_ text: String) throws(HexError) -> String {
+    public static func normalizeQuantity(_ text: String) throws(HexTextError) -> String {
         "0x" + (try quantityDigits(text))
     }
 
@@ -39,24 +39,20 @@ public enum Hex {
     }
 
     /// `0x`-data of raw bytes.
-    public static func data(_ bytes: some Sequence<UInt8>) -> String {
-        var out = "0x"
-        for byte in bytes { out += digitPair(byte) }
-        return out
-    }
+    public static func data(_ bytes: some Sequence<UInt8>) -> String { encode(bytes) }
 
     /// Parses `0x`-data (an even number of digits; `0x` alone is empty data).
-    public static func parseData(_ text: String) throws(HexError) -> [UInt8] {
+    public static func parseData(_ text: String) throws(HexTextError) -> [UInt8] {
         let utf8 = Array(text.utf8)
         guard utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X")
-        else { throw HexError(text: text, reason: "missing 0x prefix") }
-        guard utf8.count % 2 == 0 else { throw HexError(text: text, reason: "odd number of hex digits") }
+        else { throw HexTextError(text: text, reason: "missing 0x prefix") }
+        guard utf8.count % 2 == 0 else { throw HexTextError(text: text, reason: "odd number of hex digits") }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count / 2 - 1)
         var index = 2
         while index < utf8.count {
             guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                throw HexError(text: text, reason: "non-hex digit at \(index)")
+                throw HexTextError(text: text, reason: "non-hex digit at \(index)")
             }
             out.append(high << 4 | low)
             index += 2
@@ -65,34 +61,21 @@ public enum Hex {
     }
 
     /// The 32-byte ABI word at `index` of returned data, as bytes; throws when the data is too short.
-    public static func word(_ index: Int, of data: [UInt8]) throws(HexError) -> ArraySlice<UInt8> {
+    public static func word(_ index: Int, of data: [UInt8]) throws(HexTextError) -> ArraySlice<UInt8> {
         let start = index * 32
         guard index >= 0, start + 32 <= data.count else {
-            throw HexError(text: Hex.data(data.prefix(40)), reason: "no word \(index) in \(data.count) bytes")
+            throw HexTextError(text: Hex.data(data.prefix(40)), reason: "no word \(index) in \(data.count) bytes")
         }
         return data[start..<start + 32]
     }
 
-    static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
+    private static func digitPair(_ byte: UInt8) -> String { encode(CollectionOfOne(byte), prefix: false) }
 
-    private static let digits = Array("0123456789abcdef")
-
-    private static func digitPair(_ byte: UInt8) -> String {
-        String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
-
-    private static func quantityDigits(_ text: String) throws(HexError) -> String {
-        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { throw HexError(text: text, reason: "missing 0x prefix") }
+    private static func quantityDigits(_ text: String) throws(HexTextError) -> String {
+        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { throw HexTextError(text: text, reason: "missing 0x prefix") }
         let digits = text.dropFirst(2)
-        guard !digits.isEmpty else { throw HexError(text: text, reason: "no digits (zero is 0x0)") }
-        guard digits.utf8.allSatisfy({ nibble($0) != nil }) else { throw HexError(text: text, reason: "non-hex digit") }
+        guard !digits.isEmpty else { throw HexTextError(text: text, reason: "no digits (zero is 0x0)") }
+        guard digits.utf8.allSatisfy({ nibble($0) != nil }) else { throw HexTextError(text: text, reason: "non-hex digit") }
         // The spec forbids leading zeros, but some nodes send them; the value is still unambiguous.
         let significant = digits.drop(while: { $0 == "0" })
         return significant.isEmpty ? "0" : significant.lowercased()
