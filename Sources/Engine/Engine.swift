@@ -72,7 +72,7 @@ public actor Engine {
         self.persisted = state
         self.budget = try store.budget(day: now.utcDay)
         self.totals = try store.lifetimeTotals()
-        self.recentErrors = try store.recentEvents(limit: 10, types: ["error"]).compactMap {
+        self.recentErrors = try store.recentEvents(limit: 10, of: [.error]).compactMap {
             if case .error(let source, let message) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
         }
         for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }

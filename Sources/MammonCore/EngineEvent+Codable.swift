@@ -50,7 +50,10 @@ extension EngineEvent: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
-        let type = try c.decode(String.self, forKey: Key("type"))
+        let typeText = try c.decode(String.self, forKey: Key("type"))
+        guard let type = EngineEventType(rawValue: typeText) else {
+            throw DecodingError.dataCorruptedError(forKey: Key("type"), in: c, debugDescription: "unknown event type \(typeText)")
+        }
         let atText = try c.decode(String.self, forKey: Key("at"))
         guard let at = Date(iso8601: atText) else {
             throw DecodingError.dataCorruptedError(forKey: Key("at"), in: c, debugDescription: "bad time \(atText)")
@@ -60,36 +63,34 @@ extension EngineEvent: Codable {
         func opt<T: Decodable>(_ name: String, _: T.Type = T.self) throws -> T? { try c.decodeIfPresent(T.self, forKey: Key(name)) }
         let kind: Kind
         switch type {
-        case "scheduler.status": kind = .status(try get("status"))
-        case "scheduler.started": kind = .schedulerStarted
-        case "scheduler.resumed": kind = .schedulerResumed
-        case "scheduler.stopped": kind = .schedulerStopped(reason: try get("reason"))
-        case "scheduler.halted": kind = .schedulerHalted(reason: try get("reason"))
-        case "scan.started": kind = .scanStarted(cycle: try get("cycle"))
-        case "markets.scanned": kind = .marketsScanned(cycle: try get("cycle"), markets: try get("markets"), idle: try get("idle"))
-        case "scan.finished":
+        case .schedulerStatus: kind = .status(try get("status"))
+        case .schedulerStarted: kind = .schedulerStarted
+        case .schedulerResumed: kind = .schedulerResumed
+        case .schedulerStopped: kind = .schedulerStopped(reason: try get("reason"))
+        case .schedulerHalted: kind = .schedulerHalted(reason: try get("reason"))
+        case .scanStarted: kind = .scanStarted(cycle: try get("cycle"))
+        case .marketsScanned: kind = .marketsScanned(cycle: try get("cycle"), markets: try get("markets"), idle: try get("idle"))
+        case .scanFinished:
             kind = .scanFinished(cycle: try get("cycle"), ok: try get("ok"), opportunities: try get("opportunities"),
                                  executed: try get("executed"), durationMs: try get("duration_ms"), error: try opt("error"))
-        case "cycle.retry":
+        case .cycleRetry:
             let text: String = try get("retry_at")
             kind = .cycleRetry(attempt: try get("attempt"), retryAt: Date(iso8601: text) ?? at, error: try get("error"))
-        case "opportunity.found": kind = .opportunityFound(try get("recommendation"))
-        case "gate.verdict": kind = .gateVerdict(recommendationID: try get("recommendation_id"), analysis: try get("analysis"))
-        case "limit.reached": kind = .limitReached(limit: try get("limit"), detail: try get("detail"))
-        case "approval.requested": kind = .approvalRequested(try get("request"))
-        case "approval.resolved":
+        case .opportunityFound: kind = .opportunityFound(try get("recommendation"))
+        case .gateVerdict: kind = .gateVerdict(recommendationID: try get("recommendation_id"), analysis: try get("analysis"))
+        case .limitReached: kind = .limitReached(limit: try get("limit"), detail: try get("detail"))
+        case .approvalRequested: kind = .approvalRequested(try get("request"))
+        case .approvalResolved:
             kind = .approvalResolved(recommendationID: try get("recommendation_id"), outcome: try get("outcome"), detail: try get("detail"))
-        case "execution.started":
+        case .executionStarted:
             kind = .executionStarted(executionID: try get("execution_id"), recommendation: try get("recommendation"), steps: try get("steps"))
-        case "step.started": kind = .stepStarted(executionID: try get("execution_id"), step: try get("step"))
-        case "step.finished": kind = .stepFinished(try get("record"))
-        case "execution.finished": kind = .executionFinished(try get("execution"))
-        case "error": kind = .error(source: try get("source"), message: try get("message"))
-        case "notice": kind = .notice(source: try get("source"), message: try get("message"))
-        case "command.handled":
+        case .stepStarted: kind = .stepStarted(executionID: try get("execution_id"), step: try get("step"))
+        case .stepFinished: kind = .stepFinished(try get("record"))
+        case .executionFinished: kind = .executionFinished(try get("execution"))
+        case .error: kind = .error(source: try get("source"), message: try get("message"))
+        case .notice: kind = .notice(source: try get("source"), message: try get("message"))
+        case .commandHandled:
             kind = .commandHandled(client: try get("client"), command: try get("command"), accepted: try get("accepted"), detail: try get("detail"))
-        default:
-            throw DecodingError.dataCorruptedError(forKey: Key("type"), in: c, debugDescription: "unknown event type \(type)")
         }
         self.init(sequence: seq, at: at, kind: kind)
     }

@@ -49,31 +49,33 @@ public struct EngineEvent: Sendable, Hashable {
 
 extension EngineEvent.Kind {
     /// The type of the status snapshot, which is state rather than news.
-    public static let statusType = "scheduler.status"
+    public static let statusType = EngineEventType.schedulerStatus.rawValue
 
-    public var type: String {
+    public var eventType: EngineEventType {
         switch self {
-        case .status: Self.statusType
-        case .schedulerStarted: "scheduler.started"
-        case .schedulerStopped: "scheduler.stopped"
-        case .schedulerHalted: "scheduler.halted"
-        case .schedulerResumed: "scheduler.resumed"
-        case .scanStarted: "scan.started"
-        case .marketsScanned: "markets.scanned"
-        case .scanFinished: "scan.finished"
-        case .cycleRetry: "cycle.retry"
-        case .opportunityFound: "opportunity.found"
-        case .gateVerdict: "gate.verdict"
-        case .limitReached: "limit.reached"
-        case .approvalRequested: "approval.requested"
-        case .approvalResolved: "approval.resolved"
-        case .executionStarted: "execution.started"
-        case .stepStarted: "step.started"
-        case .stepFinished: "step.finished"
-        case .executionFinished: "execution.finished"
-        case .error: "error"
-        case .notice: "notice"
-        case .commandHandled: "command.handled"
+        case .status: .schedulerStatus
+        case .schedulerStarted: .schedulerStarted
+        case .schedulerStopped: .schedulerStopped
+        case .schedulerHalted: .schedulerHalted
+        case .schedulerResumed: .schedulerResumed
+        case .scanStarted: .scanStarted
+        case .marketsScanned: .marketsScanned
+        case .scanFinished: .scanFinished
+        case .cycleRetry: .cycleRetry
+        case .opportunityFound: .opportunityFound
+        case .gateVerdict: .gateVerdict
+        case .limitReached: .limitReached
+        case .approvalRequested: .approvalRequested
+        case .approvalResolved: .approvalResolved
+        case .executionStarted: .executionStarted
+        case .stepStarted: .stepStarted
+        case .stepFinished: .stepFinished
+        case .executionFinished: .executionFinished
+        case .error: .error
+        case .notice: .notice
+        case .commandHandled: .commandHandled
         }
     }
+
+    public var type: String { eventType.rawValue }
 }

@@ -29,6 +29,11 @@ struct EventRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
 
 extension AppDatabase {
     /// The newest `limit` events (optionally only of some types, or none of others), oldest first.
+    /// The newest `limit` events of these types, oldest first.
+    public func recentEvents(limit: Int, of types: [EngineEventType]) throws -> [EngineEvent] {
+        try recentEvents(limit: limit, types: types.map(\.rawValue))
+    }
+
     public func recentEvents(limit: Int, types: [String]? = nil, excluding: [String] = []) throws -> [EngineEvent] {
         try read { db in
             var request = EventRecord.order(Column("seq").desc).limit(limit)

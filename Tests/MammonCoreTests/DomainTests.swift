@@ -115,6 +115,20 @@ final class DomainTests: XCTestCase {
         XCTAssertTrue(none.isEmpty, "already in the best market")
     }
 
+    /// One table of event types: each is in the README's event schema, and no other type decodes.
+    func testEveryEventTypeIsDocumentedAndUnknownOnesAreRefused() throws {
+        let readme = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let schema = String(text[text.range(of: "## Event schema")!.lowerBound..<text.range(of: "## After a crash")!.lowerBound])
+        for type in EngineEventType.allCases {
+            XCTAssertTrue(schema.contains("`\(type.rawValue)`"), "\(type.rawValue) is not in the README's event schema")
+        }
+        XCTAssertThrowsError(try EngineEvent.fromJSON(Data(#"{"type":"scan.exploded","at":"2027-01-15T08:00:00.123Z","seq":1}"#.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("unknown event type scan.exploded"), "\(error)")
+        }
+    }
+
     func testEventsRoundTripThroughJSONWithDottedTypes() throws {
         let id = UUID()
         let rec = RebalanceRecommendation(id: id, from: .aaveV3, to: .moonwell, token: .usdc, amount: TokenAmount(baseUnits: 5, decimals: 6),

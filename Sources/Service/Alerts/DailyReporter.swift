@@ -34,7 +34,7 @@ public struct DailyReporter: Sendable {
                                 apy: apys["\(p.protocolID.rawValue)/\(p.token.symbol)"])
         }
         let moves = try store.executions(limit: 200).filter { $0.startedAt >= since }.reversed()
-        let errors = try store.recentEvents(limit: 500, types: ["error"]).compactMap { e -> ErrorRecord? in
+        let errors = try store.recentEvents(limit: 500, of: [.error]).compactMap { e -> ErrorRecord? in
             guard e.at >= since, case .error(let source, let message) = e.kind else { return nil }
             return ErrorRecord(at: e.at, source: source, message: message)
         }

@@ -56,7 +56,7 @@ struct StatusReport: Encodable {
         let persisted = try store.schedulerState()
         let budget = try store.budget(day: now.utcDay)
         let totals = try store.lifetimeTotals()
-        let errors = try store.recentEvents(limit: 10, types: ["error"]).compactMap { e -> ErrorRecord? in
+        let errors = try store.recentEvents(limit: 10, of: [.error]).compactMap { e -> ErrorRecord? in
             if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
         var state = persisted?.schedulerState ?? .stopped
@@ -69,7 +69,7 @@ struct StatusReport: Encodable {
         // What the engine itself last said about its approval mode, network and wallet; this command's
         // own configuration may differ from the running engine's.
         var reported: SchedulerStatus?
-        if case .status(let s)? = try store.recentEvents(limit: 1, types: ["scheduler.status"]).last?.kind { reported = s }
+        if case .status(let s)? = try store.recentEvents(limit: 1, of: [.schedulerStatus]).last?.kind { reported = s }
         let status = SchedulerStatus(
             state: state, haltReason: persisted?.haltReason, network: reported?.network ?? network,
             walletAddress: reported?.walletAddress ?? "",

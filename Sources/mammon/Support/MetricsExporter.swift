@@ -58,7 +58,7 @@ struct MetricsExporter {
     /// execution in flight, ignored here), then the last cycle that completed.
     static func seed(from store: AppDatabase) throws -> [EngineEvent] {
         var events = try LiveStateReplay.events(from: store)
-        if let lastGood = try store.recentEvents(limit: 200, types: ["scan.finished"]).last(where: {
+        if let lastGood = try store.recentEvents(limit: 200, of: [.scanFinished]).last(where: {
             if case .scanFinished(_, true, _, _, _, _) = $0.kind { true } else { false }
         }) {
             events.append(lastGood)
