@@ -17,7 +17,7 @@ struct ApprovalRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord
 
     init(_ r: ApprovalRequest, resolvedAt: Date?, detail: String?) throws {
         id = r.id.uuidString
-        request = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        request = try StoredJSON.encode(r)
         outcome = r.outcome.rawValue
         requestedAt = r.requestedAt
         expiresAt = r.expiresAt
@@ -30,7 +30,7 @@ extension AppDatabase {
     public func approvals(limit: Int) throws -> [(request: ApprovalRequest, resolvedAt: Date?, detail: String?)] {
         try read { db in
             try ApprovalRecord.order(Column("requested_at").desc).limit(limit).fetchAll(db).map {
-                var r = try JSONDecoder().decode(ApprovalRequest.self, from: Data($0.request.utf8))
+                var r = try StoredJSON.decode(ApprovalRequest.self, from: $0.request)
                 r.outcome = ApprovalRequest.Outcome(rawValue: $0.outcome) ?? r.outcome
                 return (r, $0.resolvedAt, $0.detail)
             }

@@ -24,7 +24,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord, StoredRecor
 
     init(_ s: ExecutionSummary) throws {
         id = s.id.uuidString
-        recommendation = String(decoding: try JSONEncoder().encode(s.recommendation), as: UTF8.self)
+        recommendation = try StoredJSON.encode(s.recommendation)
         fromProtocol = s.recommendation.from?.rawValue
         toProtocol = s.recommendation.to.rawValue
         token = s.recommendation.token.symbol
@@ -42,7 +42,7 @@ struct ExecutionRecord: Codable, FetchableRecord, PersistableRecord, StoredRecor
         guard let uuid = UUID(uuidString: id), let st = ExecutionStatus(rawValue: status) else {
             throw StoreError.corruptRow(table: "execution", detail: "id \(id) status \(status)")
         }
-        let rec = try JSONDecoder().decode(RebalanceRecommendation.self, from: Data(recommendation.utf8))
+        let rec = try StoredJSON.decode(RebalanceRecommendation.self, from: recommendation)
         return ExecutionSummary(id: uuid, recommendation: rec, status: st, startedAt: startedAt, finishedAt: finishedAt,
                                 gasUsed: UInt64(gasUsed), gasCostUSD: gasCostUsd.value, error: error,
                                 failedStep: failedStep.flatMap(ExecutionStep.init(rawValue:)))
@@ -62,7 +62,7 @@ extension AppDatabase {
         try read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT balances_before FROM execution WHERE id = ?",
                                                  arguments: [executionID.uuidString]) else { return nil }
-            return try JSONDecoder().decode(BalanceSnapshot.self, from: Data(json.utf8))
+            return try StoredJSON.decode(BalanceSnapshot.self, from: json)
         }
     }
 

@@ -48,7 +48,7 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
             throw StoreError.corruptRow(table: table, detail: "updated_at is missing")
         }
         let breakerJSON: String = row["breaker"]
-        guard let breaker = try? JSONDecoder().decode(BreakerState.self, from: Data(breakerJSON.utf8)) else {
+        guard let breaker = try? StoredJSON.decode(BreakerState.self, from: breakerJSON) else {
             // A latch that cannot be read must not silently reset to "not tripped".
             throw StoreError.corruptRow(table: "scheduler_state", detail: "breaker state '\(breakerJSON)' is unreadable")
         }
@@ -61,7 +61,7 @@ public struct PersistedSchedulerState: Sendable, Hashable, FetchableRecord {
 
     public var schedulerState: SchedulerStatus.State { SchedulerStatus.State(rawValue: state) ?? .stopped }
 
-    static func json(_ b: BreakerState) -> String { String(decoding: (try? JSONEncoder().encode(b)) ?? Data("{}".utf8), as: UTF8.self) }
+    static func json(_ b: BreakerState) -> String { (try? StoredJSON.encode(b)) ?? "{}" }
 }
 
 extension PersistedSchedulerState {

@@ -41,7 +41,7 @@ public enum StoreMutation: Sendable {
             try ExecutionRecord(summary).update(db)
         case .balancesBefore(let id, let snapshot):
             try db.execute(sql: "UPDATE execution SET balances_before = ? WHERE id = ?",
-                           arguments: [String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self), id.uuidString])
+                           arguments: [try StoredJSON.encode(snapshot), id.uuidString])
         case .stepUpdated(let r, let day):
             var row = try stepRow(db, r.executionID, r.step)
             let previousGas = row.gasCostUsd?.value ?? 0

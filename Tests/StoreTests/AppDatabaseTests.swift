@@ -1,6 +1,6 @@
 import Foundation
 import MammonCore
-import Store
+@testable import Store
 import XCTest
 
 final class AppDatabaseTests: XCTestCase {
@@ -112,6 +112,37 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(state.scans, 4)
         XCTAssertEqual(try reopened.pendingApprovals().count, 1)
         XCTAssertEqual(try reopened.simulatedLedger(), ["wallet": "5"])
+    }
+
+    /// Stored blobs write dates as the event log does (ISO 8601 with milliseconds); a blob written by an
+    /// earlier version (seconds since 2001) still reads to the same instants.
+    func testStoredBlobsUseTheEventLogsDatesAndOldOnesStillRead() throws {
+        let db = try AppDatabase.inMemory()
+        var breaker = BreakerState()
+        _ = breaker.recordFailure("x", at: at, policy: BreakerPolicy(maxConsecutiveFailures: 1))
+        let plan = MovePlan(withdrawGas: 1, approveGas: 1, depositGas: 1, gasPriceGwei: 1, ethUSD: 1)
+        let analysis = ProfitabilityGate.analyze(currentAPY: 3, targetAPY: 5, amountUSD: 1, plan: plan, thresholds: GateThresholds())
+        let request = ApprovalRequest(recommendation: rec(), analysis: analysis, plan: plan, steps: [.validation], requestedAt: at, expiresAt: at + 60)
+        try db.commit([.schedulerState(PersistedSchedulerState(state: .halted, breakerState: breaker, updatedAt: at)),
+                       .approval(request, resolvedAt: nil, detail: nil)], events: [])
+        let iso = at.iso8601
+        let (blob, breakerBlob) = try db.read { d in
+            (try String.fetchOne(d, sql: "SELECT request FROM approval")!, try String.fetchOne(d, sql: "SELECT breaker FROM scheduler_state")!)
+        }
+        XCTAssertTrue(blob.contains("\"requested_at\":\"\(iso)\""), blob)
+        XCTAssertTrue(breakerBlob.contains("\"\(iso)\""), breakerBlob)
+        // What an earlier version wrote: Foundation's default dates.
+        let old = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let oldBreaker = String(decoding: try JSONEncoder().encode(breaker), as: UTF8.self)
+        XCTAssertFalse(old.contains(iso))
+        try db.writer.write { d in
+            try d.execute(sql: "UPDATE approval SET request = ?", arguments: [old])
+            try d.execute(sql: "UPDATE scheduler_state SET breaker = ?", arguments: [oldBreaker])
+        }
+        let read = try XCTUnwrap(try db.pendingApprovals().first)
+        XCTAssertEqual(read.requestedAt, at)
+        XCTAssertEqual(read.expiresAt, at + 60)
+        XCTAssertEqual(try db.schedulerState()?.breakerState, breaker)
     }
 
     func testVaultSharePricesAreReplacedPerVaultAndKeepBigValues() throws {
