@@ -20,7 +20,7 @@ extension Engine {
 
     func resolve(_ id: UUID, outcome: ApprovalRequest.Outcome, detail: String) {
         guard var request = pendingApprovals.removeValue(forKey: id) else {
-            commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8))")])
+            commit([], [.error(.approval, "no pending approval \(id.uuidString.prefix(8))")])
             return
         }
         request.outcome = outcome
@@ -41,21 +41,21 @@ extension Engine {
         defer { approvalClaims.removeValue(forKey: id) }
         expireApprovals()
         guard let request = pendingApprovals[id] else {
-            commit([], [.error(source: "approval", message: "no pending approval \(id.uuidString.prefix(8)) (expired or already resolved)")])
+            commit([], [.error(.approval, "no pending approval \(id.uuidString.prefix(8)) (expired or already resolved)")])
             return
         }
         guard persisted.schedulerState != .halted else {
-            commit([], [.error(source: "approval", message: "cannot execute while halted (\(persisted.haltReason ?? "")); resume first")])
+            commit([], [.error(.approval, "cannot execute while halted (\(persisted.haltReason ?? "")); resume first")])
             return
         }
         guard beginExclusive() else {
-            commit([], [.error(source: "approval", message: "a cycle is running; approve again when it finishes")])
+            commit([], [.error(.approval, "a cycle is running; approve again when it finishes")])
             return
         }
         defer { endExclusive() }
         // Like a cycle: nothing new starts while an interrupted execution is unresolved.
         guard await reconcileInterrupted(continuing: true) else {
-            commit([], [.error(source: "approval", message: "an interrupted execution is not reconciled yet; nothing sent, approve again once it is")])
+            commit([], [.error(.approval, "an interrupted execution is not reconciled yet; nothing sent, approve again once it is")])
             return
         }
         let rec = request.recommendation
@@ -74,7 +74,7 @@ extension Engine {
                 return
             }
             if let breach = try checkLimits(candidate) {
-                commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
+                commit([], [.limitReached(limit: breach.limit.rawValue, detail: breach.detail)])
                 resolve(id, outcome: .rejectedOnRecheck, detail: "limit reached: \(breach.detail)")
                 return
             }
@@ -84,7 +84,7 @@ extension Engine {
                 if summary.status == .succeeded { $0.opportunitiesExecuted += 1 } else { $0.opportunitiesSkipped += 1 }
             }
         } catch {
-            commit([], [.error(source: "approval", message: "re-check failed, nothing sent: \(error)")])
+            commit([], [.error(.approval, "re-check failed, nothing sent: \(error)")])
         }
     }
 }

@@ -19,8 +19,8 @@ extension Engine {
         guard !worth.isEmpty else { return }
         commit([], worth.map { exclusion in
             // A rate above the ceiling is suspect (manipulated or broken); a shallow market is news.
-            if case .apyAboveCeiling = exclusion { return .error(source: "market", message: exclusion.description) }
-            return .notice(source: "market", message: exclusion.description)
+            if case .apyAboveCeiling = exclusion { return .error(.market, exclusion.description) }
+            return .notice(.market, exclusion.description)
         })
     }
 
@@ -28,11 +28,11 @@ extension Engine {
     @discardableResult
     public func runOnce() async -> Bool {
         if persisted.schedulerState == .halted {
-            commit([], [.error(source: "scheduler", message: "not scanning: halted (\(persisted.haltReason ?? "")); resume first")])
+            commit([], [.error(.scheduler, "not scanning: halted (\(persisted.haltReason ?? "")); resume first")])
             return false
         }
         guard beginExclusive() else {
-            commit([], [.error(source: "scheduler", message: "a cycle is already running")])
+            commit([], [.error(.scheduler, "a cycle is already running")])
             return false
         }
         defer { endExclusive() }
@@ -86,7 +86,7 @@ extension Engine {
                 commit([], [.opportunityFound(c.recommendation), .gateVerdict(recommendationID: c.recommendation.id, analysis: c.analysis)])
                 guard c.analysis.profitable else { skipped += 1; continue }
                 if let breach = try checkLimits(c) {
-                    commit([], [.limitReached(limit: breach.limit, detail: breach.detail)])
+                    commit([], [.limitReached(limit: breach.limit.rawValue, detail: breach.detail)])
                     skipped += 1
                     continue
                 }
@@ -103,7 +103,7 @@ extension Engine {
             counts = (found, executed, skipped)
         } catch {
             failure = "\(error)"
-            commit([], [.error(source: "scan", message: failure!)])
+            commit([], [.error(.scan, failure!)])
         }
 
         // Counters, breaker and the cycle's end in one commit.

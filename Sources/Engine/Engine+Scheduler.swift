@@ -8,7 +8,7 @@ extension Engine {
         case .running:
             return
         case .halted:
-            commit([], [.error(source: "scheduler", message: "cannot start: halted (\(persisted.haltReason ?? "unknown")); resume first")])
+            commit([], [.error(.scheduler, "cannot start: halted (\(persisted.haltReason ?? "unknown")); resume first")])
             return
         case .stopped:
             break

@@ -140,7 +140,7 @@ public actor Engine {
             }
             if !clean {
                 let step = executionInFlight.map { id in "execution \(id.uuidString.prefix(8)) is still in flight" } ?? "a cycle is still running"
-                commit([], [.notice(source: "shutdown", message: "stopping after STOP_BUDGET_SECONDS (\(config.stopBudgetSeconds) s): \(step); whatever it journaled is reconciled with the chain at the next start, nothing unjournaled is ever sent by recovery")])
+                commit([], [.notice(.shutdown, "stopping after STOP_BUDGET_SECONDS (\(config.stopBudgetSeconds) s): \(step); whatever it journaled is reconciled with the chain at the next start, nothing unjournaled is ever sent by recovery")])
             }
         }
         hub.finish()
@@ -190,7 +190,7 @@ public actor Engine {
             return true
         } catch {
             logger.error("database write failed: \(error)")
-            let failure = EngineEvent(at: now, kind: .error(source: "store", message: "database write failed: \(error)"))
+            let failure = EngineEvent(at: now, kind: .error(.store, "database write failed: \(error)"))
             noteErrors([failure])
             hub.publish((events + [failure]).map { $0.boundingText() })
             return false
@@ -273,13 +273,13 @@ public actor Engine {
         if interruptedResolved { return true }
         let unfinished: [ExecutionSummary]
         do { unfinished = try store.unfinishedExecutions() } catch {
-            commit([], [.error(source: "recovery", message: "cannot read unfinished executions: \(error)")])
+            commit([], [.error(.recovery, "cannot read unfinished executions: \(error)")])
             return false
         }
         guard !unfinished.isEmpty else { interruptedResolved = true; return true }
         let fee: FeeQuote
         do { fee = try await chain.feeQuote() } catch {
-            commit([], [.error(source: "recovery", message: "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
+            commit([], [.error(.recovery, "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
             return false
         }
         let continuation: RebalanceExecutor.Continuation
@@ -298,7 +298,7 @@ public actor Engine {
                 if case .awaitingContinuation = outcome { unresolved += 1 }
             } catch {
                 unresolved += 1
-                commit([], [.error(source: "recovery", message: "execution \(summary.id.uuidString.prefix(8)) cannot be reconciled: \(error)")])
+                commit([], [.error(.recovery, "execution \(summary.id.uuidString.prefix(8)) cannot be reconciled: \(error)")])
             }
         }
         interruptedResolved = unresolved == 0
@@ -310,11 +310,11 @@ public actor Engine {
 
     func requestCancellation(_ id: UUID) {
         guard executionInFlight == id else {
-            commit([], [.error(source: "executor", message: "no execution \(id.uuidString.prefix(8)) is in flight: nothing to cancel")])
+            commit([], [.error(.executor, "no execution \(id.uuidString.prefix(8)) is in flight: nothing to cancel")])
             return
         }
         cancellationRequests.insert(id)
-        commit([], [.notice(source: "executor", message: "cancellation requested for execution \(id.uuidString.prefix(8)): if its transaction is still unmined at the next check, a zero-value self-transfer takes its nonce")])
+        commit([], [.notice(.executor, "cancellation requested for execution \(id.uuidString.prefix(8)): if its transaction is still unmined at the next check, a zero-value self-transfer takes its nonce")])
     }
 
     func executor() -> RebalanceExecutor {

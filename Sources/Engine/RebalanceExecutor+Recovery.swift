@@ -48,7 +48,7 @@ extension RebalanceExecutor {
             for j in journal where j.record.step.sendsTransaction && j.rawTransaction != nil && j.record.status != .succeeded {
                 let step = j.record.step
                 guard let hash = j.record.txHash, let raw = j.rawTransaction, let nonce = j.record.nonce else { continue }
-                try await record([], [.notice(source: "recovery", message: "reconciling execution \(short) (\(rec.route), \(rec.amount) \(rec.token)): \(step.rawValue) \(hash) was journaled before the restart")])
+                try await record([], [.notice(.recovery, "reconciling execution \(short) (\(rec.route), \(rec.amount) \(rec.token)): \(step.rawValue) \(hash) was journaled before the restart")])
                 let action = Self.action(for: step, rec, before: progress.before)
                 var attempts = try store.attempts(executionID: summary.id, step: step).map {
                     PreparedTransaction(hash: $0.hash, rawTransaction: $0.rawTransaction, nonce: $0.nonce, gasLimit: 0, action: action,
@@ -101,7 +101,7 @@ extension RebalanceExecutor {
             } catch {
                 return .closed(await close(&progress, error))
             }
-            try await record([], [.notice(source: "recovery", message: "execution \(short): \(rec.amount) \(rec.token) withdrawn before the restart; finishing it into \(rec.to.displayName) (\(unsent.map(\.rawValue).joined(separator: ", ")))")])
+            try await record([], [.notice(.recovery, "execution \(short): \(rec.amount) \(rec.token) withdrawn before the restart; finishing it into \(rec.to.displayName) (\(unsent.map(\.rawValue).joined(separator: ", ")))")])
             return .closed(await proceed(&progress, steps: remaining, ethUSD: fee.ethUSD))
         }
     }
@@ -111,7 +111,7 @@ extension RebalanceExecutor {
         await fail(&progress, error)
         progress.summary.finishedAt = clock.now()
         try? await record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
-                    .error(source: "recovery", message: "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
+                    .error(.recovery, "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
         return progress.summary
     }
 
@@ -127,7 +127,7 @@ extension RebalanceExecutor {
         }
         try? await record(steps.map { .stepUpdated($0, day: now.utcDay) } + [.executionFinished(progress.summary)],
                     [.executionFinished(progress.summary),
-                     .notice(source: "recovery", message: "execution \(id.uuidString.prefix(8)) (\(progress.summary.recommendation.route)) abandoned: \(reason)")])
+                     .notice(.recovery, "execution \(id.uuidString.prefix(8)) (\(progress.summary.recommendation.route)) abandoned: \(reason)")])
         return progress.summary
     }
 

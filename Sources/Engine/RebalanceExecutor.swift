@@ -110,7 +110,7 @@ struct RebalanceExecutor {
         progress.summary.finishedAt = clock.now()
         var events: [EngineEvent.Kind] = [.executionFinished(progress.summary)]
         if let e = progress.summary.error {
-            events.append(.error(source: "executor", message: "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)"))
+            events.append(.error(.executor, "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)"))
         }
         try? await record([.executionFinished(progress.summary)], events)
         return progress.summary
@@ -149,7 +149,7 @@ struct RebalanceExecutor {
             }
             let what = next.isCancellation && !latest.isCancellation ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
             try await record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
-                       [.error(source: "executor", message: "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees")])
+                       [.error(.executor, "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees")])
             Failpoint.check("replacement-journaled:\(step.rawValue)")
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)

@@ -25,8 +25,15 @@ public struct SafetyLimits: Codable, Hashable, Sendable {
         self.maxTransactionValueUSD = maxTransactionValueUSD
     }
 
+    /// The limits by the names events and alerts give them (`limit.reached`'s `limit`).
+    public enum Limit: String, CaseIterable, Sendable, Hashable {
+        case maxRebalancesPerDay = "max_rebalances_per_day"
+        case maxGasPerDayUSD = "max_gas_per_day_usd"
+        case maxTransactionValueUSD = "max_transaction_value_usd"
+    }
+
     public struct Breach: Hashable, Sendable {
-        public var limit: String
+        public var limit: Limit
         public var detail: String
     }
 
@@ -34,15 +41,15 @@ public struct SafetyLimits: Codable, Hashable, Sendable {
     /// estimated gas, so one execution cannot overshoot the daily cap (the original checked only before).
     public func check(budget: DailyBudget, amountUSD: Decimal, estimatedGasUSD: Decimal) -> Breach? {
         if budget.rebalances >= maxRebalancesPerDay {
-            return Breach(limit: "max_rebalances_per_day",
+            return Breach(limit: .maxRebalancesPerDay,
                           detail: "\(budget.rebalances) of \(maxRebalancesPerDay) rebalances used today (\(budget.day) UTC)")
         }
         if budget.gasUSD + estimatedGasUSD > maxGasPerDayUSD {
-            return Breach(limit: "max_gas_per_day_usd",
+            return Breach(limit: .maxGasPerDayUSD,
                           detail: "gas today $\(budget.gasUSD.fixed(4)) + this move $\(estimatedGasUSD.fixed(4)) > $\(maxGasPerDayUSD.fixed(2))")
         }
         if amountUSD > maxTransactionValueUSD {
-            return Breach(limit: "max_transaction_value_usd",
+            return Breach(limit: .maxTransactionValueUSD,
                           detail: "amount $\(amountUSD.fixed(2)) > per-transaction cap $\(maxTransactionValueUSD.fixed(2))")
         }
         return nil

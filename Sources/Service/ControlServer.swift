@@ -47,7 +47,7 @@ public final class ControlServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let counter = ConnectionCounter()
         let onDrop: @Sendable (String) -> Void = { message in
-            Task { await engine.note(source: "service", message) }
+            Task { await engine.note(source: .service, message) }
         }
         func bind(_ path: String, readOnly: Bool, mode: mode_t, gid: gid_t?) async throws -> any Channel {
             // Bound under a temporary name, given its mode, then renamed into place: the socket is never

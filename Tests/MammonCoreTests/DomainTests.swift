@@ -60,10 +60,10 @@ final class DomainTests: XCTestCase {
     func testLimitsCheckProjectedGasAndEachCap() {
         let limits = SafetyLimits(maxRebalancesPerDay: 5, maxGasPerDayUSD: 50, maxTransactionValueUSD: 1000)
         XCTAssertNil(limits.check(budget: DailyBudget(day: "d", rebalances: 4, gasUSD: 49), amountUSD: 1000, estimatedGasUSD: 1))
-        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 5), amountUSD: 1, estimatedGasUSD: 0)?.limit, "max_rebalances_per_day")
-        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 0, gasUSD: 49), amountUSD: 1, estimatedGasUSD: Decimal(string: "1.01")!)?.limit,
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 5), amountUSD: 1, estimatedGasUSD: 0)?.limit.rawValue, "max_rebalances_per_day")
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 0, gasUSD: 49), amountUSD: 1, estimatedGasUSD: Decimal(string: "1.01")!)?.limit.rawValue,
                        "max_gas_per_day_usd", "a move that would overshoot the daily gas cap is refused before it starts")
-        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d"), amountUSD: Decimal(string: "1000.01")!, estimatedGasUSD: 0)?.limit, "max_transaction_value_usd")
+        XCTAssertEqual(limits.check(budget: DailyBudget(day: "d"), amountUSD: Decimal(string: "1000.01")!, estimatedGasUSD: 0)?.limit.rawValue, "max_transaction_value_usd")
     }
 
     func testBreakerTripsOnConsecutiveOrDailyFailuresAndStaysTripped() {

@@ -100,7 +100,7 @@ final class ControlServerTests: XCTestCase {
         // 3 MB of events: the engine commits and publishes them without waiting for anyone.
         let message = String(repeating: "x", count: 1500)
         let started = Date()
-        for i in 0..<2000 { await engine.note(source: "test", "\(i) \(message)") }
+        for i in 0..<2000 { await engine.note(source: .test, "\(i) \(message)") }
         let elapsed = Date().timeIntervalSince(started)
         let dropped = await watcher.waitFor {
             if case .event(let e) = $0, case .notice("service", let m) = e.kind { m.contains("fell behind") } else { false }
@@ -119,7 +119,7 @@ final class ControlServerTests: XCTestCase {
         let (engine, _, server) = try await fixture.start()
         defer { Task { await server.close() } }
         let publisher = Task {
-            for i in 0..<400 { await engine.note(source: "test", "event \(i)") }
+            for i in 0..<400 { await engine.note(source: .test, "event \(i)") }
         }
         for round in 0..<40 {
             let client = try await RecordingClient.connect(round % 2 == 0 ? fixture.controlPath : fixture.observerPath, name: "c\(round)")
@@ -129,7 +129,7 @@ final class ControlServerTests: XCTestCase {
         await publisher.value
         let last = try await RecordingClient.connect(fixture.observerPath, name: "last")
         _ = await last.waitFor { if case .hello = $0 { true } else { false } }   // subscribed
-        await engine.note(source: "test", "after")
+        await engine.note(source: .test, "after")
         let seen = await last.waitFor { if case .event(let e) = $0, case .notice("test", "after") = e.kind { true } else { false } }
         XCTAssertNotNil(seen, "the engine still publishes")
     }

@@ -48,9 +48,9 @@ public enum AlertRules {
             return [Alert(severity: .warning, title: "Limit reached", message: "\(limit): \(detail)", groupKey: "limit.reached:\(limit)")]
         case .error(let source, let message):
             return errorAlerts(source: source, message: message)
-        case .notice(let source, let message) where source == EngineLifecycle.source:
+        case .notice(let source, let message) where source == EngineLifecycle.source.rawValue:
             return EngineLifecycle.alert(for: message).map { [$0] } ?? []
-        case .notice(let source, let message) where source == DailyReport.source:
+        case .notice(let source, let message) where source == DailyReport.source.rawValue:
             return [Alert(severity: .info, title: "Daily report", message: message, groupKey: DailyReport.groupKey)]
         default:
             return []
@@ -67,14 +67,14 @@ public enum AlertRules {
             alerts.append(Alert(severity: .failure, title: "Price feed unusable",
                                 message: "Spending is blocked: \(message)", groupKey: "price.feed"))
         }
-        if source == "market" {
+        if source == EventSource.market.rawValue {
             alerts.append(Alert(severity: .failure, title: "Market data out of bounds", message: message, groupKey: "market.bounds"))
         }
         if unreachablePhrases.contains(where: message.contains) {
             alerts.append(Alert(severity: .failure, title: "RPC endpoints failing",
                                 message: "The node cannot be reached (\(source)): \(message)", groupKey: "rpc.unreachable"))
         }
-        if source == "executor", message.contains("not mined within") {
+        if source == EventSource.executor.rawValue, message.contains("not mined within") {
             let cancelled = message.contains("cancelled by")
             alerts.append(Alert(severity: .warning, title: cancelled ? "Stuck transaction cancelled" : "Stuck transaction replaced",
                                 message: message, groupKey: "transaction.stuck"))

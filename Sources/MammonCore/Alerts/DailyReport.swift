@@ -3,7 +3,7 @@ import Foundation
 /// The once-a-day summary: positions and their APYs, the moves of the last day and their gas,
 /// errors, and what waits for the operator. Written as a `report` notice, which alerts as info.
 public struct DailyReport: Sendable, Hashable {
-    public static let source = "report"
+    public static let source = EventSource.report
     public static let groupKey = "report.daily"
 
     public struct Holding: Sendable, Hashable {

@@ -3,7 +3,7 @@ import Foundation
 /// The program's own start and stop, recorded as notices (source `lifecycle`) by the runner that
 /// owns the engine, so they reach the event log and the alert outbox like everything else.
 public enum EngineLifecycle {
-    public static let source = "lifecycle"
+    public static let source = EventSource.lifecycle
 
     public static func started(network: String) -> String { "engine started on \(network)" }
     public static func stopped(reason: String) -> String { "engine stopped: \(reason)" }

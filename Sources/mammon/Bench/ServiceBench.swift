@@ -55,8 +55,8 @@ enum ServiceBench: BenchSuite {
         // Every observer subscribed (its hello arrived) before the first event.
         while greeted.withLock({ $0 }) < observers { try await Task.sleep(nanoseconds: 200_000) }
         let started = ContinuousClock.now
-        for i in 0..<events - 1 { await engine.note(source: "bench", "event \(i)") }
-        await engine.note(source: "bench", "last")
+        for i in 0..<events - 1 { await engine.note(source: .bench, "event \(i)") }
+        await engine.note(source: .bench, "last")
         while counter.withLock({ $0 }) < observers { try await Task.sleep(nanoseconds: 200_000) }
         let elapsed = ContinuousClock.now - started
         for c in clients { await c.close() }

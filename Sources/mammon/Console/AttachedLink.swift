@@ -74,7 +74,7 @@ final class AttachedLink: ConsoleLink {
             if since == 0 { inbox.push(.restored(try StoredRecordsReader.read(store, now: Date()))) }
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
         } catch {
-            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the engine's history from \(hello.database): \(error)"))))
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the engine's history from \(hello.database): \(error)"))))
         }
         state.withLock { $0.lastSequence = max($0.lastSequence, hello.lastSequence) }
         inbox.push(.linkChanged(.attached(readOnly: hello.readOnly)))

@@ -40,7 +40,7 @@ final class InProcessLink: ConsoleLink {
             }
             listener.withLock { $0 = task }
         } catch {
-            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }
         await engine.open()
         if startScheduler { _ = await engine.handle(.start, from: clientName) }
