@@ -19,13 +19,6 @@ struct Mammon: AsyncParsableCommand {
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
         }
-        // Help, version and completion-script requests go through ArgumentParser's own entry: reporting
-        // them from the loop below printed its internal CommandError raw.
-        let builtIn: Set<String> = ["-h", "--help", "help", "--version", "--generate-completion-script", "--experimental-dump-help"]
-        if CommandLine.arguments.dropFirst().contains(where: { builtIn.contains($0) || $0.hasPrefix("--generate-completion-script=") }) {
-            await main(nil)
-            return
-        }
         var command: any ParsableCommand
         do { command = try await asyncParseAsRoot(nil) } catch { exit(withError: error) }
         do {

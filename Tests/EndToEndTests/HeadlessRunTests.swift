@@ -94,6 +94,24 @@ final class HeadlessRunTests: XCTestCase {
         XCTAssertEqual(fine.status, 0, fine.stderr)
     }
 
+    /// ArgumentParser's own requests (help in every spelling, completion scripts) are reported by it,
+    /// never as a raw internal error, and run nothing.
+    func testHelpAndCompletionAreArgumentParsersOwn() throws {
+        let bin = try BuiltBinary.require()
+        for args in [["--help"], ["help"], ["help", "run"], ["run", "--help"], ["help", "history"]] {
+            let r = try bin.run(args)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("USAGE: mammon"), "\(args): \(r.stdout.prefix(300))")
+            XCTAssertFalse((r.stdout + r.stderr).contains("CommandError"), "\(args)")
+        }
+        let completion = try bin.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(completion.status, 0, completion.stderr)
+        XCTAssertTrue(completion.stdout.contains("complete"), completion.stdout.prefix(200).description)
+        let unknown = try bin.run(["run", "--bogus"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("Unknown option '--bogus'"), unknown.stderr)
+    }
+
     func testProfitabilityCalculatorJSON() throws {
         let bin = try BuiltBinary.require()
         let r = try bin.run(["profitability", "--current-apy", "3", "--target-apy", "5", "--amount", "10000", "--json"])

@@ -12,6 +12,10 @@ struct PrintableError: Error, CustomStringConvertible {
         switch error {
         case is ExitCode, is CleanExit:
             return error
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
+            // ArgumentParser's own (help, version, completion requests from its built-in `help`
+            // command): only it knows how to report them; wrapped, they would print raw.
+            return error
         case let validation as ValidationError:
             return ValidationError(UntrustedText.printable(validation.message, keepingNewlines: true))
         default:
