@@ -129,6 +129,12 @@ public struct ConfigKey: Sendable {
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
 
+    /// Whether `text` is an allowed value, by the same rule a config file or the environment meets.
+    public func accepts(_ text: String) -> Bool {
+        var scratch = MammonConfig()
+        return apply(text, &scratch)
+    }
+
     static func int(_ name: String, _ range: ClosedRange<Int>, _ help: String,
                     _ set: @escaping @Sendable (inout MammonConfig, Int) -> Void) -> ConfigKey {
         ConfigKey(name: name, range: "an integer \(range.lowerBound)–\(range.upperBound)", help: help) { text, c in

@@ -26,11 +26,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     var theme: String?
 
     func validate() throws {
-        if let theme {
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-            guard !theme.isEmpty, theme.count <= 64, theme.allSatisfy(allowed.contains) else {
-                throw ValidationError("--theme '\(theme)': allowed a theme name: letters, digits, '-' and '_'")
-            }
+        // The rule of CONSOLE_THEME, from its one definition.
+        if let theme, let key = ConfigKey.named("CONSOLE_THEME"), !key.accepts(theme) {
+            throw ValidationError("--theme '\(theme)': allowed \(key.range)")
         }
     }
 
