@@ -74,13 +74,15 @@ let package = Package(
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: strict),
-        .testTarget(name: "MetricsTests", dependencies: ["MammonMetrics", "MammonCore", "Service",
+        .testTarget(name: "MetricsTests", dependencies: ["MammonMetrics", "MammonCore", "Service", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOHTTP1", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], exclude: ["Snapshots"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store", "TestSupport"], swiftSettings: strict),
+        // Helpers more than one test suite needs (an HTTP client with no library of ours).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Small TCP helpers for tests on 127.0.0.1.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `/metrics` of a running engine, checked by Prometheus' own tools (Debian's `prometheus` package):

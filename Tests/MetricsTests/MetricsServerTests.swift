@@ -1,5 +1,6 @@
 import Foundation
 import Service
+import TestSupport
 import XCTest
 
 /// The HTTP adapter on a real socket (127.0.0.1, a port the kernel picks).

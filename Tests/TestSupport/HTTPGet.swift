@@ -2,15 +2,18 @@ import Foundation
 
 /// A one-shot HTTP/1.1 request over a TCP socket to 127.0.0.1 (`Connection: close`, read to EOF):
 /// what a scraper sends, without any HTTP library of ours.
-enum HTTPGet {
-    struct Failure: Error, CustomStringConvertible { let description: String }
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+public enum HTTPGet {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
     }
 
-    static func request(_ method: String = "GET", port: Int, path: String) throws -> Response {
+    public static func request(_ method: String = "GET", port: Int, path: String) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(fd) }
