@@ -76,8 +76,14 @@ enum ConsoleRunner {
             state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
             state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))
         }
-        let loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
+        StartupTrace.mark("terminal set up")
+        var loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
             if case .send(let command) = effect { commands.send(command) }
+        }
+        var frames = 0
+        loop.onFrame = { _ in
+            frames += 1
+            if frames <= 3 { StartupTrace.mark("frame \(frames) drawn") }
         }
         let (outcome, final) = loop.run(initial: state)
         inbox.connect(nil)

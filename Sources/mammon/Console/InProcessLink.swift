@@ -25,13 +25,17 @@ final class InProcessLink: ConsoleLink {
         let events = engine.subscribe()
         do {
             let last = try store.lastEventSequence()
+            StartupTrace.mark("subscribed")
             inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
+            StartupTrace.mark("history read")
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
             inbox.push(.restored(try StoredRecordsReader.read(store, now: Date())))
+            StartupTrace.mark("stored records read")
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             // Those reads filled SQLite's page caches; give the memory back for the long run.
             store.releaseMemory()
+            StartupTrace.mark("live state read, memory released")
             let task = Task {
                 for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
                     inbox.push(.engineEvent(event))
@@ -43,6 +47,7 @@ final class InProcessLink: ConsoleLink {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
         }
         await engine.open()
+        StartupTrace.mark("engine opened")
         if startScheduler { _ = await engine.handle(.start, from: clientName) }
     }
 
