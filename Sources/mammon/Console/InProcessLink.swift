@@ -26,12 +26,16 @@ final class InProcessLink: ConsoleLink {
         do {
             let last = try store.lastEventSequence()
             StartupTrace.mark("subscribed")
-            inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
-            StartupTrace.mark("history read")
+            // The log's history (decoding a thousand events) and the stored records are independent
+            // reads of the same snapshot up to `last`: on two cores they overlap. Pushed in this order.
+            async let history = store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
-            inbox.push(.restored(try StoredRecordsReader.read(store, now: Date())))
+            let records = Result { try StoredRecordsReader.read(store, now: Date()) }
             StartupTrace.mark("stored records read")
+            inbox.push(.history(try await history))
+            StartupTrace.mark("history read")
+            inbox.push(.restored(try records.get()))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             // Those reads filled SQLite's page caches; give the memory back for the long run.
             store.releaseMemory()
