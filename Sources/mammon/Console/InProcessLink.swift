@@ -1,3 +1,4 @@
+import CProcess
 import Console
 import Engine
 import Foundation
@@ -27,7 +28,7 @@ final class InProcessLink: ConsoleLink {
             let last = try store.lastEventSequence()
             StartupTrace.mark("subscribed")
             // The log's history (decoding a thousand events) and the stored records are independent
-            // reads of the same snapshot up to `last`: on two cores they overlap. Pushed in this order.
+            // reads of the database: on two cores they overlap. Pushed in the order they always were.
             async let history = store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
@@ -39,6 +40,8 @@ final class InProcessLink: ConsoleLink {
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             // Those reads filled SQLite's page caches; give the memory back for the long run.
             store.releaseMemory()
+            // and what SQLite and the decoding freed, which glibc would otherwise keep resident.
+            _ = mammon_release_free_heap()
             StartupTrace.mark("live state read, memory released")
             let task = Task {
                 for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
