@@ -79,7 +79,11 @@ enum ConsoleRunner {
         }
         StartupTrace.mark("terminal set up")
         var loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
-            if case .send(let command) = effect { commands.send(command) }
+            switch effect {
+            case .send(let command): commands.send(command)
+            case .loadEarlierHistory: Task { await link.loadEarlierHistory(into: inbox) }
+            case .quit: break
+            }
         }
         var frames = 0
         loop.onFrame = { _ in

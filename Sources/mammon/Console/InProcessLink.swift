@@ -13,6 +13,8 @@ final class InProcessLink: ConsoleLink {
     let initialState = EngineLinkState.inProcess
     let clientName = "console pid \(getpid())"
     private let listener = Mutex<Task<Void, Never>?>(nil)
+    /// The oldest event the console opened with, when older ones wait for the event log to open.
+    private let earlierThan = Mutex<Int64?>(nil)
 
     init(engine: Engine, store: AppDatabase, startScheduler: Bool) {
         self.engine = engine
@@ -27,14 +29,20 @@ final class InProcessLink: ConsoleLink {
         do {
             let last = try store.lastEventSequence()
             StartupTrace.mark("subscribed")
-            // The log's history (decoding a thousand events) and the stored records are independent
-            // reads of the database: on two cores they overlap. Pushed in the order they always were.
-            async let history = store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
+            // The log's newest lines only: the dashboard shows none, the event log a screenful. The rest
+            // of its `maxLog` (decoding them was most of opening a console on a year) is read when the
+            // log opens. Independent of the stored records: on two cores the reads overlap.
+            async let history = store.recentEvents(through: last, limit: ConsoleState.openingLog, excluding: [EngineEvent.Kind.statusType])
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
             let records = Result { try StoredRecordsReader.read(store, now: Date()) }
             StartupTrace.mark("stored records read")
-            inbox.push(.history(try await history))
+            let opening = try await history
+            inbox.push(.history(opening))
+            if opening.count == ConsoleState.openingLog, let oldest = opening.first?.sequence {
+                earlierThan.withLock { $0 = oldest }
+                inbox.push(.earlierHistoryAvailable)
+            }
             StartupTrace.mark("history read")
             inbox.push(.restored(try records.get()))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
@@ -59,6 +67,18 @@ final class InProcessLink: ConsoleLink {
     }
 
     func send(_ command: OperatorCommand) async -> CommandOutcome { await engine.handle(command, from: clientName) }
+
+    func loadEarlierHistory(into inbox: ActionInbox) async {
+        guard let oldest = earlierThan.withLock({ s in defer { s = nil }; return s }) else { return }
+        do {
+            let earlier = try store.recentEvents(through: oldest - 1, limit: ConsoleState.maxLog - ConsoleState.openingLog,
+                                                 excluding: [EngineEvent.Kind.statusType])
+            inbox.push(.earlierHistory(earlier))
+        } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+        }
+        store.releaseMemory()
+    }
 
     func finish() async {
         await engine.shutdown()
