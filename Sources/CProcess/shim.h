@@ -1,10 +1,16 @@
 #ifndef MAMMON_CPROCESS_SHIM_H
 #define MAMMON_CPROCESS_SHIM_H
-// prctl(2) is variadic, which Swift cannot call: typed wrappers for the two options used.
+// prctl(2) is variadic, which Swift cannot call: typed wrappers for the two options used; and
+// glibc's malloc_trim, which the Glibc module does not export.
 #ifdef __linux__
 #include <sys/prctl.h>
 
 static inline int mammon_set_dumpable(int dumpable) { return prctl(PR_SET_DUMPABLE, (unsigned long)dumpable, 0UL, 0UL, 0UL); }
 static inline int mammon_get_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0UL, 0UL, 0UL, 0UL); }
+
+// glibc keeps freed heap pages (in every thread's arena) until told to return them: after the
+// console's one-off start-up reads, what they allocated and freed would stay resident for weeks.
+#include <malloc.h>
+static inline int mammon_release_free_heap(void) { return malloc_trim(0); }
 #endif
 #endif

@@ -8,6 +8,11 @@ public enum ConsoleAction: Hashable, Sendable {
     case engineEvent(EngineEvent)
     /// What the engine recorded before this console opened, oldest first (the log's history).
     case history([EngineEvent])
+    /// The history above holds only the log's newest lines; older ones wait in the database until
+    /// the event log is opened (a year of operation made decoding them most of opening a console).
+    case earlierHistoryAvailable
+    /// Events older than the history already folded, oldest first: their lines go above it.
+    case earlierHistory([EngineEvent])
     /// What the database's own tables hold from before this console opened.
     case restored(StoredRecords)
     /// The engine's event stream ended: everything shown is from then and goes stale.
@@ -26,6 +31,8 @@ public enum ConsoleAction: Hashable, Sendable {
 /// Work the reducer asks the runner to do, as values, so tests can assert them.
 public enum ConsoleEffect: Hashable, Sendable {
     case send(OperatorCommand)
+    /// Read the log's earlier history (answered with `.earlierHistory`).
+    case loadEarlierHistory
     /// Leave the console: the runner restores the terminal and shuts the engine down, letting a
     /// running step finish.
     case quit

@@ -106,6 +106,7 @@ extension ConsoleReducer {
     /// the status come from the live engine, so nothing old is shown as current.
     static func restore(_ history: [EngineEvent], to state: inout ConsoleState) {
         guard let last = history.last else { return }
+        if state.logHistoryStart == nil { state.logHistoryStart = state.log.count }
         for event in history {
             if let line = LogLine(event) { state.log(line) }
             switch event.kind {
@@ -115,6 +116,35 @@ extension ConsoleReducer {
             }
         }
         state.log(LogLine(at: last.at, type: "console", text: "console opened: the lines above are from the database"))
+    }
+
+    /// Older history, read when the event log opened: its lines go above the history's (where they
+    /// would have been had it all been read at once, the log keeping its newest `maxLog` lines), its
+    /// executions and errors merge in as the stored records' do.
+    static func restore(earlier events: [EngineEvent], to state: inout ConsoleState) {
+        guard let start = state.logHistoryStart else { return } // the history's oldest lines already scrolled out
+        let lines = events.compactMap(LogLine.init)
+        state.log.insert(contentsOf: lines, at: start)
+        state.trimLog()
+        var errors: [ErrorRecord] = []
+        for event in events {
+            switch event.kind {
+            case .executionFinished(let summary) where !state.recentExecutions.contains(where: { $0.id == summary.id }):
+                state.recentExecutions.append(summary)
+            case .error(let source, let message): errors.append(ErrorRecord(at: event.at, source: source, message: message))
+            default: break
+            }
+        }
+        state.recentExecutions.sort { $0.startedAt > $1.startedAt }
+        if state.recentExecutions.count > ConsoleState.maxRecentExecutions { state.recentExecutions.removeLast(state.recentExecutions.count - ConsoleState.maxRecentExecutions) }
+        mergeErrors(errors, into: &state)
+    }
+
+    /// Asks for the earlier history once, when the event log is shown.
+    static func loadEarlierHistory(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard state.earlierHistoryAvailable else { return [] }
+        state.earlierHistoryAvailable = false
+        return [.loadEarlierHistory]
     }
 
     /// The database's tables from before this console opened: recent executions and errors, the

@@ -20,6 +20,12 @@ public enum ConsoleReducer {
         case .history(let events):
             restore(events, to: &state)
             return []
+        case .earlierHistoryAvailable:
+            state.earlierHistoryAvailable = true
+            return state.view == .eventLog ? loadEarlierHistory(&state) : []
+        case .earlierHistory(let events):
+            restore(earlier: events, to: &state)
+            return []
         case .restored(let records):
             restore(records, to: &state)
             return []
@@ -104,6 +110,7 @@ public enum ConsoleReducer {
         case .toggleLog:
             state.view = state.view == .eventLog ? .dashboard : .eventLog
             state.logScroll = 0
+            if state.view == .eventLog { return loadEarlierHistory(&state) }
         case .togglePortfolio:
             state.view = state.view == .portfolio ? .dashboard : .portfolio
         case .chartWindow:
@@ -205,7 +212,15 @@ extension ConsoleState {
 
     mutating func log(_ line: LogLine) {
         log.append(line)
-        if log.count > Self.maxLog { log.removeFirst(log.count - Self.maxLog) }
+        trimLog()
+    }
+
+    /// Keeps the newest `maxLog` lines, and where the database's lines begin among them.
+    mutating func trimLog() {
+        guard log.count > Self.maxLog else { return }
+        let dropped = log.count - Self.maxLog
+        log.removeFirst(dropped)
+        if let start = logHistoryStart { logHistoryStart = start >= dropped ? start - dropped : nil }
     }
 
     /// Drops a row; a selection on it moves to `replacement`, else to the first row.

@@ -47,6 +47,11 @@ public struct ConsoleState: Hashable, Sendable {
     public var selectedOpportunity: UUID?
     public var selectedError = 0
     public var selectedExecution = 0
+    /// Where in `log` the lines read back from the database begin (nil before they came, or once
+    /// the oldest of them scrolled out), so earlier history can go above them.
+    public internal(set) var logHistoryStart: Int?
+    /// Older history waits in the database until the event log is opened.
+    public internal(set) var earlierHistoryAvailable = false
     /// Lines scrolled up from the newest in the event log view.
     public var logScroll = 0
     public var filter = ""
@@ -67,6 +72,8 @@ public struct ConsoleState: Hashable, Sendable {
     // Bounds: the console runs for weeks; memory must not grow with it.
     public static let maxOpportunities = 1000
     public static let maxLog = 1000
+    /// The history a console opens with: more lines than any event log pane shows at once.
+    public static let openingLog = 100
     public static let maxErrors = 200
     public static let maxRecentExecutions = 20
     public static let sparklinePoints = 120

@@ -41,17 +41,19 @@ extension AppDatabase {
         guard !ids.isEmpty else { return [:] }
         let after = try Int64.fetchOne(db, sql: "SELECT log_position FROM balance_scan WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1",
                                        arguments: [since.sqliteText]) ?? 0
-        let wanted = Set(ids.map(\.uuidString))
+        let wanted = String(decoding: try JSONEncoder().encode(ids.map(\.uuidString).sorted()), as: UTF8.self)
         var out: [UUID: ProfitabilityAnalysis] = [:]
-        // The payload starts {"type":…,"at":…,"recommendation_id":"<uuid>": the id is cut out in SQL so
-        // only the verdicts asked for are decoded.
+        // The payload starts {"type":…,"at":…,"recommendation_id":"<uuid>": the id is cut out and
+        // matched in SQL, so only the verdicts asked for leave SQLite (not months of hourly verdicts
+        // copied out as strings to keep a hundred).
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT substr(payload, instr(payload, '"recommendation_id":"') + 21, 36), payload
-            FROM event WHERE type = 'gate.verdict' AND seq > ? ORDER BY seq
-            """, arguments: [after])
+            SELECT payload FROM event
+            WHERE type = 'gate.verdict' AND seq > ?
+                AND substr(payload, instr(payload, '"recommendation_id":"') + 21, 36) IN (SELECT value FROM json_each(?))
+            ORDER BY seq
+            """, arguments: [after, wanted])
         while let row = try rows.next() {
-            guard let id = row[0] as String?, wanted.contains(id) else { continue }
-            if case .gateVerdict(let rid, let analysis) = try EngineEvent.fromJSON(Data((row[1] as String).utf8)).kind {
+            if case .gateVerdict(let rid, let analysis) = try EngineEvent.fromJSON(Data((row[0] as String).utf8)).kind {
                 out[rid] = analysis
             }
         }

@@ -16,6 +16,7 @@ struct Mammon: AsyncParsableCommand {
     /// ArgumentParser's entry, with the process hardened before any argument is looked at or any
     /// secret is read, and errors made printable (they can quote a node).
     static func main() async {
+        StartupTrace.mark("main")
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
         }

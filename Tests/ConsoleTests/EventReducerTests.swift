@@ -38,6 +38,8 @@ final class EventReducerTests: XCTestCase {
                                                                   text: "console opened: the lines above are from the database")]
             $0.recentExecutions = [done]
             $0.errors = [ErrorRecord(at: Fixtures.at(-30), source: "chain", message: "timeout")]
+            // Where the database's lines begin, for older history read when the event log opens.
+            $0.logHistoryStart = 0
             // No opportunities, no running execution, no event time: those come from the live engine.
         }
         XCTAssertEqual(store.state.log.map(\.text).prefix(3), [
@@ -49,6 +51,77 @@ final class EventReducerTests: XCTestCase {
             $0.log.append(LogLine(at: Fixtures.at(1), type: "execution.finished", text: "execution succeeded: Aave V3 → Moonwell, gas $0.02"))
         }
         store.send(.history([])) // an empty database adds nothing, not even the marker line
+    }
+
+    /// A console opens with the log's newest lines; the older ones are read when the event log opens,
+    /// and the log ends up as if the whole history had been read at start.
+    func testEarlierHistoryGoesAboveTheHistoryWhenTheLogOpens() {
+        let rec = Fixtures.recommendation(1)
+        func done(_ n: Int, _ t: TimeInterval) -> ExecutionSummary {
+            ExecutionSummary(id: Fixtures.id(n), recommendation: rec, status: .succeeded, startedAt: Fixtures.at(t),
+                             finishedAt: Fixtures.at(t + 5), gasUsed: 315_000, gasCostUSD: Decimal(string: "0.02")!)
+        }
+        let earlier = [
+            EngineEvent(at: Fixtures.at(-95), kind: .executionFinished(done(7, -100))),
+            EngineEvent(at: Fixtures.at(-80), kind: .error(source: "chain", message: "old timeout")),
+        ]
+        let newest = [
+            EngineEvent(at: Fixtures.at(-45), kind: .executionFinished(done(8, -50))),
+            EngineEvent(at: Fixtures.at(-30), kind: .error(source: "chain", message: "timeout")),
+        ]
+        var start = fresh()
+        start.log = [LogLine(at: Fixtures.at(0), type: "console", text: "theme: not found", severity: .warning)]
+        // All at once, as a console read it before.
+        var whole = start
+        _ = ConsoleReducer.reduce(&whole, .history(earlier + newest))
+
+        let store = TestStore(start)
+        store.send(.history(newest)) {
+            $0.log += newest.compactMap(LogLine.init) + [LogLine(at: Fixtures.at(-30), type: "console",
+                                                                 text: "console opened: the lines above are from the database")]
+            $0.logHistoryStart = 1
+            $0.recentExecutions = [done(8, -50)]
+            $0.errors = [ErrorRecord(at: Fixtures.at(-30), source: "chain", message: "timeout")]
+        }
+        // Nothing is read while the dashboard shows no log.
+        store.send(.earlierHistoryAvailable) { $0.earlierHistoryAvailable = true }
+        store.send(ev(1, .schedulerStarted)) {
+            $0.lastEventAt = Fixtures.at(1)
+            $0.log.append(LogLine(at: Fixtures.at(1), type: "scheduler.started", text: "scheduler started"))
+        }
+        store.send(.keyPressed(.char("l")), effects: [.loadEarlierHistory]) {
+            $0.view = .eventLog
+            $0.earlierHistoryAvailable = false
+        }
+        store.send(.earlierHistory(earlier)) {
+            $0.log.insert(contentsOf: earlier.compactMap(LogLine.init), at: 1)
+            $0.recentExecutions = [done(8, -50), done(7, -100)]
+            $0.errors = [ErrorRecord(at: Fixtures.at(-30), source: "chain", message: "timeout"),
+                         ErrorRecord(at: Fixtures.at(-80), source: "chain", message: "old timeout")]
+        }
+        XCTAssertEqual(Array(store.state.log.dropLast()), whole.log)
+        XCTAssertEqual(store.state.recentExecutions, whole.recentExecutions)
+        XCTAssertEqual(store.state.errors, whole.errors)
+        // Asked once: closing and opening the log again reads nothing more.
+        store.send(.keyPressed(.char("l"))) { $0.view = .dashboard }
+        store.send(.keyPressed(.char("l"))) { $0.view = .eventLog }
+    }
+
+    /// Opened while the log is shown, the earlier history is asked for at once; once the history's
+    /// oldest lines scrolled out of the bounded log, older ones have no place and are dropped.
+    func testEarlierHistoryKeepsTheLogBounded() {
+        var state = fresh()
+        state.view = .eventLog
+        _ = ConsoleReducer.reduce(&state, .history([EngineEvent(at: Fixtures.at(-10), kind: .scanStarted(cycle: 9))]))
+        XCTAssertEqual(state.logHistoryStart, 0)
+        XCTAssertEqual(ConsoleReducer.reduce(&state, .earlierHistoryAvailable), [.loadEarlierHistory])
+        XCTAssertFalse(state.earlierHistoryAvailable)
+        for i in 0..<ConsoleState.maxLog - 1 {
+            _ = ConsoleReducer.reduce(&state, .engineEvent(EngineEvent(at: Fixtures.at(Double(i)), kind: .scanStarted(cycle: i))))
+        }
+        XCTAssertEqual(state.log.count, ConsoleState.maxLog)
+        XCTAssertNil(state.logHistoryStart)
+        TestStore(state).send(.earlierHistory([EngineEvent(at: Fixtures.at(-20), kind: .scanStarted(cycle: 8))]))
     }
 
     func testSchedulerLifecycle() {

@@ -37,9 +37,11 @@ struct RunCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
+        StartupTrace.mark("config loaded")
         let notifiers: [Notifier]
         do { notifiers = try EngineAlerts.notifiers(config) } catch { throw error.exit() }
         let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        StartupTrace.mark("engine set up")
         let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
         let sockets = try SocketPaths.forDatabase(network.databasePath)
         let server = try await ControlServer.start(
@@ -63,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
             code = await HeadlessRunner.run(engine: engine, once: once, alerts: alerts)
         } else {
             await alerts?.opened(longRunning: true)
+            StartupTrace.mark("servers started")
             code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
                                                  configuredTheme: config.consoleTheme)
             await alerts?.stopping(reason: "console closed")

@@ -11,6 +11,12 @@ protocol ConsoleLink: Sendable {
     /// Starts delivering history and live events into `inbox` (and, attached, keeps reconnecting).
     func start(into inbox: ActionInbox) async throws
     func send(_ command: OperatorCommand) async -> CommandOutcome
+    /// Pushes `.earlierHistory` when `start` said `.earlierHistoryAvailable`.
+    func loadEarlierHistory(into inbox: ActionInbox) async
     /// After the terminal is restored: in process, the engine shuts down; attached, the console detaches.
     func finish() async
+}
+
+extension ConsoleLink {
+    func loadEarlierHistory(into inbox: ActionInbox) async {}
 }

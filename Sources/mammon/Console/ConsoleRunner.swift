@@ -1,3 +1,4 @@
+import CProcess
 import Console
 import Engine
 import Foundation
@@ -76,8 +77,22 @@ enum ConsoleRunner {
             state.flash = Flash(text: themeWarning, severity: .warning, until: state.now.addingTimeInterval(20))
             state.log.append(LogLine(at: state.now, type: "console", text: themeWarning, severity: .warning))
         }
-        let loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
-            if case .send(let command) = effect { commands.send(command) }
+        StartupTrace.mark("terminal set up")
+        var loop = ConsoleLoop(terminal: terminal, theme: shownTheme, inbox: inbox) { effect in
+            switch effect {
+            case .send(let command): commands.send(command)
+            case .loadEarlierHistory: Task { await link.loadEarlierHistory(into: inbox) }
+            case .quit: break
+            }
+        }
+        var frames = 0
+        loop.onFrame = { _ in
+            frames += 1
+            if frames <= 3 { StartupTrace.mark("frame \(frames) drawn") }
+            // The link pushed what happened before this console opened before the terminal started,
+            // so the second frame is the first with it folded in: the decoded history is garbage now.
+            // Give those pages back (glibc keeps freed heap resident) rather than hold them for weeks.
+            if frames == 2 { _ = mammon_release_free_heap() }
         }
         let (outcome, final) = loop.run(initial: state)
         inbox.connect(nil)

@@ -1,3 +1,4 @@
+import CProcess
 import Console
 import Engine
 import Foundation
@@ -12,6 +13,8 @@ final class InProcessLink: ConsoleLink {
     let initialState = EngineLinkState.inProcess
     let clientName = "console pid \(getpid())"
     private let listener = Mutex<Task<Void, Never>?>(nil)
+    /// The oldest event the console opened with, when older ones wait for the event log to open.
+    private let earlierThan = Mutex<Int64?>(nil)
 
     init(engine: Engine, store: AppDatabase, startScheduler: Bool) {
         self.engine = engine
@@ -25,13 +28,29 @@ final class InProcessLink: ConsoleLink {
         let events = engine.subscribe()
         do {
             let last = try store.lastEventSequence()
-            inbox.push(.history(try store.recentEvents(through: last, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])))
+            StartupTrace.mark("subscribed")
+            // The log's newest lines only: the dashboard shows none, the event log a screenful. The rest
+            // of its `maxLog` (decoding them was most of opening a console on a year) is read when the
+            // log opens. Independent of the stored records: on two cores the reads overlap.
+            async let history = store.recentEvents(through: last, limit: ConsoleState.openingLog, excluding: [EngineEvent.Kind.statusType])
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
-            inbox.push(.restored(try StoredRecordsReader.read(store, now: Date())))
+            let records = Result { try StoredRecordsReader.read(store, now: Date()) }
+            StartupTrace.mark("stored records read")
+            let opening = try await history
+            inbox.push(.history(opening))
+            if opening.count == ConsoleState.openingLog, let oldest = opening.first?.sequence {
+                earlierThan.withLock { $0 = oldest }
+                inbox.push(.earlierHistoryAvailable)
+            }
+            StartupTrace.mark("history read")
+            inbox.push(.restored(try records.get()))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             // Those reads filled SQLite's page caches; give the memory back for the long run.
             store.releaseMemory()
+            // and what SQLite and the decoding freed, which glibc would otherwise keep resident.
+            _ = mammon_release_free_heap()
+            StartupTrace.mark("live state read, memory released")
             let task = Task {
                 for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
                     inbox.push(.engineEvent(event))
@@ -43,10 +62,23 @@ final class InProcessLink: ConsoleLink {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }
         await engine.open()
+        StartupTrace.mark("engine opened")
         if startScheduler { _ = await engine.handle(.start, from: clientName) }
     }
 
     func send(_ command: OperatorCommand) async -> CommandOutcome { await engine.handle(command, from: clientName) }
+
+    func loadEarlierHistory(into inbox: ActionInbox) async {
+        guard let oldest = earlierThan.withLock({ s in defer { s = nil }; return s }) else { return }
+        do {
+            let earlier = try store.recentEvents(through: oldest - 1, limit: ConsoleState.maxLog - ConsoleState.openingLog,
+                                                 excluding: [EngineEvent.Kind.statusType])
+            inbox.push(.earlierHistory(earlier))
+        } catch {
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+        }
+        store.releaseMemory()
+    }
 
     func finish() async {
         await engine.shutdown()

@@ -56,11 +56,14 @@ enum EngineSetup {
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
         } else {
             store = try AppDatabase.open(path: path)
+            StartupTrace.mark("database opened")
             let simulated = try simulatedChain(config: config, store: store, clock: clock, defaultBlockTime: interactive ? 2 : 0)
+            StartupTrace.mark("simulated chain opened")
             try store.claim(DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: simulated.walletAddress), path: path, at: clock.now())
             for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
                 await simulated.inject(fault)
             }
+            StartupTrace.mark("simulated network ready")
             chain = simulated
             defaultApproval = .auto
         }
