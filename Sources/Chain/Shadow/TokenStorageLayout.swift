@@ -53,5 +53,5 @@ struct TokenStorageLayout: Sendable, Hashable {
 
 /// 32-byte words as JSON-RPC hex.
 enum Hex32 {
-    static func text(_ bytes: [UInt8]) -> String { "0x" + bytes.map { String(format: "%02x", $0) }.joined() }
+    static func text(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 }

@@ -75,7 +75,7 @@ final class InProcessLink: ConsoleLink {
                                                  excluding: [EngineEvent.Kind.statusType])
             inbox.push(.earlierHistory(earlier))
         } catch {
-            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(source: "console", message: "cannot read the event history: \(error)"))))
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }
         store.releaseMemory()
     }

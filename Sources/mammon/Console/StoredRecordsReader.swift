@@ -12,11 +12,11 @@ enum StoredRecordsReader {
         // operation they were half of this read, before the console's first frame. They are read on
         // another thread meanwhile (one: every thread's heap stays resident after).
         let movesAndFlows = Background { (try store.moveRecords(limit: PortfolioBook.maxMoves), try store.treasuryFlows()) }
-        let errors = try store.recentEvents(limit: ConsoleState.maxErrors, types: ["error"]).compactMap { e -> ErrorRecord? in
+        let errors = try store.recentEvents(limit: ConsoleState.maxErrors, of: [.error]).compactMap { e -> ErrorRecord? in
             if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
         var lastScan: StoredRecords.LastScan?
-        if let scan = try store.recentEvents(limit: 1, types: ["markets.scanned"]).last, case .marketsScanned(_, let markets, let idle) = scan.kind {
+        if let scan = try store.recentEvents(limit: 1, of: [.marketsScanned]).last, case .marketsScanned(_, let markets, let idle) = scan.kind {
             lastScan = StoredRecords.LastScan(at: scan.at, markets: markets, idle: idle)
         }
         let observations = try store.balanceObservations(dailyBefore: (try store.latestBalanceObservation()?.at ?? now)
