@@ -26,7 +26,8 @@ let package = Package(
     targets: [
         // System libraries: a module map and a small shim each. Only their adapter target imports them.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        // libcurl's headers at build time; the library itself is loaded when first needed (dlopen).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1"),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium"),
         // prctl(2) is variadic: typed wrappers for ProcessHardening. Header only, nothing to link.

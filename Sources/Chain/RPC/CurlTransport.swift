@@ -18,8 +18,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let sink = ResponseSink()
 
     public init(url: String, options: TransportOptions = TransportOptions()) throws(TransportError) {
-        _ = CurlTransport.globalInit
-        guard let handle = curl_easy_init() else {
+        guard mammon_curl_load() != 0 else {
+            throw TransportError(url: url, kind: .setup, code: 0, message: String(cString: mammon_curl_load_error()))
+        }
+        guard let handle = mammon_curl_easy_init() else {
             throw TransportError(url: url, kind: .setup, code: 0, message: "curl_easy_init failed")
         }
         self.url = url
@@ -32,7 +34,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         // "Expect:" stops curl from waiting for a 100-continue on bodies over 1 KiB.
         for header in ["Content-Type: application/json", "Accept: application/json", "Expect:"] {
-            list = curl_slist_append(list, header)
+            list = mammon_curl_slist_append(list, header)
         }
         headers = list
         // Every stored property is set: if configure() throws, deinit runs and frees them.
@@ -40,8 +42,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headers)
+        mammon_curl_easy_cleanup(handle)
+        mammon_curl_slist_free_all(headers)
         errorBuffer.deallocate()
     }
 
@@ -68,8 +70,6 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     // MARK: - Private (runs on `queue` after init)
-
-    private static let globalInit: Void = { _ = mammon_curl_global_init() }()
 
     private func configure() throws(TransportError) {
         try check(mammon_curl_setopt_str(handle, CURLOPT_URL, url), "CURLOPT_URL")
@@ -108,12 +108,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
                 _ = mammon_curl_setopt_long(handle, CURLOPT_POST, 1)
                 _ = mammon_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
                 _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
-                return curl_easy_perform(handle)
+                return mammon_curl_easy_perform(handle)
             }
             _ = mammon_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
         } else {
             _ = mammon_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-            code = curl_easy_perform(handle)
+            code = mammon_curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
             if code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled {
@@ -145,7 +145,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func error(for code: CURLcode) -> TransportError {
-        var message = String(cString: curl_easy_strerror(code))
+        var message = String(cString: mammon_curl_easy_strerror(code))
         let detail = String(cString: errorBuffer)
         if !detail.isEmpty { message += ": " + detail }
         return TransportError(url: url, kind: Self.kind(of: code), code: Int(code.rawValue), message: message)
