@@ -41,7 +41,7 @@ public actor SimulatedChain: ChainGateway {
         self.ledger = opening
         self.pendingNonce = opening.nonce
         self.walletAddress = "0x" + (0..<5).map { i in
-            String(format: "%08x", UInt32(truncatingIfNeeded: SimulatedMarkets.mix(seed &+ UInt64(i))))
+            Self.hexDigits(UInt64(UInt32(truncatingIfNeeded: SimulatedMarkets.mix(seed &+ UInt64(i)))), width: 8)
         }.joined()
     }
 
@@ -146,17 +146,15 @@ public actor SimulatedChain: ChainGateway {
                       cancellation: Bool = false) async throws -> PreparedTransaction {
         let body = cancellation ? "\(walletAddress)|\(nonce)|self-transfer 0|\(maxFee)|\(tip)"
             : "\(walletAddress)|\(nonce)|\(action)|\(maxFee)|\(tip)"
-        let hash = "0x" + (0..<4).map { i in
-            String(format: "%016llx", SimulatedMarkets.mix(Self.fnv(body) &+ UInt64(i)))
-        }.joined()
-        let raw = "0x" + Array(body.utf8).map { String(format: "%02x", $0) }.joined()
+        let hash = "0x" + (0..<4).map { i in Self.hexDigits(SimulatedMarkets.mix(Self.fnv(body) &+ UInt64(i)), width: 16) }.joined()
+        let raw = "0x" + Array(body.utf8).map { Self.hexDigits(UInt64($0), width: 2) }.joined()
         return PreparedTransaction(hash: hash, rawTransaction: raw, nonce: nonce,
                                    gasLimit: cancellation ? 21_000 : try await gasEstimate(action) * 12 / 10,
                                    action: action, maxFeePerGasWei: maxFee, maxPriorityFeePerGasWei: tip, isCancellation: cancellation)
     }
 
     public func broadcast(_ tx: PreparedTransaction) async throws {
-        if ledger.receipts[tx.hash] != nil { return }
+        if ledger.receipts.contains(tx.hash) { return }
         // A replacement takes its predecessor's place at the same nonce.
         mempool = mempool.filter { $0.value.nonce != tx.nonce }
         mempool[tx.hash] = tx
@@ -164,8 +162,8 @@ public actor SimulatedChain: ChainGateway {
 
     /// Mines the transaction (in nonce order) and returns its receipt; a mined one returns the same receipt.
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
-        if blockTime > 0, ledger.receipts[tx.hash] == nil { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
-        if let r = ledger.receipts[tx.hash] { return r }
+        if blockTime > 0, !ledger.receipts.contains(tx.hash) { try await clock.sleep(until: clock.now().addingTimeInterval(blockTime)) }
+        if let r = try ledger.receipts.receipt(tx.hash) { return r }
         guard let pending = mempool[tx.hash] else { throw SimulatedChainError.unknownTransaction(tx.hash) }
         if let required = requiredMaxFee[pending.nonce], (pending.maxFeePerGasWei ?? 0) < required {
             throw SimulatedChainError.injected("\(tx.hash) is not mined: the network wants a max fee of at least \(required) wei")
@@ -189,7 +187,7 @@ public actor SimulatedChain: ChainGateway {
         next.blockNumber += 1
         let receipt = TransactionReceipt(hash: pending.hash, succeeded: revert == nil, blockNumber: next.blockNumber,
                                          gasUsed: gas, effectiveGasPriceWei: price, revertReason: revert)
-        next.receipts[pending.hash] = receipt
+        next.receipts.record(receipt)
         try persist(next.persistedChanges(from: ledger))
         ledger = next
         return receipt
@@ -206,7 +204,7 @@ public actor SimulatedChain: ChainGateway {
     }
 
     public func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus {
-        if let r = ledger.receipts[tx.hash] { return .mined(r) }
+        if let r = try ledger.receipts.receipt(tx.hash) { return .mined(r) }
         if mempool[tx.hash] != nil { return .pending }
         return tx.nonce < ledger.nonce ? .replaced : .unknown
     }
@@ -248,6 +246,13 @@ public actor SimulatedChain: ChainGateway {
 
     private func takeReadFault() throws {
         if let i = faults.firstIndex(where: \.failsReads) { throw SimulatedChainError.injected(faults.remove(at: i).message) }
+    }
+
+    /// Lowercase hex, zero-padded to `width` digits (not `String(format:)`, which goes through
+    /// Foundation's locale machinery and maps ICU into every console on this network).
+    static func hexDigits(_ value: UInt64, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     static func fnv(_ text: String) -> UInt64 {

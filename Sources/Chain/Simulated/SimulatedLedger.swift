@@ -12,7 +12,7 @@ public struct SimulatedLedger: Sendable, Hashable {
     public var nonce: UInt64
     public var blockNumber: UInt64
     /// Receipts of mined transactions by hash, kept so a restarted engine can learn a step's fate.
-    public var receipts: [String: TransactionReceipt] = [:]
+    public var receipts = SimulatedReceipts()
     /// Chain time (unix seconds) of the last block whose interest has been credited; nil until the
     /// chain first looks at the clock (a ledger stored before interest existed).
     public var accruedThrough: Int64?
@@ -35,9 +35,7 @@ public struct SimulatedLedger: Sendable, Hashable {
         for (p, v) in deposits { out["deposit:\(p.rawValue)"] = String(v) }
         for (p, v) in allowances { out["allowance:\(p.rawValue)"] = String(v) }
         for (p, v) in interest { out["interest:\(p.rawValue)"] = String(v) }
-        for (hash, r) in receipts {
-            out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
-        }
+        for (hash, json) in receipts.persisted { out["receipt:\(hash)"] = json }
         return out
     }
 
@@ -59,9 +57,7 @@ public struct SimulatedLedger: Sendable, Hashable {
         for (p, v) in deposits where old.deposits[p] != v { out["deposit:\(p.rawValue)"] = String(v) }
         for (p, v) in allowances where old.allowances[p] != v { out["allowance:\(p.rawValue)"] = String(v) }
         for (p, v) in interest where old.interest[p] != v { out["interest:\(p.rawValue)"] = String(v) }
-        for (hash, r) in receipts where old.receipts[hash] == nil {
-            out["receipt:\(hash)"] = String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self)
-        }
+        for (hash, r) in receipts.mined where !old.receipts.contains(hash) { out["receipt:\(hash)"] = SimulatedReceipts.json(r) }
         return out
     }
 
@@ -78,15 +74,11 @@ public struct SimulatedLedger: Sendable, Hashable {
             guard let t = Int64(text) else { throw SimulatedChainError.corruptLedger("accrued_through") }
             accruedThrough = t
         }
-        let decoder = JSONDecoder() // one for every receipt: a year of them is a thousand
         for (key, value) in persisted {
             let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             if parts[0] == "receipt" {
-                guard let r = try? decoder.decode(TransactionReceipt.self, from: Data(value.utf8)) else {
-                    throw SimulatedChainError.corruptLedger(key)
-                }
-                receipts[parts[1]] = r
+                receipts.restore(hash: parts[1], json: value)  // decoded when looked up
                 continue
             }
             guard let p = LendingProtocol(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
