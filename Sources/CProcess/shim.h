@@ -12,5 +12,8 @@ static inline int mammon_get_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0UL,
 // console's one-off start-up reads, what they allocated and freed would stay resident for weeks.
 #include <malloc.h>
 static inline int mammon_release_free_heap(void) { return malloc_trim(0); }
+// One malloc arena per thread (glibc's default, up to 8 per core) keeps each arena's free pages
+// resident; a long-running process with a cooperative pool and I/O threads needs few.
+static inline int mammon_limit_malloc_arenas(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
 #endif
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CProcess
 import Foundation
 
 /// The `mammon` command: the engine with its console (default), plus tools around it.
@@ -16,6 +17,8 @@ struct Mammon: AsyncParsableCommand {
     /// ArgumentParser's entry, with the process hardened before any argument is looked at or any
     /// secret is read, and errors made printable (they can quote a node).
     static func main() async {
+        // Before any thread exists: two malloc arenas, not one per thread (their free pages stay resident).
+        _ = mammon_limit_malloc_arenas(2)
         StartupTrace.mark("main")
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))
