@@ -48,6 +48,8 @@ final class LiveEarningsTests: DevnetTestCase {
 
         let history = try store.balanceObservations()
         XCTAssertEqual(history.count, 3)
+        XCTAssertTrue(history.allSatisfy { $0.block != nil }, "each scan names its block on a live chain")
+        XCTAssertEqual(history.compactMap(\.block), history.compactMap(\.block).sorted())
         XCTAssertEqual(try store.treasuryFlows(), [], "the engine moved nothing: every change is interest")
         let intervals = EarningsCalculator.intervals(history, flows: [])
         XCTAssertEqual(intervals.count, 2)

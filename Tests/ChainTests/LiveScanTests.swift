@@ -17,6 +17,9 @@ final class LiveScanTests: DevnetTestCase {
         let after = try await devnet.admin("devnet_stats")
         let requests = (after["http_requests"]?.intValue ?? 0) - (before["http_requests"]?.intValue ?? 0) - 1
         XCTAssertEqual(requests, 2, "one batch for every market, one for the vault's shares → assets")
+        // Every snapshot names the block it was read at (the position history keeps it).
+        let head = try await devnet.blockNumber()
+        XCTAssertEqual(Set(markets.map(\.block)), [head])
         let aave = try XCTUnwrap(markets.first { $0.quote.protocolID == .aaveV3 })
         XCTAssertEqual(aave.quote.apy, Decimal(string: "5.12711"))
         XCTAssertEqual(aave.position, LiveDevnet.usdc(1_000))

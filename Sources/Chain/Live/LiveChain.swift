@@ -64,7 +64,7 @@ public actor LiveChain: ChainGateway {
 
     /// Every market's rate, size and the wallet's position: one batch, plus one for the reads
     /// that need its answers (vault shares → assets). Two HTTP round trips.
-    func readAll(_ selected: [any MarketAdapter]) async throws(LiveChainError) -> (readings: [MarketReading], timestamp: UInt64) {
+    func readAll(_ selected: [any MarketAdapter]) async throws(LiveChainError) -> (readings: [MarketReading], timestamp: UInt64, block: UInt64?) {
         let firstCalls = selected.map { $0.scanCalls(wallet: wallet) }
         let (flat, extra) = try await client.batch(firstCalls.flatMap { $0 }, extra: [RPCCall("eth_getBlockByNumber", ["latest", false])])
         var first: [[[UInt8]]] = [], offset = 0
@@ -72,7 +72,8 @@ public actor LiveChain: ChainGateway {
             first.append(Array(flat[offset..<offset + calls.count]))
             offset += calls.count
         }
-        let timestamp = try Self.timestamp(of: try EthClient.value(extra[0]))
+        let head = try EthClient.value(extra[0])
+        let timestamp = try Self.timestamp(of: head)
         var followUps: [[ContractCall]] = []
         for (a, answers) in zip(selected, first) { followUps.append(try a.followUpCalls(first: answers)) }
         var second: [[[UInt8]]] = followUps.map { _ in [] }
@@ -97,24 +98,26 @@ public actor LiveChain: ChainGateway {
             }
             readings.append(r)
         }
-        return (readings, timestamp)
+        // The block the reads were made at (the batch asks for "latest" throughout), for the position history.
+        let block = head["number"]?.stringValue.flatMap { try? Hex.parseQuantity($0) }.flatMap { $0 <= UInt64(Int64.max) ? $0 : nil }
+        return (readings, timestamp, block)
     }
 
     /// Every market's rate, the wallet's position there, whether the rate is measured (a vault's
     /// is not before its first share-price window) and what the market can pay out now.
     public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
-        let (readings, timestamp) = try await readAll(adapters)
+        let (readings, timestamp, block) = try await readAll(adapters)
         let at = Date(timeIntervalSince1970: TimeInterval(timestamp))
         return zip(adapters, readings).map { a, r in
             MarketSnapshot(quote: YieldQuote(protocolID: a.protocolID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
                            position: TokenAmount(baseUnits: r.position, decimals: token.decimals), apyMeasured: r.apyMeasured,
-                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) })
+                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: block)
         }
     }
 
     /// Every configured market for `mammon markets`, the ones the engine never uses included.
     public func listings(token: Token) async throws -> [MarketListing] {
-        let (readings, _) = try await readAll(adapters)
+        let (readings, _, _) = try await readAll(adapters)
         var out = zip(adapters, readings).map { a, r in
             MarketListing(protocolID: a.protocolID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
@@ -134,7 +137,7 @@ public actor LiveChain: ChainGateway {
     }
 
     public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
-        let (readings, _) = try await readAll([try adapter(market)])
+        let (readings, _, _) = try await readAll([try adapter(market)])
         return TokenAmount(baseUnits: readings[0].position, decimals: token.decimals)
     }
 
