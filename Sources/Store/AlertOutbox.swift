@@ -188,19 +188,6 @@ private extension String {
 }
 
 extension AppDatabase {
-    /// The newest APY read for each market (protocol raw value and token symbol).
-    public func latestAPYs() throws -> [String: Decimal] {
-        try read { db in
-            var out: [String: Decimal] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT protocol, token, apy FROM yield_snapshot WHERE id IN (SELECT MAX(id) FROM yield_snapshot GROUP BY protocol, token)
-                """) {
-                if let apy = Decimal(string: row["apy"] as String) { out["\(row["protocol"] as String)/\(row["token"] as String)"] = apy }
-            }
-            return out
-        }
-    }
-
     /// When the first event was recorded (nil: an empty database).
     public func firstEventAt() throws -> Date? {
         try read { db in try String.fetchOne(db, sql: "SELECT at FROM event ORDER BY seq LIMIT 1").flatMap(Date.init(iso8601:)) }

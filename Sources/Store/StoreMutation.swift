@@ -96,12 +96,10 @@ public enum StoreMutation: Sendable {
                 ON CONFLICT(protocol, token) DO UPDATE SET amount_base_units = excluded.amount_base_units,
                     decimals = excluded.decimals, updated_at = excluded.updated_at
                 """)
-            let snapshot = try db.cachedStatement(sql: "INSERT INTO yield_snapshot(at, protocol, token, apy, tvl_usd) VALUES (?, ?, ?, ?, ?)")
             let at = at.sqliteText
             for m in markets {
                 try position.execute(arguments: [m.quote.protocolID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
                                                  Int(m.position.decimals), at])
-                try snapshot.execute(arguments: [at, m.quote.protocolID.rawValue, m.quote.token.symbol, m.quote.apy.plainString, m.quote.tvlUSD?.plainString])
             }
         case .balancesObserved(let idle, let markets, let token, let at):
             try PositionHistory.insert(idle: idle, markets: markets, token: token, at: at, db)
