@@ -59,29 +59,26 @@ public actor ShadowChain: ChainGateway {
 
     /// The address's real holdings, in the markets' units: one batch.
     static func seed(_ reader: LiveChain) async throws -> ShadowLedger {
-        var calls = [ContractCall(to: reader.network.usdc, "balanceOf(address)", [.address(reader.wallet)], label: "USDC balanceOf")]
-        var markets: [LendingProtocol] = []
-        for a in reader.adapters {
-            let holder: Address
-            switch a {
-            case let aave as AaveV3Adapter:
-                calls.append(ContractCall(to: aave.aToken, "scaledBalanceOf(address)", [.address(reader.wallet)], label: "Aave aToken scaledBalanceOf"))
-                markets.append(a.protocolID)
-                continue
-            default: holder = a.market
-            }
-            calls.append(ContractCall(to: holder, "balanceOf(address)", [.address(reader.wallet)], label: "\(a.protocolID.displayName) balanceOf"))
-            markets.append(a.protocolID)
-        }
+        let markets = reader.adapters.map(\.protocolID)
+        let calls = [ContractCall(to: reader.network.usdc, "balanceOf(address)", [.address(reader.wallet)], label: "USDC balanceOf")]
+            + reader.adapters.map { unitsCall($0, wallet: reader.wallet) }
         let (answers, _) = try await reader.client.batch(calls)
         let idle = try NodeBounds.tokenUnits(try UInt256.word(0, of: answers[0], call: "USDC balanceOf"), decimals: reader.decimals, call: "USDC balanceOf")
         var units: [LendingProtocol: UInt256] = [:]
-        for (market, answer) in zip(markets, answers.dropFirst()) {
-            let label = "\(market.displayName) balanceOf"
-            units[market] = try NodeBounds.atMost(try UInt256.word(0, of: answer, call: label), Self.maxUnits, call: label)
+        for (i, market) in markets.enumerated() {
+            let label = calls[i + 1].label
+            units[market] = try NodeBounds.atMost(try UInt256.word(0, of: answers[i + 1], call: label), Self.maxUnits, call: label)
         }
         let nonce = try await reader.client.pendingNonce(reader.wallet)
         return ShadowLedger(idle: idle, units: units, nextNonce: nonce)
+    }
+
+    /// The read of `wallet`'s units in a market: Aave's scaled balance, else the market token's balance.
+    static func unitsCall(_ a: any MarketAdapter, wallet: Address) -> ContractCall {
+        if let aave = a as? AaveV3Adapter {
+            return ContractCall(to: aave.aToken, "scaledBalanceOf(address)", [.address(wallet)], label: "Aave aToken scaledBalanceOf")
+        }
+        return ContractCall(to: a.market, "balanceOf(address)", [.address(wallet)], label: "\(a.protocolID.displayName) balanceOf")
     }
 
     /// Below 2^128 units: more than any market has issued.
@@ -227,13 +224,13 @@ public actor ShadowChain: ChainGateway {
             _ = try await reader.client.call(call, from: wallet,
                                              overrides: layout.overrides(token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle)))
             return (gas, "verified: eth_call with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
-        case .deposit(let p, _, let amount):
+        case .deposit(let p, _, _):
             let gas = GasUnits.deposit(p)
             guard let layout = try await overrideLayout() else {
                 return (gas, "deposit not verifiable on this endpoint: it does not apply eth_call state overrides; gas from the table")
             }
             let spender = try await reader.adapter(p).spender
-            let allowance = max(ledger.allowances[p] ?? 0, amount.baseUnits)
+            let allowance = ledger.allowances[p] ?? 0  // what the approve before it left (none: the call fails, as it would)
             let result = try await reader.client.call(call, from: wallet, overrides: layout.overrides(
                 token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle), spender: spender, allowance: UInt256(allowance)))
             try adapter?.checkSimulation(result, of: call)
@@ -243,10 +240,7 @@ public actor ShadowChain: ChainGateway {
 
     /// The address's real units in `market` (to tell whether a withdraw can be replayed on chain).
     func realUnits(_ market: LendingProtocol) async throws -> UInt256 {
-        let a = try await reader.adapter(market)
-        let call = (a as? AaveV3Adapter).map {
-            ContractCall(to: $0.aToken, "scaledBalanceOf(address)", [.address(reader.wallet)], label: "Aave aToken scaledBalanceOf")
-        } ?? ContractCall(to: a.market, "balanceOf(address)", [.address(reader.wallet)], label: "\(market.displayName) balanceOf")
+        let call = Self.unitsCall(try await reader.adapter(market), wallet: reader.wallet)
         return try UInt256.word(0, of: try await reader.client.call(call), call: call.label)
     }
 
