@@ -178,7 +178,7 @@ public actor Engine {
         // The alerts these events raise are queued in the same transaction: none is lost to a crash.
         var alerts = config.alertsEnabled ? AlertRules.alerts(for: events) : []
         // A shadow run's alerts say so in their title: "execution failed" must never read as real money.
-        if let shadow = chain.networkName.shadowPrefixedNetwork {
+        if let shadow = ShadowNetwork.watched(in: chain.networkName) {
             alerts = alerts.map { var a = $0; a.title = "[shadow \(shadow)] " + a.title; return a }
         }
         let mutations = alerts.isEmpty ? mutations : mutations + [.alertsQueued(alerts, at: now)]

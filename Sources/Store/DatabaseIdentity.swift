@@ -23,15 +23,14 @@ public struct DatabaseIdentity: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A shadow run's database (`--watch`): its executions never happened on chain.
-    public var isShadow: Bool { network.hasPrefix(Self.shadowPrefix) }
-    public static let shadowPrefix = "shadow:"
+    public var isShadow: Bool { ShadowNetwork.watched(in: network) != nil }
 
     /// Same mode (shadow or not), same chain, same wallet (addresses compare case-insensitively), and
     /// the same built-in network, or both from network files (whose names an operator may edit). A
     /// network file claiming chain 8453 (a fork) never matches the built-in `base`.
     func matches(_ other: DatabaseIdentity) -> Bool {
         guard isShadow == other.isShadow, chainID == other.chainID, wallet.lowercased() == other.wallet.lowercased() else { return false }
-        let mine = network.dropFirst(isShadow ? Self.shadowPrefix.count : 0), theirs = other.network.dropFirst(isShadow ? Self.shadowPrefix.count : 0)
+        let mine = ShadowNetwork.watched(in: network) ?? network, theirs = ShadowNetwork.watched(in: other.network) ?? other.network
         return mine == theirs || (mine.hasPrefix("file:") && theirs.hasPrefix("file:"))
     }
 }

@@ -30,13 +30,11 @@ public actor ShadowChain: ChainGateway {
         var note: String
     }
 
-    /// How a shadow network is named everywhere (status, console, history, reports, alerts, metrics).
-    public static func name(of network: String) -> String { "shadow:" + network }
     public static let hashPrefix = "shadow:"
 
     init(reader: LiveChain, ledger: ShadowLedger, clock: any EngineClock, persist: @escaping @Sendable ([String: String]) throws -> Void) {
         self.reader = reader
-        self.networkName = Self.name(of: reader.networkName)
+        self.networkName = ShadowNetwork.name(of: reader.networkName)  // how status, console, alerts and metrics tell it
         self.walletAddress = reader.walletAddress
         self.ledger = ledger
         self.clock = clock

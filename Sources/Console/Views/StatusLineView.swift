@@ -18,7 +18,7 @@ enum StatusLineView {
         if let s = state.status {
             let role: ThemeRole = s.running ? .ok : (s.halted ? .error : .warning)
             x += buffer.put(" \(s.state.rawValue.uppercased()) ", x: x, y: area.y, style: theme.style(role, over: base).adding(.bold))
-            if let watched = s.network.shadowPrefixedNetwork {
+            if let watched = ShadowNetwork.watched(in: s.network) {
                 // A shadow run: say so where the eye lands first, every frame.
                 x += buffer.put(" SHADOW ", x: x, y: area.y, style: theme.style(.warning, over: base).adding(.bold).adding(.reverse), maxWidth: right - x) + 1
                 x += buffer.put("\(watched), nothing is sent · ", x: x, y: area.y, style: base, maxWidth: right - x)

@@ -35,8 +35,3 @@ public struct Alert: Codable, Hashable, Sendable {
         self.groupKey = groupKey
     }
 }
-
-extension String {
-    /// The live network of a shadow run's network name ("shadow:base" → "base"), nil otherwise.
-    public var shadowPrefixedNetwork: String? { hasPrefix("shadow:") ? String(dropFirst("shadow:".count)) : nil }
-}

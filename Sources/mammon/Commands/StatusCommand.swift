@@ -87,7 +87,7 @@ struct StatusReport: Encodable {
     var text: String {
         let s = status
         var lines = [String]()
-        if let watched = s.network.shadowPrefixedNetwork {
+        if let watched = ShadowNetwork.watched(in: s.network) {
             lines.append("SHADOW RUN   watch-only on \(watched): nothing here was signed or sent; limits and gas are the shadow run's")
         }
         lines += [

@@ -26,7 +26,7 @@ enum EngineSetup {
             let reader = try await LiveChain.connect(network: live, watching: watched,
                                                      options: liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger))
             store = try AppDatabase.open(path: path)
-            try store.claim(DatabaseIdentity(network: ShadowChain.name(of: network.identityName(live)), chainID: String(live.chainID),
+            try store.claim(DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
                                              wallet: reader.walletAddress), path: path, at: clock.now())
             try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)

@@ -17,7 +17,7 @@ struct MetricsExporter {
 
     static func start(listen: ListenAddress, engine: Engine, store: AppDatabase, rpc: JSONRPCClient?,
                       logger: Logger) async throws -> MetricsExporter {
-        let metrics = EngineMetrics(shadow: engine.networkName.shadowPrefixedNetwork != nil)
+        let metrics = EngineMetrics(shadow: ShadowNetwork.watched(in: engine.networkName) != nil)
         // Subscribed before the database is read: an event in both is applied twice, which the fold
         // absorbs (sets, latest values); an event in neither cannot happen.
         let events = engine.subscribe()
