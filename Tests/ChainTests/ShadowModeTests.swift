@@ -190,6 +190,22 @@ final class ShadowModeTests: DevnetTestCase {
         XCTAssertEqual(ledger.units[.moonwell] ?? .zero, .zero)
     }
 
+    /// Funds the ledger holds in a market the network no longer lists are an error, never a zero.
+    func testUnitsInAMarketNoLongerConfiguredAreAnErrorNeverZero() async throws {
+        let network = try NetworkRegistry.parse([
+            "name": "devnet", "chain_id": .integer(Int(devnet.info.chainID)), "rpc_urls": [.string(devnet.info.rpcURL)],
+            "usdc": .string(devnet.info.usdc), "eth_usd_feed": .string(devnet.info.feed),
+            "markets": [["protocol": "aave-v3", "pool": .string(devnet.info.pool)], ["protocol": "moonwell", "m_token": .string(devnet.info.mToken)]],
+        ], source: "devnet without the vault")
+        let reader = try await LiveChain.connect(network: network, watching: watched, options: LiveChainOptions(wallClock: wall))
+        let ledger = ShadowLedger(idle: 0, units: [.morphoVault: UInt256(1_000_000_000_000)])
+        let chain = try await ShadowChain.open(reader: reader, persisted: ledger.persisted, clock: wall) { _ in }
+        let scan = await liveError { try await chain.scanMarkets(token: .usdc) }
+        XCTAssertTrue(scan?.contains("not configured") == true, scan ?? "scanned a zero")
+        let position = await liveError { try await chain.position(in: .morphoVault, token: .usdc) }
+        XCTAssertTrue(position?.contains("not configured") == true, position ?? "read a zero")
+    }
+
     /// No code path in shadow mode reaches a signer: none exists in the object graph the engine runs
     /// on, and the watch-only reader refuses to sign or send. The same walk finds the signer of a
     /// live chain, so it can see one.

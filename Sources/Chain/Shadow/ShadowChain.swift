@@ -129,8 +129,11 @@ public actor ShadowChain: ChainGateway {
         return out
     }
 
-    func value(_ market: LendingProtocol, _ indices: [LendingProtocol: ShadowMarketIndex]) -> UInt128 {
-        guard let units = ledger.units[market], !units.isZero, let index = indices[market] else { return 0 }
+    /// What the ledger's units in `market` are worth now. Units without an index (a market no longer
+    /// configured) are an error, never a zero: the funds are in the ledger.
+    func value(_ market: LendingProtocol, _ indices: [LendingProtocol: ShadowMarketIndex]) throws(LiveChainError) -> UInt128 {
+        guard let units = ledger.units[market], !units.isZero else { return 0 }
+        guard let index = indices[market] else { throw .marketNotConfigured(market) }
         return index.value(of: units)
     }
 
@@ -138,11 +141,12 @@ public actor ShadowChain: ChainGateway {
     public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
         let snapshots = try await reader.scanMarkets(token: token)
         let now = try await indices()
-        return snapshots.map { s in
-            var shadow = s
-            shadow.position = TokenAmount(baseUnits: value(s.quote.protocolID, now), decimals: token.decimals)
-            return shadow
+        for market in ledger.units.keys { _ = try value(market, now) }  // every market the ledger holds funds in is read
+        var shadow = snapshots
+        for i in shadow.indices {
+            shadow[i].position = TokenAmount(baseUnits: try value(shadow[i].quote.protocolID, now), decimals: token.decimals)
         }
+        return shadow
     }
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
@@ -150,7 +154,7 @@ public actor ShadowChain: ChainGateway {
     }
 
     public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
-        TokenAmount(baseUnits: value(market, try await indices()), decimals: token.decimals)
+        TokenAmount(baseUnits: try value(market, try await indices()), decimals: token.decimals)
     }
 
     public func feeQuote() async throws -> FeeQuote { try await reader.feeQuote() }
@@ -205,7 +209,7 @@ public actor ShadowChain: ChainGateway {
         switch action {
         case .withdraw(let p, let token, let amount, let fullExit):
             let real = try await reader.position(in: p, token: token).baseUnits
-            let shadow = value(p, try await indices())
+            let shadow = try value(p, try await indices())
             let needed = fullExit ? shadow : amount.baseUnits
             guard real >= needed, (ledger.units[p] ?? .zero) <= (try await realUnits(p)) else {
                 return (GasUnits.withdraw(p), "not verifiable: the shadow position (\(shadow)) is not what \(wallet.checksummed) holds on chain (\(real)) after earlier shadow moves; gas from the table")
