@@ -21,8 +21,9 @@ public actor ShadowChain: ChainGateway {
     /// Whether the node applies `eth_call` state overrides (probed once), and USDC's layout.
     private var overrideSupport: Bool?
     private var layout: TokenStorageLayout?
-    /// What `prepare` measured for each would-be transaction, for its receipt.
-    private var prepared: [String: Prepared] = [:]
+    /// What `prepare` measured for the step in flight, for its receipt (the executor runs one at a time; a step refused
+    /// after `prepare` leaves nothing behind but this, replaced by the next).
+    private var prepared: (hash: String, measured: Prepared)?
     private var localNonce: UInt64 = 0
 
     struct Prepared {
@@ -193,7 +194,7 @@ public actor ShadowChain: ChainGateway {
                                     gasLimit: gasLimit, to: call.to, data: call.data)
         let payload = tx.signingPayload()
         let hash = Self.hashPrefix + Hex.data(Keccak256.hash(payload))
-        prepared[hash] = Prepared(gas: gas, note: note)
+        prepared = (hash, Prepared(gas: gas, note: note))
         return PreparedTransaction(hash: hash, rawTransaction: Hex.data(payload), nonce: nonce, gasLimit: gasLimit, action: action,
                                    maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
     }
@@ -299,7 +300,7 @@ public actor ShadowChain: ChainGateway {
     public func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
         if let r = ledger.receipts[tx.hash] { return r }
         guard tx.hash.hasPrefix(Self.hashPrefix) else { throw LiveChainError.watchOnly(walletAddress) }
-        var measured = prepared[tx.hash]
+        var measured = prepared?.hash == tx.hash ? prepared?.measured : nil
         if measured == nil {
             measured = Prepared(gas: try await gasEstimate(tx.action), note: "verification not kept across the restart; gas from the table")
         }
@@ -335,7 +336,7 @@ public actor ShadowChain: ChainGateway {
         next.nextNonce = max(next.nextNonce, tx.nonce + 1)
         try persist(next.persistedChanges(from: ledger))
         ledger = next
-        prepared.removeValue(forKey: tx.hash)
+        if prepared?.hash == tx.hash { prepared = nil }
         return receipt
     }
 
