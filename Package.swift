@@ -40,7 +40,7 @@ let package = Package(
                                .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: strict),
         .target(name: "Chain", dependencies: ["MammonCore", "EVM", "CCurl"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["MammonCore", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Store", dependencies: ["MammonCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "Engine", dependencies: ["MammonCore", "Store", .product(name: "Logging", package: "swift-log")],
                 // The executor's async helpers run on the engine actor that calls them.

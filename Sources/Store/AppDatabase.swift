@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import MammonCore
 
 /// The engine's SQLite database: one writer, append-only migrations, named operations.
@@ -22,10 +23,17 @@ public struct AppDatabase: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            // A committed step must survive power loss, not just a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Keep the -wal file when the last connection closes (it is checkpointed first, so the main
+            // file alone still holds everything). Without it, every open finds no WAL and GRDB creates
+            // one with a throwaway write whose header sync was most of opening a database (90 ms here).
+            // Only speed depends on it, so a refusal is not an error.
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         let pool = try DatabasePool(path: path, configuration: config)
+        // A committed step must survive power loss, not just a crash. Set here, not in prepareDatabase:
+        // GRDB's WAL set-up runs after it and leaves the writer at NORMAL, which syncs only at checkpoints.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         return try AppDatabase(pool)
     }
 

@@ -114,6 +114,31 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(try reopened.simulatedLedger(), ["wallet": "5"])
     }
 
+    /// Every commit is synced (GRDB's WAL set-up leaves the writer at NORMAL, which can lose the newest
+    /// commits on power loss), and a closed database keeps its WAL: the main file alone holds every
+    /// commit, and the next open writes nothing (a new WAL's header sync was most of opening).
+    func testEveryCommitIsSyncedAndTheWALOutlivesAClose() throws {
+        let dir = NSTemporaryDirectory() + "mammon-store-\(UUID().uuidString)"
+        let path = dir + "/db.sqlite"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let db = try AppDatabase.open(path: path)
+            XCTAssertEqual(try db.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }, 2, "FULL")
+            _ = try db.append([EngineEvent(at: at, kind: .scanStarted(cycle: 7))])
+        }
+        let wal = try XCTUnwrap(FileManager.default.contents(atPath: path + "-wal"), "the WAL is kept")
+        XCTAssertFalse(wal.isEmpty)
+        let alone = dir + "/alone.sqlite"
+        try FileManager.default.copyItem(atPath: path, toPath: alone)
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: alone).recentEvents(limit: 5).map(\.type), ["scan.started"],
+                       "checkpointed into the main file at close")
+        do {
+            let db = try AppDatabase.open(path: path)
+            XCTAssertEqual(try db.recentEvents(limit: 5).count, 1)
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: path + "-wal"), wal, "opening and closing wrote nothing")
+    }
+
     /// Stored blobs write dates as the event log does (ISO 8601 with milliseconds); a blob written by an
     /// earlier version (seconds since 2001) still reads to the same instants.
     func testStoredBlobsUseTheEventLogsDatesAndOldOnesStillRead() throws {

@@ -12,9 +12,11 @@ enum HistoryBench: BenchSuite {
 
     static func run(scale: Double) async throws -> [String: BenchFigure] {
         var figures: [String: BenchFigure] = [:]
-        let dir = NSTemporaryDirectory() + "mammon-bench-history-\(getpid())"
+        // MAMMON_BENCH_KEEP=DIR leaves the databases there (to open them in a console or a profiler).
+        let kept = ProcessInfo.processInfo.environment["MAMMON_BENCH_KEEP"]
+        let dir = kept ?? NSTemporaryDirectory() + "mammon-bench-history-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if kept == nil { try? FileManager.default.removeItem(atPath: dir) } }
 
         let days = max(7, Int(365 * scale))
         let hourly = dir + "/year-hourly.sqlite"
