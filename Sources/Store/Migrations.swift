@@ -263,6 +263,35 @@ extension AppDatabase {
                 CREATE INDEX alert_delivery_due ON alert_delivery(notifier, status, next_attempt_at);
                 """)
         }
+        m.registerMigration("v21: treasury flows") { db in
+            // Each mined deposit and withdraw, at the log position of its step.finished event: what
+            // earnings net out. Kept by a trigger in the event's own transaction (so it can never
+            // disagree with the log) and filled from the log once here; reading it replaces
+            // parsing a year of step events as JSON at every console start and report.
+            let succeededFlow = """
+                type = 'step.finished' AND json_extract(payload, '$.record.status') = 'succeeded'
+                    AND json_extract(payload, '$.record.step') IN ('withdraw', 'deposit')
+                """
+            try db.execute(sql: """
+                CREATE TABLE treasury_flow (
+                    seq INTEGER PRIMARY KEY,
+                    execution_id TEXT NOT NULL,
+                    step TEXT NOT NULL CHECK (step IN ('withdraw', 'deposit')),
+                    at TEXT NOT NULL
+                );
+                CREATE TRIGGER treasury_flow_logged AFTER INSERT ON event
+                    WHEN NEW.\(succeededFlow.replacingOccurrences(of: "payload", with: "NEW.payload"))
+                    BEGIN
+                        INSERT INTO treasury_flow (seq, execution_id, step, at)
+                        VALUES (NEW.seq, json_extract(NEW.payload, '$.record.execution_id'), json_extract(NEW.payload, '$.record.step'),
+                                coalesce(json_extract(NEW.payload, '$.record.finished_at'), NEW.at));
+                    END;
+                INSERT INTO treasury_flow (seq, execution_id, step, at)
+                    SELECT seq, json_extract(payload, '$.record.execution_id'), json_extract(payload, '$.record.step'),
+                           coalesce(json_extract(payload, '$.record.finished_at'), at)
+                    FROM event WHERE \(succeededFlow);
+                """)
+        }
         return m
     }
 }

@@ -87,19 +87,15 @@ extension AppDatabase {
         return try balanceObservations(from: at).last
     }
 
-    /// Every deposit and withdraw the engine's executions got mined, in log order. Read with SQLite's
-    /// JSON functions: decoding a year of step events in Swift cost more than everything else.
+    /// Every deposit and withdraw the engine's executions got mined, in log order (the
+    /// `treasury_flow` rows the event log's trigger keeps).
     public func treasuryFlows() throws -> [TreasuryFlow] {
         try read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT e.seq, e.at, json_extract(e.payload, '$.record.step') AS step,
-                       json_extract(e.payload, '$.record.finished_at') AS finished_at,
-                       x.id, x.from_protocol, x.to_protocol, x.amount_base_units,
+                SELECT f.seq, f.at, f.step, x.id, x.from_protocol, x.to_protocol, x.amount_base_units,
                        json_extract(x.recommendation, '$.amount.decimals') AS decimals
-                FROM event e JOIN execution x ON x.id = json_extract(e.payload, '$.record.execution_id')
-                WHERE e.type = 'step.finished' AND json_extract(e.payload, '$.record.status') = 'succeeded'
-                    AND json_extract(e.payload, '$.record.step') IN ('withdraw', 'deposit')
-                ORDER BY e.seq
+                FROM treasury_flow f JOIN execution x ON x.id = f.execution_id
+                ORDER BY f.seq
                 """)
             var flows: [TreasuryFlow] = []
             while let row = try rows.next() {
@@ -108,10 +104,9 @@ extension AppDatabase {
                 let market = withdraw ? row["from_protocol"] as String? : row["to_protocol"] as String?
                 guard let id = UUID(uuidString: row["id"]), let name = market, let p = LendingProtocol(rawValue: name),
                       let units = UInt128(row["amount_base_units"] as String), let decimals = row["decimals"] as Int?,
-                      let logged = Date(iso8601: row["at"]) else {
-                    throw StoreError.corruptRow(table: "event", detail: "step.finished \(seq)")
+                      let at = Date(iso8601: row["at"]) else {
+                    throw StoreError.corruptRow(table: "treasury_flow", detail: "\(seq)")
                 }
-                let at = (row["finished_at"] as String?).flatMap(Date.init(iso8601:)) ?? logged
                 flows.append(TreasuryFlow(logPosition: seq, at: at, market: p, direction: withdraw ? .withdraw : .deposit,
                                           amount: TokenAmount(baseUnits: units, decimals: UInt8(clamping: decimals)), executionID: id))
             }

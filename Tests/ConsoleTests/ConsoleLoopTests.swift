@@ -107,6 +107,7 @@ final class ConsoleLoopTests: XCTestCase {
         let t = FakeTerminal(size: Size(width: 80, height: 24), now: Fixtures.at(0), script: [[.woken]])
         let (_, state, _) = run(t, inbox: inbox)
         XCTAssertEqual(state.errors.first?.message, "rpc timeout")
+        XCTAssertTrue(t.frames.first!.text.contains("rpc timeout"), "what waited before the loop started is in its first frame")
         XCTAssertTrue(t.frames.last!.text.contains("rpc timeout"))
         XCTAssertEqual(inbox.drain(), [], "the loop took everything")
     }

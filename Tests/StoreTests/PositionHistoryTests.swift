@@ -86,4 +86,35 @@ final class PositionHistoryTests: XCTestCase {
         XCTAssertEqual(flows.map(\.amount), [usdc(400_000_000), usdc(400_000_000)])
         XCTAssertEqual(flows.first?.at, at.addingTimeInterval(5))
     }
+
+    /// A database from before the flow table: the migration fills it from the event log, so the
+    /// flows read are the same as if the trigger had kept them all along.
+    func testFlowsLoggedBeforeTheFlowTableExistedAreFilledInByTheMigration() throws {
+        let dir = NSTemporaryDirectory() + "mammon-flows-\(UUID().uuidString)"
+        let path = dir + "/db.sqlite"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rec = RebalanceRecommendation(id: UUID(), from: nil, to: .morphoVault, token: .usdc, amount: usdc(7_000_000),
+                                          currentAPY: 0, expectedAPY: 5, reason: "r", confidence: 50)
+        let id = UUID()
+        let kept: [TreasuryFlow]
+        do {
+            let db = try AppDatabase.open(path: path)
+            try db.commit([.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: at), steps: ExecutionStep.plan(for: rec))],
+                          events: [EngineEvent(at: at, kind: .executionStarted(executionID: id, recommendation: rec, steps: ExecutionStep.plan(for: rec)))])
+            try db.append([EngineEvent(at: at, kind: .stepFinished(StepRecord(executionID: id, step: .approve, status: .succeeded))),
+                           EngineEvent(at: at.addingTimeInterval(9), kind: .stepFinished(StepRecord(executionID: id, step: .deposit, status: .succeeded)))])
+            kept = try db.treasuryFlows()
+            try db.writer.writeWithoutTransaction { db in
+                try db.execute(sql: """
+                    DROP TRIGGER treasury_flow_logged; DROP TABLE treasury_flow;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v21: treasury flows'
+                    """)
+            }
+        }
+        XCTAssertEqual(kept.map(\.direction), [.deposit])
+        XCTAssertEqual(kept.map(\.market), [.morphoVault])
+        XCTAssertEqual(kept.map(\.logPosition), [3])
+        XCTAssertEqual(kept.first?.at, at.addingTimeInterval(9), "no finish time in the record: the event's")
+        XCTAssertEqual(try AppDatabase.open(path: path).treasuryFlows(), kept)
+    }
 }

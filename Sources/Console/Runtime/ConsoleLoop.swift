@@ -30,6 +30,15 @@ public struct ConsoleLoop {
     public func run(initial: ConsoleState, until stop: (ConsoleState) -> Bool = { _ in false }) -> (Outcome, ConsoleState) {
         var state = initial
         state.size = terminal.size
+        // What waited before the terminal started (the stored records) is in the first frame: drawing
+        // the empty state first only delayed the one the operator reads.
+        var quit = false
+        for action in inbox.drain() {
+            for effect in ConsoleReducer.reduce(&state, action) {
+                if effect == .quit { quit = true } else { perform(effect) }
+            }
+        }
+        if quit { return (.quit, state) }
         onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
         var nextTick = Self.nextSecond(after: clock())
         while true {

@@ -90,9 +90,9 @@ enum ConsoleRunner {
             frames += 1
             if frames <= 3 { StartupTrace.mark("frame \(frames) drawn") }
             // The link pushed what happened before this console opened before the terminal started,
-            // so the second frame is the first with it folded in: the decoded history is garbage now.
-            // Give those pages back (glibc keeps freed heap resident) rather than hold them for weeks.
-            if frames == 2 { _ = mammon_release_free_heap() }
+            // and the first frame folds it in: the decoded history is garbage now. Give those pages
+            // back (glibc keeps freed heap resident) rather than hold them for weeks.
+            if frames == 1 { _ = mammon_release_free_heap() }
         }
         let (outcome, final) = loop.run(initial: state)
         inbox.connect(nil)

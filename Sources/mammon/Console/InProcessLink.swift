@@ -15,6 +15,8 @@ final class InProcessLink: ConsoleLink {
     private let listener = Mutex<Task<Void, Never>?>(nil)
     /// The oldest event the console opened with, when older ones wait for the event log to open.
     private let earlierThan = Mutex<Int64?>(nil)
+    /// The engine opening (and the scheduler starting) after the stored records were read.
+    private let opening = Mutex<Task<Void, Never>?>(nil)
 
     init(engine: Engine, store: AppDatabase, startScheduler: Bool) {
         self.engine = engine
@@ -46,6 +48,9 @@ final class InProcessLink: ConsoleLink {
             StartupTrace.mark("history read")
             inbox.push(.restored(try records.get()))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
+            // The scheduler as the engine holds it now (restored from the database): shown at once,
+            // while opening commits and publishes the same (or what recovery changed) as events.
+            inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .status(await engine.status()))))
             // Those reads filled SQLite's page caches; give the memory back for the long run.
             store.releaseMemory()
             // and what SQLite and the decoding freed, which glibc would otherwise keep resident.
@@ -61,12 +66,25 @@ final class InProcessLink: ConsoleLink {
         } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }
-        await engine.open()
-        StartupTrace.mark("engine opened")
-        if startScheduler { _ = await engine.handle(.start, from: clientName) }
+        // Opening (recovery, the first status, its synced commits) runs while the terminal starts and
+        // draws what was read: what it changes arrives as events. Commands wait for it.
+        let engine = engine, store = store, startScheduler = startScheduler, clientName = clientName
+        opening.withLock {
+            $0 = Task {
+                await engine.open()
+                // Recovery's reads, like the records': their memory back for the long run.
+                store.releaseMemory()
+                _ = mammon_release_free_heap()
+                StartupTrace.mark("engine opened")
+                if startScheduler { _ = await engine.handle(.start, from: clientName) }
+            }
+        }
     }
 
-    func send(_ command: OperatorCommand) async -> CommandOutcome { await engine.handle(command, from: clientName) }
+    func send(_ command: OperatorCommand) async -> CommandOutcome {
+        await opening.withLock { $0 }?.value
+        return await engine.handle(command, from: clientName)
+    }
 
     func loadEarlierHistory(into inbox: ActionInbox) async {
         guard let oldest = earlierThan.withLock({ s in defer { s = nil }; return s }) else { return }
@@ -81,6 +99,7 @@ final class InProcessLink: ConsoleLink {
     }
 
     func finish() async {
+        await opening.withLock { $0 }?.value
         await engine.shutdown()
         listener.withLock { $0?.cancel() }
     }

@@ -8,10 +8,10 @@ import Store
 /// before, every flow, the newest moves with their verdicts).
 enum StoredRecordsReader {
     static func read(_ store: AppDatabase, now: Date) throws -> StoredRecords {
-        // The moves (with their verdicts) and the flows do not depend on the rest: on a year of hourly
-        // operation they were half of this read, before the console's first frame. They are read on
+        // The moves (with their verdicts) do not depend on the rest: on a year of hourly operation they
+        // were the longest part of this read, before the console's first frame. They are read on
         // another thread meanwhile (one: every thread's heap stays resident after).
-        let movesAndFlows = Background { (try store.moveRecords(limit: PortfolioBook.maxMoves), try store.treasuryFlows()) }
+        let movesRead = Background { try store.moveRecords(limit: PortfolioBook.maxMoves) }
         let errors = try store.recentEvents(limit: ConsoleState.maxErrors, of: [.error]).compactMap { e -> ErrorRecord? in
             if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
@@ -21,8 +21,8 @@ enum StoredRecordsReader {
         }
         let observations = try store.balanceObservations(dailyBefore: (try store.latestBalanceObservation()?.at ?? now)
             .addingTimeInterval(-PortfolioBook.fullResolution))
-        let (moves, flows) = try movesAndFlows.value()
-        var book = PortfolioBook(observations: observations, flows: flows, moves: moves)
+        let flows = try store.treasuryFlows()
+        var book = PortfolioBook(observations: observations, flows: flows, moves: try movesRead.value())
         // An execution still running (or left by a crash, which recovery will finish) has told no
         // live console its recommendation: its later steps are flows all the same.
         for running in try store.unfinishedExecutions() {
