@@ -129,21 +129,31 @@ public enum EarningsCalculator {
         return (DecimalMath.expFixed(fixed) - DecimalMath.one).decimalValue.shifted(by: -16)
     }
 
-    /// Older intervals merged into one per UTC day (of their end); those ending at or after
-    /// `cutoff` kept as they are. Earnings telescope, so no base unit is lost; only the resolution
-    /// of charts and of capital weighting before the cutoff drops to a day.
-    public static func compacted(_ intervals: [EarningsInterval], fullResolutionFrom cutoff: Date) -> [EarningsInterval] {
+    /// Older intervals merged by the UTC block their end falls in: one per 4 hours for those ending
+    /// before `everyScanFrom`, one per day for those ending before `dailyBefore`; later ones kept as
+    /// they are. Earnings telescope, so no base unit is lost; only the resolution of charts and of
+    /// capital weighting drops with age.
+    public static func compacted(_ intervals: [EarningsInterval], everyScanFrom: Date, dailyBefore: Date) -> [EarningsInterval] {
         var out: [EarningsInterval] = []
-        var day: String?
+        out.reserveCapacity(intervals.count)
+        var lastBlock: Int64?
         for interval in intervals {
-            if interval.to < cutoff, let last = out.last, last.to < cutoff, day == interval.to.utcDay {
+            let block = self.block(of: interval.to, everyScanFrom: everyScanFrom, dailyBefore: dailyBefore)
+            if let block, block == lastBlock, let last = out.last {
                 out[out.count - 1] = last.followed(by: interval)
             } else {
                 out.append(interval)
             }
-            day = interval.to.utcDay
+            lastBlock = block
         }
         return out
+    }
+
+    /// The UTC block a time falls in (days and 4-hour blocks numbered apart); nil at full resolution.
+    static func block(of date: Date, everyScanFrom: Date, dailyBefore: Date) -> Int64? {
+        guard date < everyScanFrom else { return nil }
+        let hours = Int64((date.timeIntervalSince1970 / 3600).rounded(.down))
+        return date < dailyBefore ? (hours / 24) * 2 : (hours / 4) * 2 + 1
     }
 
     /// Milliseconds between two dates (dates are stored to the millisecond).

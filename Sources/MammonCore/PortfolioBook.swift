@@ -1,12 +1,16 @@
 import Foundation
 
-/// The portfolio as a console follows it: the position history folded into earnings intervals (one
-/// per day beyond the last 30 days), the engine's flows since the last scan, and recent moves with
-/// the verdicts they were decided on. Filled from the store when the console opens, then event by
+/// The portfolio as a console follows it: the position history folded into earnings intervals (every
+/// scan of the last 7 days, one per 4 hours up to 30 days, one per day before), the engine's flows
+/// since the last scan, and recent moves with the verdicts they were decided on. Filled from the store when the console opens, then event by
 /// event, so the console stays a fold over what the engine publishes.
 public struct PortfolioBook: Hashable, Sendable {
-    /// Intervals ending within this long of the newest scan keep every scan.
-    public static let fullResolution: TimeInterval = 30 * 86_400
+    /// Intervals ending within this long of the newest scan keep every scan (the 24 h and 7 d windows
+    /// and charts are exact to the scan)...
+    public static let fullResolution: TimeInterval = 7 * 86_400
+    /// ...then one per 4 UTC hours up to this long (a 30 d chart has no more points than that), and
+    /// one per UTC day before. A year of hourly scans is about 640 intervals, not 8,760.
+    public static let fourHourlyResolution: TimeInterval = 30 * 86_400
     public static let maxMoves = 100
     static let maxVerdicts = 200
 
@@ -84,6 +88,7 @@ public struct PortfolioBook: Hashable, Sendable {
     private mutating func compact() {
         scansSinceCompaction = 0
         guard let last else { return }
-        intervals = EarningsCalculator.compacted(intervals, fullResolutionFrom: last.at.addingTimeInterval(-Self.fullResolution))
+        intervals = EarningsCalculator.compacted(intervals, everyScanFrom: last.at.addingTimeInterval(-Self.fullResolution),
+                                                 dailyBefore: last.at.addingTimeInterval(-Self.fourHourlyResolution))
     }
 }

@@ -25,9 +25,11 @@ enum PositionHistory {
 extension AppDatabase {
     /// Position history, oldest first. `from`/`to` bound the scans' times (the newest scan at or
     /// before `from` is included, so earnings can be measured from it); before `dailyBefore` only
-    /// the first scan and the last scan of each UTC day are read (earnings telescope, so nothing
-    /// is lost but chart resolution).
-    public func balanceObservations(from: Date? = nil, to: Date? = nil, dailyBefore: Date? = nil) throws -> [BalanceObservation] {
+    /// the first scan and the last scan of each UTC day are read, and from there to
+    /// `fourHourlyBefore` the last of each 4 UTC hours (earnings telescope, so nothing is lost but
+    /// chart resolution).
+    public func balanceObservations(from: Date? = nil, to: Date? = nil, dailyBefore: Date? = nil,
+                                    fourHourlyBefore: Date? = nil) throws -> [BalanceObservation] {
         try read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
@@ -40,11 +42,16 @@ extension AppDatabase {
                 arguments.append(to.sqliteText)
             }
             if let dailyBefore {
+                // `at` is "YYYY-MM-DD HH:MM:SS.sss" in UTC: a day is its first 10 characters, a 4-hour
+                // block those and the hour divided by 4.
+                let fine = max(fourHourlyBefore ?? dailyBefore, dailyBefore)
                 conditions.append("""
                     (s.at >= ? OR s.id = (SELECT min(id) FROM balance_scan)
-                     OR s.id IN (SELECT max(id) FROM balance_scan WHERE at < ? GROUP BY substr(at, 1, 10)))
+                     OR s.id IN (SELECT max(id) FROM balance_scan WHERE at < ? GROUP BY substr(at, 1, 10))
+                     OR s.id IN (SELECT max(id) FROM balance_scan WHERE at >= ? AND at < ?
+                                 GROUP BY substr(at, 1, 10), CAST(substr(at, 12, 2) AS INTEGER) / 4))
                     """)
-                arguments += [dailyBefore.sqliteText, dailyBefore.sqliteText]
+                arguments += [fine.sqliteText, dailyBefore.sqliteText, dailyBefore.sqliteText, fine.sqliteText]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchCursor(db, sql: """

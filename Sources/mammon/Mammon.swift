@@ -19,6 +19,7 @@ struct Mammon: AsyncParsableCommand {
     static func main() async {
         // Before any thread exists: two malloc arenas, not one per thread (their free pages stay resident).
         _ = mammon_limit_malloc_arenas(2)
+        _ = mammon_fix_mmap_threshold(64 * 1024)
         StartupTrace.mark("main")
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))

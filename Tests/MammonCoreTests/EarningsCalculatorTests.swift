@@ -101,10 +101,16 @@ final class EarningsCalculatorTests: XCTestCase {
             obs.append(observation(Double(h), log: Int64(h), idle: 7, [(.aaveV3, UInt128(1_000_000_000 + h * h * 13), "4.2")]))
         }
         let intervals = EarningsCalculator.intervals(obs, flows: [])
-        let compact = EarningsCalculator.compacted(intervals, fullResolutionFrom: obs[72].at)
-        XCTAssertLessThan(compact.count, intervals.count)
-        XCTAssertEqual(compact.filter { $0.to >= obs[72].at }.count, intervals.filter { $0.to >= obs[72].at }.count)
+        let compact = EarningsCalculator.compacted(intervals, everyScanFrom: obs[96].at, dailyBefore: obs[48].at)
+        XCTAssertEqual(compact.filter { $0.to >= obs[96].at }.count, intervals.filter { $0.to >= obs[96].at }.count, "every scan of the newest day")
+        let blocks = compact.filter { $0.to >= obs[48].at && $0.to < obs[96].at }
+        XCTAssertTrue(blocks.allSatisfy { $0.to.timeIntervalSince($0.from) <= 4 * 3600 }, "one interval per 4 hours at most")
+        XCTAssertEqual(Set(blocks.map { Int($0.to.timeIntervalSince1970 / 14_400) }).count, blocks.count, "one per 4-hour block")
+        let days = compact.filter { $0.to < obs[48].at }
+        XCTAssertEqual(Set(days.map(\.to.utcDay)).count, days.count, "one per UTC day before")
+        XCTAssertLessThan(days.count + blocks.count, intervals.filter { $0.to < obs[96].at }.count)
         XCTAssertEqual(EarningsCalculator.window(compact, span: .all).treasury, EarningsCalculator.window(intervals, span: .all).treasury)
+        XCTAssertEqual(EarningsCalculator.window(compact, span: .day), EarningsCalculator.window(intervals, span: .day), "the last 24 h are exact")
         XCTAssertEqual(compact.last, intervals.last)
     }
 

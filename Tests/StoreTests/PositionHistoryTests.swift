@@ -61,9 +61,19 @@ final class PositionHistoryTests: XCTestCase {
         let days = Set((0..<72).map { at.addingTimeInterval(Double($0) * 3600).utcDay })
         XCTAssertEqual(daily.count, 1 + days.count + 24)
         XCTAssertEqual(daily.first?.idle.baseUnits, 0)
+        // Every scan of the last day, one per 4 UTC hours of the day before, one per day before that.
+        let tiered = try db.balanceObservations(dailyBefore: at.addingTimeInterval(48 * 3600), fourHourlyBefore: at.addingTimeInterval(72 * 3600))
+        let blocks = Set((48..<72).map { Int(at.addingTimeInterval(Double($0) * 3600).timeIntervalSince1970 / 14_400) })
+        let earlierDays = Set((0..<48).map { at.addingTimeInterval(Double($0) * 3600).utcDay })
+        XCTAssertEqual(tiered.count, 1 + earlierDays.count + blocks.count + 24)
+        func block(_ hour: Int) -> Int { Int(at.addingTimeInterval(Double(hour) * 3600).timeIntervalSince1970 / 14_400) }
+        let lastOfEachBlock: [UInt128] = (48..<72).filter { h in h == 71 || block(h + 1) != block(h) }.map { UInt128($0) }
+        let middle = tiered.filter { $0.at >= at.addingTimeInterval(48 * 3600) && $0.at < at.addingTimeInterval(72 * 3600) }
+        XCTAssertEqual(middle.map(\.idle.baseUnits), lastOfEachBlock, "the last scan of each block")
         let full = EarningsCalculator.window(EarningsCalculator.intervals(try db.balanceObservations(), flows: []), span: .all)
         let thin = EarningsCalculator.window(EarningsCalculator.intervals(daily, flows: []), span: .all)
         XCTAssertEqual(thin.treasury.earned, full.treasury.earned)
+        XCTAssertEqual(EarningsCalculator.window(EarningsCalculator.intervals(tiered, flows: []), span: .all).treasury.earned, full.treasury.earned)
         XCTAssertEqual(full.treasury.earned, 95)
     }
 

@@ -1,3 +1,4 @@
+import CProcess
 import Console
 import Foundation
 import MammonCore
@@ -57,7 +58,8 @@ enum HistoryBench: BenchSuite {
         figures["read_moves_year"] = BenchFigure(try time { _ = try store.moveRecords() } * 1000, "ms")
         figures["read_transactions_year"] = BenchFigure(try time { _ = try store.minedTransactions() } * 1000, "ms")
         figures["read_position_history_console"] = BenchFigure(try time {
-            _ = try store.balanceObservations(dailyBefore: Date().addingTimeInterval(-PortfolioBook.fullResolution))
+            _ = try store.balanceObservations(dailyBefore: Date().addingTimeInterval(-PortfolioBook.fourHourlyResolution),
+                                              fourHourlyBefore: Date().addingTimeInterval(-PortfolioBook.fullResolution))
         } * 1000, "ms")
         figures["read_moves_console"] = BenchFigure(try time { _ = try store.moveRecords(limit: PortfolioBook.maxMoves) } * 1000, "ms")
 
@@ -65,6 +67,10 @@ enum HistoryBench: BenchSuite {
         figures["portfolio_read_and_fold"] = BenchFigure(portfolio.read * 1000, "ms")
         figures["portfolio_summary"] = BenchFigure(portfolio.summary * 1000, "ms")
         figures["portfolio_render_200x60"] = BenchFigure(portfolio.render * 1000, "ms")
+        // What the console keeps of a year: the stored records (the portfolio book, recent executions,
+        // errors), then the summary and screen state folded from them.
+        figures["portfolio_records_heap"] = BenchFigure(Double(portfolio.recordsBytes) / 1024, "KB")
+        figures["portfolio_summary_heap"] = BenchFigure(Double(portfolio.summaryBytes) / 1024, "KB")
 
         // The floor: the same console on a new, empty database.
         let empty = try ConsoleProcessProbe.firstFrame(database: dir + "/empty.sqlite", markers: ["STOPPED", "Portfolio"], timeout: 30)
@@ -98,17 +104,22 @@ enum HistoryBench: BenchSuite {
 
     /// The console's portfolio view on the year: reading and folding the stored records, the summary,
     /// and one 200×60 frame.
-    static func portfolioView(_ store: AppDatabase) throws -> (read: Double, summary: Double, render: Double) {
+    static func portfolioView(_ store: AppDatabase) throws -> (read: Double, summary: Double, render: Double, recordsBytes: Int, summaryBytes: Int) {
         func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
             let start = DispatchTime.now().uptimeNanoseconds
             let value = try body()
             return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
+        store.releaseMemory()
+        let before = mammon_heap_in_use()
         let (records, read) = try time { try StoredRecordsReader.read(store, now: Date()) }
+        store.releaseMemory()  // SQLite's page caches are not the records'
+        let held = mammon_heap_in_use()
         var state = ConsoleState(now: Date(), size: Size(width: 200, height: 60))
         let (_, summary) = time { _ = ConsoleReducer.reduce(&state, .restored(records)) }
+        let withSummary = mammon_heap_in_use()
         _ = ConsoleReducer.reduce(&state, .keyPressed(.char("p")))
         let (_, render) = time { _ = ConsoleRenderer.render(state, size: Size(width: 200, height: 60)) }
-        return (read, summary, render)
+        return (read, summary, render, Int(held) - Int(before), Int(withSummary) - Int(held))
     }
 }

@@ -68,15 +68,14 @@ final class InProcessLink: ConsoleLink {
         }
         // Opening (recovery, the first status, its synced commits) runs while the terminal starts and
         // draws what was read: what it changes arrives as events. Commands wait for it.
-        let engine = engine, store = store, startScheduler = startScheduler, clientName = clientName
         opening.withLock {
             $0 = Task {
-                await engine.open()
+                await self.engine.open()
                 // Recovery's reads, like the records': their memory back for the long run.
-                store.releaseMemory()
+                self.store.releaseMemory()
                 _ = mammon_release_free_heap()
                 StartupTrace.mark("engine opened")
-                if startScheduler { _ = await engine.handle(.start, from: clientName) }
+                if self.startScheduler { _ = await self.engine.handle(.start, from: self.clientName) }
             }
         }
     }

@@ -4,8 +4,8 @@ import MammonCore
 import Store
 
 /// What the console shows from before it opened, read from the database's own tables: recent
-/// executions, errors, the last scan, and the portfolio (every scan of the last 30 days, one a day
-/// before, every flow, the newest moves with their verdicts).
+/// executions, errors, the last scan, and the portfolio (every scan of the last 7 days, one per 4
+/// hours up to 30 days, one a day before, every flow, the newest moves with their verdicts).
 enum StoredRecordsReader {
     static func read(_ store: AppDatabase, now: Date) throws -> StoredRecords {
         // The moves (with their verdicts) do not depend on the rest: on a year of hourly operation they
@@ -19,8 +19,9 @@ enum StoredRecordsReader {
         if let scan = try store.recentEvents(limit: 1, of: [.marketsScanned]).last, case .marketsScanned(_, let markets, let idle) = scan.kind {
             lastScan = StoredRecords.LastScan(at: scan.at, markets: markets, idle: idle)
         }
-        let observations = try store.balanceObservations(dailyBefore: (try store.latestBalanceObservation()?.at ?? now)
-            .addingTimeInterval(-PortfolioBook.fullResolution))
+        let newest = try store.latestBalanceObservation()?.at ?? now
+        let observations = try store.balanceObservations(dailyBefore: newest.addingTimeInterval(-PortfolioBook.fourHourlyResolution),
+                                                         fourHourlyBefore: newest.addingTimeInterval(-PortfolioBook.fullResolution))
         let flows = try store.treasuryFlows()
         var book = PortfolioBook(observations: observations, flows: flows, moves: try movesRead.value())
         // An execution still running (or left by a crash, which recovery will finish) has told no
