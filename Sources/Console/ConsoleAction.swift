@@ -15,6 +15,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case earlierHistory([EngineEvent])
     /// What the database's own tables hold from before this console opened.
     case restored(StoredRecords)
+    /// The gate verdicts of the restored moves, read after them (only the scorecard's details need them).
+    case verdictsRestored([UUID: ProfitabilityAnalysis])
     /// The engine's event stream ended: everything shown is from then and goes stale.
     case engineStreamEnded
     /// The engine's answer to a command this console sent.

@@ -29,6 +29,10 @@ public enum ConsoleReducer {
         case .restored(let records):
             restore(records, to: &state)
             return []
+        case .verdictsRestored(let verdicts):
+            state.portfolio.attach(verdicts: verdicts)
+            state.refreshPortfolio()
+            return []
         case .engineStreamEnded:
             state.engineConnected = false
             state.log(LogLine(at: state.now, type: "console", text: "engine event stream ended", severity: .error))

@@ -78,6 +78,21 @@ public struct PortfolioBook: Hashable, Sendable {
         if verdictOrder.count > Self.maxVerdicts { verdicts[verdictOrder.removeFirst()] = nil }
     }
 
+    /// Gate verdicts read after the moves (the dashboard shows nothing that needs them): each fills
+    /// the analysis of the moves decided on it that have none.
+    public mutating func attach(verdicts: [UUID: ProfitabilityAnalysis]) {
+        for i in moves.indices where moves[i].analysis == nil {
+            moves[i].analysis = verdicts[moves[i].execution.recommendation.id]
+        }
+    }
+
+    /// The recommendations whose moves have no verdict yet, and the oldest of those moves' starts.
+    public var movesWithoutVerdict: (recommendations: Set<UUID>, since: Date)? {
+        let bare = moves.filter { $0.analysis == nil }
+        guard let since = bare.map(\.execution.startedAt).min() else { return nil }
+        return (Set(bare.map(\.execution.recommendation.id)), since)
+    }
+
     public mutating func executionFinished(_ summary: ExecutionSummary) {
         let r = running.removeValue(forKey: summary.id)
         moves.removeAll { $0.execution.id == summary.id }

@@ -31,10 +31,14 @@ public struct AppDatabase: Sendable {
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         let pool = try DatabasePool(path: path, configuration: config)
+        // Migrations first, each in its transaction without a sync of its own: one lost to a power cut
+        // is run again at the next open (the WAL's checksums drop a torn commit), and the first synced
+        // commit makes them all durable. A new database's twenty-odd syncs were most of its first start.
+        let database = try AppDatabase(pool)
         // A committed step must survive power loss, not just a crash. Set here, not in prepareDatabase:
         // GRDB's WAL set-up runs after it and leaves the writer at NORMAL, which syncs only at checkpoints.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        return try AppDatabase(pool)
+        return database
     }
 
     /// Opens an existing database for reading while another process may be writing.

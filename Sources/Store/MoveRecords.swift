@@ -4,14 +4,15 @@ import MammonCore
 
 extension AppDatabase {
     /// Executions (the newest `limit`, or all) with their steps and the gate verdict each was decided
-    /// on, oldest first: what the rebalance scorecard reads.
-    public func moveRecords(limit: Int? = nil) throws -> [MoveRecord] {
+    /// on, oldest first: what the rebalance scorecard reads. Without `verdicts`, no analysis is read
+    /// (decoding them was half of this read; `gateVerdicts` fetches them later).
+    public func moveRecords(limit: Int? = nil, verdicts: Bool = true) throws -> [MoveRecord] {
         try read { db in
             var request = ExecutionRecord.order(Column("started_at").desc, Column("rowid").desc)
             if let limit { request = request.limit(limit) }
             let executions = try request.fetchAll(db).map { try $0.summary() }.reversed()
             guard let oldest = executions.first?.startedAt else { return [] }
-            let analyses = try Self.verdicts(for: Set(executions.map(\.recommendation.id)), since: oldest, db)
+            let analyses = verdicts ? try Self.verdicts(for: Set(executions.map(\.recommendation.id)), since: oldest, db) : [:]
             var steps: [UUID: [StepRecord]] = [:]
             let ids = executions.map(\.id.uuidString)
             // Rows read by hand: decoding them through Codable was most of opening a console's moves.
@@ -33,6 +34,12 @@ extension AppDatabase {
             }
             return executions.map { MoveRecord(execution: $0, analysis: analyses[$0.recommendation.id], steps: steps[$0.id] ?? []) }
         }
+    }
+
+    /// The newest gate verdict of each recommendation in `ids`, logged at or after the scan before
+    /// `since` (the oldest of their executions' starts).
+    public func gateVerdicts(for ids: Set<UUID>, since: Date) throws -> [UUID: ProfitabilityAnalysis] {
+        try read { db in try Self.verdicts(for: ids, since: since, db) }
     }
 
     /// The newest gate verdict of each recommendation in `ids`. A verdict is logged after the scan of

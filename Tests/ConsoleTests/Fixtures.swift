@@ -60,7 +60,8 @@ enum Fixtures {
 
     /// Ten days of 4-hourly scans ending at t0, interest credited at each market's drifting rate in
     /// whole base units, three moves that completed and one that failed.
-    static func portfolioBook() -> PortfolioBook {
+    /// Without `verdicts`, the moves come as a console first reads them: no gate verdict yet.
+    static func portfolioBook(verdicts: Bool = true) -> PortfolioBook {
         let interval: TimeInterval = 4 * 3600
         let start = at(-60 * interval)
         var held: [LendingProtocol: UInt128] = [.aaveV3: 2_500_000_000, .moonwell: 0, .morphoVault: 250_000_000]
@@ -104,8 +105,8 @@ enum Fixtures {
                 let summary = ExecutionSummary(id: exec, recommendation: rec, status: m.status, startedAt: t.addingTimeInterval(1),
                                                finishedAt: t.addingTimeInterval(12), gasUsed: m.status == .succeeded ? 315_000 : 150_000,
                                                gasCostUSD: Decimal(string: m.status == .succeeded ? "0.0057" : "0.0027")!)
-                moves.append(MoveRecord(execution: summary, analysis: analysis(amount: rec.amount.decimalValue, current: rec.currentAPY,
-                                                                               target: rec.expectedAPY), steps: steps))
+                moves.append(MoveRecord(execution: summary, analysis: verdicts ? analysis(amount: rec.amount.decimalValue, current: rec.currentAPY,
+                                                                                          target: rec.expectedAPY) : nil, steps: steps))
             }
             for (market, units) in held {
                 held[market] = units + units * UInt128(bps[market]!) * UInt128(interval) / (10_000 * 31_536_000)

@@ -34,6 +34,30 @@ final class PortfolioTests: XCTestCase {
         XCTAssertEqual(state.expandedMoves, [], "Enter folds it again")
     }
 
+    /// A console opens with its moves before their gate verdicts (reading those was half of reading
+    /// the moves): the dashboard's scorecard line is already whole, and the verdicts, when they come,
+    /// fill in the predictions and flags to exactly what reading them together gives.
+    func testGateVerdictsArriveAfterTheMovesAndCompleteTheScorecard() {
+        let full = Fixtures.portfolioBook()
+        let expected = PortfolioSummary(book: full, chartSpan: .week)
+        var state = ConsoleState(now: Fixtures.at(0), size: .init(width: 200, height: 60))
+        _ = ConsoleReducer.reduce(&state, .restored(StoredRecords(portfolio: Fixtures.portfolioBook(verdicts: false))))
+        let early = state.portfolioSummary.scorecard
+        XCTAssertTrue(early.moves.allSatisfy { $0.move.analysis == nil && $0.flags.isEmpty })
+        XCTAssertEqual([early.summary.moves, early.summary.wins], [expected.scorecard.summary.moves, expected.scorecard.summary.wins])
+        XCTAssertEqual(early.summary.netBenefitUSD, expected.scorecard.summary.netBenefitUSD, "the dashboard's line needs no verdict")
+        let dashboard = render(state, 200, 60).text
+        XCTAssertTrue(dashboard.contains("\(expected.scorecard.summary.moves) moves, \(expected.scorecard.summary.wins) paid back"), dashboard)
+
+        let wanted = try! XCTUnwrap(state.portfolio.movesWithoutVerdict)
+        XCTAssertEqual(wanted.recommendations, Set(full.moves.map(\.execution.recommendation.id)))
+        var verdicts: [UUID: ProfitabilityAnalysis] = [:]
+        for move in full.moves { verdicts[move.execution.recommendation.id] = move.analysis }
+        _ = ConsoleReducer.reduce(&state, .verdictsRestored(verdicts))
+        XCTAssertEqual(state.portfolioSummary, expected)
+        XCTAssertNil(state.portfolio.movesWithoutVerdict)
+    }
+
     func testChartWindowCyclesAndTheChartsFollow() {
         var state = portfolioState()
         XCTAssertEqual(state.chartSpan, .week)

@@ -72,6 +72,13 @@ final class EarningsTests: XCTestCase {
         let records = try store.moveRecords()
         XCTAssertEqual(records.count, try store.executions(limit: 1000).count)
         XCTAssertTrue(records.allSatisfy { $0.analysis != nil }, "each move's verdict is found in the log")
+        // A console reads the moves first and their verdicts after: the same records in the end.
+        var book = PortfolioBook(observations: [], flows: [], moves: try store.moveRecords(verdicts: false))
+        XCTAssertTrue(book.moves.allSatisfy { $0.analysis == nil })
+        let wanted = try XCTUnwrap(book.movesWithoutVerdict)
+        book.attach(verdicts: try store.gateVerdicts(for: wanted.recommendations, since: wanted.since))
+        XCTAssertEqual(book.moves, Array(records.suffix(PortfolioBook.maxMoves)))
+        XCTAssertNil(book.movesWithoutVerdict)
         let card = RebalanceScorecard.score(records, intervals: intervals)
         XCTAssertEqual(card.moves.count, moves.count)
         var differsFromDecision = 0

@@ -112,11 +112,17 @@ enum HistoryBench: BenchSuite {
         }
         store.releaseMemory()
         let before = mammon_heap_in_use()
-        let (records, read) = try time { try StoredRecordsReader.read(store, now: Date()) }
+        let ((records, verdicts), read) = try time {
+            let records = try StoredRecordsReader.read(store, now: Date())
+            return (records, try StoredRecordsReader.verdicts(store, for: records))
+        }
         store.releaseMemory()  // SQLite's page caches are not the records'
         let held = mammon_heap_in_use()
         var state = ConsoleState(now: Date(), size: Size(width: 200, height: 60))
-        let (_, summary) = time { _ = ConsoleReducer.reduce(&state, .restored(records)) }
+        let (_, summary) = time {
+            _ = ConsoleReducer.reduce(&state, .restored(records))
+            if let verdicts { _ = ConsoleReducer.reduce(&state, verdicts) }
+        }
         let withSummary = mammon_heap_in_use()
         _ = ConsoleReducer.reduce(&state, .keyPressed(.char("p")))
         let (_, render) = time { _ = ConsoleRenderer.render(state, size: Size(width: 200, height: 60)) }

@@ -40,7 +40,11 @@ struct RunCommand: AsyncParsableCommand {
         StartupTrace.mark("config loaded")
         let notifiers: [Notifier]
         do { notifiers = try EngineAlerts.notifiers(config) } catch { throw error.exit() }
-        let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless)
+        // The console's reads of what is stored start as soon as the database is open.
+        var prefetch: ConsolePrefetch?
+        let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless) {
+            if !headless { prefetch = ConsolePrefetch(store: $0) }
+        }
         StartupTrace.mark("engine set up")
         let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
         let sockets = try SocketPaths.forDatabase(network.databasePath)
@@ -67,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
             await alerts?.opened(longRunning: true)
             StartupTrace.mark("servers started")
             code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
-                                                 configuredTheme: config.consoleTheme)
+                                                 configuredTheme: config.consoleTheme, prefetch: prefetch)
             await alerts?.stopping(reason: "console closed")
         }
         if let heartbeat {

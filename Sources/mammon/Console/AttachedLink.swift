@@ -71,7 +71,11 @@ final class AttachedLink: ConsoleLink {
                 ? try store.recentEvents(through: hello.lastSequence, limit: ConsoleState.maxLog, excluding: [EngineEvent.Kind.statusType])
                 : try store.events(after: since, limit: ConsoleState.maxLog).filter { $0.sequence <= hello.lastSequence && $0.type != EngineEvent.Kind.statusType }
             if !missed.isEmpty { inbox.push(.history(missed)) }
-            if since == 0 { inbox.push(.restored(try StoredRecordsReader.read(store, now: Date()))) }
+            if since == 0 {
+                let records = try StoredRecordsReader.read(store, now: Date())
+                inbox.push(.restored(records))
+                if let verdicts = try StoredRecordsReader.verdicts(store, for: records) { inbox.push(verdicts) }
+            }
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
         } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the engine's history from \(hello.database): \(error)"))))

@@ -5,11 +5,12 @@ import Store
 /// Starts the terminal console for `mammon run` in a terminal (engine in process) or `mammon console` (attached).
 enum ConsoleLauncher {
     static func run(engine: Engine, store: AppDatabase, network: NetworkOptions, console: ConsoleFlags? = nil,
-                    configuredTheme: String? = nil) async throws -> Int32 {
+                    configuredTheme: String? = nil, prefetch: ConsolePrefetch? = nil) async throws -> Int32 {
         // `--theme` reaches here through the config (validated there), as `configuredTheme`.
         let options = ConsoleOptions(themeName: configuredTheme, network: network.network, databasePath: network.databasePath,
                                      startScheduler: !(console?.stopped ?? false))
-        return try await ConsoleRunner.run(link: InProcessLink(engine: engine, store: store, startScheduler: options.startScheduler),
+        return try await ConsoleRunner.run(link: InProcessLink(engine: engine, store: store, startScheduler: options.startScheduler,
+                                                               prefetch: prefetch),
                                            options: options)
     }
 

@@ -18,10 +18,14 @@ final class InProcessLink: ConsoleLink {
     /// The engine opening (and the scheduler starting) after the stored records were read.
     private let opening = Mutex<Task<Void, Never>?>(nil)
 
-    init(engine: Engine, store: AppDatabase, startScheduler: Bool) {
+    /// The stored records and history, when their reads began with the database's opening.
+    private let prefetch: ConsolePrefetch?
+
+    init(engine: Engine, store: AppDatabase, startScheduler: Bool, prefetch: ConsolePrefetch? = nil) {
         self.engine = engine
         self.store = store
         self.startScheduler = startScheduler
+        self.prefetch = prefetch
     }
 
     func start(into inbox: ActionInbox) async throws {
@@ -31,22 +35,27 @@ final class InProcessLink: ConsoleLink {
         do {
             let last = try store.lastEventSequence()
             StartupTrace.mark("subscribed")
+            // Read already if nothing was logged since those reads began (nothing is, before the engine opens).
+            let prefetched = prefetch.flatMap { $0.lastSequence == last ? $0 : nil }
             // The log's newest lines only: the dashboard shows none, the event log a screenful. The rest
             // of its `maxLog` (decoding them was most of opening a console on a year) is read when the
             // log opens. Independent of the stored records: on two cores the reads overlap.
-            async let history = store.recentEvents(through: last, limit: ConsoleState.openingLog, excluding: [EngineEvent.Kind.statusType])
+            let history = prefetched?.history ?? .init { [store] in
+                try store.recentEvents(through: last, limit: ConsoleState.openingLog, excluding: [EngineEvent.Kind.statusType])
+            }
             // Executions, errors, the last markets and the portfolio from their own tables: a year of
             // scans buries them in the event log. Then what is current (approvals, a move in flight).
-            let records = Result { try StoredRecordsReader.read(store, now: Date()) }
+            let records = Result { try (prefetched?.records ?? .init { [store] in try StoredRecordsReader.read(store, now: Date()) }).value() }
             StartupTrace.mark("stored records read")
-            let opening = try await history
+            let opening = try history.value()
             inbox.push(.history(opening))
             if opening.count == ConsoleState.openingLog, let oldest = opening.first?.sequence {
                 earlierThan.withLock { $0 = oldest }
                 inbox.push(.earlierHistoryAvailable)
             }
             StartupTrace.mark("history read")
-            inbox.push(.restored(try records.get()))
+            let restored = try records.get()
+            inbox.push(.restored(restored))
             for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
             // The scheduler as the engine holds it now (restored from the database): shown at once,
             // while opening commits and publishes the same (or what recovery changed) as events.
@@ -63,6 +72,14 @@ final class InProcessLink: ConsoleLink {
                 inbox.push(.engineStreamEnded)
             }
             listener.withLock { $0 = task }
+            // The moves' gate verdicts (the scorecard's details) while the first frame is drawn.
+            Task {
+                do {
+                    if let verdicts = try StoredRecordsReader.verdicts(self.store, for: restored) { inbox.push(verdicts) }
+                } catch {
+                    inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the moves' gate verdicts: \(error)"))))
+                }
+            }
         } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }

@@ -8,10 +8,10 @@ import Store
 /// hours up to 30 days, one a day before, every flow, the newest moves with their verdicts).
 enum StoredRecordsReader {
     static func read(_ store: AppDatabase, now: Date) throws -> StoredRecords {
-        // The moves (with their verdicts) do not depend on the rest: on a year of hourly operation they
-        // were the longest part of this read, before the console's first frame. They are read on
-        // another thread meanwhile (one: every thread's heap stays resident after).
-        let movesRead = Background { try store.moveRecords(limit: PortfolioBook.maxMoves) }
+        // The moves do not depend on the rest: on a year of hourly operation they were the longest part
+        // of this read, before the console's first frame. They are read on another thread meanwhile
+        // (one: every thread's heap stays resident after), without their gate verdicts (`verdicts`).
+        let movesRead = Background { try store.moveRecords(limit: PortfolioBook.maxMoves, verdicts: false) }
         let errors = try store.recentEvents(limit: ConsoleState.maxErrors, of: [.error]).compactMap { e -> ErrorRecord? in
             if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
@@ -31,6 +31,13 @@ enum StoredRecordsReader {
         }
         return StoredRecords(executions: try store.executions(limit: ConsoleState.maxRecentExecutions), errors: errors,
                              lastScan: lastScan, portfolio: book)
+    }
+
+    /// The gate verdicts of the records' moves: read after the records, since the dashboard shows
+    /// nothing that needs them (the scorecard's predictions and flags do).
+    static func verdicts(_ store: AppDatabase, for records: StoredRecords) throws -> ConsoleAction? {
+        guard let wanted = records.portfolio.movesWithoutVerdict else { return nil }
+        return .verdictsRestored(try store.gateVerdicts(for: wanted.recommendations, since: wanted.since))
     }
 
     /// A read started on a global queue; `value()` waits for it.

@@ -10,8 +10,11 @@ import Store
 /// The live chain's RPC client comes back too, for metrics (nil on the simulated network).
 enum EngineSetup {
     /// `interactive`: a person watches the console, so the simulated network mines at Base's pace.
+    /// `opened` sees the database as soon as it is open, before the chain and engine are set up (the
+    /// console starts reading what it shows); it only reads, so a refusal after it loses nothing.
     static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
-                     logger: Logger, interactive: Bool = false) async throws -> (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?) {
+                     logger: Logger, interactive: Bool = false,
+                     opened: (AppDatabase) -> Void = { _ in }) async throws -> (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?) {
         let chain: any ChainGateway
         let defaultApproval: ApprovalMode
         let store: AppDatabase
@@ -26,6 +29,7 @@ enum EngineSetup {
             let reader = try await LiveChain.connect(network: live, watching: watched,
                                                      options: liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger))
             store = try AppDatabase.open(path: path)
+            opened(store)
             try store.claim(DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
                                              wallet: reader.walletAddress), path: path, at: clock.now())
             try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
@@ -45,6 +49,7 @@ enum EngineSetup {
             _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.walletAddress),
                                        guarding: "wallet \(liveChain.walletAddress) on chain \(live.chainID)", database: path)
             store = try AppDatabase.open(path: path)
+            opened(store)
             try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress),
                             path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
@@ -56,6 +61,7 @@ enum EngineSetup {
                                                    "wallet": "\(liveChain.walletAddress)", "approval": "\(config.approvalMode ?? defaultApproval)"])
         } else {
             store = try AppDatabase.open(path: path)
+            opened(store)
             StartupTrace.mark("database opened")
             let simulated = try simulatedChain(config: config, store: store, clock: clock, defaultBlockTime: interactive ? 2 : 0)
             StartupTrace.mark("simulated chain opened")
