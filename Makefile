@@ -29,8 +29,11 @@ chaos: test-deps venv build
 build:
 	$(SWIFT) build
 
+# The Swift runtime and Foundation linked in: the binary needs no toolchain where it is installed, and
+# an operator's console starts faster and holds about 3 MB less (no dynamic Foundation relocations and
+# conformance tables; only the code used is linked). `mammon bench --only history` shows both.
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # `make release && sudo make install`. Installs, under $(DESTDIR)$(PREFIX): the binary, the example
 # themes (the built-in ones are compiled in; copies to start your own from), the systemd units with

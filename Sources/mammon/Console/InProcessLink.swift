@@ -32,6 +32,7 @@ final class InProcessLink: ConsoleLink {
         // Subscribe first, then read the newest stored sequence: older events come from the database,
         // newer ones from the stream (status snapshots always).
         let events = engine.subscribe()
+        var restoredRecords: StoredRecords?
         do {
             let last = try store.lastEventSequence()
             StartupTrace.mark("subscribed")
@@ -72,23 +73,26 @@ final class InProcessLink: ConsoleLink {
                 inbox.push(.engineStreamEnded)
             }
             listener.withLock { $0 = task }
-            // The moves' gate verdicts (the scorecard's details) while the first frame is drawn.
-            Task {
-                do {
-                    if let verdicts = try StoredRecordsReader.verdicts(self.store, for: restored) { inbox.push(verdicts) }
-                } catch {
-                    inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the moves' gate verdicts: \(error)"))))
-                }
-            }
+            restoredRecords = restored
         } catch {
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the event history: \(error)"))))
         }
-        // Opening (recovery, the first status, its synced commits) runs while the terminal starts and
-        // draws what was read: what it changes arrives as events. Commands wait for it.
+        // Then the verdicts, and opening (recovery, the first status, its synced commits), run while the
+        // terminal starts and draws what was read: what they change arrives as actions and events.
+        // Commands wait for them.
+        let restored = restoredRecords
         opening.withLock {
             $0 = Task {
+                // The moves' gate verdicts (the scorecard's details) while the first frame is drawn.
+                if let records = restored {
+                    do {
+                        if let verdicts = try StoredRecordsReader.verdicts(self.store, for: records) { inbox.push(verdicts) }
+                    } catch {
+                        inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .error(.console, "cannot read the moves' gate verdicts: \(error)"))))
+                    }
+                }
                 await self.engine.open()
-                // Recovery's reads, like the records': their memory back for the long run.
+                // Recovery's and the verdicts' reads, like the records': their memory back for the long run.
                 self.store.releaseMemory()
                 _ = mammon_release_free_heap()
                 StartupTrace.mark("engine opened")

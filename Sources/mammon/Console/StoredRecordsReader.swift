@@ -40,17 +40,22 @@ enum StoredRecordsReader {
         return .verdictsRestored(try store.gateVerdicts(for: wanted.recommendations, since: wanted.since))
     }
 
-    /// A read started on a global queue; `value()` waits for it.
+    /// A read started on another thread; `value()` waits for it.
+    /// On a thread of its own, not a global queue: reads wait for other reads (the records for their
+    /// moves), and on two cores a global queue runs two blocks at a time, so a waiting read could hold
+    /// the thread the read it waits for needs.
     final class Background<T: Sendable>: @unchecked Sendable {
-        // Written once on the queue before `done` is signalled, read after waiting for it.
+        // Written once on the thread before `done` is signalled, read after waiting for it.
         private var result: Result<T, any Error>?
         private let done = DispatchSemaphore(value: 0)
 
         init(_ body: @escaping @Sendable () throws -> T) {
-            DispatchQueue.global(qos: .userInitiated).async {
+            let thread = Thread {
                 self.result = Result(catching: body)
                 self.done.signal()
             }
+            thread.name = "mammon-read"
+            thread.start()
         }
 
         func value() throws -> T {
