@@ -2,8 +2,9 @@ import Foundation
 
 /// The portfolio as a console follows it: the position history folded into earnings intervals (every
 /// scan of the last 7 days, one per 4 hours up to 30 days, one per day before), the engine's flows
-/// since the last scan, and recent moves with the verdicts they were decided on. Filled from the store when the console opens, then event by
-/// event, so the console stays a fold over what the engine publishes.
+/// since the last scan, and recent moves with the verdicts they were decided on. Filled from the
+/// store when the console opens, then event by event, so the console stays a fold over what the
+/// engine publishes.
 public struct PortfolioBook: Hashable, Sendable {
     /// Intervals ending within this long of the newest scan keep every scan (the 24 h and 7 d windows
     /// and charts are exact to the scan)...

@@ -40,10 +40,9 @@ enum StoredRecordsReader {
         return .verdictsRestored(try store.gateVerdicts(for: wanted.recommendations, since: wanted.since))
     }
 
-    /// A read started on another thread; `value()` waits for it.
-    /// On a thread of its own, not a global queue: reads wait for other reads (the records for their
-    /// moves), and on two cores a global queue runs two blocks at a time, so a waiting read could hold
-    /// the thread the read it waits for needs.
+    /// A read started on a thread of its own; `value()` waits for it. Not on a global queue: reads
+    /// wait for other reads (the records for their moves), and on two cores a global queue runs two
+    /// blocks at a time, so a waiting read could hold the thread the read it waits for needs.
     final class Background<T: Sendable>: @unchecked Sendable {
         // Written once on the thread before `done` is signalled, read after waiting for it.
         private var result: Result<T, any Error>?
