@@ -56,6 +56,14 @@ final class TerminalConsoleTests: XCTestCase {
         t.waitFor("■ STOPPED")
         try t.type("l")
         t.waitForAll(["execution succeeded", "console opened: the lines above are from the database"])
+        // The portfolio's scorecard: the moves with the gate verdicts they were decided on (read just
+        // after the console's first frame), and their transactions.
+        try t.resize(200, 60)
+        try t.type("p")
+        try t.press("Enter")
+        let expanded = t.waitForAll(["decided: ", "deposit   0x"])
+        XCTAssertFalse(expanded.contains("no longer in the log"), expanded)
+        XCTAssertTrue(expanded.contains("break-even"), expanded)
         try t.type("q")
         t.waitFor("[exit 0, tty restored]")
     }
