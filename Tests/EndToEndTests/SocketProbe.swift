@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A minimal client of the engine's socket written against the documented wire format (no Mammon
 /// code): connects, reads the hello, sends one line, returns the answer. What another tool would do.
@@ -7,18 +8,8 @@ enum SocketProbe {
 
     /// Sends `{"command": name, "request_id": "probe"}` and returns the `command.response` line.
     static func command(_ name: String, id: String? = nil, socket path: String) throws -> [String: Any] {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        let fd = try TestSocket.connect(unixPath: path)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8).prefix(raw.count - 1)) }
-        let rc = withUnsafePointer(to: &address) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else { throw Failure(description: "connect \(path): \(String(cString: strerror(errno)))") }
         var request = "{\"command\":\"\(name)\",\"request_id\":\"probe\""
         if let id { request += ",\"id\":\"\(id)\"" }
         request += "}\n"
