@@ -94,12 +94,18 @@ fuzz: deps
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
-# The Python side of the tests (devnet EVM, Vyper, eth-account), pinned in Tests/Devnet/requirements.txt.
-venv: $(VENV)/.installed
+# The Python side of the tests (devnet EVM, Vyper, eth-account), pinned in Tests/Devnet/requirements.txt,
+# and the safe-eth-py wheel, only as the carrier of Safe 1.4.1's deployed bytecode (read out of the zip by
+# Tests/Devnet/fence.py, never installed), pinned by hash in Tests/Devnet/safe-contracts.txt.
+SAFE_WHEEL := $(VENV)/wheels/safe_eth_py-7.27.0-py3-none-any.whl
+venv: $(VENV)/.installed $(SAFE_WHEEL)
 $(VENV)/.installed: Tests/Devnet/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/Devnet/requirements.txt
 	touch $@
+$(SAFE_WHEEL): Tests/Devnet/safe-contracts.txt $(VENV)/.installed
+	$(VENV)/bin/pip download -q --disable-pip-version-check --no-deps --require-hashes -r Tests/Devnet/safe-contracts.txt -d $(VENV)/wheels
+	test -f $@ && touch $@
 
 # PNG pictures of the real console (tmux capture rendered with Pillow and DejaVu Sans Mono) into screenshots/.
 screenshots: deps release venv

@@ -20,6 +20,7 @@ public enum RevertReason: Sendable, Equatable, CustomStringConvertible {
         case .error(let message): return "reverted: \(UntrustedText.bounded(message))"
         case .panic(let code): return "panicked: \(Self.panicMeaning(code)) (code \(code.hexString))"
         case .custom(let selector, let data):
+            if let known = KnownCustomError.describe(selector: selector, arguments: data) { return "reverted: \(known)" }
             return "reverted with custom error \(Hex.encode(selector)) (\(data.count) bytes of arguments)"
         }
     }

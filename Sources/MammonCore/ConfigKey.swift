@@ -125,6 +125,13 @@ public struct ConfigKey: Sendable {
             return true
         },
         int("DAILY_REPORT_HOUR", 0...23, "UTC hour of the daily report to the notifiers") { $0.dailyReportHour = $1 },
+        ConfigKey(name: "TREASURY_SAFE", range: "a Safe's address (0x and 40 hex digits)",
+                  help: "fenced treasury: the funds are this Safe's and the key only acts through its Roles module (see README)") { text, c in
+            let hex = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
+            guard hex.count == 40, hex.allSatisfy(\.isHexDigit) else { return false }
+            c.treasurySafe = "0x" + hex
+            return true
+        },
     ]
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }

@@ -42,6 +42,8 @@ public struct MammonConfig: Sendable, Hashable {
     public var metricsAllowRemote = false
     /// Requested after each successful cycle. A secret (the path is the token): log it redacted.
     public var heartbeatURL: String?
+    /// TREASURY_SAFE: the Safe of a fenced treasury (the engine's key is then only its operator).
+    public var treasurySafe: String?
     /// NOTIFY_URLS_FILE: Apprise-style notifier URLs, one per line (a secret, mode 0600). nil: no alerts.
     public var notifyURLsFile: String?
     /// NOTIFY_MIN_SEVERITY: the least severe alert sent (a URL's `?severity=` overrides it).

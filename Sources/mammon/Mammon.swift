@@ -10,7 +10,7 @@ struct Mammon: AsyncParsableCommand {
         abstract: "Autonomous stablecoin treasury engine for lending markets on Base.",
         subcommands: [
             RunCommand.self, ConsoleCommand.self, StatusCommand.self, HistoryCommand.self, ReportCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
-            WalletCommand.self, TxCommand.self, MarketsCommand.self, EmergencyStopCommand.self, AlertCommand.self, BenchCommand.self, SimulateHistoryCommand.self,
+            WalletCommand.self, TxCommand.self, MarketsCommand.self, TreasuryCommand.self, EmergencyStopCommand.self, AlertCommand.self, BenchCommand.self, SimulateHistoryCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

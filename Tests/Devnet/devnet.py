@@ -28,12 +28,13 @@ from alysis import Node, RPCNode
 from alysis._exceptions import TransactionFailed, TransactionReverted, ValidationError
 from eth.exceptions import Revert, VMError
 from eth.vm.spoof import SpoofTransaction
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 from eth_utils.exceptions import ValidationError as EthValidationError
 from ethereum_rpc import JSON, Block, EthCallParams, RPCError, structure, unstructure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import deploy  # noqa: E402
+import fence  # noqa: E402
 
 DEFAULT_CHAIN_ID = 31337
 ROOT_BALANCE_WEI = 10**9 * 10**18
@@ -247,6 +248,9 @@ class Devnet:
 
     def __init__(self, chain_id: int, priority_fee_wei: int, state_override: bool = True):
         self.chain_id = chain_id
+        # The keyless deployments of the canonical factories (pre-EIP-155, presigned for any chain):
+        # accepted by hash, every other unprotected transaction is refused as a real node would.
+        self.presigned = {keccak(bytes.fromhex(fence.presigned_erc2470()[2:]))}
         self.rpc = DevnetRPCNode(Node(root_balance_wei=ROOT_BALANCE_WEI, chain_id=chain_id))
         # eth_call's third parameter (state overrides); off = a node that does not know it.
         self.state_override = state_override
@@ -341,8 +345,10 @@ class Devnet:
             chain_id = raw_transaction_chain_id(raw)
         except (ValueError, rlp.DecodingError) as exc:
             raise JsonRpcError(-32602, f"could not decode transaction: {exc}") from exc
-        if chain_id is None:
+        if chain_id is None and keccak(raw) not in self.presigned:
             raise JsonRpcError(-32000, "only replay-protected (EIP-155) transactions allowed over RPC")
+        if chain_id is None:
+            return self.alysis("eth_sendRawTransaction", *params)
         if chain_id != self.chain_id:
             raise JsonRpcError(-32000, f"invalid chain id for signer: have {chain_id} want {self.chain_id}")
         return self.alysis("eth_sendRawTransaction", *params)
@@ -525,6 +531,8 @@ def main() -> None:
     parser.add_argument("--chain-id", type=int, default=DEFAULT_CHAIN_ID,
                         help="chain id the node reports and enforces (use another to fake a wrong-chain node)")
     parser.add_argument("--deploy", action="store_true", help="compile and deploy the devnet markets")
+    parser.add_argument("--fence", action="store_true",
+                        help="also deploy Safe 1.4.1 and Zodiac Roles v2.1.0 at their Base addresses (fence.py)")
     parser.add_argument("--fund", action="append", default=[], metavar="ADDRESS",
                         help="give this wallet ETH and devnet USDC (with --deploy; repeatable)")
     parser.add_argument("--fund-eth", type=float, default=100.0, help="ETH per funded wallet (default 100)")
@@ -551,6 +559,8 @@ def main() -> None:
         for address in args.fund:
             devnet.deployment.fund(address, int(args.fund_eth * 10**18), int(args.fund_usdc * 10**6))
         devnet.network = devnet.deployment.network(rpc_url, args.chain_id)
+        if args.fence:
+            devnet.network["fence"] = fence.deploy_canonical(devnet.send, devnet.deployment.deployer)
         if args.network_file:
             Path(args.network_file).write_text(json.dumps(devnet.network, indent=2) + "\n")
 

@@ -73,4 +73,15 @@ struct AaveV3Adapter: MarketAdapter {
             throw .misconfigured("approvals are ERC-20 calls, not Aave calls")
         }
     }
+
+    var displayName: String { "Aave V3 Pool" }
+
+    func fencePermissions(usdc: Address, allowanceKey: [UInt8]) -> [FencePermission] {
+        [FencePermission(target: market, targetName: displayName, signature: "supply(address,uint256,address,uint16)",
+                         condition: .calldata([.equal(usdc), .withinAllowance(allowanceKey), .avatar, .any]),
+                         meaning: "asset = USDC, amount within the daily allowance, onBehalfOf = the Safe"),
+         FencePermission(target: market, targetName: displayName, signature: "withdraw(address,uint256,address)",
+                         condition: .calldata([.equal(usdc), .any, .avatar]),
+                         meaning: "asset = USDC, to = the Safe")]
+    }
 }

@@ -8,22 +8,27 @@ extension LiveChain {
     /// first comes up), then resolves the markets (Pool, aToken, underlying checks) and the feed's
     /// decimals in one batch. On a pinned (built-in) network every address that will receive funds
     /// must be the compiled-in one, whatever the node says.
-    public static func connect(network: NetworkConfig, signer: any Signer, options: LiveChainOptions = LiveChainOptions(),
+    /// With `fence`, the signer is the operator of a fenced treasury: the Safe's funds are read and moved,
+    /// every call goes through its Roles module (`TransactionRoute`).
+    public static func connect(network: NetworkConfig, signer: any Signer, fence: TreasuryFence? = nil, options: LiveChainOptions = LiveChainOptions(),
                                transport: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
                                clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await connect(network: network, wallet: signer.address, signer: signer, options: options, transport: transport, policy: policy,
-                          clock: clock)
+        try await connect(network: network, wallet: signer.address, signer: signer, fence: fence, options: options, transport: transport,
+                          policy: policy, clock: clock)
     }
 
     /// The same checks and reads for an address without its key: a chain that reads and simulates but
     /// holds no signer, so no call on it can sign or send (`mammon markets`, shadow mode).
-    public static func connect(network: NetworkConfig, watching wallet: Address, options: LiveChainOptions = LiveChainOptions(),
+    /// With `fence`, `wallet` is the operator whose calls through the Roles module are simulated.
+    public static func connect(network: NetworkConfig, watching wallet: Address, fence: TreasuryFence? = nil,
+                               options: LiveChainOptions = LiveChainOptions(),
                                transport: TransportOptions = TransportOptions(), policy: EndpointPolicy = EndpointPolicy(),
                                clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await connect(network: network, wallet: wallet, signer: nil, options: options, transport: transport, policy: policy, clock: clock)
+        try await connect(network: network, wallet: wallet, signer: nil, fence: fence, options: options, transport: transport, policy: policy,
+                          clock: clock)
     }
 
-    private static func connect(network: NetworkConfig, wallet: Address, signer: (any Signer)?, options: LiveChainOptions,
+    private static func connect(network: NetworkConfig, wallet: Address, signer: (any Signer)?, fence: TreasuryFence?, options: LiveChainOptions,
                                 transport: TransportOptions, policy: EndpointPolicy, clock: any RPCClock) async throws -> LiveChain {
         guard !network.rpcURLs.isEmpty else { throw LiveChainError.misconfigured("network '\(network.name)' has no RPC URL: pass --rpc-url") }
         if let url = network.insecureRPCURL { throw LiveChainError.insecureEndpoint(url: url, chainID: network.chainID) }
@@ -86,7 +91,8 @@ extension LiveChain {
         }
         let feed = PriceFeed(address: network.ethUSDFeed, decimals: UInt8(fd), maxAgeSeconds: network.feedMaxAgeSeconds,
                              minUSD: options.ethUSDMin, maxUSD: options.ethUSDMax)
-        return LiveChain(network: network, client: client, wallet: wallet, signer: signer, decimals: UInt8(ud), adapters: adapters, feed: feed, options: options)
+        return LiveChain(network: network, client: client, wallet: wallet, signer: signer, decimals: UInt8(ud), adapters: adapters, feed: feed,
+                         options: options, fence: fence)
     }
 
     /// Aave Pools named by their PoolAddressesProvider, read with `getPool()` (one batch, only when any).

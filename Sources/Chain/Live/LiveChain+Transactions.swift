@@ -13,7 +13,7 @@ extension LiveChain {
             return ContractCall(to: network.usdc, "approve(address,uint256)", [.address(market.spender), .uint(UInt256(amount.baseUnits))],
                                 label: "USDC approve(\(spender.displayName))")
         case .withdraw(let p, _, _, _), .deposit(let p, _, _):
-            return try await adapter(p).call(for: action, wallet: wallet, usdc: network.usdc, client: client)
+            return try await adapter(p).call(for: action, wallet: treasury, usdc: network.usdc, client: client)
         }
     }
 
@@ -22,14 +22,17 @@ extension LiveChain {
     /// an error with the decoded reason.
     public func prepare(_ action: ChainAction) async throws -> PreparedTransaction {
         let signer = try requireSigner()
-        let call = try await contractCall(for: action)
+        let inner = try await contractCall(for: action)
+        // What the operator signs: the call itself, or the call through the treasury's Roles module,
+        // whose refusal (ConditionViolation, NoMembership) surfaces here by name before anything is signed.
+        let call = route.wrap(inner)
         // Spending needs a fresh, complete price round, whatever the cycle read earlier.
         _ = try await feeQuote()
-        let result = try await client.call(call, from: wallet)
-        if case .withdraw(let p, _, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
-        if case .deposit(let p, _, _) = action { try adapter(p).checkSimulation(result, of: call) }
+        let result = try route.innerResult(try await client.call(route.simulation(inner), from: wallet), of: call)
+        if case .withdraw(let p, _, _, _) = action { try adapter(p).checkSimulation(result, of: inner) }
+        if case .deposit(let p, _, _) = action { try adapter(p).checkSimulation(result, of: inner) }
         let gasLimit = try Self.gasLimit(estimate: try await client.estimateGas(call, from: wallet), margin: options.gasMarginPercent,
-                                          cap: GasLimitCaps.cap(for: action), call: call.label)
+                                          cap: GasLimitCaps.cap(for: action) + route.overheadGas, call: call.label)
         let fees = try await feePolicy.fees(from: client, notice: options.notice, beat: beat)
         let nonce = await nonces.next(chainPending: try await client.pendingNonce(wallet))
         let tx = EIP1559Transaction(chainID: network.chainID, nonce: nonce,
@@ -118,7 +121,7 @@ extension LiveChain {
         if let r = try await client.receipt(tx.hash) { return .mined(try await receipt(from: r, of: tx)) }
         if try await client.isKnown(tx.hash) { return .pending }
         let mined: UInt64
-        do { mined = try await client.rpc.requestQuantity("eth_getTransactionCount", [.string(walletAddress), "latest"]) } catch {
+        do { mined = try await client.rpc.requestQuantity("eth_getTransactionCount", [.string(operatorAddress), "latest"]) } catch {
             throw LiveChainError.rpc(error)
         }
         return mined > tx.nonce ? .replaced : .unknown

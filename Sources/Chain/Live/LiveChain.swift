@@ -7,7 +7,13 @@ import MammonCore
 /// `pending` count), sent raw, and confirmed from receipts.
 public actor LiveChain: ChainGateway {
     public nonisolated let networkName: String
+    /// The treasury: the address whose funds the engine moves and reads (the operator's own in plain
+    /// mode, the Safe in fenced mode).
     public nonisolated let walletAddress: String
+    /// The key's address: it signs, pays gas and owns the nonce (the treasury itself in plain mode).
+    public nonisolated let operatorAddress: String
+    /// How calls leave the engine: directly, or through the fenced treasury's Roles module.
+    public nonisolated let route: TransactionRoute
     public nonisolated let network: NetworkConfig
     public nonisolated let client: EthClient
     /// Every address that receives funds or an allowance, and the feed, as resolved at connect
@@ -15,7 +21,10 @@ public actor LiveChain: ChainGateway {
     /// "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault". The engine records
     /// them on first start for network files and refuses a later change.
     public nonisolated let resolvedAddresses: [(role: String, address: Address)]
+    /// The operator: signs, pays gas, owns the nonce.
     let wallet: Address
+    /// Where the funds are: positions, balances, allowances and every recipient.
+    let treasury: Address
     /// The key that signs; nil on a watch-only chain (`connect(network:watching:)`), which then has
     /// no key in the process at all and refuses every signing call (shadow mode, `mammon markets`).
     let signer: (any Signer)?
@@ -31,7 +40,10 @@ public actor LiveChain: ChainGateway {
     var loadedSharePrices: [String: [SharePriceObservation]]?
 
     init(network: NetworkConfig, client: EthClient, wallet: Address, signer: (any Signer)?, decimals: UInt8, adapters: [any MarketAdapter],
-         feed: PriceFeed, options: LiveChainOptions) {
+         feed: PriceFeed, options: LiveChainOptions, fence: TreasuryFence? = nil) {
+        self.treasury = fence?.safe ?? wallet
+        self.route = fence.map { .roles(module: $0.rolesModule, roleKey: $0.roleKey) } ?? .direct
+        self.operatorAddress = wallet.checksummed
         self.decimals = decimals
         self.resolvedAddresses = [(AddressRole.usdc.rawValue, network.usdc), (AddressRole.ethUSDFeed.rawValue, network.ethUSDFeed)]
             + adapters.flatMap { $0.roles.map { ($0.role.rawValue, $0.address) } }
@@ -40,7 +52,7 @@ public actor LiveChain: ChainGateway {
         self.client = client
         self.signer = signer
         self.wallet = wallet
-        self.walletAddress = wallet.checksummed
+        self.walletAddress = (fence?.safe ?? wallet).checksummed
         self.adapters = adapters
         self.feed = feed
         self.options = options
@@ -65,7 +77,7 @@ public actor LiveChain: ChainGateway {
     /// Every market's rate, size and the wallet's position: one batch, plus one for the reads
     /// that need its answers (vault shares → assets). Two HTTP round trips.
     func readAll(_ selected: [any MarketAdapter]) async throws(LiveChainError) -> (readings: [MarketReading], timestamp: UInt64, block: UInt64?) {
-        let firstCalls = selected.map { $0.scanCalls(wallet: wallet) }
+        let firstCalls = selected.map { $0.scanCalls(wallet: treasury) }
         let (flat, extra) = try await client.batch(firstCalls.flatMap { $0 }, extra: [RPCCall("eth_getBlockByNumber", ["latest", false])])
         var first: [[[UInt8]]] = [], offset = 0
         for calls in firstCalls {
@@ -130,7 +142,7 @@ public actor LiveChain: ChainGateway {
     }
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
-        let data = try await client.call(ContractCall(to: network.usdc, "balanceOf(address)", [.address(wallet)], label: "USDC balanceOf"))
+        let data = try await client.call(ContractCall(to: network.usdc, "balanceOf(address)", [.address(treasury)], label: "USDC balanceOf"))
         let units = try NodeBounds.tokenUnits(try UInt256.word(0, of: data, call: "USDC balanceOf"), decimals: token.decimals,
                                               call: "USDC balanceOf")
         return TokenAmount(baseUnits: units, decimals: token.decimals)
@@ -168,15 +180,17 @@ public actor LiveChain: ChainGateway {
     /// Gas for planning a move, before any of its steps is sent: the per-protocol table, because a
     /// deposit cannot be estimated before its approval is mined. `prepare` estimates each step for real.
     public func gasEstimate(_ action: ChainAction) async throws -> UInt64 {
-        switch action {
+        let units: UInt64 = switch action {
         case .withdraw(let p, _, _, _): GasUnits.withdraw(p)
         case .approve: GasUnits.approve
         case .deposit(let p, _, _): GasUnits.deposit(p)
         }
+        return units + route.overheadGas
     }
 
-    /// The largest gas limit `prepare` signs for the action (`GasLimitCaps`); it refuses above it.
-    public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { GasLimitCaps.cap(for: action) }
+    /// The largest gas limit `prepare` signs for the action (`GasLimitCaps`, plus the route's overhead);
+    /// it refuses above it.
+    public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { GasLimitCaps.cap(for: action) + route.overheadGas }
 
     /// The key a vault's share prices have in the `SharePriceStore`.
     public static func sharePriceStoreKey(vault: Address) -> String { SharePriceHistory.storeKey(vault: vault) }

@@ -42,6 +42,12 @@ protocol MarketAdapter: Sendable {
     func checkSimulation(_ result: [UInt8], of call: ContractCall) throws(LiveChainError)
     /// A failure a mined, non-reverted transaction reports in its logs.
     func failure(in receipt: ChainReceipt) -> String?
+
+    /// What a fenced treasury's role must allow on this market for a rebalance, every recipient pinned
+    /// to the Safe (`RolesCondition.avatar`) and every deposit drawing on the daily allowance.
+    func fencePermissions(usdc: Address, allowanceKey: [UInt8]) -> [FencePermission]
+    /// The market's name for people ("Aave V3 Pool").
+    var displayName: String { get }
 }
 
 extension MarketAdapter {

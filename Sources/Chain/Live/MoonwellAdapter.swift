@@ -97,4 +97,17 @@ struct MoonwellAdapter: MarketAdapter {
         }
         return nil
     }
+
+    var displayName: String { "Moonwell mUSDC" }
+
+    /// mint pulls USDC from the caller and credits it; redeem and redeemUnderlying pay the caller. The
+    /// caller is the Safe, so only the minted amount needs a condition.
+    func fencePermissions(usdc: Address, allowanceKey: [UInt8]) -> [FencePermission] {
+        [FencePermission(target: market, targetName: displayName, signature: "mint(uint256)",
+                         condition: .calldata([.withinAllowance(allowanceKey)]), meaning: "amount within the daily allowance"),
+         FencePermission(target: market, targetName: displayName, signature: "redeem(uint256)", condition: nil,
+                         meaning: "any amount (pays the caller, the Safe)"),
+         FencePermission(target: market, targetName: displayName, signature: "redeemUnderlying(uint256)", condition: nil,
+                         meaning: "any amount (pays the caller, the Safe)")]
+    }
 }

@@ -81,4 +81,16 @@ struct MorphoVaultAdapter: MarketAdapter {
             throw .misconfigured("approvals are ERC-20 calls, not vault calls")
         }
     }
+
+    var displayName: String { "ERC-4626 vault" }
+
+    func fencePermissions(usdc: Address, allowanceKey: [UInt8]) -> [FencePermission] {
+        [FencePermission(target: market, targetName: displayName, signature: "deposit(uint256,address)",
+                         condition: .calldata([.withinAllowance(allowanceKey), .avatar]),
+                         meaning: "assets within the daily allowance, receiver = the Safe"),
+         FencePermission(target: market, targetName: displayName, signature: "withdraw(uint256,address,address)",
+                         condition: .calldata([.any, .avatar, .avatar]), meaning: "receiver = owner = the Safe"),
+         FencePermission(target: market, targetName: displayName, signature: "redeem(uint256,address,address)",
+                         condition: .calldata([.any, .avatar, .avatar]), meaning: "receiver = owner = the Safe")]
+    }
 }

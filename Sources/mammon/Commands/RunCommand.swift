@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import MammonCore
 import Service
+import Store
+import Chain
 
 /// `mammon [run]`: the engine with its console, or headless JSON lines with `--no-ui`. Every engine
 /// serves its control and observer sockets; in a terminal, when an engine already runs on the
@@ -22,10 +24,14 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
     @OptionGroup var console: ConsoleFlags
+    @OptionGroup var treasury: TreasuryOptions
 
     func run() async throws {
         let config: MammonConfig
-        do { config = try settings.load(extraFlags: console.configSettings) } catch { throw error.exit() }
+        do { config = try settings.load(extraFlags: console.configSettings + treasury.configSettings) } catch { throw error.exit() }
+        if config.treasurySafe != nil, network.isSimulated || network.watch != nil {
+            throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network and --keystore (shadow mode watches the Safe itself with --watch)").exit()
+        }
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
@@ -42,9 +48,13 @@ struct RunCommand: AsyncParsableCommand {
         do { notifiers = try EngineAlerts.notifiers(config) } catch { throw error.exit() }
         // The console's reads of what is stored start as soon as the database is open.
         var prefetch: ConsolePrefetch?
-        let (engine, store, rpc) = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless) {
-            if !headless { prefetch = ConsolePrefetch(store: $0) }
-        }
+        let made: (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?)
+        do {
+            made = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless) {
+                if !headless { prefetch = ConsolePrefetch(store: $0) }
+            }
+        } catch let error as ConfigError { throw error.exit() }  // e.g. a fence broader than the plan: EX_CONFIG
+        let (engine, store, rpc) = made
         StartupTrace.mark("engine set up")
         let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
         let sockets = try SocketPaths.forDatabase(network.databasePath)

@@ -45,12 +45,12 @@ enum EngineSetup {
             // Connect (and check the chain id) before the database is created for this network.
             let prices = DatabaseSharePrices()
             let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, liveness: waits, logger: logger)
-            // One engine per wallet on a chain, through whichever database.
-            _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.walletAddress),
-                                       guarding: "wallet \(liveChain.walletAddress) on chain \(live.chainID)", database: path)
+            // One engine per signing key on a chain (its nonces), through whichever database.
+            _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.operatorAddress),
+                                       guarding: "wallet \(liveChain.operatorAddress) on chain \(live.chainID)", database: path)
             store = try AppDatabase.open(path: path)
             opened(store)
-            try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress),
+            try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: identityWallet(liveChain)),
                             path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)
@@ -86,8 +86,28 @@ enum EngineSetup {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
-        return try await LiveChain.connect(network: live, signer: signer,
-                                           options: liveOptions(config: config, sharePrices: sharePrices, liveness: liveness, logger: logger))
+        let options = liveOptions(config: config, sharePrices: sharePrices, liveness: liveness, logger: logger)
+        guard let safe = try config.treasurySafe.map({ try Address(hex: $0) }) else {
+            return try await LiveChain.connect(network: live, signer: signer, options: options)
+        }
+        // A fenced treasury: every call through the Safe's Roles module, and the fence exactly the plan
+        // before anything is read for a decision (a broader role is refused like a bad config: exit 78).
+        let fence = TreasuryFence(safe: safe, rolesModule: FencePlan.predictedModule(safe: safe))
+        let chain = try await LiveChain.connect(network: live, signer: signer, fence: fence, options: options)
+        let differences = try await TreasuryGuard.differences(chain, fence: fence, config: config)
+        guard differences.isEmpty else {
+            throw ConfigError("the fenced treasury \(safe.checksummed) is not exactly the plan (`mammon treasury check` says the same); refusing to start:\n"
+                              + differences.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        logger.info("fenced treasury: every call goes through the Roles module", metadata: [
+            "safe": "\(safe.checksummed)", "roles_module": "\(fence.rolesModule.checksummed)", "operator": "\(chain.operatorAddress)"])
+        return chain
+    }
+
+    /// The database's wallet: the treasury, and in fenced mode the operator too (a database of the Safe
+    /// with one operator is refused for another, and for the operator's own plain-mode wallet).
+    static func identityWallet(_ chain: LiveChain) -> String {
+        chain.operatorAddress == chain.walletAddress ? chain.walletAddress : "\(chain.walletAddress) via operator \(chain.operatorAddress)"
     }
 
     static func liveOptions(config: MammonConfig, sharePrices: DatabaseSharePrices, liveness: Liveness, logger: Logger) -> LiveChainOptions {
