@@ -10,6 +10,7 @@ so every contract has the code and the address it has on Base. Nothing here is c
 the deployed ones, checked against their canonical addresses before use.
 
 As a command line (the tests' Safe owner, who holds keys the engine never sees):
+  fence.py --rpc URL address --key K                                   -> the key's address
   fence.py --rpc URL create-safe --owner-key K [--salt-nonce N]        -> {"safe": "0x…"}
   fence.py --rpc URL exec-batch --safe S --owner-key K --batch FILE     -> one Safe transaction per entry
   fence.py --rpc URL exec --safe S --owner-key K --to A --data 0x…      -> one Safe transaction
@@ -157,6 +158,14 @@ def deploy_canonical(send: Send, deployer: Any) -> dict[str, str]:
 
 # --- a Safe owner's tools (over JSON-RPC) ------------------------------------------------------
 
+class RPCFailure(RuntimeError):
+    """A JSON-RPC error answer; `error` is its error object (code, message, data)."""
+
+    def __init__(self, method: str, error: dict[str, Any]):
+        super().__init__(f"{method}: {error}")
+        self.error = error
+
+
 def http_send(rpc_url: str) -> Send:
     def send(method: str, *params: Any) -> Any:
         body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
@@ -164,7 +173,7 @@ def http_send(rpc_url: str) -> Send:
         with urllib.request.urlopen(request, timeout=30) as response:
             answer = json.loads(response.read())
         if "error" in answer:
-            raise RuntimeError(f"{method}: {answer['error']}")
+            raise RPCFailure(method, answer["error"])
         return answer["result"]
     return send
 
@@ -236,6 +245,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rpc", required=True)
     sub = parser.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("address", help="the address of a private key")
+    a.add_argument("--key", required=True)
     c = sub.add_parser("create-safe")
     c.add_argument("--owner-key", required=True)
     c.add_argument("--salt-nonce", type=int, default=1)
@@ -250,6 +261,9 @@ def main() -> None:
             p.add_argument("--data", required=True)
             p.add_argument("--value", type=int, default=0)
     args = parser.parse_args()
+    if args.command == "address":
+        print(Account.from_key(args.key).address)
+        return
     send = http_send(args.rpc)
     owner = Owner(send, args.owner_key)
     if args.command == "create-safe":

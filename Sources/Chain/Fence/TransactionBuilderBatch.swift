@@ -10,6 +10,7 @@ public struct TransactionBuilderBatch: Sendable {
     indirect enum Value: Sendable {
         case string(String)
         case number(Int64)
+        case bool(Bool)
         case null
         case array([Value])
         case object([(key: String, value: Value)])
@@ -62,9 +63,35 @@ public struct TransactionBuilderBatch: Sendable {
         switch value {
         case .string(let s): quoted(s)
         case .number(let n): String(n)
+        case .bool(let b): b ? "true" : "false"
         case .null: "null"
         case .array, .object: serialize(value)
         }
+    }
+
+    /// The checksum a batch file carries in `meta.checksum`, computed from the file itself (for any file the
+    /// Transaction Builder exported: the verification its import runs).
+    static func checksum(ofFile json: JSONValue) -> String? {
+        guard case .object(var top) = json, case .object(var meta)? = top["meta"] else { return nil }
+        meta["checksum"] = nil
+        meta["name"] = .null
+        top["meta"] = .object(meta)
+        func convert(_ v: JSONValue) -> Value? {
+            switch v {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .string(let s): return .string(s)
+            case .number(let literal): return Int64(literal).map { .number($0) }
+            case .array(let items):
+                let converted = items.compactMap(convert)
+                return converted.count == items.count ? .array(converted) : nil
+            case .object(let members):
+                var fields: [(key: String, value: Value)] = []
+                for (k, m) in members { guard let c = convert(m) else { return nil }; fields.append((k, c)) }
+                return .object(fields)
+            }
+        }
+        return convert(.object(top)).map(checksum(of:))
     }
 
     /// `JSON.stringify` of a string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or

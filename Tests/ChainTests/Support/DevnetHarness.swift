@@ -34,9 +34,11 @@ final class DevnetHarness: @unchecked Sendable {
     let server: PythonServer
     let info: DevnetInfo
 
-    static func start(chainID: UInt64 = 31337, deploy: Bool = true) async throws -> DevnetHarness {
+    /// `fence`: also the real Safe 1.4.1 and Zodiac Roles v2.1.0 contracts at their Base addresses.
+    static func start(chainID: UInt64 = 31337, deploy: Bool = true, fence: Bool = false) async throws -> DevnetHarness {
         var arguments = ["--watch-stdin", "--chain-id", String(chainID)]
         if deploy { arguments += ["--deploy", "--fund", walletAddress] }
+        if fence { arguments.append("--fence") }
         let server = try await PythonServer.start(script: "devnet.py", arguments: arguments)
         let ready = server.readyLine
         let network = ready["network"] ?? .null
@@ -107,11 +109,14 @@ enum TestABI {
 final class SharedDevnet: @unchecked Sendable {
     private let lock = NSLock()
     private var starting: Task<DevnetHarness, any Error>?
+    private let fence: Bool
+
+    init(fence: Bool = false) { self.fence = fence }
 
     func harness() async throws -> DevnetHarness {
         let task = lock.withLock {
             if let starting { return starting }
-            let task = Task { try await DevnetHarness.start() }
+            let task = Task { [fence] in try await DevnetHarness.start(fence: fence) }
             starting = task
             return task
         }

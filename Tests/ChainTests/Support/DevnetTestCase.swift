@@ -6,6 +6,8 @@ import XCTest
 /// Every test starts from the same chain state (evm_snapshot before, evm_revert after).
 class DevnetTestCase: XCTestCase {
     private static let devnets = DevnetsByClass()
+    /// Whether the class's devnet also holds the fenced treasury's contracts (Safe, Zodiac Roles).
+    class var deploysFence: Bool { false }
     var devnet: LiveDevnet!
     private var snapshot: JSONValue?
 
@@ -32,7 +34,7 @@ private final class DevnetsByClass: @unchecked Sendable {
     func devnet(for type: AnyClass) -> SharedDevnet {
         lock.withLock {
             if let existing = devnets[ObjectIdentifier(type)] { return existing }
-            let created = SharedDevnet()
+            let created = SharedDevnet(fence: (type as? DevnetTestCase.Type)?.deploysFence ?? false)
             devnets[ObjectIdentifier(type)] = created
             return created
         }

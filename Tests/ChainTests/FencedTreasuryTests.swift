@@ -1,0 +1,273 @@
+import Chain
+import EVM
+import Engine
+import Foundation
+import MammonCore
+import Store
+import XCTest
+
+/// The fenced treasury against the real contracts: Safe 1.4.1 and Zodiac Roles v2.1.0, deployed on the
+/// devnet at their Base addresses. The owner executes `mammon treasury plan`'s batch as Safe
+/// transactions; the engine then works with the operator's key through the role, and the same key,
+/// stolen, can move nothing out.
+final class FencedTreasuryTests: DevnetTestCase {
+    override class var deploysFence: Bool { true }
+
+    /// The Safe's owner (a cold key in real life): signs the plan's Safe transactions, never seen by mammon.
+    static let ownerKey = "0x" + String(repeating: "48", count: 32)
+    /// The engine's key: the role's member, holding gas ETH only.
+    static let operatorKeyByte: UInt8 = 0x47
+    static let limits = ["--max-transaction-value-usd", "1000", "--max-rebalances-per-day", "5"]
+    static let dust = UInt256(2)
+
+    struct Treasury {
+        let safe: Address
+        let module: Address
+        let operatorAddress: Address
+        let files: LiveRunFiles
+        let plan: JSONValue
+        /// The devnet's full network description (with the aToken), for the Python scripts.
+        let scriptNetworkFile: String
+    }
+
+    private var files: LiveRunFiles?
+
+    override func tearDown() async throws {
+        files?.remove()
+        try await super.tearDown()
+    }
+
+    /// A Safe owned by `ownerKey` holding `usdc` whole USDC, fenced by the executed plan.
+    func fencedTreasury(usdc: UInt64) async throws -> Treasury {
+        let binary = try MammonBinary.require()
+        let files = try LiveRunFiles.make(network: devnet.networkFile(), keyByte: Self.operatorKeyByte)
+        self.files = files
+        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
+        let operatorAddress = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key)).address
+        let owner = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "address", "--key", Self.ownerKey])
+        try await devnet.admin("devnet_fund", [.string(owner.trimmingCharacters(in: .whitespacesAndNewlines)), "0x8ac7230489e80000", 0])
+        try await devnet.admin("devnet_fund", [.string(operatorAddress.checksummed), "0xde0b6b3a7640000", 0])
+        let created = try JSONValue.parse(try await runPythonScript("fence.py", arguments: [
+            "--rpc", devnet.info.rpcURL, "create-safe", "--owner-key", Self.ownerKey]))
+        let safe = try Address(hex: created["safe"]?.stringValue ?? "")
+        try await devnet.admin("devnet_fund", [.string(safe.checksummed), 0, .string(String(usdc * 1_000_000))])
+
+        let planFile = files.directory.appendingPathComponent("plan.json").path
+        let plan = try await binary.run(["treasury", "plan", "--network-file", files.networkFile, "--safe", safe.checksummed,
+                                         "--operator", operatorAddress.checksummed, "--out", planFile] + Self.limits)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let module = FencePlan.predictedModule(safe: safe)
+        XCTAssertTrue(plan.stdout.contains("Roles module (predicted): \(module.checksummed)"), plan.stdout)
+        let batch = try JSONValue.parse(String(decoding: try Data(contentsOf: URL(fileURLWithPath: planFile)), as: UTF8.self))
+        let executed = try JSONValue.parse(try await runPythonScript("fence.py", arguments: [
+            "--rpc", devnet.info.rpcURL, "exec-batch", "--safe", safe.checksummed, "--owner-key", Self.ownerKey, "--batch", planFile]))
+        XCTAssertEqual(executed["executed"]?.intValue, batch["transactions"]?.arrayValue?.count)
+        let networkFile = files.directory.appendingPathComponent("devnet-full.json").path
+        try Data((devnet.harness.server.readyLine["network"] ?? .null).serialized.utf8).write(to: URL(fileURLWithPath: networkFile))
+        return Treasury(safe: safe, module: module, operatorAddress: operatorAddress, files: files, plan: batch, scriptNetworkFile: networkFile)
+    }
+
+    func balance(_ token: String, of holder: Address) async throws -> UInt256 {
+        try await devnet.uint(token, "balanceOf(address)", [.address(holder)])
+    }
+
+    /// The operator's transactions after `block`, as the chain has them.
+    func operatorTransactions(_ t: Treasury, after block: UInt64) async throws -> [JSONValue] {
+        var out: [JSONValue] = []
+        let head = try await devnet.blockNumber()
+        guard head > block else { return [] }
+        for n in (block + 1)...head {
+            let b = try await devnet.rpc.request("eth_getBlockByNumber", [.string(Hex.quantity(n)), true])
+            for tx in b["transactions"]?.arrayValue ?? [] where tx["from"]?.stringValue?.lowercased() == t.operatorAddress.checksummed.lowercased() {
+                out.append(tx)
+            }
+        }
+        return out
+    }
+
+    func testThePlanTheOwnersExecuteIsExactlyWhatTheCheckAndTheEngineExpect() async throws {
+        let binary = try MammonBinary.require()
+        let t = try await fencedTreasury(usdc: 1_000)
+        // The batch: every transaction a plain call with its to, value and data; a checksum the
+        // Transaction Builder checks on import; the Safe it was made for.
+        let transactions = try XCTUnwrap(t.plan["transactions"]?.arrayValue)
+        XCTAssertEqual(transactions.count, 17)
+        XCTAssertTrue(transactions.allSatisfy { $0["value"]?.stringValue == "0" && ($0["data"]?.stringValue?.count ?? 0) > 10 })
+        XCTAssertEqual(transactions.first?["to"]?.stringValue, FenceContracts.moduleProxyFactory.checksummed)
+        XCTAssertEqual(t.plan["meta"]?["createdFromSafeAddress"]?.stringValue, t.safe.checksummed)
+        XCTAssertEqual(t.plan["meta"]?["checksum"]?.stringValue?.count, 66)
+
+        let check = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
+                                          "--keystore", t.files.keystore] + Self.limits)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("the fence is exactly the plan: 9 permissions"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("on-chain allowance: 5000 of 5000 USDC left today"), check.stdout)
+
+        // The engine, with the operator's key and --safe: the Safe's idle USDC goes to the best market
+        // (Moonwell 4 % over Aave 3 %), every transaction through the Roles module.
+        let start = try await devnet.blockNumber()
+        let run = try await binary.run(["--no-ui", "--once", "--network-file", t.files.networkFile, "--keystore", t.files.keystore,
+                                        "--password-file", t.files.password, "--db", t.files.database, "--safe", t.safe.checksummed,
+                                        "--min-profit-usd", "1"] + Self.limits)
+        XCTAssertEqual(run.status, 0, String(run.stderr.suffix(2000)) + String(run.stdout.suffix(2000)))
+        XCTAssertTrue(run.stderr.contains("fenced treasury: every call goes through the Roles module"), run.stderr)
+        let finished = run.events.filter { $0["type"]?.stringValue == "execution.finished" }
+        XCTAssertEqual(finished.map { $0["execution"]?["status"]?.stringValue }, ["succeeded"], String(run.stdout.suffix(3000)))
+        let idle = try await balance(devnet.info.usdc, of: t.safe)
+        XCTAssertEqual(idle, .zero, "the Safe's 1000 USDC left it")
+        let tokens = try await balance(devnet.info.mToken, of: t.safe)
+        let rate = try await devnet.uint(devnet.info.mToken, "exchangeRateStored()")
+        XCTAssertGreaterThanOrEqual(tokens * rate / UInt256(1_000_000_000_000_000_000), UInt256(1_000_000_000) - Self.dust)
+        let sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 2, "approve and mint")
+        XCTAssertTrue(sent.allSatisfy { $0["to"]?.stringValue?.lowercased() == t.module.checksummed.lowercased() },
+                      "every call went to the Roles module: \(sent.map { $0["to"]?.stringValue ?? "" })")
+        let operatorUSDC = try await balance(devnet.info.usdc, of: t.operatorAddress)
+        XCTAssertEqual(operatorUSDC, .zero, "the operator never holds the funds")
+        let after = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
+                                          "--operator", t.operatorAddress.checksummed] + Self.limits)
+        XCTAssertTrue(after.stdout.contains("on-chain allowance: 4000 of 5000 USDC left today"), after.stdout)
+    }
+
+    func testTheEngineMovesAaveToMoonwellAndIdleToTheVaultThroughTheRole() async throws {
+        let t = try await fencedTreasury(usdc: 1_000)
+        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
+        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
+        let fence = TreasuryFence(safe: t.safe, rolesModule: t.module)
+        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: fence,
+                                                options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60))
+        XCTAssertEqual(chain.walletAddress, t.safe.checksummed)
+        XCTAssertEqual(chain.operatorAddress, t.operatorAddress.checksummed)
+        var config = MammonConfig()
+        config.maxTransactionValueUSD = 1_000
+        config.gates.minProfitUSD = 1
+        let store = try AppDatabase.inMemory()
+        let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
+        await engine.open()
+
+        // Aave pays 12 %: idle → Aave, exactly 1000 USDC.
+        try await devnet.admin("devnet_setAaveRate", ["120000000000000000000000000"])
+        var ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        var aave = try await balance(devnet.info.aToken, of: t.safe)
+        XCTAssertEqual(aave, UInt256(1_000_000_000))
+        var idle = try await balance(devnet.info.usdc, of: t.safe)
+        XCTAssertEqual(idle, .zero)
+
+        // Moonwell pays 30 %: Aave → Moonwell (withdraw to the Safe, approve, mint), through the role.
+        try await devnet.admin("devnet_setMoonwellRate", ["9512937595"])
+        let start = try await devnet.blockNumber()
+        ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        aave = try await balance(devnet.info.aToken, of: t.safe)
+        XCTAssertLessThanOrEqual(aave, Self.dust)
+        let tokens = try await balance(devnet.info.mToken, of: t.safe)
+        let rate = try await devnet.uint(devnet.info.mToken, "exchangeRateStored()")
+        XCTAssertGreaterThanOrEqual(tokens * rate / UInt256(1_000_000_000_000_000_000), UInt256(1_000_000_000) - Self.dust)
+        let sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 3, "withdraw, approve, mint")
+        XCTAssertTrue(sent.allSatisfy { $0["to"]?.stringValue?.lowercased() == t.module.checksummed.lowercased() })
+        let selector = ABI.selector("execTransactionWithRole(address,uint256,bytes,uint8,bytes32,bool)")
+        XCTAssertTrue(sent.allSatisfy { $0["input"]?.stringValue?.hasPrefix(Hex.encode(selector)) == true })
+
+        // 500 more USDC arrive, Moonwell falls back to 4 % and the vault earns ~26 % (5 USDC on ~1 M in ten
+        // minutes): idle → vault.
+        try await devnet.admin("devnet_fund", [.string(t.safe.checksummed), 0, "500000000"])
+        try await devnet.admin("devnet_setMoonwellRate", ["1268391679"])
+        _ = try await chain.scanMarkets(token: .usdc)  // the vault's first share price
+        try await devnet.admin("devnet_vaultAccrue", ["5000000"])
+        let now = Int(try await devnet.chainTime().timeIntervalSince1970)
+        try await devnet.admin("evm_mine", [.integer(now + 600)])
+        ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        idle = try await balance(devnet.info.usdc, of: t.safe)
+        XCTAssertLessThanOrEqual(idle, Self.dust)
+        let shares = try await balance(devnet.info.vault, of: t.safe)
+        let inVault = try await devnet.uint(devnet.info.vault, "convertToAssets(uint256)", [.uint(shares)])
+        XCTAssertGreaterThanOrEqual(inVault, UInt256(500_000_000) - Self.dust)
+        let moved = try store.executions(limit: 10)
+        XCTAssertTrue(moved.contains { $0.recommendation.from == nil && $0.recommendation.to == .morphoVault && $0.status == .succeeded },
+                      "\(moved.map { "\($0.recommendation.route) \($0.status)" })")
+    }
+
+    func testAStolenOperatorKeyCannotMoveAnythingOut() async throws {
+        let t = try await fencedTreasury(usdc: 10_000)
+        let output = try await runPythonScript("stolen_key.py", arguments: [
+            "--rpc", devnet.info.rpcURL, "--network-file", t.scriptNetworkFile, "--safe", t.safe.checksummed,
+            "--module", t.module.checksummed, "--operator-key", "0x" + String(repeating: "47", count: 32), "--owner-key", Self.ownerKey])
+        let report = try JSONValue.parse(output)
+        // The key works: the allowed calls go through (so every refusal below is the fence's, not a broken key).
+        let controls = try XCTUnwrap(report["controls"]?.arrayValue)
+        XCTAssertEqual(controls.count, 6)
+        for c in controls { XCTAssertEqual(c["mined_ok"], .bool(true), c.serialized) }
+        let expected: [String: String] = [
+            "USDC transfer(attacker)": "ConditionViolation(FunctionNotAllowed)",
+            "USDC approve(attacker)": "ConditionViolation(OrViolation)",
+            "USDC increaseAllowance(attacker)": "ConditionViolation(FunctionNotAllowed)",
+            "USDC transferFrom(Safe, attacker)": "ConditionViolation(FunctionNotAllowed)",
+            "Aave withdraw(to = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "Aave supply(onBehalfOf = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "vault deposit(receiver = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "vault withdraw(receiver = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "vault redeem(receiver = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "vault withdraw(owner = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "vault redeem(owner = attacker)": "ConditionViolation(ParameterNotAllowed)",
+            "delegatecall of an allowed call": "ConditionViolation(DelegateCallNotAllowed)",
+            "ETH value with an allowed call": "ConditionViolation(SendNotAllowed)",
+            "ETH value transfer to the attacker": "ConditionViolation(TargetAddressNotAllowed)",
+            "Roles assignRoles(attacker) directly": "OwnableUnauthorizedAccount(address)",
+            "Roles allowTarget(USDC) directly": "OwnableUnauthorizedAccount(address)",
+            "Roles setAllowance directly": "OwnableUnauthorizedAccount(address)",
+            "Roles configuration through the role": "ConditionViolation(TargetAddressNotAllowed)",
+            "Safe execTransaction signed by the operator": "Error(GS026)",
+            "Safe enableModule(attacker) through the role": "ConditionViolation(TargetAddressNotAllowed)",
+            "Safe addOwnerWithThreshold(attacker) through the role": "ConditionViolation(TargetAddressNotAllowed)",
+            "Aave supply beyond the daily allowance": "ConditionViolation(AllowanceExceeded)",
+        ]
+        let attacks = try XCTUnwrap(report["attacks"]?.arrayValue)
+        XCTAssertEqual(Set(attacks.compactMap { $0["name"]?.stringValue }), Set(expected.keys))
+        for a in attacks {
+            let name = a["name"]?.stringValue ?? ""
+            XCTAssertEqual(a["mined_ok"], .bool(false), "\(name) was mined: \(a.serialized)")
+            XCTAssertEqual(a["refusal"]?.stringValue, expected[name], name)
+            XCTAssertEqual(a["changed"], .object([:]), "\(name) changed balances: \(a.serialized)")
+        }
+        // The idle USDC the attacks aimed at was there to take (the beyond-allowance supply would have succeeded).
+        let idle = report["idle_before_attacks"]?.intValue ?? 0, left = report["allowance_left"]?.intValue ?? 0
+        XCTAssertGreaterThan(idle, left)
+    }
+
+    func testABroaderRoleOrAnotherModuleIsRefusedByTheCheckAndTheEngineStart() async throws {
+        let binary = try MammonBinary.require()
+        let t = try await fencedTreasury(usdc: 1_000)
+        // The owners (or someone who tricked them) add USDC transfer to the role.
+        let key = ABIValue.fixedBytes(FencePlan.roleKey)
+        let allow = try ABI.encodeCall("allowFunction(bytes32,address,bytes4,uint8)",
+                                       [key, .address(try Address(hex: devnet.info.usdc)), .fixedBytes(ABI.selector("transfer(address,uint256)")), .uint(0)])
+        _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "exec", "--safe", t.safe.checksummed,
+                                                              "--owner-key", Self.ownerKey, "--to", t.module.checksummed, "--data", Hex.encode(allow)])
+        let check = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
+                                          "--operator", t.operatorAddress.checksummed] + Self.limits)
+        XCTAssertEqual(check.status, 1, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("role allows USDC transfer(address,uint256)"), check.stdout)
+        let start = try await devnet.blockNumber()
+        let run = try await binary.run(["--no-ui", "--once", "--network-file", t.files.networkFile, "--keystore", t.files.keystore,
+                                        "--password-file", t.files.password, "--db", t.files.database, "--safe", t.safe.checksummed] + Self.limits)
+        XCTAssertEqual(run.status, 78, run.stderr)
+        XCTAssertTrue(run.stderr.contains("role allows USDC transfer(address,uint256)"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.files.database), "refused before the database was created")
+        let head = try await devnet.blockNumber()
+        XCTAssertEqual(head, start, "nothing was sent")
+
+        // Another module on the Safe can move funds past any role: named.
+        let other = "0x000000000000000000000000000000000000bEEF"
+        let enable = try ABI.encodeCall("enableModule(address)", [.address(try Address(hex: other))])
+        _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "exec", "--safe", t.safe.checksummed,
+                                                              "--owner-key", Self.ownerKey, "--to", t.safe.checksummed, "--data", Hex.encode(enable)])
+        let again = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
+                                          "--operator", t.operatorAddress.checksummed] + Self.limits)
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stdout.contains("another module is enabled: \(try Address(hex: other).checksummed), which can move funds past the role"),
+                      again.stdout)
+    }
+}
