@@ -129,6 +129,30 @@ final class FencedTreasuryTests: DevnetTestCase {
         XCTAssertTrue(after.stdout.contains("on-chain allowance: 4000 of 5000 USDC left today"), after.stdout)
     }
 
+    /// A week of shadow on a fenced treasury proves the fence too: each would-be step is simulated from the
+    /// operator through the Roles module; nothing is signed or sent.
+    func testAShadowRunOfTheFencedTreasuryChecksEveryStepThroughTheRole() async throws {
+        let binary = try MammonBinary.require()
+        let t = try await fencedTreasury(usdc: 1_000)
+        let start = try await devnet.blockNumber()
+        let shadowDB = t.files.directory.appendingPathComponent("shadow.sqlite").path
+        let run = try await binary.run(["--no-ui", "--once", "--network-file", t.files.networkFile, "--watch", t.safe.checksummed,
+                                        "--safe", t.safe.checksummed, "--db", shadowDB, "--min-profit-usd", "1"] + Self.limits)
+        XCTAssertEqual(run.status, 0, String(run.stderr.suffix(2000)))
+        XCTAssertTrue(run.stderr.contains("operator=\(t.operatorAddress.checksummed)"), run.stderr)
+        let steps = run.events.filter { $0["type"]?.stringValue == "step.finished" }.compactMap { $0["record"] }
+        let sent = steps.filter { ["approve", "deposit"].contains($0["step"]?.stringValue ?? "") }
+        XCTAssertEqual(sent.count, 2, String(run.stdout.suffix(3000)))
+        for step in sent {
+            XCTAssertEqual(step["status"]?.stringValue, "succeeded")
+            XCTAssertTrue(step["detail"]?.stringValue?.contains("through the Roles module (the role allows it)") == true, step.serialized)
+        }
+        let head = try await devnet.blockNumber()
+        XCTAssertEqual(head, start, "a shadow run sends nothing")
+        let idle = try await balance(devnet.info.usdc, of: t.safe)
+        XCTAssertEqual(idle, UInt256(1_000_000_000), "the Safe's funds did not move")
+    }
+
     func testTheEngineMovesAaveToMoonwellAndIdleToTheVaultThroughTheRole() async throws {
         let t = try await fencedTreasury(usdc: 1_000)
         var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)

@@ -59,8 +59,8 @@ public actor ShadowChain: ChainGateway {
     /// The address's real holdings, in the markets' units: one batch.
     static func seed(_ reader: LiveChain) async throws -> ShadowLedger {
         let markets = reader.adapters.map(\.protocolID)
-        let calls = [ContractCall(to: reader.network.usdc, "balanceOf(address)", [.address(reader.wallet)], label: "USDC balanceOf")]
-            + reader.adapters.map { unitsCall($0, wallet: reader.wallet) }
+        let calls = [ContractCall(to: reader.network.usdc, "balanceOf(address)", [.address(reader.treasury)], label: "USDC balanceOf")]
+            + reader.adapters.map { unitsCall($0, wallet: reader.treasury) }
         let (answers, _) = try await reader.client.batch(calls)
         let idle = try NodeBounds.tokenUnits(try UInt256.word(0, of: answers[0], call: "USDC balanceOf"), decimals: reader.decimals, call: "USDC balanceOf")
         var units: [LendingProtocol: UInt256] = [:]
@@ -171,7 +171,7 @@ public actor ShadowChain: ChainGateway {
             let market = try await reader.adapter(p).market
             return p == .moonwell
                 ? ContractCall(to: market, "redeem(uint256)", [.uint(units)], label: "Moonwell redeem")
-                : ContractCall(to: market, "redeem(uint256,address,address)", [.uint(units), .address(reader.wallet), .address(reader.wallet)],
+                : ContractCall(to: market, "redeem(uint256,address,address)", [.uint(units), .address(reader.treasury), .address(reader.treasury)],
                                label: "vault redeem")
         }
         return try await reader.contractCall(for: action)
@@ -185,13 +185,13 @@ public actor ShadowChain: ChainGateway {
         _ = try await reader.feeQuote()  // a fresh, complete price round, as a live step needs
         let (gas, note) = try await verify(action, call: call)
         let gasLimit = try LiveChain.gasLimit(estimate: max(gas, 21_000), margin: reader.options.gasMarginPercent,
-                                              cap: GasLimitCaps.cap(for: action), call: call.label)
+                                              cap: try await reader.gasLimitCap(action), call: call.label)
         let fees = try await reader.feePolicy.fees(from: reader.client, notice: reader.options.notice, beat: reader.beat)
         let nonce = max(try await reader.client.pendingNonce(reader.wallet), ledger.nextNonce, localNonce)
         localNonce = nonce + 1
         let tx = EIP1559Transaction(chainID: reader.network.chainID, nonce: nonce,
                                     maxPriorityFeePerGas: UInt256(fees.maxPriorityFeePerGas), maxFeePerGas: UInt256(fees.maxFeePerGas),
-                                    gasLimit: gasLimit, to: call.to, data: call.data)
+                                    gasLimit: gasLimit, to: reader.route.wrap(call).to, data: reader.route.wrap(call).data)
         let payload = tx.signingPayload()
         let hash = Self.hashPrefix + Hex.data(Keccak256.hash(payload))
         prepared = (hash, Prepared(gas: gas, note: note))
@@ -199,9 +199,29 @@ public actor ShadowChain: ChainGateway {
                                    maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
     }
 
+    /// `eth_call` of a step as the live engine would make it: from the key's address, through the
+    /// treasury's Roles module when it is fenced (so the role's refusal fails the step here, by name).
+    func simulate(_ call: ContractCall, overrides: JSONValue? = nil) async throws -> [UInt8] {
+        let outer = reader.route.simulation(call)
+        let result = if let overrides { try await reader.client.call(outer, from: reader.wallet, overrides: overrides) }
+                     else { try await reader.client.call(outer, from: reader.wallet) }
+        return try reader.route.innerResult(result, of: outer)
+    }
+
+    /// `eth_estimateGas` of the transaction the live engine would sign for the call.
+    func estimate(_ call: ContractCall) async throws -> UInt64 {
+        try await reader.client.estimateGas(reader.route.wrap(call), from: reader.wallet)
+    }
+
+    /// Who the verification acts as, in words.
+    var verifiedFrom: String {
+        reader.route == .direct ? "from \(reader.wallet.checksummed)"
+            : "from the operator \(reader.wallet.checksummed) through the Roles module (the role allows it)"
+    }
+
     /// The gas the step would use and how it was verified.
     func verify(_ action: ChainAction, call: ContractCall) async throws -> (UInt64, String) {
-        let wallet = reader.wallet
+        let wallet = reader.treasury
         let adapter: (any MarketAdapter)?
         switch action {
         case .withdraw(let p, _, _, _), .deposit(let p, _, _): adapter = try await reader.adapter(p)
@@ -213,37 +233,36 @@ public actor ShadowChain: ChainGateway {
             let shadow = try value(p, try await indices())
             let needed = fullExit ? shadow : amount.baseUnits
             guard real >= needed, (ledger.units[p] ?? .zero) <= (try await realUnits(p)) else {
-                return (GasUnits.withdraw(p), "not verifiable: the shadow position (\(shadow)) is not what \(wallet.checksummed) holds on chain (\(real)) after earlier shadow moves; gas from the table")
+                return (try await reader.gasEstimate(action), "not verifiable: the shadow position (\(shadow)) is not what \(wallet.checksummed) holds on chain (\(real)) after earlier shadow moves; gas from the table")
             }
-            let result = try await reader.client.call(call, from: wallet)
+            let result = try await simulate(call)
             try adapter?.checkSimulation(result, of: call)
-            let gas = try await reader.client.estimateGas(call, from: wallet)
-            return (gas, "verified: eth_call and eth_estimateGas from \(wallet.checksummed) succeed (\(gas) gas)")
+            let gas = try await estimate(call)
+            return (gas, "verified: eth_call and eth_estimateGas \(verifiedFrom) succeed (\(gas) gas)")
         case .approve:
-            let gas = try await reader.client.estimateGas(call, from: wallet)
+            let gas = try await estimate(call)
             guard let layout = try await overrideLayout() else {
                 return (gas, "approve not verifiable on this endpoint: it does not apply eth_call state overrides (eth_estimateGas: \(gas) gas)")
             }
-            _ = try await reader.client.call(call, from: wallet,
-                                             overrides: layout.overrides(token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle)))
-            return (gas, "verified: eth_call with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
+            _ = try await simulate(call, overrides: layout.overrides(token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle)))
+            return (gas, "verified: eth_call \(verifiedFrom) with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
         case .deposit(let p, _, _):
-            let gas = GasUnits.deposit(p)
+            let gas = try await reader.gasEstimate(action)
             guard let layout = try await overrideLayout() else {
                 return (gas, "deposit not verifiable on this endpoint: it does not apply eth_call state overrides; gas from the table")
             }
             let spender = try await reader.adapter(p).spender
             let allowance = ledger.allowances[p] ?? 0  // what the approve before it left (none: the call fails, as it would)
-            let result = try await reader.client.call(call, from: wallet, overrides: layout.overrides(
+            let result = try await simulate(call, overrides: layout.overrides(
                 token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle), spender: spender, allowance: UInt256(allowance)))
             try adapter?.checkSimulation(result, of: call)
-            return (gas, "verified: eth_call with the balance and allowance the earlier steps leave (state override) succeeds; gas from the table")
+            return (gas, "verified: eth_call \(verifiedFrom) with the balance and allowance the earlier steps leave (state override) succeeds; gas from the table")
         }
     }
 
     /// The address's real units in `market` (to tell whether a withdraw can be replayed on chain).
     func realUnits(_ market: LendingProtocol) async throws -> UInt256 {
-        let call = Self.unitsCall(try await reader.adapter(market), wallet: reader.wallet)
+        let call = Self.unitsCall(try await reader.adapter(market), wallet: reader.treasury)
         return try UInt256.word(0, of: try await reader.client.call(call), call: call.label)
     }
 
@@ -252,7 +271,7 @@ public actor ShadowChain: ChainGateway {
     func overrideLayout() async throws -> TokenStorageLayout? {
         if overrideSupport == false { return nil }
         if let layout { return layout }
-        let client = reader.client, wallet = reader.wallet, usdc = reader.network.usdc
+        let client = reader.client, wallet = reader.treasury, usdc = reader.network.usdc
         let scratch = try Address(hex: "0x00000000000000000000000000000000005ad0e5")
         let returns42: JSONValue = .object([scratch.checksummed: .object(["code": .string("0x602a60005260206000f3")])])
         let probe = try await client.calls(withOverrides: [(ContractCall(to: scratch, data: [], label: "override probe"), returns42)], from: wallet)

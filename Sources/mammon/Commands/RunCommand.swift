@@ -29,8 +29,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load(extraFlags: console.configSettings + treasury.configSettings) } catch { throw error.exit() }
-        if config.treasurySafe != nil, network.isSimulated || network.watch != nil {
-            throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network and --keystore (shadow mode watches the Safe itself with --watch)").exit()
+        if let safe = config.treasurySafe {
+            if network.isSimulated { throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network").exit() }
+            if let watched = network.watch, watched.lowercased() != safe.lowercased() {
+                throw ConfigError("--watch \(watched) with TREASURY_SAFE \(safe): a fenced treasury's shadow run watches the Safe itself").exit()
+            }
         }
         Logging.bootstrapOnce()
         let logger = Logger(label: "mammon")

@@ -26,8 +26,14 @@ enum EngineSetup {
         if let live = try network.liveNetwork(), let watched = network.watchedAddress {
             // Shadow mode: a watch-only chain (no key is read, no signer exists) and the shadow ledger.
             let prices = DatabaseSharePrices()
-            let reader = try await LiveChain.connect(network: live, watching: watched,
-                                                     options: liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger))
+            let options = liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger)
+            var reader = try await LiveChain.connect(network: live, watching: watched, options: options)
+            if config.treasurySafe != nil {
+                // A fenced treasury: every step is checked through the role, from its operator.
+                reader = try await TreasuryGuard.shadowReader(live, safe: watched, plain: reader, config: config, options: options)
+                logger.info("shadow mode on a fenced treasury: every step is checked through the Roles module from the operator",
+                            metadata: ["safe": "\(watched.checksummed)", "operator": "\(reader.operatorAddress)"])
+            }
             store = try AppDatabase.open(path: path)
             opened(store)
             try store.claim(DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),

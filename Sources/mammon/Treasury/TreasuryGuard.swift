@@ -10,4 +10,23 @@ enum TreasuryGuard {
         let plan = chain.fencePlan(safe: fence.safe, operatorAddress: operatorAddress, markets: config.supportedProtocols, limits: config.limits)
         return try await chain.readFence(safe: fence.safe, module: fence.rolesModule).differences(from: plan)
     }
+
+    /// The watch-only reader of a fenced treasury's shadow run: the role's only member is the operator
+    /// whose calls are simulated, and the fence must be the plan, as for a live start.
+    static func shadowReader(_ live: NetworkConfig, safe: Address, plain: LiveChain, config: MammonConfig,
+                             options: LiveChainOptions) async throws -> LiveChain {
+        let module = FencePlan.predictedModule(safe: safe)
+        let members = try await plain.readFence(safe: safe, module: module).configuration.members[FencePlan.roleKey] ?? []
+        guard members.count == 1, let operatorAddress = members.first else {
+            throw ConfigError("the fenced treasury \(safe.checksummed)'s role has \(members.count) members; a shadow run simulates its one operator")
+        }
+        let fence = TreasuryFence(safe: safe, rolesModule: module)
+        let reader = try await LiveChain.connect(network: live, watching: operatorAddress, fence: fence, options: options)
+        let differences = try await Self.differences(reader, fence: fence, config: config)
+        guard differences.isEmpty else {
+            throw ConfigError("the fenced treasury \(safe.checksummed) is not exactly the plan; refusing to start:\n"
+                              + differences.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        return reader
+    }
 }
