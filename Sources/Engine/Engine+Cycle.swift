@@ -66,6 +66,7 @@ extension Engine {
             }
             commit([.marketsScanned(markets, at: clock.now()), .balancesObserved(idle: idle, markets: markets, token: token, at: clock.now())],
                    [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
+            guard try await checkTreasury(fee: fee) else { throw CycleError(message: persisted.haltReason ?? "the fenced treasury is not its plan") }
 
             let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
             reportExclusions(plan.exclusions)
@@ -101,6 +102,7 @@ extension Engine {
                 }
             }
             counts = (found, executed, skipped)
+            if executed > 0 { await refreshTreasury(fee: fee) }
         } catch {
             failure = "\(error)"
             commit([], [.error(.scan, failure!)])

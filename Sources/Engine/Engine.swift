@@ -20,6 +20,11 @@ public actor Engine {
     var budget: DailyBudget
     var totals: (rebalances: Int, gasUSD: Decimal)
     var recentErrors: [ErrorRecord]
+    /// A fenced treasury as last read, when the role was last compared with the plan, and the UTC day
+    /// the operator was last told its gas runs low.
+    var treasury: TreasuryFenceStatus?
+    var lastFenceCheck: Date?
+    var lowGasToldOn: String?
     var pendingApprovals: [UUID: ApprovalRequest] = [:]
     /// Approvals resolved in this process and how ("approved by console pid 12"), so a second console
     /// approving the same proposal is told who did.
@@ -243,7 +248,7 @@ public actor Engine {
             opportunitiesSkipped: persisted.opportunitiesSkipped, rebalancesToday: budget.rebalances,
             gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
             maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
-            consecutiveFailures: persisted.breakerState.consecutiveFailures, recentErrors: recentErrors)
+            consecutiveFailures: persisted.breakerState.consecutiveFailures, recentErrors: recentErrors, treasury: treasury)
     }
 
     /// Persists the scheduler state with a status event.

@@ -22,6 +22,9 @@ struct ReceiptKeepingChain: ChainGateway {
     func broadcast(_ tx: PreparedTransaction) async throws { try await inner.broadcast(tx) }
     func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.replacement(for: tx) }
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.cancellation(for: tx) }
+    func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+        try await inner.treasuryStatus(markets: markets, limits: limits, fullCheck: fullCheck)
+    }
 
     func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt {
         keep(try await inner.awaitReceipt(tx))

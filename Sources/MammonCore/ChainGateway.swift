@@ -167,6 +167,11 @@ public protocol ChainGateway: Sendable {
     /// A zero-value transfer to the wallet itself at the same nonce, fees raised as for a replacement:
     /// once it is mined, the stuck transaction never can be. Signed, not sent.
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction
+
+    /// A fenced treasury's state now (nil when the funds are the key's own): the allowance left, the
+    /// operator's gas ETH and, with `fullCheck`, every difference between the role on chain and the
+    /// plan for `markets` and `limits`. A failed read throws.
+    func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus?
 }
 
 extension ChainGateway {
@@ -185,6 +190,9 @@ extension ChainGateway {
     public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
         throw ReplacementError.unsupported(networkName)
     }
+
+    /// A chain whose funds are its key's own has no fence.
+    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? { nil }
 }
 
 /// Why a stuck transaction could not be replaced.

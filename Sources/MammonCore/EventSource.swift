@@ -2,6 +2,8 @@
 /// writes and the alert rules, the console and the metrics match on.
 public enum EventSource: String, CaseIterable, Sendable, Hashable {
     case scan, scheduler, executor, recovery, approval, market, console, service, store, shutdown
+    /// A fenced treasury: its operator's gas, its role against the plan.
+    case treasury
     /// The daily report and the engine's own start, stop and crash notices.
     case report, lifecycle
     /// `mammon bench` and tests.

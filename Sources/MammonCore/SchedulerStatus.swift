@@ -38,13 +38,16 @@ public struct SchedulerStatus: Codable, Hashable, Sendable {
     public var maxGasPerDayUSD: Decimal
     public var consecutiveFailures: Int
     public var recentErrors: [ErrorRecord]
+    /// A fenced treasury's allowance, gas and fence check (nil in plain mode).
+    public var treasury: TreasuryFenceStatus?
 
     public init(state: State = .stopped, haltReason: String? = nil, network: String = "", walletAddress: String = "",
                 approvalMode: String = "auto", startedAt: Date? = nil, lastScanAt: Date? = nil, nextScanAt: Date? = nil,
                 scans: Int = 0, opportunitiesFound: Int = 0, opportunitiesExecuted: Int = 0, opportunitiesSkipped: Int = 0,
                 rebalancesToday: Int = 0, gasTodayUSD: Decimal = 0, rebalancesTotal: Int = 0, gasTotalUSD: Decimal = 0,
                 maxRebalancesPerDay: Int = 5, maxGasPerDayUSD: Decimal = 50, consecutiveFailures: Int = 0,
-                recentErrors: [ErrorRecord] = []) {
+                recentErrors: [ErrorRecord] = [], treasury: TreasuryFenceStatus? = nil) {
+        self.treasury = treasury
         self.state = state
         self.haltReason = haltReason
         self.network = network
@@ -77,6 +80,6 @@ public struct SchedulerStatus: Codable, Hashable, Sendable {
              opportunitiesSkipped = "opportunities_skipped", rebalancesToday = "rebalances_today",
              gasTodayUSD = "gas_today_usd", rebalancesTotal = "total_rebalances", gasTotalUSD = "total_gas_spent_usd",
              maxRebalancesPerDay = "max_rebalances_per_day", maxGasPerDayUSD = "max_gas_per_day_usd",
-             consecutiveFailures = "consecutive_failures", recentErrors = "recent_errors"
+             consecutiveFailures = "consecutive_failures", recentErrors = "recent_errors", treasury
     }
 }

@@ -127,6 +127,12 @@ final class FencedTreasuryTests: DevnetTestCase {
         let after = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
                                           "--operator", t.operatorAddress.checksummed] + Self.limits)
         XCTAssertTrue(after.stdout.contains("on-chain allowance: 4000 of 5000 USDC left today"), after.stdout)
+        // The engine kept it in view: `status` shows what the role's allowance has left after the move.
+        let status = try await binary.run(["status", "--db", t.files.database])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("treasury     fenced: Safe \(t.safe.checksummed), operator \(t.operatorAddress.checksummed)"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("on-chain allowance: 4000 of 5000 USDC left today"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("role exactly the plan"), status.stdout)
     }
 
     /// A week of shadow on a fenced treasury proves the fence too: each would-be step is simulated from the
@@ -212,6 +218,60 @@ final class FencedTreasuryTests: DevnetTestCase {
         let moved = try store.executions(limit: 10)
         XCTAssertTrue(moved.contains { $0.recommendation.from == nil && $0.recommendation.to == .morphoVault && $0.status == .succeeded },
                       "\(moved.map { "\($0.recommendation.route) \($0.status)" })")
+    }
+
+    /// While it runs, the engine reads the allowance and the operator's gas every cycle and the role
+    /// once a day: a role broadened since the start halts it; gas for less than a week is told.
+    func testTheRunningEngineHaltsOnABroadenedRoleAndTellsWhenGasRunsLow() async throws {
+        let t = try await fencedTreasury(usdc: 1_000)
+        // Base fees pinned at 1 gwei, and the operator left with about one move's worth of gas.
+        try await devnet.admin("devnet_setBaseFee", ["0x3b9aca00"])
+        let deployer = devnet.info.deployer
+        _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "send", "--key", "0x" + String(repeating: "47", count: 32),
+                                                              "--to", deployer, "--keep-wei", "1500000000000000"])
+        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
+        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
+        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
+                                                options: LiveChainOptions(receiptPollSeconds: 0.05))
+        var config = MammonConfig()
+        config.maxTransactionValueUSD = 1_000
+        config.maxRebalancesPerDay = 5
+        config.gates.minProfitUSD = 1
+        let clock = MammonCore.ManualClock(Date())
+        let store = try AppDatabase.inMemory()
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
+        await engine.open()
+        let moved = await engine.runOnce()
+        XCTAssertTrue(moved)
+        let status = await engine.status()
+        let fence = try XCTUnwrap(status.treasury)
+        XCTAssertEqual(fence.allowanceLine, "on-chain allowance: 4000 of 5000 USDC left today")
+        XCTAssertEqual(fence.differences, [])
+        let runway = try XCTUnwrap(fence.gasRunwayDays)
+        XCTAssertLessThan(runway, 7, fence.gasLine)
+        let told = try store.recentEvents(limit: 50, types: ["error"]).filter {
+            if case .error(let source, let message) = $0.kind { return source == "treasury" && message.contains("top it up") }
+            return false
+        }
+        XCTAssertEqual(told.count, 1, "the low gas is told once a day")
+
+        // The owners add USDC transfer to the role. Within the day the engine has not looked yet; a day
+        // later it does, and halts before anything is signed.
+        let allow = try ABI.encodeCall("allowFunction(bytes32,address,bytes4,uint8)",
+                                       [.fixedBytes(FencePlan.roleKey), .address(try Address(hex: devnet.info.usdc)),
+                                        .fixedBytes(ABI.selector("transfer(address,uint256)")), .uint(0)])
+        _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "exec", "--safe", t.safe.checksummed,
+                                                              "--owner-key", Self.ownerKey, "--to", t.module.checksummed, "--data", Hex.encode(allow)])
+        clock.advance(by: 25 * 3600)
+        let start = try await devnet.blockNumber()
+        let ran = await engine.runOnce()
+        XCTAssertFalse(ran)
+        let halted = await engine.status()
+        XCTAssertEqual(halted.state, .halted)
+        XCTAssertTrue(halted.haltReason?.hasPrefix(TreasuryFenceStatus.haltPrefix + ": role allows USDC transfer(address,uint256)") == true,
+                      halted.haltReason ?? "")
+        let sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 0, "nothing signed once the fence is broader")
     }
 
     func testAStolenOperatorKeyCannotMoveAnythingOut() async throws {

@@ -11,6 +11,7 @@ the deployed ones, checked against their canonical addresses before use.
 
 As a command line (the tests' Safe owner, who holds keys the engine never sees):
   fence.py --rpc URL address --key K                                   -> the key's address
+  fence.py --rpc URL send --key K --to A --keep-wei N                  -> all but N wei (and the fee) to A
   fence.py --rpc URL create-safe --owner-key K [--salt-nonce N]        -> {"safe": "0x…"}
   fence.py --rpc URL exec-batch --safe S --owner-key K --batch FILE     -> one Safe transaction per entry
   fence.py --rpc URL exec --safe S --owner-key K --to A --data 0x…      -> one Safe transaction
@@ -200,8 +201,9 @@ class Owner:
     def transact(self, to: str, data: bytes = b"", value: int = 0, gas: int = 3_000_000) -> dict[str, Any]:
         nonce = int(self.send("eth_getTransactionCount", self.address, "pending"), 16)
         base_fee = int(self.send("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
+        # The max fee covers a base fee pinned (devnet_setBaseFee) from the next block on.
         tx = {"type": 2, "chainId": self.chain_id, "nonce": nonce, "maxPriorityFeePerGas": 10**6,
-              "maxFeePerGas": 2 * base_fee + 10**6, "gas": gas, "value": value, "data": "0x" + data.hex(), "to": to}
+              "maxFeePerGas": max(2 * base_fee, 2 * 10**9) + 10**6, "gas": gas, "value": value, "data": "0x" + data.hex(), "to": to}
         signed = Account.sign_transaction(tx, self.key)
         tx_hash = self.send("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
         return self.send("eth_getTransactionReceipt", tx_hash)
@@ -250,6 +252,10 @@ def main() -> None:
     c = sub.add_parser("create-safe")
     c.add_argument("--owner-key", required=True)
     c.add_argument("--salt-nonce", type=int, default=1)
+    t = sub.add_parser("send", help="send a key's ETH to an address, keeping --keep-wei")
+    t.add_argument("--key", required=True)
+    t.add_argument("--to", required=True)
+    t.add_argument("--keep-wei", type=int, required=True)
     for name in ("exec-batch", "exec"):
         p = sub.add_parser(name)
         p.add_argument("--safe", required=True)
@@ -265,7 +271,14 @@ def main() -> None:
         print(Account.from_key(args.key).address)
         return
     send = http_send(args.rpc)
-    owner = Owner(send, args.owner_key)
+    owner = Owner(send, args.key if args.command == "send" else args.owner_key)
+    if args.command == "send":
+        balance = int(send("eth_getBalance", owner.address, "latest"), 16)
+        base_fee = int(send("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
+        reserve = 21_000 * (max(2 * base_fee, 2 * 10**9) + 10**6)
+        receipt = owner.transact(to_checksum_address(args.to), value=balance - args.keep_wei - reserve, gas=21_000)
+        print(json.dumps({"hash": receipt["transactionHash"], "left_wei": int(send("eth_getBalance", owner.address, "latest"), 16)}))
+        return
     if args.command == "create-safe":
         print(json.dumps({"safe": create_safe(send, owner, args.salt_nonce)}))
     elif args.command == "exec-batch":

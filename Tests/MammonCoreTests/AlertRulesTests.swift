@@ -26,6 +26,16 @@ final class AlertRulesTests: XCTestCase {
         XCTAssertEqual(alerts(.error(source: "market", message: "Moonwell APY 80% is above MAX_APY_PCT 50%")).map(\.severity), [.failure])
     }
 
+    /// A fenced treasury's halt and its operator's gas are told as what they are.
+    func testTheFencedTreasurysHaltAndLowGasAreTold() {
+        let halt = alerts(.schedulerHalted(reason: TreasuryFenceStatus.haltPrefix + ": role allows USDC transfer(address,uint256)"))
+        XCTAssertEqual(halt.map(\.title), ["Fenced treasury: role broader than its plan"])
+        XCTAssertEqual(halt.map(\.severity), [.failure])
+        let gas = alerts(.error(.treasury, "the operator 0xab has gas ETH for about 3.2 days at the recent spend: top it up"))
+        XCTAssertEqual(gas.map(\.title), ["Fenced treasury"])
+        XCTAssertEqual(gas.map(\.severity), [.warning])
+    }
+
     func testSeveritiesAreOrdered() {
         XCTAssertTrue(AlertSeverity.info < .warning && AlertSeverity.warning < .failure)
         XCTAssertEqual(AlertSeverity(text: " Failure "), .failure)

@@ -84,4 +84,34 @@ extension LiveChain {
         }
         return found[0]
     }
+
+    /// The fence now: one batch for the allowance, the operator's ETH and the block time; with
+    /// `fullCheck`, the role rebuilt from the module's logs and compared with the plan.
+    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+        guard case .roles(let module, _) = route else { return nil }
+        let plan = fencePlan(safe: treasury, operatorAddress: wallet, markets: markets, limits: limits)
+        let (answers, extra) = try await client.batch(
+            [ContractCall(to: module, "allowances(bytes32)", [.fixedBytes(FencePlan.allowanceKey)], label: "Roles allowances")],
+            extra: [RPCCall("eth_getBalance", [.string(wallet.checksummed), "latest"]), RPCCall("eth_getBlockByNumber", ["latest", false])])
+        let a: [ABIValue]
+        do { a = try ABI.decode([.uint(128), .uint(128), .uint(64), .uint(128), .uint(64)], from: answers[0]) } catch {
+            throw LiveChainError.badResult(call: "Roles allowances", detail: "\(error)")
+        }
+        let allowance = RolesConfiguration.Allowance(balance: a[3].uintValue?.uint128Value ?? 0, maxRefill: a[1].uintValue?.uint128Value ?? 0,
+                                                     refill: a[0].uintValue?.uint128Value ?? 0, period: a[2].uintValue?.uint64Value ?? 0,
+                                                     timestamp: a[4].uintValue?.uint64Value ?? 0)
+        let balance = try EthClient.value(extra[0])
+        guard let text = balance.stringValue, let wei = try? UInt256(hex: text) else {
+            throw LiveChainError.badResult(call: "eth_getBalance(operator)", detail: NodeText.cut(balance.serialized))
+        }
+        let now = try Self.timestamp(of: try EthClient.value(extra[1]))
+        var differences: [String] = []
+        if fullCheck { differences = try await readFence(safe: treasury, module: module).differences(from: plan) }
+        let left = FenceState.available(allowance, at: now)
+        return TreasuryFenceStatus(safe: treasury.checksummed, operatorAddress: wallet.checksummed,
+                                   allowanceLeft: TokenAmount(baseUnits: left, decimals: decimals),
+                                   allowanceDaily: TokenAmount(baseUnits: plan.dailyAllowance, decimals: decimals),
+                                   operatorGasWei: wei.decimalString, checkedAt: Date(timeIntervalSince1970: TimeInterval(now)),
+                                   fenceCheckedAt: fullCheck ? Date(timeIntervalSince1970: TimeInterval(now)) : nil, differences: differences)
+    }
 }

@@ -159,6 +159,10 @@ public actor ShadowChain: ChainGateway {
     }
 
     public func feeQuote() async throws -> FeeQuote { try await reader.feeQuote() }
+    /// The real fence (a shadow run proves it too); its allowance is the real one, which would-be moves never draw on.
+    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+        try await reader.treasuryStatus(markets: markets, limits: limits, fullCheck: fullCheck)
+    }
     public func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await reader.gasEstimate(action) }
     public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await reader.gasLimitCap(action) }
 

@@ -28,7 +28,12 @@ enum SchedulerPaneView {
         case .halted: line("▲ HALTED: \(s.haltReason ?? "unknown reason")", .error)
         }
         if s.halted || state.scanningCycle != nil { line(String(mode.dropFirst(2))) }
-        line("wallet \(Format.shortAddress(s.walletAddress))" + (state.idle.map { " · idle \(Format.amount($0))" } ?? ""))
+        line("\(s.treasury == nil ? "wallet" : "Safe") \(Format.shortAddress(s.walletAddress))" + (state.idle.map { " · idle \(Format.amount($0))" } ?? ""))
+        if let t = s.treasury {
+            let low = t.gasRunwayDays.map { $0 < TreasuryFenceStatus.lowGasRunwayDays } ?? false
+            line("allowance \(TreasuryFenceStatus.whole(t.allowanceLeft))/\(TreasuryFenceStatus.whole(t.allowanceDaily)) USDC today"
+                 + (t.gasRunwayDays.map { " · gas ~\($0.rounded(0, .down).plainString) d" } ?? ""), low ? .warning : .text)
+        }
         let next: String
         if let due = s.nextScanAt, s.running {
             let left = due.timeIntervalSince(state.now)

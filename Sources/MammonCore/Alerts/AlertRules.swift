@@ -24,6 +24,11 @@ public enum AlertRules {
                 return []
             }
         case .schedulerHalted(let reason):
+            if reason.hasPrefix(TreasuryFenceStatus.haltPrefix) {
+                return [Alert(severity: .failure, title: "Fenced treasury: role broader than its plan",
+                              message: "The engine is halted: \(reason). Check the Safe's Roles module (mammon treasury check) before resuming.",
+                              groupKey: "treasury.fence")]
+            }
             if reason.hasPrefix("emergency stop") {
                 return [Alert(severity: .failure, title: "Emergency stop",
                               message: "The engine is halted: \(reason). Nothing moves until an operator resumes it.", groupKey: "engine.emergency-stop")]
@@ -66,6 +71,9 @@ public enum AlertRules {
         if message.contains("ETH/USD feed") {
             alerts.append(Alert(severity: .failure, title: "Price feed unusable",
                                 message: "Spending is blocked: \(message)", groupKey: "price.feed"))
+        }
+        if source == EventSource.treasury.rawValue {
+            alerts.append(Alert(severity: .warning, title: "Fenced treasury", message: message, groupKey: "treasury.gas"))
         }
         if source == EventSource.market.rawValue {
             alerts.append(Alert(severity: .failure, title: "Market data out of bounds", message: message, groupKey: "market.bounds"))

@@ -79,7 +79,7 @@ struct StatusReport: Encodable {
             opportunitiesSkipped: persisted?.opportunitiesSkipped ?? 0, rebalancesToday: budget.rebalances,
             gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
             maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
-            consecutiveFailures: persisted?.breakerState.consecutiveFailures ?? 0, recentErrors: errors)
+            consecutiveFailures: persisted?.breakerState.consecutiveFailures ?? 0, recentErrors: errors, treasury: reported?.treasury)
         return StatusReport(status: status, engineProcess: process, positions: try store.positions(),
                             pendingApprovals: try store.pendingApprovals().count, lastExecution: try store.executions(limit: 1).first)
     }
@@ -100,6 +100,12 @@ struct StatusReport: Encodable {
             "breaker      \(s.consecutiveFailures) consecutive failure(s)",
             "approvals    \(pendingApprovals) pending",
         ]
+        if let t = s.treasury {
+            lines.append("treasury     fenced: Safe \(t.safe), operator \(t.operatorAddress) (read \(t.checkedAt.iso8601))")
+            lines.append("             \(t.allowanceLine); \(t.gasLine)")
+            lines.append("             role " + (t.differences.isEmpty ? "exactly the plan" : "NOT the plan: " + t.differences.joined(separator: "; "))
+                         + (t.fenceCheckedAt.map { " (checked \($0.iso8601))" } ?? ""))
+        }
         if let sockets {
             lines.append("sockets      control \(sockets.control), observer \(sockets.observer)\(sockets.listening ? "" : " (not listening)")")
         }
