@@ -1,4 +1,5 @@
 import Foundation
+import MammonCore
 import TerminalKit
 import XCTest
 @testable import Console
@@ -22,6 +23,21 @@ final class PaneSnapshotTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// A fenced treasury: the scheduler pane names the Safe and shows the role's allowance left today and
+    /// the operator's gas runway (warning colour under a week).
+    func testTheSchedulerPaneShowsAFencedTreasurysAllowanceAndGas() {
+        var state = Fixtures.busyState()
+        state.status?.treasury = TreasuryFenceStatus(
+            safe: "0xED0467Ebb156DbCE2b857147b1aBca97b65D9d29", operatorAddress: "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF",
+            allowanceLeft: Fixtures.usdc("7500"), allowanceDaily: Fixtures.usdc("10000"), operatorGasWei: "42100000000000000",
+            gasRunwayDays: 5, checkedAt: Fixtures.at(0))
+        var buffer = ScreenBuffer(size: Size(width: 80, height: 24))
+        state.focus = .scheduler
+        ConsoleRenderer.renderPane(.scheduler, state, into: &buffer, area: buffer.area, theme: ThemeLoader.fallback)
+        XCTAssertTrue(buffer.lines.contains { $0.contains("│ Safe 0x7E5F…5Bdf · idle 125.50") }, buffer.lines.joined(separator: "\n"))
+        XCTAssertTrue(buffer.lines.contains { $0.contains("allowance 7500/10000 USDC today · gas ~5 d") }, buffer.lines.joined(separator: "\n"))
     }
 
     func testEventLogAtEachSize() {
