@@ -133,6 +133,12 @@ final class FencedTreasuryTests: DevnetTestCase {
         XCTAssertTrue(status.stdout.contains("treasury     fenced: Safe \(t.safe.checksummed), operator \(t.operatorAddress.checksummed)"), status.stdout)
         XCTAssertTrue(status.stdout.contains("on-chain allowance: 4000 of 5000 USDC left today"), status.stdout)
         XCTAssertTrue(status.stdout.contains("role exactly the plan"), status.stdout)
+        // The database is the Safe's with this operator: the same key in plain mode (its own wallet) is refused it.
+        let plain = try await binary.run(["--no-ui", "--once", "--network-file", t.files.networkFile, "--keystore", t.files.keystore,
+                                          "--password-file", t.files.password, "--db", t.files.database] + Self.limits)
+        XCTAssertNotEqual(plain.status, 0)
+        XCTAssertTrue(plain.stderr.contains("belongs to chain 31337 (file:devnet), wallet \(t.safe.checksummed) via operator \(t.operatorAddress.checksummed)"),
+                      plain.stderr)
     }
 
     /// A week of shadow on a fenced treasury proves the fence too: each would-be step is simulated from the
