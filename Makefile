@@ -35,7 +35,8 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
-# `make release && sudo make install`. Installs, under $(DESTDIR)$(PREFIX): the binary, the example
+# `make release && sudo make install`. Installs, under $(DESTDIR)$(PREFIX): the binary (stripped: the
+# symbols and debug info of the release build are most of its size), the example
 # themes (the built-in ones are compiled in; copies to start your own from), the systemd units with
 # ExecStart naming the installed binary, the service user for systemd-sysusers, and shell completions.
 # INSTALL_BINARY picks another build (the tests install the debug one); install never builds.
@@ -48,7 +49,7 @@ install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mammon/themes $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	  $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 "$(INSTALL_BINARY)" $(DESTDIR)$(PREFIX)/bin/mammon
+	install -m 755 --strip "$(INSTALL_BINARY)" $(DESTDIR)$(PREFIX)/bin/mammon
 	install -m 644 themes/*.theme themes/README.md $(DESTDIR)$(PREFIX)/share/mammon/themes/
 	for unit in $(UNITS); do \
 	  sed 's|/usr/local/bin/mammon|$(PREFIX)/bin/mammon|g' packaging/systemd/$$unit > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$unit || exit 1; \

@@ -181,6 +181,6 @@ public final class EngineMetrics: Sendable {
 
 /// What `mammon_build_info` reports.
 public enum BuildInfo {
-    /// The release this source tree is (the project has no tags yet; round 2 of the design).
-    public static let version = "0.2.0-dev"
+    /// The release this source tree is (`MammonVersion`, the one the VERSION file holds).
+    public static let version = MammonVersion.current
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CProcess
 import Foundation
+import MammonCore
 
 /// The `mammon` command: the engine with its console (default), plus tools around it.
 @main
@@ -8,6 +9,7 @@ struct Mammon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mammon",
         abstract: "Autonomous stablecoin treasury engine for lending markets on Base.",
+        version: MammonVersion.current,
         subcommands: [
             RunCommand.self, ConsoleCommand.self, StatusCommand.self, HistoryCommand.self, ReportCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
             WalletCommand.self, TxCommand.self, MarketsCommand.self, TreasuryCommand.self, EmergencyStopCommand.self, AlertCommand.self, BenchCommand.self, SimulateHistoryCommand.self,

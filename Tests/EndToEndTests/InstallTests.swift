@@ -25,9 +25,18 @@ final class InstallTests: XCTestCase {
 
         let installed = stage + "/usr/bin/mammon"
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: installed))
-        XCTAssertTrue(FileManager.default.contentsEqual(atPath: installed, andPath: bin.url.path))
-        let version = try run(installed, ["status", "--help"])
+        // Stripped: smaller than the build, without a symbol table, and the same program (its version is the VERSION file's).
+        let size = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        XCTAssertLessThan(size(installed), size(bin.url.path))
+        let sections = try run("/usr/bin/readelf", ["--section-headers", installed])
+        XCTAssertEqual(sections.status, 0, sections.output)
+        XCTAssertFalse(sections.output.contains(".symtab"), "the installed binary still has its symbol table")
+        let version = try run(installed, ["--version"])
         XCTAssertEqual(version.status, 0, version.output)
+        let declared = try String(contentsOf: Repository.root.appendingPathComponent("VERSION"), encoding: .utf8)
+        XCTAssertEqual(version.output.trimmingCharacters(in: .whitespacesAndNewlines), declared.trimmingCharacters(in: .whitespacesAndNewlines))
+        let help = try run(installed, ["status", "--help"])
+        XCTAssertEqual(help.status, 0, help.output)
 
         for theme in ["default", "light", "high-contrast", "monochrome", "solarized-dark", "gruvbox-dark"] {
             XCTAssertTrue(try file("/usr/share/mammon/themes/\(theme).theme").contains("text = "), theme)
