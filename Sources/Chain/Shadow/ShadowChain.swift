@@ -218,9 +218,11 @@ public actor ShadowChain: ChainGateway {
     }
 
     /// Who the verification acts as, in words.
-    var verifiedFrom: String {
-        reader.route == .direct ? "from \(reader.wallet.checksummed)"
-            : "from the operator \(reader.wallet.checksummed) through the Roles module (the role allows it)"
+    var verifiedFrom: String { reader.route == .direct ? "from \(reader.wallet.checksummed)" : throughRole.trimmingCharacters(in: .whitespaces) }
+
+    /// " from the operator … through the Roles module (the role allows it)" on a fenced treasury, else nothing.
+    var throughRole: String {
+        reader.route == .direct ? "" : " from the operator \(reader.wallet.checksummed) through the Roles module (the role allows it)"
     }
 
     /// The gas the step would use and how it was verified.
@@ -249,7 +251,7 @@ public actor ShadowChain: ChainGateway {
                 return (gas, "approve not verifiable on this endpoint: it does not apply eth_call state overrides (eth_estimateGas: \(gas) gas)")
             }
             _ = try await simulate(call, overrides: layout.overrides(token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle)))
-            return (gas, "verified: eth_call \(verifiedFrom) with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
+            return (gas, "verified: eth_call\(throughRole) with the balance the earlier steps leave (state override) succeeds (\(gas) gas)")
         case .deposit(let p, _, _):
             let gas = try await reader.gasEstimate(action)
             guard let layout = try await overrideLayout() else {
@@ -260,7 +262,7 @@ public actor ShadowChain: ChainGateway {
             let result = try await simulate(call, overrides: layout.overrides(
                 token: reader.network.usdc, owner: wallet, balance: UInt256(ledger.idle), spender: spender, allowance: UInt256(allowance)))
             try adapter?.checkSimulation(result, of: call)
-            return (gas, "verified: eth_call \(verifiedFrom) with the balance and allowance the earlier steps leave (state override) succeeds; gas from the table")
+            return (gas, "verified: eth_call\(throughRole) with the balance and allowance the earlier steps leave (state override) succeeds; gas from the table")
         }
     }
 
