@@ -48,6 +48,44 @@ final class SocketDefenceTests: XCTestCase {
         XCTAssertEqual(written.count, 1, "one row for 200 refused commands: \(written.map(\.type))")
     }
 
+    /// Twenty commands in one write: the engine decides one, eight wait their turn, the rest are refused
+    /// at once and never reach it.
+    func testAConnectionsCommandsAreDecidedOneAtATimeWithABoundedQueue() async throws {
+        let (_, store, server) = try await fixture.start()
+        defer { Task { await server.close() } }
+        let before = try store.lastEventSequence()
+        let controlPath = fixture.controlPath
+        let answers = try await Task.detached { () -> [String] in
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(controlPath.utf8)) }
+            let rc = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard rc == 0 else { throw CocoaError(.fileReadUnknown) }
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let burst = (1...20).map { #"{"command":"stop","request_id":"r\#($0)"}"# + "\n" }.joined()
+            _ = burst.withCString { write(fd, $0, strlen($0)) }
+            var text = "", buffer = [UInt8](repeating: 0, count: 65536)
+            while text.components(separatedBy: "command.response").count - 1 < 20 {
+                let n = read(fd, &buffer, buffer.count)
+                guard n > 0 else { break }
+                text += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+            return text.split(separator: "\n").map(String.init).filter { $0.contains("command.response") }
+        }.value
+        XCTAssertEqual(answers.count, 20, "every command is answered")
+        let queued = answers.filter { $0.contains("not running") }.count
+        let refused = answers.filter { $0.contains("commands waiting on this connection") }.count
+        XCTAssertEqual(queued, 9, "one decided and eight waiting: \(answers)")
+        XCTAssertEqual(refused, 11)
+        let handled = try store.events(after: before).filter { $0.type == "command.handled" }
+        XCTAssertEqual(handled.count, 9, "the refused ones never reached the engine")
+    }
+
     func testEachSocketCapsItsConnections() async throws {
         let (_, _, server) = try await fixture.start(limits: .init(connectionsPerSocket: 2))
         defer { Task { await server.close() } }
