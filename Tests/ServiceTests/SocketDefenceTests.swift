@@ -153,6 +153,19 @@ final class SocketDefenceTests: XCTestCase {
         }
     }
 
+    /// The socket file has its mode from the moment it exists, whatever the umask (here none at all):
+    /// there is no window in which another user could connect before a chmod.
+    func testASocketIsBoundWithItsModeNotTheUmasks() throws {
+        try FileManager.default.createDirectory(atPath: fixture.directory, withIntermediateDirectories: true)
+        let path = fixture.directory + "/bound.sock"
+        let old = umask(0)
+        defer { umask(old) }
+        let fd = try UnixSocketFile.bind(path: path, mode: 0o600)
+        defer { close(fd) }
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode, 0o600, "bound as \(String(mode, radix: 8))")
+    }
+
     func testAHelloWithAnEnginePIDOutOfRangeIsMalformedNotACrash() {
         for pid in ["4294967296", "-1", "0", "9223372036854775807"] {
             let line = #"{"type":"hello","protocol":1,"access":"control","engine_pid":\#(pid),"client":"x","last_seq":1}"#
