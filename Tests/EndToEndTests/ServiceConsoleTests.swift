@@ -138,6 +138,41 @@ final class ServiceConsoleTests: XCTestCase {
         XCTAssertEqual(kill(engine.pid, 0), 0, "the engine still runs")
     }
 
+    /// Under systemd (`$RUNTIME_DIRECTORY`) the sockets live in the runtime directory, where an observer
+    /// group can reach them (the state directory is 0700); status and consoles find them from --db.
+    func testUnderSystemdTheSocketsAreInTheRuntimeDirectoryAndFoundFromTheDatabase() throws {
+        let t = try TerminalSession(width: 110, height: 30)
+        let runtime = t.dir.appendingPathComponent("run").path
+        XCTAssertEqual(mkdir(runtime, 0o711), 0)
+        let env = ["RUNTIME_DIRECTORY": runtime]
+        let engine = try RunningEngine(try BuiltBinary.require(), arguments: ["--db", t.database],
+                                       environment: ["APPROVAL_MODE": "manual", "MAMMON_SIM_BLOCK_SECONDS": "1"].merging(env) { $1 })
+        defer { _ = engine.stop() }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.database + ".control.sock"), "not beside the database")
+        let files = try FileManager.default.contentsOfDirectory(atPath: runtime).sorted()
+        XCTAssertEqual(files.count, 2, "\(files)")
+        XCTAssertTrue(files.allSatisfy { $0.hasPrefix("engine-") && $0.hasSuffix(".sock") }, "\(files)")
+        for file in files {
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: runtime + "/" + file)[.posixPermissions] as? Int)
+            XCTAssertEqual(mode, 0o600, file)
+        }
+
+        let status = try t.binary.run(["status", "--json", "--db", t.database], environment: env)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
+        let sockets = try XCTUnwrap(report["sockets"] as? [String: Any])
+        let control = try XCTUnwrap(sockets["control"] as? String)
+        XCTAssertTrue(control.hasPrefix(runtime + "/engine-") && control.hasSuffix(".control.sock"), control)
+        XCTAssertEqual(sockets["listening"] as? Bool, true)
+        XCTAssertEqual(try SocketProbe.command("run_once", socket: control)["accepted"] as? Bool, true)
+
+        var command = t.mammonCommand(env: env)
+        let binary = command.firstIndex(of: t.binary.url.path)!
+        command = Array(command[...binary]) + ["console", "--db", t.database, "--read-only"]
+        try t.start(command)
+        t.waitFor("read-only")
+        t.waitFor("awaiting approval")
+    }
+
     /// A process's session, resident memory and whether it still runs (a zombie does not), from /proc.
     static func state(of pid: Int32) -> (alive: Bool, session: Int32, rssKB: Int)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

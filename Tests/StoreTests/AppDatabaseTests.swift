@@ -212,4 +212,18 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(chmod(folder, 0o1777), 0)
         XCTAssertNoThrow(try AppDatabase.open(path: folder + "/m.sqlite"), "a sticky folder (like /tmp) is fine")
     }
+
+    func testAGroupWritableFolderOwnedBySomeoneElseIsRefused() throws {
+        guard getuid() == 0 else { throw XCTSkip("giving a folder to another user needs root") }
+        let folder = NSTemporaryDirectory() + "mammon-group-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(chmod(folder, 0o775), 0)
+        XCTAssertEqual(chown(folder, 65534, 65534), 0)
+        XCTAssertThrowsError(try AppDatabase.open(path: folder + "/m.sqlite")) { error in
+            XCTAssertTrue("\(error)".contains("uid 65534 owns it"), "\(error)")
+        }
+        XCTAssertEqual(chmod(folder, 0o755), 0)
+        XCTAssertNoThrow(try AppDatabase.open(path: folder + "/m.sqlite"), "closed to others, whoever owns it")
+    }
 }
