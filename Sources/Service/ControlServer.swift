@@ -87,7 +87,7 @@ public final class ControlServer: Sendable {
                             // failed initializer closes the connection.
                             return channel.eventLoop.makeFailedFuture(ConnectionRefused(reason: "more than \(gate.limit) connections"))
                         }
-                        let session = {
+                        let session: @Sendable () -> EventLoopFuture<Void> = {
                             channel.eventLoop.makeCompletedFuture {
                                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: 64 * 1024)))
                                 try channel.pipeline.syncOperations.addHandler(ControlSession(
