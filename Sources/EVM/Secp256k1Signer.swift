@@ -7,6 +7,8 @@ internal import CSecp256k1
 public final class Secp256k1Signer: Signer {
     public let address: Address
     private let privateKey: SecretBytes
+    /// Whether the key's pages are locked in RAM (`mlock`); when not, they may be written to swap.
+    public var keyIsLocked: Bool { privateKey.isLocked }
 
     /// Takes a 32-byte key (shorter keys, which some old keystores hold, are left-padded with zeros).
     public init(privateKey key: SecretBytes) throws {

@@ -77,8 +77,13 @@ public enum ControlMessage: Sendable, Equatable {
                 throw ControlProtocolError.malformed("hello without protocol, engine_pid, client, access or last_seq")
             }
             guard version == protocolVersion else { throw ControlProtocolError.unsupportedVersion(version) }
-            return .hello(Hello(protocolVersion: version, readOnly: access != "control", enginePID: Int32(pid), client: client,
-                                lastSequence: Int64(last), network: object["network"] as? String ?? "",
+            // Numbers from the socket are bounded before they are converted: a conversion that traps
+            // would let whatever answers on the socket crash the console.
+            guard let enginePID = Int32(exactly: pid), enginePID > 0, let lastSequence = Int64(exactly: last), lastSequence >= 0 else {
+                throw ControlProtocolError.malformed("hello with engine_pid \(pid) or last_seq \(last) out of range")
+            }
+            return .hello(Hello(protocolVersion: version, readOnly: access != "control", enginePID: enginePID, client: client,
+                                lastSequence: lastSequence, network: object["network"] as? String ?? "",
                                 database: object["database"] as? String ?? "",
                                 since: (object["since"] as? String).flatMap(Date.init(iso8601:)) ?? Date(timeIntervalSince1970: 0)))
         case "command.response":

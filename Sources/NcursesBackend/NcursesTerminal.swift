@@ -190,13 +190,25 @@ public final class NcursesTerminal: TerminalDevice {
             while read(wakeRead, &sink, sink.count) > 0 {}
             if signal == 0 { events.append(.woken) }
         }
-        if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
-            // The terminal went away (SSH dropped without SIGHUP reaching us): quit as for SIGHUP.
+        if Self.terminalGone(fds[0].revents, fd: inputFD) {
+            // The terminal went away (its tmux or SSH session ended without a SIGHUP reaching us: a
+            // console under setsid has no controlling terminal). A hung-up tty polls readable and
+            // reads EOF forever, so reading on would spin: quit as for SIGHUP.
             events.append(.terminated(signal: SIGHUP))
             return events
         }
         readKeys(into: &events)
         return events
+    }
+
+    /// Whether the terminal behind `fd` is gone, from what `poll` said of it: hung up or in error
+    /// (Linux reports a hung-up tty as POLLIN | POLLHUP | POLLERR), or readable with nothing to read
+    /// (end of file, or the read error the kernel keeps answering).
+    static func terminalGone(_ revents: Int16, fd: Int32) -> Bool {
+        if revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        guard revents & Int16(POLLIN) != 0 else { return false }
+        var pending: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &pending) != 0 || pending <= 0
     }
 
     private func readKeys(into events: inout [TerminalInput]) {

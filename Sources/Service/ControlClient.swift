@@ -24,8 +24,11 @@ public final class ControlClient: Sendable {
         self.state = Mutex(State())
     }
 
-    /// Connects to the socket at `path`, introduces itself as `name`, and delivers every line.
-    public static func connect(path: String, name: String,
+    /// Connects to the socket at `path`, introduces itself as `name`, and delivers every line. The
+    /// server must run as one of `trustedUIDs` (the kernel says who bound the socket: `SO_PEERCRED`);
+    /// nil trusts this user, root, and the owner of the socket's directory when others cannot write
+    /// to it (an engine running as its service user).
+    public static func connect(path: String, name: String, trustedUIDs: Set<UInt32>? = nil,
                                onMessage: @escaping @Sendable (ControlMessage) -> Void,
                                onClose: @escaping @Sendable (String) -> Void) async throws -> ControlClient {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -40,6 +43,16 @@ public final class ControlClient: Sendable {
                     }
                 }
                 .connect(unixDomainSocketPath: path).get()
+            let peer: PeerCredentials
+            do { peer = try await PeerCredentials.of(channel).get() } catch {
+                // The engine closed the connection as it opened: it was full, or refused this user.
+                throw channel.isActive ? error : ControlClientError.closedAtOnce(path: path)
+            }
+            let trusted = trustedUIDs ?? defaultTrustedUIDs(socket: path)
+            guard trusted.contains(peer.uid) else {
+                try? await channel.close()
+                throw ControlClientError.untrustedServer(path: path, uid: peer.uid)
+            }
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -48,6 +61,18 @@ public final class ControlClient: Sendable {
         box.attach(client, onMessage: onMessage, onClose: onClose)
         client.write(ControlMessage.line(.hello(client: name)))
         return client
+    }
+
+    /// This user, root, and the owner of the socket's directory if nobody else can write to it (only
+    /// that owner could have put a socket there).
+    static func defaultTrustedUIDs(socket path: String) -> Set<UInt32> {
+        var trusted: Set<UInt32> = [getuid(), 0]
+        var info = stat()
+        let directory = (path as NSString).deletingLastPathComponent
+        if lstat(directory.isEmpty ? "." : directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o022 == 0 {
+            trusted.insert(info.st_uid)
+        }
+        return trusted
     }
 
     /// Sends `command` and waits for the engine's answer (refused when the connection ends first).
@@ -94,6 +119,20 @@ public final class ControlClient: Sendable {
         buffer.writeString(line)
         buffer.writeInteger(UInt8(ascii: "\n"))
         channel.writeAndFlush(buffer, promise: nil)
+    }
+}
+
+public enum ControlClientError: Error, CustomStringConvertible {
+    case untrustedServer(path: String, uid: UInt32)
+    case closedAtOnce(path: String)
+
+    public var description: String {
+        switch self {
+        case .untrustedServer(let path, let uid):
+            "the socket \(path) is served by uid \(uid), not by this user, root or the owner of its directory: not an engine to trust"
+        case .closedAtOnce(let path):
+            "the engine at \(path) closed the connection at once (it serves a limited number of connections, and its control socket only its own user)"
+        }
     }
 }
 

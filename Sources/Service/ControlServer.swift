@@ -40,30 +40,75 @@ public final class ControlServer: Sendable {
         self.observerPath = observerPath
     }
 
+    /// How the sockets defend themselves; tests narrow them.
+    public struct Limits: Sendable {
+        /// Connections open at once on each socket; more are closed as they arrive.
+        public var connectionsPerSocket: Int
+        /// Refused observer commands are reported at most once per this many seconds.
+        public var refusalReportInterval: TimeAmount
+        /// Peers the control socket accepts, by uid (the kernel's, `SO_PEERCRED`); nil: this user and root.
+        public var controlUIDs: Set<UInt32>?
+
+        public init(connectionsPerSocket: Int = 32, refusalReportInterval: TimeAmount = .seconds(60), controlUIDs: Set<UInt32>? = nil) {
+            self.connectionsPerSocket = connectionsPerSocket
+            self.refusalReportInterval = refusalReportInterval
+            self.controlUIDs = controlUIDs
+        }
+    }
+
     /// Binds both sockets (replacing stale files: the caller holds the engine's lock, so no other
     /// engine can own them) and starts serving.
     public static func start(engine: Engine, store: AppDatabase, controlPath: String, observerPath: String,
-                             observerGroup: gid_t? = nil, info: Info) async throws -> ControlServer {
+                             observerGroup: gid_t? = nil, info: Info, limits: Limits = Limits()) async throws -> ControlServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let counter = ConnectionCounter()
         let onDrop: @Sendable (String) -> Void = { message in
             Task { await engine.note(source: .service, message) }
         }
+        let refusals = RefusalTally(interval: limits.refusalReportInterval) { count in
+            Task { await engine.note(source: .service, "read-only observers sent \(count) command\(count == 1 ? "" : "s"); all refused (counted, not recorded one by one)") }
+        }
+        let controlUIDs = limits.controlUIDs ?? [getuid(), 0]
         func bind(_ path: String, readOnly: Bool, mode: mode_t, gid: gid_t?) async throws -> any Channel {
-            // Bound under a temporary name, given its mode, then renamed into place: the socket is never
-            // reachable with looser permissions than it should have.
+            // Bound under a temporary name with its mode set on the socket before bind (never the
+            // umask's), widened to the group's mode if one is named, then renamed into place: the socket
+            // is never reachable with looser permissions than it should have.
             let staging = (path as NSString).deletingLastPathComponent + "/.mammon-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
-            let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 128)
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: highWaterMark / 2, high: highWaterMark))
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: 64 * 1024)))
-                        try channel.pipeline.syncOperations.addHandler(ControlSession(
-                            engine: engine, store: store, readOnly: readOnly, number: counter.next(), info: info, onDrop: onDrop))
+            let fd = try UnixSocketFile.bind(path: staging, mode: 0o600)
+            let gate = ConnectionGate(limit: limits.connectionsPerSocket)
+            let channel: any Channel
+            do {
+                channel = try await ServerBootstrap(group: group)
+                    .serverChannelOption(.backlog, value: 128)
+                    .childChannelOption(.writeBufferWaterMark, value: .init(low: highWaterMark / 2, high: highWaterMark))
+                    .childChannelInitializer { channel in
+                        guard gate.admit(channel) else {
+                            // Refused before any work (no subscription, no database read, no event): a
+                            // failed initializer closes the connection.
+                            return channel.eventLoop.makeFailedFuture(ConnectionRefused(reason: "more than \(gate.limit) connections"))
+                        }
+                        let session: @Sendable () -> EventLoopFuture<Void> = {
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: 64 * 1024)))
+                                try channel.pipeline.syncOperations.addHandler(ControlSession(
+                                    engine: engine, store: store, readOnly: readOnly, number: counter.next(), info: info,
+                                    refusals: refusals, onDrop: onDrop))
+                            }
+                        }
+                        // The observer socket's file mode says who may watch; the control socket also asks
+                        // the kernel who connected, in case its file was made reachable by mistake.
+                        if readOnly { return session() }
+                        return PeerCredentials.of(channel).flatMap { peer in
+                            controlUIDs.contains(peer.uid) ? session()
+                                : channel.eventLoop.makeFailedFuture(ConnectionRefused(reason: "uid \(peer.uid) may not command this engine"))
+                        }
                     }
-                }
-                .bind(unixDomainSocketPath: staging, cleanupExistingSocketFile: true).get()
+                    .withBoundSocket(fd).get()
+            } catch {
+                Glibc.close(fd)
+                unlink(staging)
+                throw error
+            }
             guard chmod(staging, mode) == 0 else { throw ServiceError.socket(path: path, reason: "chmod: \(String(cString: strerror(errno)))") }
             if let gid, chown(staging, uid_t.max, gid) != 0 {
                 throw ServiceError.socket(path: path, reason: "chown to group \(gid): \(String(cString: strerror(errno)))")
@@ -99,6 +144,11 @@ public enum ServiceError: Error, CustomStringConvertible {
         case .socket(let path, let reason): "cannot open the engine's socket \(path): \(reason)"
         }
     }
+}
+
+struct ConnectionRefused: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "connection refused: \(reason)" }
 }
 
 private final class ConnectionCounter: Sendable {

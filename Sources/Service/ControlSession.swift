@@ -18,12 +18,17 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
     private let number: Int
     private let info: ControlServer.Info
     private let onDrop: @Sendable (String) -> Void
+    private let refusals: RefusalTally
     // Touched on the channel's event loop only.
     private var name: String
     private var forwarder: Task<Void, Never>?
+    /// One command per connection at a time: the engine decides `busy`'s, the others wait here.
+    private var busy = false
+    private var waiting: [(String, OperatorCommand)] = []
 
     init(engine: Engine, store: AppDatabase, readOnly: Bool, number: Int, info: ControlServer.Info,
-         onDrop: @escaping @Sendable (String) -> Void) {
+         refusals: RefusalTally, onDrop: @escaping @Sendable (String) -> Void) {
+        self.refusals = refusals
         self.engine = engine
         self.store = store
         self.readOnly = readOnly
@@ -81,14 +86,39 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
         case .hello(let client):
             name = "\(client) #\(number)"
             write(.hello(hello(nil)), to: channel)
+        case .command(let requestID, _) where readOnly:
+            // Refused here by the socket it came through, and counted, not recorded: the engine's
+            // record of each would be a synced row any observer could multiply.
+            write(.response(requestID: requestID, Self.observerRefusal), to: channel)
+            refusals.refused(on: context.eventLoop)
         case .command(let requestID, let command):
-            let engine = self.engine, name = self.name, readOnly = self.readOnly
-            Task {
-                let outcome = await engine.handle(command, from: name, readOnly: readOnly)
-                Self.write(.response(requestID: requestID, outcome), to: channel)
+            guard waiting.count < Self.maxWaiting else {
+                return write(.response(requestID: requestID, .refused("more than \(Self.maxWaiting) commands waiting on this connection; wait for their answers")), to: channel)
             }
+            waiting.append((requestID, command))
+            if !busy { handleNext(channel: channel, loop: context.eventLoop) }
         }
     }
+
+    /// Commands a connection may have waiting behind the one the engine is deciding.
+    static let maxWaiting = 8
+
+    /// Hands the engine the oldest waiting command; the next follows its answer. The engine answers
+    /// at once (long work continues after the answer), so an emergency stop never waits for long.
+    private func handleNext(channel: any Channel, loop: any EventLoop) {
+        guard !waiting.isEmpty else { busy = false; return }
+        busy = true
+        let (requestID, command) = waiting.removeFirst()
+        let engine = self.engine, name = self.name
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        Task {
+            let outcome = await engine.handle(command, from: name)
+            Self.write(.response(requestID: requestID, outcome), to: channel)
+            loop.execute { bound.value.handleNext(channel: channel, loop: loop) }
+        }
+    }
+
+    static let observerRefusal = CommandOutcome.refused("read-only observer: this connection cannot change the engine")
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         write(.bye(reason: "\(error)"), to: context.channel)

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers `GET /metrics` with what `render` returns; anything else is a 404 or 405. Request bodies
+/// Answers `GET /metrics` with what `render` returns; anything else is a 404 or 405, and a request whose
+/// `Host` is not this machine (`HostCheck`) a 421. Request bodies
 /// are ignored. The pipeline before it (NIOHTTP1's server pipeline) orders keep-alive requests, so
 /// one answer is written before the next request is read.
 final class MetricsHTTPHandler: ChannelInboundHandler {
@@ -10,10 +11,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
 
     private let render: @Sendable () async -> [UInt8]
     private let contentType: String
+    private let hosts: HostCheck
     private var head: HTTPRequestHead?
 
-    init(contentType: String, render: @escaping @Sendable () async -> [UInt8]) {
+    init(contentType: String, hosts: HostCheck, render: @escaping @Sendable () async -> [UInt8]) {
         self.contentType = contentType
+        self.hosts = hosts
         self.render = render
     }
 
@@ -32,6 +35,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
 
     private func respond(to request: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
+        let host = request.headers["Host"]
+        guard host.count <= 1, hosts.allows(host.first) else {
+            return Self.write(status: .misdirectedRequest, contentType: "text/plain; charset=utf-8",
+                              body: Array("this endpoint answers requests to localhost, a loopback address or its listen address only\n".utf8),
+                              keepAlive: false, context: context)
+        }
         guard path == "/metrics" else {
             return Self.write(status: .notFound, contentType: "text/plain; charset=utf-8",
                               body: Array("not found: metrics are at /metrics\n".utf8), keepAlive: request.isKeepAlive, context: context)

@@ -19,18 +19,28 @@ public final class MetricsServer: Sendable {
         self.port = port
     }
 
-    /// Binds `host:port` and starts answering.
-    public static func start(host: String, port: Int, contentType: String,
+    /// Binds `host:port` and starts answering. At most `maxConnections` are open at once (more are
+    /// closed as they arrive) and a connection idle for `idleTimeout` is closed: a local account must
+    /// not be able to take the engine's file descriptors. Requests must name this machine in `Host`.
+    public static func start(host: String, port: Int, contentType: String, maxConnections: Int = 16,
+                             idleTimeout: TimeAmount = .seconds(30),
                              render: @escaping @Sendable () async -> [UInt8]) async throws -> MetricsServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let gate = ConnectionGate(limit: maxConnections)
+        let hosts = HostCheck(listenHost: host)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 64)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
+                    guard gate.admit(channel) else {
+                        return channel.eventLoop.makeFailedFuture(ConnectionRefused(reason: "more than \(maxConnections) connections"))
+                    }
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(contentType: contentType, render: render))
+                        try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(contentType: contentType, hosts: hosts, render: render))
                     }
                 }
                 .bind(host: host, port: port).get()
@@ -53,4 +63,17 @@ public struct MetricsServerError: Error, CustomStringConvertible {
     public var address: String
     public var reason: String
     public var description: String { "cannot serve metrics on \(address) (METRICS_LISTEN): \(reason)" }
+}
+
+/// Closes a connection when `IdleStateHandler` says nothing moved on it for its timeout.
+private final class CloseWhenIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
 }

@@ -15,11 +15,23 @@ public struct AppDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// Opens (creating folders and file as needed) a WAL database at `path`.
+    /// Opens (creating folders and file as needed) a WAL database at `path`. Refuses a folder others
+    /// could write to (they could replace the database or its -wal under the engine); the database and
+    /// its -wal and -shm files are owner-only (0600) whatever the umask.
     public static func open(path: String) throws -> AppDatabase {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        try checkFolder(url.deletingLastPathComponent().path)
+        // SQLite creates the -wal and -shm files with the database file's mode: make that 0600 first.
+        for file in [path, path + "-wal", path + "-shm"] {
+            let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (file == path ? O_CREAT : 0), 0o600)
+            if fd >= 0 {
+                defer { close(fd) }
+                var info = stat()
+                if fstat(fd, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o7777 != 0o600 { _ = fchmod(fd, 0o600) }
+            }
+        }
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
@@ -39,6 +51,20 @@ public struct AppDatabase: Sendable {
         // GRDB's WAL set-up runs after it and leaves the writer at NORMAL, which syncs only at checkpoints.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         return database
+    }
+
+    /// Refuses a database folder others can write to: world-writable without the sticky bit, or
+    /// writable by group or others and not owned by this user.
+    static func checkFolder(_ folder: String) throws {
+        var info = stat()
+        guard stat(folder, &info) == 0 else { throw StoreError.unsafeFolder(folder, "cannot stat it: \(String(cString: strerror(errno)))") }
+        let mode = info.st_mode
+        if mode & 0o002 != 0 && mode & S_ISVTX == 0 {
+            throw StoreError.unsafeFolder(folder, "anyone can write to it (mode \(String(mode & 0o7777, radix: 8)))")
+        }
+        if mode & 0o022 != 0 && info.st_uid != getuid() {
+            throw StoreError.unsafeFolder(folder, "uid \(info.st_uid) owns it and others can write to it (mode \(String(mode & 0o7777, radix: 8)))")
+        }
     }
 
     /// Opens an existing database for reading while another process may be writing.
@@ -81,11 +107,13 @@ public struct AppDatabase: Sendable {
 public enum StoreError: Error, CustomStringConvertible {
     case missingDatabase(String)
     case corruptRow(table: String, detail: String)
+    case unsafeFolder(String, String)
 
     public var description: String {
         switch self {
         case .missingDatabase(let p): "no database at \(p) (has the engine run with this --db / network?)"
         case .corruptRow(let t, let d): "unreadable row in \(t): \(d)"
+        case .unsafeFolder(let f, let why): "refusing the database folder \(f): \(why); use a folder only this user can write to (chmod go-w, or another --db)"
         }
     }
 }

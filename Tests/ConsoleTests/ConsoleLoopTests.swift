@@ -112,6 +112,15 @@ final class ConsoleLoopTests: XCTestCase {
         XCTAssertEqual(inbox.drain(), [], "the loop took everything")
     }
 
+    func testTheInboxRefusesPastItsCapacityAndTakesAgainOnceDrained() {
+        let inbox = ActionInbox(capacity: 3)
+        let accepted = (0..<5).map { inbox.push(.tick(Fixtures.at(TimeInterval($0)))) }
+        XCTAssertEqual(accepted, [true, true, true, false, false], "a loop that stops draining cannot make it grow")
+        XCTAssertEqual(inbox.pending, 3)
+        XCTAssertEqual(inbox.drain().count, 3)
+        XCTAssertTrue(inbox.push(.tick(Fixtures.at(9))))
+    }
+
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var n = 0

@@ -114,4 +114,74 @@ final class ServiceConsoleTests: XCTestCase {
         let scansAfter = (try t.status()["status"] as? [String: Any])?["total_scans"] as? Int ?? 0
         XCTAssertEqual(scansAfter, scansBefore + 3)
     }
+    /// An observer console started under setsid (no controlling terminal, so no SIGHUP) whose tmux
+    /// session is killed: EOF on its terminal is its end. It exits within seconds and never grows
+    /// meanwhile (before, it spun at 40-80 % CPU and grew by ~50 MB/s).
+    func testAConsoleUnderSetsidWhoseTerminalIsKilledExitsAndNeverGrows() throws {
+        let t = try TerminalSession(width: 110, height: 30)
+        let engine = try service(t.database)
+        defer { _ = engine.stop() }
+        try t.start(["setsid"] + attach(t, database: t.database, readOnly: true))
+        t.waitFor("awaiting approval")
+        let console = try t.pid()
+        XCTAssertEqual(Self.state(of: console)?.session, console, "the console leads its own session (setsid did not fork)")
+        let before = try XCTUnwrap(Self.state(of: console)?.rssKB)
+        _ = try t.tmux(["kill-server"])
+        var largest = before
+        let deadline = Date().addingTimeInterval(10)
+        while let state = Self.state(of: console), state.alive, Date() < deadline {
+            largest = max(largest, state.rssKB)
+            usleep(50_000)
+        }
+        XCTAssertFalse(Self.state(of: console)?.alive ?? false, "the console still runs 10 s after its terminal went away")
+        XCTAssertLessThan(largest - before, 16 * 1024, "the console grew from \(before) kB to \(largest) kB after its terminal went away")
+        XCTAssertEqual(kill(engine.pid, 0), 0, "the engine still runs")
+    }
+
+    /// Under systemd (`$RUNTIME_DIRECTORY`) the sockets live in the runtime directory, where an observer
+    /// group can reach them (the state directory is 0700); status and consoles find them from --db.
+    func testUnderSystemdTheSocketsAreInTheRuntimeDirectoryAndFoundFromTheDatabase() throws {
+        let t = try TerminalSession(width: 110, height: 30)
+        let runtime = t.dir.appendingPathComponent("run").path
+        XCTAssertEqual(mkdir(runtime, 0o711), 0)
+        let env = ["RUNTIME_DIRECTORY": runtime]
+        let engine = try RunningEngine(try BuiltBinary.require(), arguments: ["--db", t.database],
+                                       environment: ["APPROVAL_MODE": "manual", "MAMMON_SIM_BLOCK_SECONDS": "1"].merging(env) { $1 })
+        defer { _ = engine.stop() }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.database + ".control.sock"), "not beside the database")
+        let files = try FileManager.default.contentsOfDirectory(atPath: runtime).sorted()
+        XCTAssertEqual(files.count, 2, "\(files)")
+        XCTAssertTrue(files.allSatisfy { $0.hasPrefix("engine-") && $0.hasSuffix(".sock") }, "\(files)")
+        for file in files {
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: runtime + "/" + file)[.posixPermissions] as? Int)
+            XCTAssertEqual(mode, 0o600, file)
+        }
+
+        let status = try t.binary.run(["status", "--json", "--db", t.database], environment: env)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
+        let sockets = try XCTUnwrap(report["sockets"] as? [String: Any])
+        let control = try XCTUnwrap(sockets["control"] as? String)
+        XCTAssertTrue(control.hasPrefix(runtime + "/engine-") && control.hasSuffix(".control.sock"), control)
+        XCTAssertEqual(sockets["listening"] as? Bool, true)
+        XCTAssertEqual(try SocketProbe.command("run_once", socket: control)["accepted"] as? Bool, true)
+
+        var command = t.mammonCommand(env: env)
+        let binary = command.firstIndex(of: t.binary.url.path)!
+        command = Array(command[...binary]) + ["console", "--db", t.database, "--read-only"]
+        try t.start(command)
+        t.waitFor("read-only")
+        t.waitFor("awaiting approval")
+    }
+
+    /// A process's session, resident memory and whether it still runs (a zombie does not), from /proc.
+    static func state(of pid: Int32) -> (alive: Bool, session: Int32, rssKB: Int)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        guard fields.count > 3, let session = Int32(fields[3]) else { return nil }
+        return (fields[0] != "Z" && fields[0] != "X", session, rss)
+    }
 }

@@ -17,7 +17,7 @@ struct ServiceFixture {
     var controlPath: String { directory + "/s.control.sock" }
     var observerPath: String { directory + "/s.observe.sock" }
 
-    func start() async throws -> (engine: Engine, store: AppDatabase, server: ControlServer) {
+    func start(limits: ControlServer.Limits = .init()) async throws -> (engine: Engine, store: AppDatabase, server: ControlServer) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try AppDatabase.open(path: database)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
@@ -25,7 +25,7 @@ struct ServiceFixture {
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         let server = try await ControlServer.start(engine: engine, store: store, controlPath: controlPath, observerPath: observerPath,
-                                                   info: .init(network: "simulated", database: database, since: clock.now()))
+                                                   info: .init(network: "simulated", database: database, since: clock.now()), limits: limits)
         return (engine, store, server)
     }
 
@@ -42,9 +42,10 @@ final class RecordingClient: Sendable {
         self.log = log
     }
 
-    static func connect(_ path: String, name: String) async throws -> RecordingClient {
+    static func connect(_ path: String, name: String, trustedUIDs: Set<UInt32>? = nil) async throws -> RecordingClient {
         let log = MessageLog()
-        let client = try await ControlClient.connect(path: path, name: name, onMessage: { log.append($0) }, onClose: { log.close($0) })
+        let client = try await ControlClient.connect(path: path, name: name, trustedUIDs: trustedUIDs,
+                                                     onMessage: { log.append($0) }, onClose: { log.close($0) })
         return RecordingClient(client: client, log: log)
     }
 

@@ -186,4 +186,44 @@ final class AppDatabaseTests: XCTestCase {
                                            events: []), "a block time past Int64 is refused, not wrapped")
         XCTAssertNil(try db.vaultSharePrices()["0xcc"])
     }
+    func testTheDatabaseAndItsWALAndSHMAreOwnerOnlyWhateverTheUmask() throws {
+        let folder = NSTemporaryDirectory() + "mammon-mode-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let old = umask(0o022)
+        defer { umask(old) }
+        let path = folder + "/m.sqlite"
+        let db = try AppDatabase.open(path: path)
+        try db.append([EngineEvent(at: Date(), kind: .notice(.service, "written"))])
+        for file in [path, path + "-wal", path + "-shm"] {
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int, file)
+            XCTAssertEqual(mode, 0o600, "\(file) is \(String(mode, radix: 8))")
+        }
+    }
+
+    func testAFolderAnyoneCanWriteToIsRefusedUnlessSticky() throws {
+        let folder = NSTemporaryDirectory() + "mammon-open-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(chmod(folder, 0o777), 0)
+        XCTAssertThrowsError(try AppDatabase.open(path: folder + "/m.sqlite")) { error in
+            XCTAssertTrue("\(error)".contains("anyone can write"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/m.sqlite"), "nothing created there")
+        XCTAssertEqual(chmod(folder, 0o1777), 0)
+        XCTAssertNoThrow(try AppDatabase.open(path: folder + "/m.sqlite"), "a sticky folder (like /tmp) is fine")
+    }
+
+    func testAGroupWritableFolderOwnedBySomeoneElseIsRefused() throws {
+        guard getuid() == 0 else { throw XCTSkip("giving a folder to another user needs root") }
+        let folder = NSTemporaryDirectory() + "mammon-group-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(chmod(folder, 0o775), 0)
+        XCTAssertEqual(chown(folder, 65534, 65534), 0)
+        XCTAssertThrowsError(try AppDatabase.open(path: folder + "/m.sqlite")) { error in
+            XCTAssertTrue("\(error)".contains("uid 65534 owns it"), "\(error)")
+        }
+        XCTAssertEqual(chmod(folder, 0o755), 0)
+        XCTAssertNoThrow(try AppDatabase.open(path: folder + "/m.sqlite"), "closed to others, whoever owns it")
+    }
 }

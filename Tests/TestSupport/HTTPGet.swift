@@ -13,10 +13,11 @@ public enum HTTPGet {
         public var body: String
     }
 
-    public static func request(_ method: String = "GET", port: Int, path: String) throws -> Response {
+    /// `host` is the Host header (default `127.0.0.1:PORT`, what a local scraper sends).
+    public static func request(_ method: String = "GET", port: Int, path: String, host: String? = nil) throws -> Response {
         let fd = try TestSocket.connect(port: port)
         defer { close(fd) }
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)

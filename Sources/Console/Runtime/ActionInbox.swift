@@ -2,22 +2,35 @@ import Synchronization
 
 /// Actions produced off the console's thread (engine events), waiting for its loop. Pushing wakes
 /// the loop through the terminal's pipe, so the loop never polls for them.
+///
+/// Bounded: a loop that stops draining (its terminal blocked on output, or gone) must not let the
+/// engine's events pile up in memory. Past `capacity` a push is refused; the attached link then
+/// drops its connection and catches up from the database once the loop drains again.
 public final class ActionInbox: Sendable {
-    public init() {}
+    public let capacity: Int
+
+    public init(capacity: Int = 10_000) { self.capacity = capacity }
 
     private let state = Mutex<(actions: [ConsoleAction], wake: (@Sendable () -> Void)?)>(([], nil))
 
-    public func push(_ action: ConsoleAction) {
-        let wake = state.withLock { s in
+    /// Queues `action` and wakes the loop; false (and nothing queued) when `capacity` actions wait.
+    @discardableResult
+    public func push(_ action: ConsoleAction) -> Bool {
+        let (accepted, wake) = state.withLock { s -> (Bool, (@Sendable () -> Void)?) in
+            guard s.actions.count < capacity else { return (false, nil) }
             s.actions.append(action)
-            return s.wake
+            return (true, s.wake)
         }
         wake?()
+        return accepted
     }
+
+    /// How many actions wait for the loop.
+    public var pending: Int { state.withLock { $0.actions.count } }
 
     public func drain() -> [ConsoleAction] {
         state.withLock { s in
-            defer { s.actions.removeAll(keepingCapacity: true) }
+            defer { s.actions = [] }
             return s.actions
         }
     }

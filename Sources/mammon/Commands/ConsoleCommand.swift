@@ -36,7 +36,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let database = db ?? Paths.database(network: network)
         let path: String
         if let socket { path = socket } else {
-            let sockets = try SocketPaths.forDatabase(database)
+            let sockets = try SocketPaths.find(database)
             path = readOnly ? sockets.observer : sockets.control
         }
         guard FileManager.default.fileExists(atPath: path) else {

@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
         if !headless, EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath)) != nil {
             // An engine already runs on this database (a service, another terminal): watch and steer it.
-            let sockets = try SocketPaths.forDatabase(network.databasePath)
+            let sockets = try SocketPaths.find(network.databasePath)
             let code = try await ConsoleLauncher.attach(socketPath: sockets.control, readOnly: false, databasePath: network.databasePath,
                                                         network: network.network, theme: config.consoleTheme)
             if code != 0 { throw ExitCode(code) }
@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
         let (engine, store, rpc) = made
         StartupTrace.mark("engine set up")
         let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
-        let sockets = try SocketPaths.forDatabase(network.databasePath)
+        let sockets = try SocketPaths.forEngine(network.databasePath)
         let server = try await ControlServer.start(
             engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
             observerGroup: try config.observerSocketGroup.map(Self.groupID),

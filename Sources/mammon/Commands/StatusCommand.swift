@@ -20,8 +20,16 @@ struct StatusCommand: AsyncParsableCommand {
         // The running engine's own lock says whether it runs (a pid column cannot: a crash leaves it behind).
         let holder = EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath))
         report.engineProcess = holder ?? "none running"
+        if holder != nil {
+            let lock = EngineLocks.databaseLockPath(network.databasePath)
+            if EngineLock.recorded(KeyMemory.unlockedLockLine, in: lock) {
+                report.keyMemoryLocked = false
+            } else if EngineLock.recorded(KeyMemory.lockedLockLine, in: lock) {
+                report.keyMemoryLocked = true
+            }
+        }
         if holder == nil, report.status.state == .running { report.status.state = .stopped }
-        if let paths = try? SocketPaths.forDatabase(network.databasePath) {
+        if let paths = try? SocketPaths.find(network.databasePath) {
             report.sockets = .init(control: paths.control, observer: paths.observer,
                                    listening: holder != nil && FileManager.default.fileExists(atPath: paths.control))
         }
@@ -46,10 +54,13 @@ struct StatusReport: Encodable {
     var positions: [Position]
     var pendingApprovals: Int
     var lastExecution: ExecutionSummary?
+    /// Whether the running engine's signing key is locked in RAM (false: it may reach swap); nil when
+    /// no engine runs or it holds no key.
+    var keyMemoryLocked: Bool?
 
     enum CodingKeys: String, CodingKey {
         case status, engineProcess = "engine_process", sockets, positions, pendingApprovals = "pending_approvals",
-             lastExecution = "last_execution"
+             lastExecution = "last_execution", keyMemoryLocked = "key_memory_locked"
     }
 
     static func read(store: AppDatabase, config: MammonConfig, network: String, now: Date) throws -> StatusReport {
@@ -105,6 +116,9 @@ struct StatusReport: Encodable {
             lines.append("             \(t.allowanceLine); \(t.gasLine)")
             lines.append("             role " + (t.differences.isEmpty ? "exactly the plan" : "NOT the plan: " + t.differences.joined(separator: "; "))
                          + (t.fenceCheckedAt.map { " (checked \($0.iso8601))" } ?? ""))
+        }
+        if keyMemoryLocked == false {
+            lines.append("WARNING      \(KeyMemory.unlockedWarning)")
         }
         if let sockets {
             lines.append("sockets      control \(sockets.control), observer \(sockets.observer)\(sockets.listening ? "" : " (not listening)")")

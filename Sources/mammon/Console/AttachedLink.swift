@@ -48,8 +48,8 @@ final class AttachedLink: ConsoleLink {
             case .event(let event):
                 let last = self.state.withLock { $0.lastSequence }
                 guard event.sequence > last || event.type == EngineEvent.Kind.statusType else { return }
+                guard inbox.push(.engineEvent(event)) else { return self.fellBehind() }
                 if event.sequence > last { self.state.withLock { $0.lastSequence = event.sequence } }
-                inbox.push(.engineEvent(event))
             case .bye, .response:
                 break
             }
@@ -84,11 +84,23 @@ final class AttachedLink: ConsoleLink {
         inbox.push(.linkChanged(.attached(readOnly: hello.readOnly)))
     }
 
-    /// Reconnects every second while the engine is away (it may be restarting under its supervisor).
+    /// The console's loop stopped draining (its terminal is blocked or gone): holding the engine's
+    /// events for it would grow without bound, so the connection goes; what it missed comes from the
+    /// database when it reconnects.
+    private func fellBehind() {
+        let client = state.withLock { s in
+            defer { s.client = nil }
+            return s.client
+        }
+        if let client { Task { await client.close() } }
+    }
+
+    /// Reconnects every second while the engine is away (it may be restarting under its supervisor),
+    /// once the console has room for what it missed.
     private func keepConnected(_ inbox: ActionInbox) async {
         while !state.withLock({ $0.finished }) {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
-            guard state.withLock({ $0.client == nil && !$0.finished }) else { continue }
+            guard state.withLock({ $0.client == nil && !$0.finished }), inbox.pending < inbox.capacity / 2 else { continue }
             try? await connect(into: inbox)
         }
     }

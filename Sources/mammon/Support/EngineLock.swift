@@ -44,6 +44,19 @@ final class EngineLock: Sendable {
         return lock
     }
 
+    /// Adds a line to the lock file, for commands that ask about the engine holding it (`status`).
+    func record(_ line: String) {
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0 else { return }
+        _ = (line + "\n").withCString { pwrite(fd, $0, strlen($0), end) }
+    }
+
+    /// Whether the lock file at `path` holds `line` (what its holder recorded).
+    static func recorded(_ line: String, in path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0 == line }
+    }
+
     /// Whether another live process holds the lock at `path` (for commands that must not run beside
     /// an engine). Nil when it is free.
     static func holder(of path: String) -> String? {

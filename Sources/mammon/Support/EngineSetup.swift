@@ -22,7 +22,8 @@ enum EngineSetup {
         let path = network.databasePath
         let waits = Liveness()  // the chain's fee and receipt waits beat the supervisor's watchdog through it
         // One engine per database: taken before anything is read or written, held until the process ends.
-        _ = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
+        let databaseLock = try EngineLock.acquire(path: EngineLocks.databaseLockPath(path), guarding: "database \(path)", database: path)
+        var keyLocked: Bool?  // nil: no key in this process
         if let live = try network.liveNetwork(), let watched = network.watchedAddress {
             // Shadow mode: a watch-only chain (no key is read, no signer exists) and the shadow ledger.
             let prices = DatabaseSharePrices()
@@ -50,7 +51,8 @@ enum EngineSetup {
         } else if let live = try network.liveNetwork() {
             // Connect (and check the chain id) before the database is created for this network.
             let prices = DatabaseSharePrices()
-            let liveChain = try await liveChain(live, network: network, config: config, sharePrices: prices, liveness: waits, logger: logger)
+            let (liveChain, locked) = try await liveChain(live, network: network, config: config, sharePrices: prices, liveness: waits, logger: logger)
+            keyLocked = locked
             // One engine per signing key on a chain (its nonces), through whichever database.
             _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.operatorAddress),
                                        guarding: "wallet \(liveChain.operatorAddress) on chain \(live.chainID)", database: path)
@@ -82,19 +84,28 @@ enum EngineSetup {
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock,
                                 approvalMode: config.approvalMode ?? defaultApproval, logger: logger)
         await engine.attachWaits(waits)
+        if let keyLocked {
+            // `mammon status` reads it from the lock file, which speaks for the running engine only.
+            databaseLock.record(keyLocked ? KeyMemory.lockedLockLine : KeyMemory.unlockedLockLine)
+        }
+        if keyLocked == false {
+            // Said where an operator looks: stderr (the journal) now, and the event log.
+            FileHandle.standardError.write(Data("mammon: warning: \(KeyMemory.unlockedWarning)\n".utf8))
+            await engine.note(source: .service, "warning: " + KeyMemory.unlockedWarning)
+        }
         return (engine, store, rpc)
     }
 
     /// A live chain for `live`, signing with the keystore's key.
     static func liveChain(_ live: NetworkConfig, network: NetworkOptions, config: MammonConfig, sharePrices: DatabaseSharePrices,
-                          liveness: Liveness, logger: Logger) async throws -> LiveChain {
+                          liveness: Liveness, logger: Logger) async throws -> (chain: LiveChain, keyLocked: Bool) {
         guard let keystore = network.keystore else {
             throw LiveSetupError("network '\(live.name)' signs real transactions: pass --keystore FILE (and --password-file FILE or $MAMMON_PASSWORD_FILE)")
         }
         let signer = try KeystoreLoader.signer(keystore: keystore, passwordFile: network.passwordFile)
         let options = liveOptions(config: config, sharePrices: sharePrices, liveness: liveness, logger: logger)
         guard let safe = try config.treasurySafe.map({ try Address(hex: $0) }) else {
-            return try await LiveChain.connect(network: live, signer: signer, options: options)
+            return (try await LiveChain.connect(network: live, signer: signer, options: options), signer.keyIsLocked)
         }
         // A fenced treasury: every call through the Safe's Roles module, and the fence exactly the plan
         // before anything is read for a decision (a broader role is refused like a bad config: exit 78).
@@ -107,7 +118,7 @@ enum EngineSetup {
         }
         logger.info("fenced treasury: every call goes through the Roles module", metadata: [
             "safe": "\(safe.checksummed)", "roles_module": "\(fence.rolesModule.checksummed)", "operator": "\(chain.operatorAddress)"])
-        return chain
+        return (chain, signer.keyIsLocked)
     }
 
     /// The database's wallet: the treasury, and in fenced mode the operator too (a database of the Safe
@@ -143,6 +154,14 @@ enum EngineSetup {
             store.staged.stageLedger(accounts)
         }
     }
+}
+
+/// What is said when the signing key could not be locked in RAM.
+enum KeyMemory {
+    static let unlockedWarning = "the signing key's memory could not be locked in RAM (mlock failed: RLIMIT_MEMLOCK too low, see `ulimit -l` or LimitMEMLOCK=): it may be written to swap"
+    /// The lock file's lines that `mammon status` reads while this engine runs.
+    static let lockedLockLine = "key-memory locked"
+    static let unlockedLockLine = "key-memory not-locked"
 }
 
 struct LiveSetupError: Error, CustomStringConvertible {
