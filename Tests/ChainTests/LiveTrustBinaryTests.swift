@@ -42,13 +42,16 @@ final class LiveTrustBinaryTests: DevnetTestCase {
     func testASecondEngineOnTheSameWalletThroughAnotherDatabaseIsRefused() async throws {
         let binary = try MammonBinary.require()
         let first = try files(), second = try files()
+        // Each engine in an environment of its own (systemd, `sudo -u`, cron and a login shell differ):
+        // the wallet lock must not move with it.
         let env = ["XDG_RUNTIME_DIR": try runtimeDirectory(), "APPROVAL_MODE": "manual"]
+        let otherEnv = ["XDG_RUNTIME_DIR": try runtimeDirectory(), "APPROVAL_MODE": "manual"]
         let running = try SpawnedMammon(binary, ["--no-ui"] + arguments(first), environment: env)
         let ready = await running.waitFor("\"next_scan_time\"")
         XCTAssertTrue(ready, "the first engine did not finish a cycle: \(running.stderr.suffix(2000))")
         let before = try await nonce()
 
-        let refused = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        let refused = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: otherEnv)
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("another engine is already running for wallet \(DevnetHarness.walletAddress)"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("on chain 31337: pid \(running.pid) (running since "), refused.stderr)
@@ -60,7 +63,34 @@ final class LiveTrustBinaryTests: DevnetTestCase {
         let status = await running.stop(SIGTERM)
         XCTAssertEqual(status, 0, running.stderr.suffix(2000) + "")
         // The lock died with the first engine: the second runs now.
-        let next = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        let next = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: otherEnv)
+        XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
+    }
+
+    func testAnotherSignersWaitingTransactionsRefuseTheStart() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        // The node, through a proxy that reports transactions waiting beyond the mined count: another
+        // signer on this key that no lock on this machine sees.
+        let proxy = try await PythonServer.start(script: "fault_proxy.py", arguments: ["--watch-stdin", "--upstream", devnet.info.rpcURL])
+        cleanup.append { proxy.stop() }
+        let url = try XCTUnwrap(proxy.readyLine["proxy_url"]?.stringValue)
+        let control = try JSONRPCClient(urls: [url])
+        let mined: UInt64 = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "latest"])
+        _ = try await control.request("proxy_setLie", [["mode": "pending_count", "count": .string("0x" + String(mined + 2, radix: 16))]])
+        let args = ["--no-ui", "--once", "--approval-mode", "manual", "--network-file", f.networkFile, "--rpc-url", url, "--keystore", f.keystore,
+                    "--password-file", f.password, "--db", f.database]
+        let refused = try await binary.run(args)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("another signer is active on wallet \(DevnetHarness.walletAddress) on chain 31337: the node holds unmined transactions at nonces \(mined)…\(mined + 1) that this database never signed (it has journaled no transaction)"),
+                      refused.stderr)
+        XCTAssertTrue(refused.stdout.isEmpty, "nothing ran: \(refused.stdout.prefix(500))")
+        let after = try await nonce()
+        XCTAssertEqual(after, mined, "nothing was sent")
+
+        // The same wallet with nothing waiting starts.
+        _ = try await control.request("proxy_clearLies")
+        let next = try await binary.run(args)
         XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
     }
 

@@ -104,6 +104,23 @@ final class NodeTrustUnitTests: XCTestCase {
                        "the engine stores these names: they must not change")
     }
 
+    func testANetworkFileOfABuiltInChainIDGetsItsCompiledPins() async throws {
+        // Mainnet through a file, under any name: the compiled pins apply, not trust on first use.
+        var file = LiveUnitTests.devnetFile.objectValue!
+        file["chain_id"] = 8453
+        file["name"] = "my-base"
+        file["rpc_urls"] = ["https://rpc.example.com/v2/KEY"]
+        let fork = try NetworkRegistry.parse(.object(file), source: "my-base.json")
+        XCTAssertEqual(fork.pins, try NetworkRegistry.builtIn("base").pins)
+        // Its own USDC is refused before any request is made.
+        let error = await liveError { try await LiveChain.connect(network: fork, signer: try LiveDevnet.signer()) }
+        XCTAssertEqual(error, "refusing to sign: usdc is pinned to 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 but the network's configuration reports 0x5FbDB2315678afecb367f032d93F642f64180aa3; an endpoint that answers with another contract would receive the funds — check the RPC URL (nothing was sent)")
+        file["chain_id"] = 84532
+        XCTAssertEqual(try NetworkRegistry.parse(.object(file)).pins, try NetworkRegistry.builtIn("base-sepolia").pins)
+        file["chain_id"] = 31337
+        XCTAssertNil(try NetworkRegistry.parse(.object(file)).pins, "another chain id: recorded on first use")
+    }
+
     // MARK: - Numbers
 
     func testAbsurdFeeInputsAreTypedErrorsNotTraps() throws {

@@ -53,6 +53,12 @@ enum EngineSetup {
             try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress),
                             path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
+            // The locks see engines on this machine; the node sees every signer. Before recovery or any send.
+            let counts = try await liveChain.transactionCounts()
+            if let refusal = ForeignSignerCheck.refusal(wallet: liveChain.walletAddress, chainID: live.chainID, minedCount: counts.mined,
+                                                        pendingCount: counts.pending, highestJournaledNonce: try store.highestJournaledNonce()) {
+                throw refusal
+            }
             prices.attach(store)
             chain = liveChain
             rpc = liveChain.client.rpc
