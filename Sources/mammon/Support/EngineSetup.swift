@@ -28,10 +28,11 @@ enum EngineSetup {
             let prices = DatabaseSharePrices()
             let reader = try await LiveChain.connect(network: live, watching: watched,
                                                      options: liveOptions(config: config, sharePrices: prices, liveness: waits, logger: logger))
-            store = try AppDatabase.open(path: path)
+            let identity = DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
+                                            wallet: reader.walletAddress, contracts: live.contractFingerprint)
+            store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
-                                             wallet: reader.walletAddress), path: path, at: clock.now())
+            try store.claim(identity, path: path, at: clock.now())
             try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)
             chain = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: clock) { accounts in
@@ -48,10 +49,11 @@ enum EngineSetup {
             // One engine per wallet on a chain, through whichever database.
             _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.walletAddress),
                                        guarding: "wallet \(liveChain.walletAddress) on chain \(live.chainID)", database: path)
-            store = try AppDatabase.open(path: path)
+            let identity = DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress,
+                                            contracts: live.contractFingerprint)
+            store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: liveChain.walletAddress),
-                            path: path, at: clock.now())
+            try store.claim(identity, path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             // The locks see engines on this machine; the node sees every signer. Before recovery or any send.
             let counts = try await liveChain.transactionCounts()
@@ -122,6 +124,23 @@ enum EngineSetup {
             // Written by the engine's next commit, with the rows and events of the action that caused it.
             store.staged.stageLedger(accounts)
         }
+    }
+}
+
+extension NetworkConfig {
+    /// What binds a database to this network beyond its chain id: USDC and the markets as configured
+    /// (before the node resolves anything), so the same file always gives the same fingerprint.
+    var contractFingerprint: ContractFingerprint {
+        let markets: [String] = self.markets.compactMap {
+            switch $0 {
+            case .aaveV3(let pool): pool.checksummed
+            case .aaveV3Provider(let provider): provider.checksummed
+            case .moonwell(let mToken): mToken.checksummed
+            case .morphoVault(let vault): vault.checksummed
+            case .aerodrome: nil  // listed, never a target
+            }
+        }
+        return ContractFingerprint(usdc: usdc.checksummed, markets: markets)
     }
 }
 
