@@ -94,6 +94,44 @@ final class LiveTrustBinaryTests: DevnetTestCase {
         XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
     }
 
+    func testAnRPCURLWithAKeyComesFromAFileOrTheEnvironmentAndOnTheCommandLineIsWarnedAbout() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        let key = "k3yS3cretAbcdefghijkl0123"
+        let url = devnet.info.rpcURL + "/v2/" + key  // the devnet answers on any path
+        let common = ["--no-ui", "--once", "--approval-mode", "manual", "--network-file", f.networkFile, "--keystore", f.keystore,
+                      "--password-file", f.password, "--db", f.database]
+        func noKey(_ r: MammonBinary.Result) {
+            XCTAssertFalse(r.stderr.contains(key) || r.stdout.contains(key), "the key was printed: \(r.stderr.suffix(2000))")
+        }
+        // From a file only its owner reads.
+        let file = f.directory.appendingPathComponent("rpc-urls").path
+        try "# the node\n\(url)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        let open = try await binary.run(common + ["--rpc-url-file", file])
+        XCTAssertNotEqual(open.status, 0, "a file others can read is refused")
+        XCTAssertTrue(open.stderr.contains("chmod 600"), open.stderr)
+        noKey(open)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        let fromFile = try await binary.run(common + ["--rpc-url-file", file])
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr.suffix(2000) + "")
+        XCTAssertFalse(fromFile.stderr.contains("warning: --rpc-url"), fromFile.stderr)
+        noKey(fromFile)
+        // From the environment.
+        let fromEnv = try await binary.run(common, environment: ["MAMMON_RPC_URL": url])
+        XCTAssertEqual(fromEnv.status, 0, fromEnv.stderr.suffix(2000) + "")
+        XCTAssertFalse(fromEnv.stderr.contains("warning: --rpc-url"), fromEnv.stderr)
+        noKey(fromEnv)
+        // On the command line it still works, with a warning that names no secret.
+        let onLine = try await binary.run(common + ["--rpc-url", url])
+        XCTAssertEqual(onLine.status, 0, onLine.stderr.suffix(2000) + "")
+        XCTAssertTrue(onLine.stderr.contains("warning: --rpc-url http://127.0.0.1:"), onLine.stderr)
+        XCTAssertTrue(onLine.stderr.contains("use --rpc-url-file FILE (chmod 600) or $MAMMON_RPC_URL"), onLine.stderr)
+        noKey(onLine)
+        let plain = try await binary.run(common + ["--rpc-url", devnet.info.rpcURL])
+        XCTAssertFalse(plain.stderr.contains("warning: --rpc-url"), "no key, no warning: \(plain.stderr)")
+    }
+
     func testADatabaseOfAnotherWalletIsRefusedNamingBoth() async throws {
         let binary = try MammonBinary.require()
         let owner = try files()
