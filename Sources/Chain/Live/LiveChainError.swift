@@ -73,6 +73,16 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension LiveChainError: AlertCoded {
+    public var alertCode: AlertCode? {
+        switch self {
+        case .rpc(let e): e.alertCode
+        case .stalePrice, .incompleteRound, .badPrice, .priceOutOfBounds: .priceFeedUnusable
+        default: nil
+        }
+    }
+}
+
 /// Compound v2's ErrorReporter codes (Moonwell keeps them).
 enum CompoundError {
     static func name(_ code: UInt64) -> String {
