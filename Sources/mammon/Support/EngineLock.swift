@@ -139,14 +139,17 @@ enum EngineLocks {
         return base
     }
 
-    /// `path` with every symlink resolved: the file's when it exists, else its folder's (created as
-    /// the database would be) with the file name.
+    /// `path` with every symlink resolved: the file's when it exists, else its nearest existing
+    /// folder's with the rest of the path (nothing is created: `status` asks about any path).
     static func realPath(_ path: String) -> String {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        if let resolved = resolve(absolute) { return resolved }
-        let folder = (absolute as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return (resolve(folder) ?? folder) + "/" + (absolute as NSString).lastPathComponent
+        var head = URL(fileURLWithPath: path).standardizedFileURL.path
+        var tail: [String] = []
+        while head != "/" && !head.isEmpty {
+            if let resolved = resolve(head) { return ([resolved == "/" ? "" : resolved] + tail).joined(separator: "/") }
+            tail.insert((head as NSString).lastPathComponent, at: 0)
+            head = (head as NSString).deletingLastPathComponent
+        }
+        return "/" + tail.joined(separator: "/")
     }
 
     private static func resolve(_ path: String) -> String? {
