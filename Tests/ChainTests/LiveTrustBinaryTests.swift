@@ -67,6 +67,42 @@ final class LiveTrustBinaryTests: DevnetTestCase {
         XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
     }
 
+    /// Two users, one wallet (root by hand beside the service user, or two operators): the wallet lock
+    /// is in one folder for every user, and another user's engine can take it but not pass it.
+    func testAnotherUsersEngineOnTheSameWalletIsRefused() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run the second engine as another user")
+        }
+        let binary = try MammonBinary.require()
+        let first = try files(), second = try files()
+        let running = try SpawnedMammon(binary, ["--no-ui", "--approval-mode", "manual"] + arguments(first))
+        let ready = await running.waitFor("\"next_scan_time\"")
+        XCTAssertTrue(ready, "the first engine did not finish a cycle: \(running.stderr.suffix(2000))")
+        // The second user's own copy of the key, and a folder of its own for its database.
+        let nobody: UInt32 = 65534
+        for path in [second.directory.path, second.keystore, second.password, second.networkFile] {
+            XCTAssertEqual(chown(path, nobody, nobody), 0, path)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--", binary.path, "--no-ui", "--once",
+                       "--approval-mode", "manual"] + arguments(second)
+        p.environment = ["PATH": "/usr/bin:/bin", "HOME": second.directory.path, "XDG_RUNTIME_DIR": second.directory.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0)
+        XCTAssertTrue(stderr.contains("another engine is already running for wallet \(DevnetHarness.walletAddress) on chain 31337: pid \(running.pid)"),
+                      stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.database), "the refused engine created no database")
+        let status = await running.stop(SIGTERM)
+        XCTAssertEqual(status, 0, running.stderr.suffix(2000) + "")
+    }
+
     func testAnotherSignersWaitingTransactionsRefuseTheStart() async throws {
         let binary = try MammonBinary.require()
         let f = try files()
