@@ -132,9 +132,14 @@ enum EngineLocks {
             throw EngineLockError.cannotOpen(path: base, reason: String(cString: strerror(errno)))
         }
         var info = stat()
-        // A real folder (not a symlink), closed to others or sticky (nobody removes another's lock).
+        // A real folder (not a symlink), closed to others or sticky (nobody removes another's lock),
+        // whose owner (who can remove any lock in it) is root or this user, or, for root beside a
+        // service, a user that keeps it closed to everyone else (systemd's RuntimeDirectory).
         guard lstat(base, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
             throw EngineLockError.cannotOpen(path: base, reason: "not a directory, or writable by others without the sticky bit")
+        }
+        guard info.st_uid == 0 || info.st_uid == getuid() || (getuid() == 0 && info.st_mode & 0o022 == 0) else {
+            throw EngineLockError.cannotOpen(path: base, reason: "owned by uid \(info.st_uid), who could remove the locks in it: remove the folder (the next engine makes it again)")
         }
         return base
     }
