@@ -42,6 +42,16 @@ final class NodeTrustUnitTests: XCTestCase {
         }
     }
 
+    func testURLsThatSeemToCarryAKeyAreTold() {
+        for url in ["https://base-mainnet.g.alchemy.com/v2/Zx9kLmQ2pRt7vWb3nYc4", "https://rpc.example.com/?apikey=x",
+                    "https://user:pw@rpc.example.com", "https://base.infura.io/v3/0123456789abcdef0123456789abcdef", Self.secretURL] {
+            XCTAssertTrue(EndpointURL.seemsToCarrySecret(url), url)
+        }
+        for url in ["https://mainnet.base.org", "https://base.llamarpc.com/", "http://127.0.0.1:8545", "https://rpc.example.com/base-mainnet-rpc"] {
+            XCTAssertFalse(EndpointURL.seemsToCarrySecret(url), url)
+        }
+    }
+
     func testLoopbackIsThisMachineAndLookalikesAreNot() {
         for url in ["http://127.0.0.1:8545", "http://127.1.2.3/", "http://localhost:1", "http://LOCALHOST", "http://[::1]:8545/x",
                     "http://user:pw@127.0.0.1:9"] {
