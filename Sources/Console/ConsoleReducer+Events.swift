@@ -14,7 +14,7 @@ extension ConsoleReducer {
             mergeErrors(status.recentErrors, into: &state)
         case .schedulerStarted, .schedulerStopped, .schedulerResumed, .cycleRetry:
             break
-        case .schedulerHalted(let reason):
+        case .schedulerHalted(let reason, _):
             state.say("scheduler halted: \(reason)", .error)
         case .scanStarted(let cycle):
             state.scanningCycle = cycle
@@ -89,7 +89,7 @@ extension ConsoleReducer {
                 summary.status == .succeeded ? .executed : .failed(summary.error ?? summary.status.rawValue)
             state.resortOpportunities()
             if summary.status == .stranded { state.say("funds stranded in the wallet: \(summary.error ?? "see Errors")", .error) }
-        case .error(let source, let message):
+        case .error(let source, let message, _):
             mergeErrors([ErrorRecord(at: at, source: source, message: message)], into: &state)
         case .notice:
             break
@@ -111,7 +111,7 @@ extension ConsoleReducer {
             if let line = LogLine(event) { state.log(line) }
             switch event.kind {
             case .executionFinished(let summary): remember(summary, &state)
-            case .error(let source, let message): mergeErrors([ErrorRecord(at: event.at, source: source, message: message)], into: &state)
+            case .error(let source, let message, _): mergeErrors([ErrorRecord(at: event.at, source: source, message: message)], into: &state)
             default: break
             }
         }
@@ -131,7 +131,7 @@ extension ConsoleReducer {
             switch event.kind {
             case .executionFinished(let summary) where !state.recentExecutions.contains(where: { $0.id == summary.id }):
                 state.recentExecutions.append(summary)
-            case .error(let source, let message): errors.append(ErrorRecord(at: event.at, source: source, message: message))
+            case .error(let source, let message, _): errors.append(ErrorRecord(at: event.at, source: source, message: message))
             default: break
             }
         }

@@ -13,7 +13,7 @@ extension LogLine {
             self.init(at: at, type: type, text: "scheduler started")
         case .schedulerStopped(let reason):
             self.init(at: at, type: type, text: "scheduler stopped: \(reason)")
-        case .schedulerHalted(let reason):
+        case .schedulerHalted(let reason, _):
             self.init(at: at, type: type, text: "scheduler HALTED: \(reason)", severity: .error)
         case .schedulerResumed:
             self.init(at: at, type: type, text: "scheduler resumed")
@@ -54,9 +54,9 @@ extension LogLine {
             self.init(at: at, type: type, text: "execution \(summary.status.rawValue): "
                 + "\(summary.recommendation.route), gas \(Format.usd(summary.gasCostUSD))"
                 + (summary.error.map { ": \($0)" } ?? ""), severity: summary.status == .succeeded ? .info : .error)
-        case .error(let source, let message):
+        case .error(let source, let message, _):
             self.init(at: at, type: type, text: "\(source): \(message)", severity: .error)
-        case .notice(let source, let message):
+        case .notice(let source, let message, _):
             self.init(at: at, type: type, text: "\(source): \(message)", severity: .info)
         case .commandHandled(let client, let command, let accepted, let detail):
             self.init(at: at, type: type, text: "\(client): \(command) \(accepted ? "accepted" : "refused"): \(detail)",

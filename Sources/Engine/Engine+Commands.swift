@@ -69,7 +69,7 @@ extension Engine {
 
 extension Engine {
     /// Records a notice from outside the engine's own work (the service dropping a slow console).
-    public func note(source: EventSource, _ message: String) {
-        commit([], [.notice(source, message)])
+    public func note(source: EventSource, _ message: String, code: AlertCode? = nil) {
+        commit([], [.notice(source, message, code: code)])
     }
 }

@@ -62,7 +62,7 @@ extension Engine {
                 idle = try await chain.walletBalance(token: token)
                 fee = try await chain.feeQuote()
             } catch {
-                throw CycleError(message: "market scan failed: \(error)")
+                throw CycleError(message: "market scan failed: \(error)", alertCode: AlertCode.of(error))
             }
             commit([.marketsScanned(markets, at: clock.now()), .balancesObserved(idle: idle, markets: markets, token: token, at: clock.now())],
                    [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
@@ -105,7 +105,7 @@ extension Engine {
             if executed > 0 { await refreshTreasury(fee: fee) }
         } catch {
             failure = "\(error)"
-            commit([], [.error(.scan, failure!)])
+            commit([], [.error(.scan, failure!, code: AlertCode.of(error))])
         }
 
         // Counters, breaker and the cycle's end in one commit.
@@ -123,7 +123,11 @@ extension Engine {
         return failure == nil
     }
 
-    struct CycleError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+    struct CycleError: Error, CustomStringConvertible, AlertCoded {
+        var message: String
+        var alertCode: AlertCode?
+        var description: String { message }
+    }
 
     /// Plans the gas of the steps this move will send and runs every gate.
     func evaluate(_ rec: RebalanceRecommendation, fee: FeeQuote) async throws -> Candidate {
@@ -154,7 +158,7 @@ extension Engine {
     func checkLimits(_ c: Candidate) throws -> SafetyLimits.Breach? {
         let budget: DailyBudget
         do { budget = try todaysBudget() } catch {
-            throw CycleError(message: "cannot read today's budget, so no limit can be checked: \(error)")
+            throw CycleError(message: "cannot read today's budget, so no limit can be checked: \(error)", alertCode: nil)
         }
         return config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: max(c.worstCaseGasUSD, c.analysis.costs.gasUSD))
     }

@@ -34,7 +34,7 @@ extension Engine {
             $0.haltReason = reason
             $0.nextScanAt = nil
             if emergency { $0.emergencyStop = true }
-        }, [.schedulerHalted(reason: reason)])
+        }, [.schedulerHalted(reason: reason, emergency: emergency)])
         if wasRunning {
             sleepTask?.cancel()
             loopTask = nil

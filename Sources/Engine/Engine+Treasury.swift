@@ -22,12 +22,15 @@ extension Engine {
         status.gasRunwayDays = try gasRunway(operatorWei: status.operatorGasWei, ethUSD: fee.ethUSD)
         treasury = status
         if !status.differences.isEmpty {
-            await halt(reason: TreasuryFenceStatus.haltPrefix + ": " + status.differences.joined(separator: "; "), emergency: false)
+            let what = status.differences.joined(separator: "; ")
+            commit([], [.error(.treasury, what, code: .fenceBroaderThanPlan)])
+            await halt(reason: TreasuryFenceStatus.haltPrefix + ": " + what, emergency: false)
             return false
         }
         if let days = status.gasRunwayDays, days < TreasuryFenceStatus.lowGasRunwayDays, lowGasToldOn != now.utcDay {
             lowGasToldOn = now.utcDay
-            commit([], [.error(.treasury, "the operator \(status.operatorAddress) has gas ETH for about \(days.rounded(1, .down).plainString) days at the recent spend: top it up (\(status.gasLine))")])
+            commit([], [.error(.treasury, "the operator \(status.operatorAddress) has gas ETH for about \(days.rounded(1, .down).plainString) days at the recent spend: top it up (\(status.gasLine))",
+                               code: .operatorGasLow)])
         }
         publishStatus()
         return true

@@ -78,7 +78,7 @@ public actor Engine {
         self.budget = try store.budget(day: now.utcDay)
         self.totals = try store.lifetimeTotals()
         self.recentErrors = try store.recentEvents(limit: 10, of: [.error]).compactMap {
-            if case .error(let source, let message) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
+            if case .error(let source, let message, _) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
         }
         for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }
     }
@@ -230,7 +230,7 @@ public actor Engine {
 
     private func noteErrors(_ events: [EngineEvent]) {
         for e in events {
-            if case .error(let source, let message) = e.kind {
+            if case .error(let source, let message, _) = e.kind {
                 recentErrors.append(ErrorRecord(at: e.at, source: source, message: message))
                 if recentErrors.count > 10 { recentErrors.removeFirst(recentErrors.count - 10) }
             }
@@ -284,7 +284,8 @@ public actor Engine {
         guard !unfinished.isEmpty else { interruptedResolved = true; return true }
         let fee: FeeQuote
         do { fee = try await chain.feeQuote() } catch {
-            commit([], [.error(.recovery, "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))")])
+            commit([], [.error(.recovery, "\(unfinished.count) interrupted execution(s) wait: the chain cannot be reached (\(error))",
+                               code: AlertCode.of(error) ?? .rpcUnreachable)])
             return false
         }
         let continuation: RebalanceExecutor.Continuation

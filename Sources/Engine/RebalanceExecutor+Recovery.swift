@@ -111,7 +111,8 @@ extension RebalanceExecutor {
         await fail(&progress, error)
         progress.summary.finishedAt = clock.now()
         try? await record([.executionFinished(progress.summary)], [.executionFinished(progress.summary),
-                    .error(.recovery, "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")")])
+                    .error(.recovery, "execution \(progress.summary.id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(progress.summary.error ?? "")",
+                           code: progress.failureCode)])
         return progress.summary
     }
 
@@ -137,7 +138,7 @@ extension RebalanceExecutor {
         var statuses: [TransactionStatus] = []
         for a in attempts {
             do { statuses.append(try await chain.transactionStatus(a)) } catch {
-                throw ExecutionError(step: step, message: "could not learn the fate of \(a.hash): \(error)")
+                throw ExecutionError(step: step, message: "could not learn the fate of \(a.hash): \(error)", cause: error)
             }
         }
         for case .mined(let receipt) in statuses { return receipt }

@@ -33,6 +33,8 @@ struct RebalanceExecutor {
         var withdrawn = false
         var deposited = false
         var sentTransaction = false
+        /// The alert of the error the execution failed with, if any.
+        var failureCode: AlertCode?
     }
 
     func run(_ rec: RebalanceRecommendation, id: UUID, ethUSD: Decimal) async -> ExecutionSummary {
@@ -76,7 +78,7 @@ struct RebalanceExecutor {
                     let action = Self.action(for: step, rec, before: progress.before)
                     let tx: PreparedTransaction
                     do { tx = try await chain.prepare(action) } catch {
-                        throw ExecutionError(step: step, message: "not sent: \(error)")
+                        throw ExecutionError(step: step, message: "not sent: \(error)", cause: error)
                     }
                     try await checkWorstCaseGas(tx, step: step, ethUSD: ethUSD)
                     let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
@@ -110,7 +112,7 @@ struct RebalanceExecutor {
         progress.summary.finishedAt = clock.now()
         var events: [EngineEvent.Kind] = [.executionFinished(progress.summary)]
         if let e = progress.summary.error {
-            events.append(.error(.executor, "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)"))
+            events.append(.error(.executor, "execution \(id.uuidString.prefix(8)) \(progress.summary.status.rawValue): \(e)", code: progress.failureCode))
         }
         try? await record([.executionFinished(progress.summary)], events)
         return progress.summary
@@ -119,7 +121,7 @@ struct RebalanceExecutor {
     /// Broadcasts a journaled attempt and marks it sent.
     func send(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, attempt: Int) async throws {
         do { try await chain.broadcast(tx) } catch {
-            throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
+            throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)", cause: error)
         }
         try await record([.attemptBroadcast(executionID: executionID, step: step, attempt: attempt)], [])
     }
@@ -133,7 +135,7 @@ struct RebalanceExecutor {
             let latest = attempts[attempts.count - 1]
             let receipt: TransactionReceipt?
             do { receipt = try await chain.awaitReceipt(latest, timeout: stuckTimeout) } catch {
-                throw ExecutionError(step: step, message: "no receipt for \(latest.hash): \(error)")
+                throw ExecutionError(step: step, message: "no receipt for \(latest.hash): \(error)", cause: error)
             }
             if let receipt { return try cancelled(receipt, attempts, step: step) }
             for earlier in attempts.dropLast() {
@@ -145,11 +147,13 @@ struct RebalanceExecutor {
             }
             let next: PreparedTransaction
             do { next = cancel ? try await chain.cancellation(for: latest) : try await chain.replacement(for: latest) } catch {
-                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be \(cancel ? "cancelled" : "replaced"): \(error)")
+                throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be \(cancel ? "cancelled" : "replaced"): \(error)", cause: error)
             }
-            let what = next.isCancellation && !latest.isCancellation ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
+            let cancelling = next.isCancellation && !latest.isCancellation
+            let what = cancelling ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
             try await record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
-                       [.error(.executor, "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees")])
+                       [.error(.executor, "\(step.rawValue): \(latest.hash) not mined within \(Int(stuckTimeout)) s; \(what) at nonce \(next.nonce) with higher fees",
+                               code: cancelling ? .transactionCancelled : .transactionReplaced)])
             Failpoint.check("replacement-journaled:\(step.rawValue)")
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)
@@ -193,7 +197,7 @@ struct RebalanceExecutor {
         let worstUSD = worstWei / Decimal.powerOfTen(18) * ethUSD
         let spent: Decimal
         do { spent = try await engine.todaysBudget().gasUSD } catch {
-            throw ExecutionError(step: step, message: "not sent: today's gas spend cannot be read (\(error))")
+            throw ExecutionError(step: step, message: "not sent: today's gas spend cannot be read (\(error))", cause: error)
         }
         guard spent + worstUSD <= limits.maxGasPerDayUSD else {
             throw ExecutionError(step: step, message: "not sent: it may cost up to $\(worstUSD.fixed(4)) (gas limit \(tx.gasLimit) × max fee \(maxFee) wei); with $\(spent.fixed(4)) spent today that passes MAX_GAS_PER_DAY_USD $\(limits.maxGasPerDayUSD.fixed(2))")
@@ -204,9 +208,10 @@ struct RebalanceExecutor {
     func fail(_ progress: inout Progress, _ error: any Error) async {
         let rec = progress.summary.recommendation
         let id = progress.summary.id
-        let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)")
+        let failure = error as? ExecutionError ?? ExecutionError(step: .validation, message: "\(error)", cause: error)
         progress.summary.status = progress.withdrawn && !progress.deposited ? .stranded : .failed
         progress.summary.failedStep = failure.step
+        progress.failureCode = failure.alertCode
         progress.summary.error = progress.summary.status == .stranded
             ? "\(failure.description) — \(rec.amount) \(rec.token) withdrawn from \(rec.from!.displayName) sits in the wallet; it will be redeployed when the gates allow, or move it by hand"
             : failure.description
@@ -245,7 +250,7 @@ struct RebalanceExecutor {
             return BalanceSnapshot(wallet: try await chain.walletBalance(token: rec.token), from: from,
                                    to: try await chain.position(in: rec.to, token: rec.token))
         } catch {
-            throw ExecutionError(step: step, message: "balance read failed: \(error)")
+            throw ExecutionError(step: step, message: "balance read failed: \(error)", cause: error)
         }
     }
 

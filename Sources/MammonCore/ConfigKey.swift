@@ -104,11 +104,17 @@ public struct ConfigKey: Sendable {
             }
             return true
         },
-        ConfigKey(name: "HEARTBEAT_URL", range: "an http:// or https:// URL without spaces",
+        ConfigKey(name: "HEARTBEAT_URL", range: "an https:// URL without spaces (http:// only to 127.0.0.1, ::1 or localhost)",
                   help: "GET after each successful cycle, a dead-man's switch", secret: true) { text, c in
             let lower = text.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), text.count <= 2048,
                   !text.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
+            // Plain http shows the check's token to anyone on the path, who could then ping it forever.
+            if lower.hasPrefix("http://") {
+                let authority = lower.dropFirst(7).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+                let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+                guard LoopbackHost.contains(LoopbackHost.host(ofAuthority: hostPort)) else { return false }
+            }
             c.heartbeatURL = text
             return true
         },

@@ -10,7 +10,7 @@ extension EngineEvent {
             s.recentErrors = s.recentErrors.map { ErrorRecord(at: $0.at, source: cut($0.source), message: cut($0.message)) }
             e.kind = .status(s)
         case .schedulerStopped(let reason): e.kind = .schedulerStopped(reason: cut(reason))
-        case .schedulerHalted(let reason): e.kind = .schedulerHalted(reason: cut(reason))
+        case .schedulerHalted(let reason, let emergency): e.kind = .schedulerHalted(reason: cut(reason), emergency: emergency)
         case .scanFinished(let cycle, let ok, let opportunities, let executed, let ms, let error):
             e.kind = .scanFinished(cycle: cycle, ok: ok, opportunities: opportunities, executed: executed, durationMs: ms,
                                    error: error.map(cut))
@@ -24,8 +24,8 @@ extension EngineEvent {
         case .executionFinished(var summary):
             summary.error = summary.error.map(cut)
             e.kind = .executionFinished(summary)
-        case .error(let source, let message): e.kind = .error(source: cut(source), message: cut(message))
-        case .notice(let source, let message): e.kind = .notice(source: cut(source), message: cut(message))
+        case .error(let source, let message, let code): e.kind = .error(source: cut(source), message: cut(message), code: code)
+        case .notice(let source, let message, let code): e.kind = .notice(source: cut(source), message: cut(message), code: code)
         case .commandHandled(let client, let command, let accepted, let detail):
             e.kind = .commandHandled(client: cut(client), command: cut(command), accepted: accepted, detail: cut(detail))
         case .schedulerStarted, .schedulerResumed, .scanStarted, .marketsScanned, .opportunityFound, .gateVerdict,

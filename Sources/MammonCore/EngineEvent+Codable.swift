@@ -22,7 +22,10 @@ extension EngineEvent: Codable {
         switch kind {
         case .status(let s): try put("status", s)
         case .schedulerStarted, .schedulerResumed: break
-        case .schedulerStopped(let reason), .schedulerHalted(let reason): try put("reason", reason)
+        case .schedulerStopped(let reason): try put("reason", reason)
+        case .schedulerHalted(let reason, let emergency):
+            try put("reason", reason)
+            if emergency { try put("emergency", true) }
         case .scanStarted(let cycle): try put("cycle", cycle)
         case .marketsScanned(let cycle, let markets, let idle):
             try put("cycle", cycle); try put("markets", markets); try put("idle", idle)
@@ -42,7 +45,10 @@ extension EngineEvent: Codable {
         case .stepStarted(let id, let step): try put("execution_id", id); try put("step", step)
         case .stepFinished(let record): try put("record", record)
         case .executionFinished(let summary): try put("execution", summary)
-        case .error(let source, let message), .notice(let source, let message): try put("source", source); try put("message", message)
+        case .error(let source, let message, let code):
+            try put("source", source); try put("message", message); try put("code", code)
+        case .notice(let source, let message, let code):
+            try put("source", source); try put("message", message); try put("code", code)
         case .commandHandled(let client, let command, let accepted, let detail):
             try put("client", client); try put("command", command); try put("accepted", accepted); try put("detail", detail)
         }
@@ -67,7 +73,7 @@ extension EngineEvent: Codable {
         case .schedulerStarted: kind = .schedulerStarted
         case .schedulerResumed: kind = .schedulerResumed
         case .schedulerStopped: kind = .schedulerStopped(reason: try get("reason"))
-        case .schedulerHalted: kind = .schedulerHalted(reason: try get("reason"))
+        case .schedulerHalted: kind = .schedulerHalted(reason: try get("reason"), emergency: try opt("emergency") ?? false)
         case .scanStarted: kind = .scanStarted(cycle: try get("cycle"))
         case .marketsScanned: kind = .marketsScanned(cycle: try get("cycle"), markets: try get("markets"), idle: try get("idle"))
         case .scanFinished:
@@ -87,8 +93,8 @@ extension EngineEvent: Codable {
         case .stepStarted: kind = .stepStarted(executionID: try get("execution_id"), step: try get("step"))
         case .stepFinished: kind = .stepFinished(try get("record"))
         case .executionFinished: kind = .executionFinished(try get("execution"))
-        case .error: kind = .error(source: try get("source"), message: try get("message"))
-        case .notice: kind = .notice(source: try get("source"), message: try get("message"))
+        case .error: kind = .error(source: try get("source"), message: try get("message"), code: try opt("code", String.self).flatMap(AlertCode.init(rawValue:)))
+        case .notice: kind = .notice(source: try get("source"), message: try get("message"), code: try opt("code", String.self).flatMap(AlertCode.init(rawValue:)))
         case .commandHandled:
             kind = .commandHandled(client: try get("client"), command: try get("command"), accepted: try get("accepted"), detail: try get("detail"))
         }

@@ -19,7 +19,8 @@ public struct EngineEvent: Sendable, Hashable {
         case status(SchedulerStatus)
         case schedulerStarted
         case schedulerStopped(reason: String)
-        case schedulerHalted(reason: String)
+        /// `emergency`: an operator's emergency stop, not the circuit breaker.
+        case schedulerHalted(reason: String, emergency: Bool = false)
         case schedulerResumed
         case scanStarted(cycle: Int)
         case marketsScanned(cycle: Int, markets: [MarketSnapshot], idle: TokenAmount)
@@ -34,10 +35,11 @@ public struct EngineEvent: Sendable, Hashable {
         case stepStarted(executionID: UUID, step: ExecutionStep)
         case stepFinished(StepRecord)
         case executionFinished(ExecutionSummary)
-        case error(source: String, message: String)
+        /// `code` says which alert it is, if any (never derived from `message`).
+        case error(source: String, message: String, code: AlertCode? = nil)
         /// Something the operator should know that is not a failure (recovery progress, a market left
         /// out of a cycle, a console that attached or was dropped).
-        case notice(source: String, message: String)
+        case notice(source: String, message: String, code: AlertCode? = nil)
         /// An operator command and the engine's answer, seen by every console: who asked, what, and
         /// whether it was accepted (and why not).
         case commandHandled(client: String, command: String, accepted: Bool, detail: String)

@@ -11,6 +11,10 @@ public enum EventSource: String, CaseIterable, Sendable, Hashable {
 }
 
 extension EngineEvent.Kind {
-    public static func error(_ source: EventSource, _ message: String) -> Self { .error(source: source.rawValue, message: message) }
-    public static func notice(_ source: EventSource, _ message: String) -> Self { .notice(source: source.rawValue, message: message) }
+    public static func error(_ source: EventSource, _ message: String, code: AlertCode? = nil) -> Self {
+        .error(source: source.rawValue, message: message, code: code)
+    }
+    public static func notice(_ source: EventSource, _ message: String, code: AlertCode? = nil) -> Self {
+        .notice(source: source.rawValue, message: message, code: code)
+    }
 }

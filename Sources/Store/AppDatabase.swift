@@ -17,8 +17,9 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating folders and file as needed) a WAL database at `path`. Refuses a folder others
     /// could write to (they could replace the database or its -wal under the engine); the database and
-    /// its -wal and -shm files are owner-only (0600) whatever the umask.
-    public static func open(path: String) throws -> AppDatabase {
+    /// its -wal and -shm files are owner-only (0600) whatever the umask. With `expecting`, a database
+    /// whose recorded identity does not match is refused before any migration runs.
+    public static func open(path: String, expecting identity: DatabaseIdentity? = nil) throws -> AppDatabase {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -43,6 +44,9 @@ public struct AppDatabase: Sendable {
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         let pool = try DatabasePool(path: path, configuration: config)
+        if let identity, let stored = try pool.read(Self.storedIdentity), !stored.matches(identity) {
+            throw DatabaseIdentityError.belongsToAnother(path: path, stored: stored, running: identity)
+        }
         // Migrations first, each in its transaction without a sync of its own: one lost to a power cut
         // is run again at the next open (the WAL's checksums drop a torn commit), and the first synced
         // commit makes them all durable. A new database's twenty-odd syncs were most of its first start.

@@ -292,6 +292,10 @@ extension AppDatabase {
                     FROM event WHERE \(succeededFlow);
                 """)
         }
+        m.registerMigration("v22: a database belongs to its network's contracts too") { db in
+            // Filled at the next open by the engine's claim (older databases keep opening).
+            try db.execute(sql: "ALTER TABLE database_identity ADD COLUMN contracts TEXT")
+        }
         return m
     }
 }

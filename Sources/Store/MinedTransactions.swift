@@ -44,3 +44,15 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// The highest nonce any signed attempt or step was journaled with (nil: none), for the check
+    /// that no other signer is active on the wallet at start.
+    public func highestJournaledNonce() throws -> UInt64? {
+        try read { db in
+            let attempt = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM step_attempt")
+            let step = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM step")
+            return [attempt, step].compactMap { $0 }.max().map { UInt64(max(0, $0)) }
+        }
+    }
+}

@@ -256,7 +256,7 @@ final class FencedTreasuryTests: DevnetTestCase {
         let runway = try XCTUnwrap(fence.gasRunwayDays)
         XCTAssertLessThan(runway, 7, fence.gasLine)
         let told = try store.recentEvents(limit: 50, types: ["error"]).filter {
-            if case .error(let source, let message) = $0.kind { return source == "treasury" && message.contains("top it up") }
+            if case .error(let source, let message, let code) = $0.kind { return source == "treasury" && code == .operatorGasLow && message.contains("top it up") }
             return false
         }
         XCTAssertEqual(told.count, 1, "the low gas is told once a day")

@@ -31,7 +31,7 @@ final class KeyMemoryTests: DevnetTestCase {
         let started = await unlocked.waitFor("\"type\":\"scheduler.started\"")
         XCTAssertTrue(started, unlocked.stdout.suffix(2000).description)
         let notices = try AppDatabase.openReadOnly(path: files.database).recentEvents(limit: 50, of: [.notice])
-        XCTAssertTrue(notices.contains { if case .notice(_, let text) = $0.kind { text.contains("could not be locked in RAM") } else { false } },
+        XCTAssertTrue(notices.contains { if case .notice(_, let text, _) = $0.kind { text.contains("could not be locked in RAM") } else { false } },
                       "an event in the log says it: \(notices.map(\.kind))")
         var status = try await binary.run(["status", "--json", "--db", files.database])
         XCTAssertEqual(try keyMemoryLocked(status), false, status.stdout)

@@ -42,13 +42,16 @@ final class LiveTrustBinaryTests: DevnetTestCase {
     func testASecondEngineOnTheSameWalletThroughAnotherDatabaseIsRefused() async throws {
         let binary = try MammonBinary.require()
         let first = try files(), second = try files()
+        // Each engine in an environment of its own (systemd, `sudo -u`, cron and a login shell differ):
+        // the wallet lock must not move with it.
         let env = ["XDG_RUNTIME_DIR": try runtimeDirectory(), "APPROVAL_MODE": "manual"]
+        let otherEnv = ["XDG_RUNTIME_DIR": try runtimeDirectory(), "APPROVAL_MODE": "manual"]
         let running = try SpawnedMammon(binary, ["--no-ui"] + arguments(first), environment: env)
         let ready = await running.waitFor("\"next_scan_time\"")
         XCTAssertTrue(ready, "the first engine did not finish a cycle: \(running.stderr.suffix(2000))")
         let before = try await nonce()
 
-        let refused = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        let refused = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: otherEnv)
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("another engine is already running for wallet \(DevnetHarness.walletAddress)"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("on chain 31337: pid \(running.pid) (running since "), refused.stderr)
@@ -60,8 +63,109 @@ final class LiveTrustBinaryTests: DevnetTestCase {
         let status = await running.stop(SIGTERM)
         XCTAssertEqual(status, 0, running.stderr.suffix(2000) + "")
         // The lock died with the first engine: the second runs now.
-        let next = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: env)
+        let next = try await binary.run(["--no-ui", "--once"] + arguments(second), environment: otherEnv)
         XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
+    }
+
+    /// Two users, one wallet (root by hand beside the service user, or two operators): the wallet lock
+    /// is in one folder for every user, and another user's engine can take it but not pass it.
+    func testAnotherUsersEngineOnTheSameWalletIsRefused() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run the second engine as another user")
+        }
+        let binary = try MammonBinary.require()
+        let first = try files(), second = try files()
+        let running = try SpawnedMammon(binary, ["--no-ui", "--approval-mode", "manual"] + arguments(first))
+        let ready = await running.waitFor("\"next_scan_time\"")
+        XCTAssertTrue(ready, "the first engine did not finish a cycle: \(running.stderr.suffix(2000))")
+        // The second user's own copy of the key, and a folder of its own for its database.
+        let nobody: UInt32 = 65534
+        for path in [second.directory.path, second.keystore, second.password, second.networkFile] {
+            XCTAssertEqual(chown(path, nobody, nobody), 0, path)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--", binary.path, "--no-ui", "--once",
+                       "--approval-mode", "manual"] + arguments(second)
+        p.environment = ["PATH": "/usr/bin:/bin", "HOME": second.directory.path, "XDG_RUNTIME_DIR": second.directory.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0)
+        XCTAssertTrue(stderr.contains("another engine is already running for wallet \(DevnetHarness.walletAddress) on chain 31337: pid \(running.pid)"),
+                      stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.database), "the refused engine created no database")
+        let status = await running.stop(SIGTERM)
+        XCTAssertEqual(status, 0, running.stderr.suffix(2000) + "")
+    }
+
+    func testAnotherSignersWaitingTransactionsRefuseTheStart() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        // The node, through a proxy that reports transactions waiting beyond the mined count: another
+        // signer on this key that no lock on this machine sees.
+        let proxy = try await PythonServer.start(script: "fault_proxy.py", arguments: ["--watch-stdin", "--upstream", devnet.info.rpcURL])
+        cleanup.append { proxy.stop() }
+        let url = try XCTUnwrap(proxy.readyLine["proxy_url"]?.stringValue)
+        let control = try JSONRPCClient(urls: [url])
+        let mined: UInt64 = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "latest"])
+        _ = try await control.request("proxy_setLie", [["mode": "pending_count", "count": .string("0x" + String(mined + 2, radix: 16))]])
+        let args = ["--no-ui", "--once", "--approval-mode", "manual", "--network-file", f.networkFile, "--rpc-url", url, "--keystore", f.keystore,
+                    "--password-file", f.password, "--db", f.database]
+        let refused = try await binary.run(args)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("another signer is active on wallet \(DevnetHarness.walletAddress) on chain 31337: the node holds unmined transactions at nonces \(mined)…\(mined + 1) that this database never signed (it has journaled no transaction)"),
+                      refused.stderr)
+        XCTAssertTrue(refused.stdout.isEmpty, "nothing ran: \(refused.stdout.prefix(500))")
+        let after = try await nonce()
+        XCTAssertEqual(after, mined, "nothing was sent")
+
+        // The same wallet with nothing waiting starts.
+        _ = try await control.request("proxy_clearLies")
+        let next = try await binary.run(args)
+        XCTAssertEqual(next.status, 0, next.stderr.suffix(2000) + "")
+    }
+
+    func testAnRPCURLWithAKeyComesFromAFileOrTheEnvironmentAndOnTheCommandLineIsWarnedAbout() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        let key = "k3yS3cretAbcdefghijkl0123"
+        let url = devnet.info.rpcURL + "/v2/" + key  // the devnet answers on any path
+        let common = ["--no-ui", "--once", "--approval-mode", "manual", "--network-file", f.networkFile, "--keystore", f.keystore,
+                      "--password-file", f.password, "--db", f.database]
+        func noKey(_ r: MammonBinary.Result) {
+            XCTAssertFalse(r.stderr.contains(key) || r.stdout.contains(key), "the key was printed: \(r.stderr.suffix(2000))")
+        }
+        // From a file only its owner reads.
+        let file = f.directory.appendingPathComponent("rpc-urls").path
+        try "# the node\n\(url)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        let open = try await binary.run(common + ["--rpc-url-file", file])
+        XCTAssertNotEqual(open.status, 0, "a file others can read is refused")
+        XCTAssertTrue(open.stderr.contains("chmod 600"), open.stderr)
+        noKey(open)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        let fromFile = try await binary.run(common + ["--rpc-url-file", file])
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr.suffix(2000) + "")
+        XCTAssertFalse(fromFile.stderr.contains("warning: --rpc-url"), fromFile.stderr)
+        noKey(fromFile)
+        // From the environment.
+        let fromEnv = try await binary.run(common, environment: ["MAMMON_RPC_URL": url])
+        XCTAssertEqual(fromEnv.status, 0, fromEnv.stderr.suffix(2000) + "")
+        XCTAssertFalse(fromEnv.stderr.contains("warning: --rpc-url"), fromEnv.stderr)
+        noKey(fromEnv)
+        // On the command line it still works, with a warning that names no secret.
+        let onLine = try await binary.run(common + ["--rpc-url", url])
+        XCTAssertEqual(onLine.status, 0, onLine.stderr.suffix(2000) + "")
+        XCTAssertTrue(onLine.stderr.contains("warning: --rpc-url http://127.0.0.1:"), onLine.stderr)
+        XCTAssertTrue(onLine.stderr.contains("use --rpc-url-file FILE (chmod 600) or $MAMMON_RPC_URL"), onLine.stderr)
+        noKey(onLine)
+        let plain = try await binary.run(common + ["--rpc-url", devnet.info.rpcURL])
+        XCTAssertFalse(plain.stderr.contains("warning: --rpc-url"), "no key, no warning: \(plain.stderr)")
     }
 
     func testADatabaseOfAnotherWalletIsRefusedNamingBoth() async throws {

@@ -42,6 +42,16 @@ final class NodeTrustUnitTests: XCTestCase {
         }
     }
 
+    func testURLsThatSeemToCarryAKeyAreTold() {
+        for url in ["https://base-mainnet.g.alchemy.com/v2/Zx9kLmQ2pRt7vWb3nYc4", "https://rpc.example.com/?apikey=x",
+                    "https://user:pw@rpc.example.com", "https://base.infura.io/v3/0123456789abcdef0123456789abcdef", Self.secretURL] {
+            XCTAssertTrue(EndpointURL.seemsToCarrySecret(url), url)
+        }
+        for url in ["https://mainnet.base.org", "https://base.llamarpc.com/", "http://127.0.0.1:8545", "https://rpc.example.com/base-mainnet-rpc"] {
+            XCTAssertFalse(EndpointURL.seemsToCarrySecret(url), url)
+        }
+    }
+
     func testLoopbackIsThisMachineAndLookalikesAreNot() {
         for url in ["http://127.0.0.1:8545", "http://127.1.2.3/", "http://localhost:1", "http://LOCALHOST", "http://[::1]:8545/x",
                     "http://user:pw@127.0.0.1:9"] {
@@ -102,6 +112,23 @@ final class NodeTrustUnitTests: XCTestCase {
         XCTAssertEqual(AddressRole.allCases.map(\.rawValue),
                        ["usdc", "eth-usd-feed", "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault"],
                        "the engine stores these names: they must not change")
+    }
+
+    func testANetworkFileOfABuiltInChainIDGetsItsCompiledPins() async throws {
+        // Mainnet through a file, under any name: the compiled pins apply, not trust on first use.
+        var file = LiveUnitTests.devnetFile.objectValue!
+        file["chain_id"] = 8453
+        file["name"] = "my-base"
+        file["rpc_urls"] = ["https://rpc.example.com/v2/KEY"]
+        let fork = try NetworkRegistry.parse(.object(file), source: "my-base.json")
+        XCTAssertEqual(fork.pins, try NetworkRegistry.builtIn("base").pins)
+        // Its own USDC is refused before any request is made.
+        let error = await liveError { try await LiveChain.connect(network: fork, signer: try LiveDevnet.signer()) }
+        XCTAssertEqual(error, "refusing to sign: usdc is pinned to 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 but the network's configuration reports 0x5FbDB2315678afecb367f032d93F642f64180aa3; an endpoint that answers with another contract would receive the funds — check the RPC URL (nothing was sent)")
+        file["chain_id"] = 84532
+        XCTAssertEqual(try NetworkRegistry.parse(.object(file)).pins, try NetworkRegistry.builtIn("base-sepolia").pins)
+        file["chain_id"] = 31337
+        XCTAssertNil(try NetworkRegistry.parse(.object(file)).pins, "another chain id: recorded on first use")
     }
 
     // MARK: - Numbers

@@ -31,6 +31,8 @@ are 0x strings):
                                                                eth_maxPriorityFeePerGas, eth_gasPrice
     chain_id      {"chain_id": N}                              eth_chainId
     estimate_gas  {"gas": Q}                                   eth_estimateGas
+    pending_count {"count": Q}                                 eth_getTransactionCount at "pending"
+                                                               (another signer's transactions waiting)
 """
 
 import argparse
@@ -171,6 +173,9 @@ def lie(request, answer: bytes) -> bytes:
             told += 1
         elif method == "eth_chainId" and "chain_id" in lies:
             r["result"] = hex(int(lies["chain_id"]["chain_id"]))
+            told += 1
+        elif method == "eth_getTransactionCount" and "pending_count" in lies and len(params) > 1 and params[1] == "pending":
+            r["result"] = lies["pending_count"]["count"]
             told += 1
         elif method == "eth_estimateGas" and "estimate_gas" in lies:
             r["result"] = lies["estimate_gas"]["gas"]

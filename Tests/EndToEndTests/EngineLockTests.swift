@@ -48,6 +48,29 @@ final class EngineLockTests: XCTestCase {
         XCTAssertEqual(next.status, 0, next.stderr)
     }
 
+    func testTheSameDatabaseThroughASymlinkIsTheSameLock() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-symlink-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/real", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/real/s.sqlite"
+        let first = try RunningEngine(bin, arguments: ["--db", db])
+        // A link to the file, and a link to its folder: each spelling was a lock of its own.
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.sqlite", withDestinationPath: db)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/folder", withDestinationPath: dir + "/real")
+        for spelling in [dir + "/link.sqlite", dir + "/folder/s.sqlite", dir + "/real/../real/s.sqlite"] {
+            let second = try bin.run(["--no-ui", "--once", "--db", spelling])
+            XCTAssertNotEqual(second.status, 0, "\(spelling) ran beside the engine on \(db)")
+            XCTAssertTrue(second.stderr.contains("another engine is already running for database \(spelling): pid \(first.pid)"), second.stderr)
+            XCTAssertTrue(second.stdout.isEmpty, second.stdout)
+            let halt = try bin.run(["emergency-stop", "--db", spelling])
+            XCTAssertNotEqual(halt.status, 0)
+            XCTAssertTrue(halt.stderr.contains("pid \(first.pid)"), halt.stderr)
+        }
+        let stopped = first.stop()
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+    }
+
     func testADatabaseRecordsItsChainAndWalletAtCreation() throws {
         let bin = try BuiltBinary.require()
         let dir = NSTemporaryDirectory() + "mammon-identity-\(UUID().uuidString)"

@@ -38,6 +38,33 @@ final class HeartbeatURLTests: XCTestCase {
         }
     }
 
+    func testAProxyFromTheEnvironmentIsNeverUsedForThisMachine() throws {
+        let bin = try BuiltBinary.require()
+        let (dir, db) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let receiver = try PingReceiver()
+        defer { receiver.stop() }
+        // A proxy nobody answers at: a request that went through it would fail.
+        let proxy = "http://127.0.0.1:\(try LocalHTTP.freePort())"
+        let env = ["HEARTBEAT_URL": "http://127.0.0.1:\(receiver.port)/ping/\(token)",
+                   "http_proxy": proxy, "https_proxy": proxy, "ALL_PROXY": proxy, "all_proxy": proxy]
+        let run = try bin.run(["--once", "--db", db], environment: env)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(run.stderr.contains("failed"), run.stderr)
+        XCTAssertEqual(receiver.requests, ["GET /ping/\(token) HTTP/1.1"], "the ping went straight to 127.0.0.1")
+    }
+
+    func testAPlainHTTPHeartbeatToAnotherMachineIsRefusedAtStart() throws {
+        let bin = try BuiltBinary.require()
+        let (dir, db) = try temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try bin.run(["--once", "--db", db], environment: ["HEARTBEAT_URL": "http://hc-ping.example/\(token)"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("HEARTBEAT_URL"), run.stderr)
+        XCTAssertFalse(run.stderr.contains(token) || run.stdout.contains(token), "the token was printed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db), "refused before anything ran")
+    }
+
     func testARefusingOrSilentReceiverIsANoticeAndTheCycleStillSucceeds() throws {
         let bin = try BuiltBinary.require()
         let (dir, db) = try temporaryDatabase()

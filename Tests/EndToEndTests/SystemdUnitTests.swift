@@ -35,7 +35,7 @@ final class SystemdUnitTests: XCTestCase {
             XCTAssertEqual(keys["MemoryDenyWriteExecute"], ["yes"])
             XCTAssertEqual(keys["CapabilityBoundingSet"], [""])
             XCTAssertEqual(keys["StateDirectory"], ["mammon"])
-            XCTAssertEqual(keys["RuntimeDirectory"], ["mammon"])
+            XCTAssertEqual(keys["RuntimeDirectory"], ["mammon lock/mammon"], "the wallet lock's fixed folder is writable under ProtectSystem=strict")
             // The engine's stop budget (STOP_BUDGET_SECONDS, default 60 s) must end before systemd's SIGKILL.
             let stop = try XCTUnwrap(keys["TimeoutStopSec"]?.first)
             XCTAssertTrue(stop.hasSuffix("s") && (Int(stop.dropLast()) ?? 0) > 60, "TimeoutStopSec=\(stop)")

@@ -118,17 +118,32 @@ final class AlertOutboxTests: XCTestCase {
     func testStalePriceFeedIsAFailure() async throws {
         let stale = LiveChainError.stalePrice(feed: "0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70", updatedAt: 1_800_000_000, ageSeconds: 7200, limitSeconds: 3600)
         let (engine, chain, store) = try await fixture.open()
-        await chain.inject(.readFailure(stale.description))
+        await chain.inject(.readFailure(stale.description, code: stale.alertCode))
         await engine.runOnce()
         let alert = try only("Price feed unusable", store)
         XCTAssertEqual(alert.severity, .failure)
         XCTAssertTrue(alert.message.contains("is stale"), alert.message)
     }
 
+    /// The engine routes by the error's type: a reworded failure raises the same alert, and a failure
+    /// whose text merely quotes the old phrases (a node's words) raises none of them.
+    func testRoutingFollowsTheErrorNotItsWords() async throws {
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.readFailure("the oracle went quiet", code: .priceFeedUnusable))
+        await engine.runOnce()
+        XCTAssertEqual(try only("Price feed unusable", store).message, "Spending is blocked: market scan failed: the oracle went quiet")
+        var other = EngineFixture(config: fixture.config)
+        defer { other.cleanUp() }
+        let (engine2, chain2, store2) = try await other.open()
+        await chain2.inject(.readFailure("reverted: ETH/USD feed stale; no healthy RPC endpoint; the chain cannot be reached"))
+        await engine2.runOnce()
+        XCTAssertEqual(try alerts(store2).filter { ["Price feed unusable", "RPC endpoints failing"].contains($0.title) }, [])
+    }
+
     func testPriceOutOfBoundsIsAFailure() async throws {
         let bounds = LiveChainError.priceOutOfBounds(feed: "0xfeed", price: "12", min: "100", max: "100000")
         let (engine, chain, store) = try await fixture.open()
-        await chain.inject(.readFailure(bounds.description))
+        await chain.inject(.readFailure(bounds.description, code: bounds.alertCode))
         await engine.runOnce()
         XCTAssertEqual(try only("Price feed unusable", store).severity, .failure)
     }
@@ -136,21 +151,22 @@ final class AlertOutboxTests: XCTestCase {
     func testAllRPCEndpointsFailingIsAFailure() async throws {
         let down = LiveChainError.rpc(.noHealthyEndpoint(urls: ["https://rpc.example/KEY1", "https://other.example/KEY2"], retryIn: 30))
         let (engine, chain, store) = try await fixture.open()
-        await chain.inject(.readFailure(down.description))
+        await chain.inject(.readFailure(down.description, code: down.alertCode))
         await engine.runOnce()
         let alert = try only("RPC endpoints failing", store)
         XCTAssertEqual(alert.severity, .failure)
         XCTAssertFalse(alert.message.contains("KEY1"), "endpoint URLs are redacted by the chain: \(alert.message)")
         let refused = LiveChainError.rpc(.transport(method: "eth_call", TransportError(url: "http://127.0.0.1:9/k", kind: .couldNotConnect, code: 7, message: "Connection refused")))
-        XCTAssertEqual(AlertRules.alerts(for: EngineEvent(at: Date(), kind: .error(source: "scan", message: "market scan failed: \(refused)"))).map(\.title),
+        XCTAssertEqual(AlertRules.alerts(for: EngineEvent(at: Date(), kind: .error(source: "scan", message: "market scan failed: \(refused)", code: AlertCode.of(refused)))).map(\.title),
                        ["RPC endpoints failing"])
     }
 
     func testLifecycleNoticesAreInfo() async throws {
         let (engine, _, store) = try await fixture.open()
-        await engine.note(source: EngineLifecycle.source, EngineLifecycle.restartedAfterCrash(previousWasRunning: true, unfinishedExecutions: 1))
-        await engine.note(source: EngineLifecycle.source, EngineLifecycle.started(network: "simulated"))
-        await engine.note(source: EngineLifecycle.source, EngineLifecycle.stopped(reason: "signal"))
+        await engine.note(source: EngineLifecycle.source, EngineLifecycle.restartedAfterCrash(previousWasRunning: true, unfinishedExecutions: 1),
+                          code: .engineRestartedAfterCrash)
+        await engine.note(source: EngineLifecycle.source, EngineLifecycle.started(network: "simulated"), code: .engineStarted)
+        await engine.note(source: EngineLifecycle.source, EngineLifecycle.stopped(reason: "signal"), code: .engineStopped)
         XCTAssertEqual(try alerts(store).map(\.title), ["Engine restarted after a crash", "Engine started", "Engine stopped"])
         XCTAssertTrue(try alerts(store).allSatisfy { $0.severity == .info })
     }

@@ -33,7 +33,7 @@ final class BoundedStopTests: XCTestCase {
         let last = try store.types().last
         XCTAssertEqual(last, "notice")
         let notice = try store.allEvents().last { $0.type == "notice" }
-        guard case .notice("shutdown", let message)? = notice?.kind else { return XCTFail("no shutdown notice") }
+        guard case .notice("shutdown", let message, _)? = notice?.kind else { return XCTFail("no shutdown notice") }
         XCTAssertTrue(message.contains("STOP_BUDGET_SECONDS (30 s)") && message.contains(id.uuidString.prefix(8)), message)
         XCTAssertEqual(try store.execution(id: id)?.status, .running, "left to recovery, journaled")
         _ = cycle  // left suspended, as a process that exits leaves it: its clock never moves again

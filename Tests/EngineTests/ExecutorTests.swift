@@ -78,7 +78,7 @@ final class ExecutorTests: XCTestCase {
         XCTAssertNotNil(steps[4].txHash, "the reverted deposit's hash and gas are kept")
         XCTAssertEqual(steps[4].gasUsed, GasUnits.deposit(.moonwell))
         let errors = try store.recentEvents(limit: 10, types: ["error"])
-        XCTAssertTrue(errors.contains { if case .error(_, let m) = $0.kind { m.contains("stranded") } else { false } })
+        XCTAssertTrue(errors.contains { if case .error(_, let m, _) = $0.kind { m.contains("stranded") } else { false } })
         let ledger = await chain.ledger
         XCTAssertEqual(ledger.wallet, 1_500_000_000 + 1_000_000_000 - 1_000_000_000,
                        "the withdrawn 1000 sit in the wallet; the idle deploy of 1000 went through")

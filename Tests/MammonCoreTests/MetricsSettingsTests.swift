@@ -43,4 +43,16 @@ final class MetricsSettingsTests: XCTestCase {
         }
         XCTAssertThrowsError(try load(["HEARTBEAT_URL": "https://hc-ping.com/a b"]))
     }
+
+    func testAPlainHTTPHeartbeatURLIsRefusedUnlessItStaysOnThisMachine() throws {
+        for url in ["http://hc-ping.com/0f1e", "http://user@10.0.0.1/0f1e", "http://127.0.0.1.evil.example/0f1e"] {
+            XCTAssertThrowsError(try load(["HEARTBEAT_URL": url]), url) { error in
+                XCTAssertTrue("\(error)".contains("http:// only to 127.0.0.1, ::1 or localhost"), "\(error)")
+                XCTAssertFalse("\(error)".contains("0f1e"), "\(error)")
+            }
+        }
+        for url in ["http://127.0.0.1:9/0f1e", "http://localhost/0f1e", "http://[::1]:9/0f1e", "https://hc-ping.com/0f1e"] {
+            XCTAssertEqual(try load(["HEARTBEAT_URL": url]).heartbeatURL, url)
+        }
+    }
 }

@@ -49,6 +49,36 @@ final class NotifierTests: XCTestCase {
                        "https://api.telegram.org/bot123456789:AABBcc/sendMessage")
     }
 
+    func testTextFromTheNodeCannotMentionOrLinkInAnyNotifier() throws {
+        let hostile = "node says: @everyone <!channel> <@U123> <https://evil.example|Approve> [Approve](https://evil.example) & *bold*"
+        let slack = try body(try Notifier(url: "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ").request(title: "RPC <b>", message: hostile, severity: .failure))
+        XCTAssertEqual(slack["text"] as? String,
+                       "*RPC &lt;b&gt;*\nnode says: @everyone &lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|Approve&gt; [Approve](https://evil.example) &amp; *bold*")
+
+        let discordRequest = try Notifier(url: "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js").request(title: "T", message: hostile, severity: .failure)
+        let discord = try body(discordRequest)
+        XCTAssertEqual((discord["allowed_mentions"] as? [String: Any])?["parse"] as? [String], [], "Discord parses no mention at all")
+        let content = try XCTUnwrap(discord["content"] as? String)
+        XCTAssertEqual(content, #"**T**\#nnode says\: \@everyone \<!channel\> \<\@U123\> \<https\://evil.example\|Approve\> \[Approve\]\(https\://evil.example\) & \*bold\*"#)
+        XCTAssertFalse(content.contains("](http"), "no masked link survives")
+
+        let telegram = try body(try Notifier(url: "tgram://123456789:AABBccDDeeFFggHH/-1001234567").request(title: "T", message: "<a href=\"https://evil.example\">Approve</a> *x*", severity: .failure))
+        XCTAssertNil(telegram["parse_mode"], "plain text: Telegram reads no HTML or Markdown")
+        XCTAssertEqual(telegram["text"] as? String, "T\n<a href=\"https://evil.example\">Approve</a> *x*")
+    }
+
+    func testPlainJSONNotifiersReachOnlyThisMachine() throws {
+        for url in ["json://hooks.example.com/x", "json://user:pw@10.0.0.2:8080/hook", "json://127.0.0.1.evil.example/x"] {
+            XCTAssertThrowsError(try Notifier(url: url)) { error in
+                XCTAssertEqual(error as? NotifierURLError, .plainHTTP, url)
+                XCTAssertEqual("\(error)", "json:// is plain http, allowed only to this machine (127.0.0.1, ::1, localhost): use jsons:// (https)")
+            }
+        }
+        for url in ["json://127.0.0.1:8080/x", "json://localhost/x", "json://[::1]:9/x", "jsons://hooks.example.com/x"] {
+            XCTAssertNoThrow(try Notifier(url: url), url)
+        }
+    }
+
     func testSeverityOverrideAndStableKey() throws {
         let a = try Notifier(url: "discord://4174216298/JHMHI8qBe7?severity=info")
         let b = try Notifier(url: "discord://4174216298/JHMHI8qBe7")
@@ -79,7 +109,7 @@ final class NotifierTests: XCTestCase {
     func testListSkipsCommentsAndNamesTheBadLine() throws {
         let list = try NotifierList.parse("# alerts\n\njson://localhost/a\r\n  discord://1/abc  \n")
         XCTAssertEqual(list.map(\.service), [.json, .discord])
-        XCTAssertThrowsError(try NotifierList.parse("json://h/a\nftp://x/SECRET\n")) { error in
+        XCTAssertThrowsError(try NotifierList.parse("jsons://h/a\nftp://x/SECRET\n")) { error in
             XCTAssertEqual("\(error)", "line 2: unsupported scheme 'ftp': use json, jsons, slack, discord or tgram")
         }
     }

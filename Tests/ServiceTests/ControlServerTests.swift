@@ -103,11 +103,11 @@ final class ControlServerTests: XCTestCase {
         for i in 0..<2000 { await engine.note(source: .test, "\(i) \(message)") }
         let elapsed = Date().timeIntervalSince(started)
         let dropped = await watcher.waitFor {
-            if case .event(let e) = $0, case .notice("service", let m) = e.kind { m.contains("fell behind") } else { false }
+            if case .event(let e) = $0, case .notice("service", let m, _) = e.kind { m.contains("fell behind") } else { false }
         }
         XCTAssertNotNil(dropped, "the stalled console was disconnected with a reason")
         // The reading observer got every event.
-        let last = await watcher.waitFor { if case .event(let e) = $0, case .notice("test", let m) = e.kind { m.hasPrefix("1999 ") } else { false } }
+        let last = await watcher.waitFor { if case .event(let e) = $0, case .notice("test", let m, _) = e.kind { m.hasPrefix("1999 ") } else { false } }
         XCTAssertNotNil(last)
         XCTAssertNil(watcher.closedReason)
         print("2000 events published in \(elapsed) s beside a stalled client")
@@ -130,7 +130,7 @@ final class ControlServerTests: XCTestCase {
         let last = try await RecordingClient.connect(fixture.observerPath, name: "last")
         _ = await last.waitFor { if case .hello = $0 { true } else { false } }   // subscribed
         await engine.note(source: .test, "after")
-        let seen = await last.waitFor { if case .event(let e) = $0, case .notice("test", "after") = e.kind { true } else { false } }
+        let seen = await last.waitFor { if case .event(let e) = $0, case .notice("test", "after", _) = e.kind { true } else { false } }
         XCTAssertNotNil(seen, "the engine still publishes")
     }
 }

@@ -42,7 +42,7 @@ final class SocketDefenceTests: XCTestCase {
             XCTAssertFalse(outcome.accepted)
             XCTAssertTrue(outcome.detail.contains("read-only"), outcome.detail)
         }
-        let note = await observer.waitFor { if case .event(let e) = $0, case .notice(_, let text) = e.kind { text.contains("200 commands") } else { false } }
+        let note = await observer.waitFor { if case .event(let e) = $0, case .notice(_, let text, _) = e.kind { text.contains("200 commands") } else { false } }
         XCTAssertNotNil(note, "the refusals are reported, counted")
         let written = try store.events(after: before)
         XCTAssertEqual(written.count, 1, "one row for 200 refused commands: \(written.map(\.type))")

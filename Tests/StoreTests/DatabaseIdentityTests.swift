@@ -1,6 +1,7 @@
 import Foundation
+import GRDB
 import MammonCore
-import Store
+@testable import Store
 import XCTest
 
 /// A database belongs to one chain and one wallet; addresses that receive money are pinned.
@@ -29,6 +30,58 @@ final class DatabaseIdentityTests: XCTestCase {
         let mainnet = try AppDatabase.inMemory()
         try mainnet.claim(DatabaseIdentity(network: "base", chainID: "8453", wallet: wallet), path: "/base.sqlite", at: now)
         XCTAssertThrowsError(try mainnet.claim(DatabaseIdentity(network: "file:base", chainID: "8453", wallet: wallet), path: "/base.sqlite", at: now))
+    }
+
+    func testNetworkFilesOfOneChainIDWithOtherContractsKeepTheirOwnDatabases() throws {
+        let usdc = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", pool = "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5"
+        let vault = "0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca", other = "0x00000000000000000000000000000000000000aa"
+        func identity(_ network: String, usdc: String, markets: [String]) -> DatabaseIdentity {
+            DatabaseIdentity(network: network, chainID: "8453", wallet: wallet, contracts: ContractFingerprint(usdc: usdc, markets: markets))
+        }
+        let store = try AppDatabase.inMemory()
+        try store.claim(identity("file:base", usdc: usdc, markets: [pool, vault]), path: "/b.sqlite", at: now)
+        XCTAssertEqual(try store.identity()?.contracts?.text, "usdc=\(usdc.lowercased());markets=\([pool, vault].map { $0.lowercased() }.sorted().joined(separator: ","))")
+        // The operator adds a market, or renames the file: the same deployment.
+        try store.claim(identity("file:mine", usdc: usdc, markets: [pool, vault, other]), path: "/b.sqlite", at: now)
+        // A fork claiming chain 8453 with its own USDC, or with none of the markets: refused.
+        XCTAssertThrowsError(try store.claim(identity("file:fork", usdc: other, markets: [pool, vault]), path: "/b.sqlite", at: now)) { error in
+            XCTAssertEqual("\(error)", "database /b.sqlite belongs to chain 8453 (file:base), wallet \(wallet) with USDC \(usdc.lowercased()), markets \([pool, vault].map { $0.lowercased() }.sorted().joined(separator: ", ")), not to a network of the same chain id with USDC \(other), markets \([pool, vault].map { $0.lowercased() }.sorted().joined(separator: ", ")): refusing to open it (another deployment on chain 8453, a fork or another network file; its journal and limits are not this one's). Use --db with another file for this network.")
+        }
+        XCTAssertThrowsError(try store.claim(identity("file:fork", usdc: usdc, markets: [other]), path: "/b.sqlite", at: now))
+    }
+
+    func testAnOldDatabaseRecordsItsContractsAtItsNextOpenAndAnotherIsRefusedBeforeAnyMigration() throws {
+        let dir = NSTemporaryDirectory() + "mammon-identity-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/old.sqlite"
+        let contracts = ContractFingerprint(usdc: "0x00000000000000000000000000000000000000c1", markets: ["0x00000000000000000000000000000000000000d1"])
+        // A database of the schema before contracts were recorded, claimed by its wallet.
+        do {
+            let old = try AppDatabase.open(path: path)
+            try old.claim(DatabaseIdentity(network: "file:devnet", chainID: "31337", wallet: wallet), path: path, at: now)
+            try old.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "ALTER TABLE database_identity DROP COLUMN contracts")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v22:%'")
+            }
+        }
+        func migrations() throws -> [String] {
+            try AppDatabase.openReadOnly(path: path).writer.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        }
+        XCTAssertFalse(try migrations().contains { $0.hasPrefix("v22:") })
+        // Another wallet's engine: refused, and the file is left as it was (no migration ran).
+        let stranger = DatabaseIdentity(network: "file:devnet", chainID: "31337", wallet: "0x0000000000000000000000000000000000000001", contracts: contracts)
+        XCTAssertThrowsError(try AppDatabase.open(path: path, expecting: stranger)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("database \(path) belongs to chain 31337 (file:devnet), wallet \(wallet), not to"), "\(error)")
+        }
+        XCTAssertFalse(try migrations().contains { $0.hasPrefix("v22:") }, "a refused database is not migrated")
+        // Its own engine: it opens, and the contracts are recorded on this first open after the upgrade.
+        let mine = DatabaseIdentity(network: "file:devnet", chainID: "31337", wallet: wallet, contracts: contracts)
+        let store = try AppDatabase.open(path: path, expecting: mine)
+        try store.claim(mine, path: path, at: now)
+        XCTAssertEqual(try store.identity()?.contracts, contracts)
+        let fork = DatabaseIdentity(network: "file:fork", chainID: "31337", wallet: wallet,
+                                    contracts: ContractFingerprint(usdc: "0x00000000000000000000000000000000000000c2", markets: contracts.markets))
+        XCTAssertThrowsError(try AppDatabase.open(path: path, expecting: fork))
     }
 
     /// Going live from a shadow run is explicit: neither database is ever opened in the other mode.

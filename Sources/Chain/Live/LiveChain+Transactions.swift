@@ -127,6 +127,17 @@ extension LiveChain {
         return mined > tx.nonce ? .replaced : .unknown
     }
 
+    /// The wallet's transaction count at `latest` (mined) and at `pending` (with those the node holds
+    /// unmined), for the start-up check that no other signer is active.
+    public func transactionCounts() async throws -> (mined: UInt64, pending: UInt64) {
+        let mined: UInt64
+        do { mined = try await client.rpc.requestQuantity("eth_getTransactionCount", [.string(operatorAddress), "latest"]) } catch {
+            throw LiveChainError.rpc(error)
+        }
+        let pending = try await client.pendingNonce(wallet)
+        return (mined, pending)
+    }
+
     func receipt(from r: ChainReceipt, of tx: PreparedTransaction) async throws(LiveChainError) -> TransactionReceipt {
         try checkBounds(of: r, tx: tx)
         var reason: String?

@@ -45,7 +45,7 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .pinMismatch(let role, let expected, let reported, let source):
             return "refusing to sign: \(role) is pinned to \(expected) but \(source) reports \(reported); an endpoint that answers with another contract would receive the funds — check the RPC URL (nothing was sent)"
         case .unpinned(let network, let role):
-            return "refusing to sign: network '\(network)' has no compiled-in address for \(role); remove that market or describe the network in a file"
+            return "refusing to sign: network '\(network)' has no compiled-in address for \(role); remove that market (on the chain id of a built-in network, a network file is held to its compiled-in addresses too)"
         case .insecureEndpoint(let url, let chainID):
             return "refusing the RPC endpoint \(EndpointURL.redacted(url)): plain http:// on chain \(chainID) lets anyone on the path rewrite answers; use https:// (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
         case .outOfRange(let call, let value, let limit):
@@ -69,6 +69,16 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .notALendingMarket(let m): return m
         case .marketNotConfigured(let p): return "\(p.displayName) is not configured on this network"
         case .watchOnly(let wallet): return "watch-only: \(wallet) is watched without its key, so nothing can be signed or sent"
+        }
+    }
+}
+
+extension LiveChainError: AlertCoded {
+    public var alertCode: AlertCode? {
+        switch self {
+        case .rpc(let e): e.alertCode
+        case .stalePrice, .incompleteRound, .badPrice, .priceOutOfBounds: .priceFeedUnusable
+        default: nil
         }
     }
 }

@@ -38,8 +38,9 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     public var isMainnet: Bool
     /// Oldest acceptable ETH/USD round, in seconds.
     public var feedMaxAgeSeconds: UInt64
-    /// Compiled-in addresses (built-in networks): what the node reports must match them at connect.
-    /// nil for network files, whose addresses the engine records on first start instead.
+    /// Compiled-in addresses (built-in networks, and network files naming a built-in network's chain
+    /// id): what the configuration and the node report must match them at connect. nil for other
+    /// network files, whose addresses the engine records on first start instead.
     public var pins: AddressPins?
 
     public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,

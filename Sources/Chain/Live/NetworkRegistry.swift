@@ -8,7 +8,8 @@ import MammonCore
 /// [{"protocol": "aave-v3", "pool"}, {"protocol": "moonwell", "m_token"}, {"protocol":
 /// "morpho-vault", "vault"}]}`; optional `"op_stack": true` adds the L1 data fee from the OP-stack
 /// predeploy (`"gas_price_oracle": "0x…"` from another address), optional `"feed_max_age_seconds"`;
-/// other keys are ignored.
+/// other keys are ignored. A file naming the chain id of a built-in network gets that network's
+/// compiled-in pins: a file cannot turn Base mainnet into trust on first use.
 public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
@@ -50,6 +51,15 @@ public enum NetworkRegistry {
         default:
             throw .unknownNetwork(name)
         }
+    }
+
+    /// The compiled-in addresses of the built-in network on `chainID`, if there is one. Applied to
+    /// every network file of that chain id, whatever its name.
+    public static func builtInPins(chainID: UInt64) -> AddressPins? {
+        for name in builtInNames {
+            if let network = try? builtIn(name), network.chainID == chainID { return network.pins }
+        }
+        return nil
     }
 
     /// Reads a network file.
@@ -117,7 +127,8 @@ public enum NetworkRegistry {
         let maxAge = json["feed_max_age_seconds"]?.intValue ?? 3600
         return NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
                              markets: markets, gasPriceOracle: oracle,
-                             isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)))
+                             isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)),
+                             pins: builtInPins(chainID: UInt64(chainID)))
     }
 
     private static func string(_ json: JSONValue, _ key: String, entry: String) throws(NetworkConfigError) -> String {

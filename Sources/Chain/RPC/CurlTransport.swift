@@ -84,6 +84,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
                   "CURLOPT_TIMEOUT_MS")
         try check(mammon_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headers), "CURLOPT_HTTPHEADER")
         try check(mammon_curl_setopt_str(handle, CURLOPT_USERAGENT, "mammon"), "CURLOPT_USERAGENT")
+        // libcurl sends through http_proxy / https_proxy / ALL_PROXY from the environment. A request to
+        // this machine (a local node, a loopback notifier or heartbeat) never leaves it through a proxy,
+        // which could read and rewrite plain http; the operator's own NO_PROXY still applies.
+        try check(mammon_curl_setopt_str(handle, CURLOPT_NOPROXY, Self.noProxy()), "CURLOPT_NOPROXY")
         try check(mammon_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(mammon_curl_setopt_write_function(handle, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
         try check(mammon_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque()),
@@ -93,6 +97,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         try check(mammon_curl_setopt_xferinfo_function(handle, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
         try check(mammon_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(sink).toOpaque()),
                   "CURLOPT_XFERINFODATA")
+    }
+
+    /// Loopback hosts, then NO_PROXY / no_proxy (setting CURLOPT_NOPROXY makes libcurl ignore them).
+    static func noProxy(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let operator_ = [environment["NO_PROXY"], environment["no_proxy"]].compactMap { $0 }.filter { !$0.isEmpty }
+        return (["localhost", "127.0.0.1", "127.0.0.0/8", "::1"] + operator_).joined(separator: ",")
     }
 
     private func perform(_ body: [UInt8]?, cancellation: CancellationFlag) -> Result<HTTPResponse, TransportError> {

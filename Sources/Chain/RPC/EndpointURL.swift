@@ -1,3 +1,5 @@
+import MammonCore
+
 /// What can be said about an RPC URL without showing its secrets.
 ///
 /// Providers put API keys in the path (`/v2/KEY`), the query (`?apikey=`) or the userinfo
@@ -28,6 +30,19 @@ public enum EndpointURL {
         return String(hostPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
     }
 
+    /// Whether the URL seems to hold a secret: a user or password, a query, or a path segment that
+    /// looks like an API key (16 or more letters, digits, '-' or '_', with a digit). A guess, for a
+    /// warning: a secret that looks like a word is not seen.
+    public static func seemsToCarrySecret(_ url: String) -> Bool {
+        guard let parts = split(url) else { return false }
+        if parts.hadUserinfo || parts.rest.contains("?") { return true }
+        let path = parts.rest.prefix { $0 != "#" }
+        return path.split(separator: "/").contains { segment in
+            segment.count >= 16 && segment.contains(where: \.isNumber)
+                && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        }
+    }
+
     /// Whether the URL is plain `http://` (nothing on the wire is protected).
     public static func isPlainHTTP(_ url: String) -> Bool { split(url)?.scheme == "http" }
 
@@ -35,12 +50,7 @@ public enum EndpointURL {
     /// starts with digits (`127.0.0.1.example.com`) is not.
     public static func isLoopback(_ url: String) -> Bool {
         guard let host = host(of: url) else { return false }
-        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return false }
-        let values = octets.map { $0.count <= 3 && !$0.isEmpty && $0.allSatisfy({ $0 >= "0" && $0 <= "9" }) ? UInt8($0) : nil }
-        guard values.allSatisfy({ $0 != nil }) else { return false }
-        return values[0] == 127
+        return LoopbackHost.contains(host)
     }
 
     /// Scheme (lowercased), `host[:port]` and what follows it (path, query, fragment).

@@ -1,3 +1,5 @@
+import MammonCore
+
 /// Which endpoint and which method a failure belongs to. `url` is the full URL (it may hold an API
 /// key); the description shows it redacted.
 public struct RPCContext: Sendable, Hashable, CustomStringConvertible {
@@ -74,6 +76,16 @@ extension RPCError: CustomStringConvertible {
             return "refusing the RPC endpoint \(EndpointURL.redacted(url)): it reports chain \(reported), not the network's chain \(expected); it is never used again (check its URL)"
         case .cancelled:
             return "RPC call cancelled"
+        }
+    }
+}
+
+extension RPCError: AlertCoded {
+    /// No answer at all: the endpoint is down or every endpoint is cooling down.
+    public var alertCode: AlertCode? {
+        switch self {
+        case .transport, .noHealthyEndpoint: .rpcUnreachable
+        default: nil
         }
     }
 }

@@ -245,7 +245,10 @@ public actor SimulatedChain: ChainGateway {
     }
 
     private func takeReadFault() throws {
-        if let i = faults.firstIndex(where: \.failsReads) { throw SimulatedChainError.injected(faults.remove(at: i).message) }
+        if let i = faults.firstIndex(where: \.failsReads) {
+            let fault = faults.remove(at: i)
+            throw SimulatedChainError.injectedRead(fault.message, fault.alertCode)
+        }
     }
 
     /// Lowercase hex, zero-padded to `width` digits (not `String(format:)`, which goes through
@@ -263,7 +266,8 @@ public actor SimulatedChain: ChainGateway {
 /// A fault armed on the simulated chain; each fires once.
 public enum SimulatedFault: Sendable, Hashable {
     case revert(ExecutionStep, reason: String)
-    case readFailure(String)
+    /// `code`: the alert the live failure it rehearses would raise (an unreachable node, a stale feed).
+    case readFailure(String, code: AlertCode? = nil)
     /// The step's transaction is not mined until its fee has been raised `bumps` times.
     case congestion(ExecutionStep, bumps: Int)
     /// The market is 100 % utilized: nothing can be withdrawn from it (lasts the whole run).
@@ -273,10 +277,11 @@ public enum SimulatedFault: Sendable, Hashable {
 
     var revertsStep: ExecutionStep? { if case .revert(let s, _) = self { s } else { nil } }
     var failsReads: Bool { if case .readFailure = self { true } else { false } }
+    var alertCode: AlertCode? { if case .readFailure(_, let code) = self { code } else { nil } }
     var message: String {
         switch self {
         case .revert(_, let reason): reason
-        case .readFailure(let m): m
+        case .readFailure(let m, _): m
         case .congestion(let s, let bumps): "\(s.rawValue) congested until \(bumps) fee raise(s)"
         case .illiquid(let p): "\(p.displayName) is 100 % utilized"
         }

@@ -100,6 +100,8 @@ public enum SimulatedChainError: Error, CustomStringConvertible, Equatable {
     case notALendingMarket(String)
     case unknownTransaction(String)
     case injected(String)
+    /// A read failure rehearsing a live one: its text, and the alert the live error would raise.
+    case injectedRead(String, AlertCode?)
 
     public var description: String {
         switch self {
@@ -107,7 +109,11 @@ public enum SimulatedChainError: Error, CustomStringConvertible, Equatable {
         case .insufficientFunds(let d): "insufficient funds: \(d)"
         case .notALendingMarket(let d): d
         case .unknownTransaction(let h): "no transaction \(h) was broadcast"
-        case .injected(let d): d
+        case .injected(let d), .injectedRead(let d, _): d
         }
     }
+}
+
+extension SimulatedChainError: AlertCoded {
+    public var alertCode: AlertCode? { if case .injectedRead(_, let code) = self { code } else { nil } }
 }

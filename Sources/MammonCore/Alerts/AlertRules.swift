@@ -2,6 +2,9 @@ import Foundation
 
 /// Which engine events an operator must hear about, and how loudly. Pure: the engine maps every
 /// event it commits through `alerts(for:)` and queues the result in the same transaction.
+///
+/// Routing reads only typed fields (the event's kind, source, `AlertCode`, a halt's `emergency`),
+/// never the words of a message: those may quote a node, and are free to change.
 public enum AlertRules {
     /// Alerts for one event (most events give none).
     public static func alerts(for event: EngineEvent) -> [Alert] {
@@ -23,13 +26,8 @@ public enum AlertRules {
             case .running, .succeeded, .abandoned:
                 return []
             }
-        case .schedulerHalted(let reason):
-            if reason.hasPrefix(TreasuryFenceStatus.haltPrefix) {
-                return [Alert(severity: .failure, title: "Fenced treasury: role broader than its plan",
-                              message: "The engine is halted: \(reason). Check the Safe's Roles module (mammon treasury check) before resuming.",
-                              groupKey: "treasury.fence")]
-            }
-            if reason.hasPrefix("emergency stop") {
+        case .schedulerHalted(let reason, let emergency):
+            if emergency {
                 return [Alert(severity: .failure, title: "Emergency stop",
                               message: "The engine is halted: \(reason). Nothing moves until an operator resumes it.", groupKey: "engine.emergency-stop")]
             }
@@ -51,11 +49,11 @@ public enum AlertRules {
                           message: "Approval \(id.uuidString.prefix(8)) expired without an answer: \(detail)", groupKey: "approval.expired")]
         case .limitReached(let limit, let detail):
             return [Alert(severity: .warning, title: "Limit reached", message: "\(limit): \(detail)", groupKey: "limit.reached:\(limit)")]
-        case .error(let source, let message):
-            return errorAlerts(source: source, message: message)
-        case .notice(let source, let message) where source == EngineLifecycle.source.rawValue:
-            return EngineLifecycle.alert(for: message).map { [$0] } ?? []
-        case .notice(let source, let message) where source == DailyReport.source.rawValue:
+        case .error(let source, let message, let code):
+            return errorAlerts(source: source, message: message, code: code)
+        case .notice(let source, let message, let code) where source == EngineLifecycle.source.rawValue:
+            return code.flatMap { EngineLifecycle.alert(for: $0, message: message) }.map { [$0] } ?? []
+        case .notice(let source, let message, _) where source == DailyReport.source.rawValue:
             return [Alert(severity: .info, title: "Daily report", message: message, groupKey: DailyReport.groupKey)]
         default:
             return []
@@ -64,33 +62,34 @@ public enum AlertRules {
 
     public static func alerts(for events: [EngineEvent]) -> [Alert] { events.flatMap(alerts(for:)) }
 
-    /// Error events are text; these are the phrases the engine and the chains write for conditions
-    /// worth waking someone for (see LiveChainError, RPCError and the executor's replacement event).
-    static func errorAlerts(source: String, message: String) -> [Alert] {
+    /// Error events worth waking someone for, by their code (set from LiveChainError, RPCError and
+    /// the executor's replacement) and their source.
+    static func errorAlerts(source: String, message: String, code: AlertCode?) -> [Alert] {
         var alerts: [Alert] = []
-        if message.contains("ETH/USD feed") {
+        if code == .priceFeedUnusable {
             alerts.append(Alert(severity: .failure, title: "Price feed unusable",
                                 message: "Spending is blocked: \(message)", groupKey: "price.feed"))
         }
-        if source == EventSource.treasury.rawValue {
-            alerts.append(Alert(severity: .warning, title: "Fenced treasury", message: message, groupKey: "treasury.gas"))
+        if code == .fenceBroaderThanPlan {
+            alerts.append(Alert(severity: .failure, title: "Fenced treasury: role broader than its plan",
+                                message: "\(message). The engine is halted; check the Safe's Roles module (mammon treasury check) before resuming.",
+                                groupKey: "treasury.fence"))
+        }
+        if code == .operatorGasLow {
+            alerts.append(Alert(severity: .warning, title: "Fenced treasury: operator gas low", message: message, groupKey: "treasury.gas"))
         }
         if source == EventSource.market.rawValue {
             alerts.append(Alert(severity: .failure, title: "Market data out of bounds", message: message, groupKey: "market.bounds"))
         }
-        if unreachablePhrases.contains(where: message.contains) {
+        if code == .rpcUnreachable {
             alerts.append(Alert(severity: .failure, title: "RPC endpoints failing",
                                 message: "The node cannot be reached (\(source)): \(message)", groupKey: "rpc.unreachable"))
         }
-        if source == EventSource.executor.rawValue, message.contains("not mined within") {
-            let cancelled = message.contains("cancelled by")
+        if source == EventSource.executor.rawValue, code == .transactionReplaced || code == .transactionCancelled {
+            let cancelled = code == .transactionCancelled
             alerts.append(Alert(severity: .warning, title: cancelled ? "Stuck transaction cancelled" : "Stuck transaction replaced",
                                 message: message, groupKey: "transaction.stuck"))
         }
         return alerts
     }
-
-    /// What a chain says when no endpoint answered: every endpoint cooling down, a transport failure
-    /// on the last one tried, or recovery unable to reach the chain.
-    static let unreachablePhrases = ["no healthy RPC endpoint", ": no answer from ", "the chain cannot be reached"]
 }

@@ -17,16 +17,16 @@ public enum EngineLifecycle {
         return "engine restarted after a crash: " + why.joined(separator: "; ")
     }
 
-    static func alert(for message: String) -> Alert? {
-        if message.hasPrefix("engine restarted after a crash") {
-            return Alert(severity: .info, title: "Engine restarted after a crash", message: message, groupKey: "engine.crashed")
+    static func alert(for code: AlertCode, message: String) -> Alert? {
+        switch code {
+        case .engineRestartedAfterCrash:
+            Alert(severity: .info, title: "Engine restarted after a crash", message: message, groupKey: "engine.crashed")
+        case .engineStarted:
+            Alert(severity: .info, title: "Engine started", message: message, groupKey: "engine.started")
+        case .engineStopped:
+            Alert(severity: .info, title: "Engine stopped", message: message, groupKey: "engine.stopped")
+        default:
+            nil
         }
-        if message.hasPrefix("engine started") {
-            return Alert(severity: .info, title: "Engine started", message: message, groupKey: "engine.started")
-        }
-        if message.hasPrefix("engine stopped") {
-            return Alert(severity: .info, title: "Engine stopped", message: message, groupKey: "engine.stopped")
-        }
-        return nil
     }
 }

@@ -57,6 +57,9 @@ public struct Notifier: Sendable, Hashable {
             let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             let host = hostPort.hasPrefix("[") ? hostPort : String(hostPort.split(separator: ":").first ?? "")
             guard !host.isEmpty, !host.contains(" ") else { throw .missing(service, "a host") }
+            // Plain http carries the alert (and any password in the URL) readable and rewritable by
+            // anyone on the path: only to this machine.
+            if service == .json, !LoopbackHost.contains(LoopbackHost.host(ofAuthority: hostPort)) { throw .plainHTTP }
             endpoint = (service == .jsons ? "https://" : "http://") + authority + (path.isEmpty ? "/" : path)
             recipient = nil
             redacted = "\(scheme)://\(hostPort)" + (path.count > 1 ? "/" + Self.peek(String(path.dropFirst())) : "/")
@@ -105,12 +108,16 @@ public struct Notifier: Sendable, Hashable {
             body = ["version": .string("1.0"), "title": .string(title), "message": .string(message),
                     "attachments": .emptyArray, "type": .string(severity.appriseType)]
         case .slack:
-            var b: [String: JSONField] = ["text": .string(Self.clip("*\(title)*\n\(message)", 35_000))]
+            // Text from the node must not become a mention (<!channel>) or a link (<https://x|Approve>).
+            var b: [String: JSONField] = ["text": .string(Self.clip("*\(Self.slackEscaped(title))*\n\(Self.slackEscaped(message))", 35_000))]
             if let recipient { b["channel"] = .string(recipient) }
             body = b
         case .discord:
-            body = ["content": .string(Self.clip("**\(title)**\n\(message)", 2000))]
+            // No mention is ever parsed (@everyone, roles, users), and markdown links are shown as text.
+            body = ["content": .string(Self.clip("**\(Self.discordEscaped(title))**\n\(Self.discordEscaped(message))", 2000)),
+                    "allowed_mentions": .object(["parse": .emptyArray])]
         case .tgram:
+            // Plain text: no parse_mode, so nothing in the message is read as HTML or Markdown.
             body = ["chat_id": .string(recipient ?? ""), "text": .string(Self.clip("\(title)\n\(message)", 4096))]
         }
         return NotifierRequest(url: endpoint, body: JSONField.encode(body))
@@ -126,6 +133,22 @@ public struct Notifier: Sendable, Hashable {
     }
 
     // MARK: - Helpers
+
+    /// Slack's control characters in message text: `&`, `<`, `>` (api.slack.com, "Escaping text").
+    static func slackEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// Discord markdown (bold, links, code, quotes, spoilers, headings) backslash-escaped, so text from
+    /// a node reads as it was written and never as a masked link.
+    static func discordEscaped(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if "\\*_~`|>[]()#-<:@".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
 
     private static func components(_ rest: String) -> [String] {
         var text = rest
@@ -189,6 +212,7 @@ public enum NotifierURLError: Error, Hashable, Sendable, CustomStringConvertible
     case missing(Notifier.Service, String)
     case oneRecipient(Notifier.Service)
     case badSeverity(Notifier.Service, String)
+    case plainHTTP
 
     public var description: String {
         switch self {
@@ -197,6 +221,7 @@ public enum NotifierURLError: Error, Hashable, Sendable, CustomStringConvertible
         case .missing(let s, let what): "\(s.rawValue):// needs \(what)"
         case .oneRecipient(let s): "\(s.rawValue):// takes one chat per URL: write one line per chat"
         case .badSeverity(let s, let v): "\(s.rawValue)://…?severity='\(v)': use info, warning or failure"
+        case .plainHTTP: "json:// is plain http, allowed only to this machine (127.0.0.1, ::1, localhost): use jsons:// (https)"
         }
     }
 }
@@ -225,8 +250,11 @@ public struct NotifierListError: Error, Hashable, Sendable, CustomStringConverti
 enum JSONField: Sendable {
     case string(String)
     case emptyArray
+    case object([String: JSONField])
 
-    static func encode(_ object: [String: JSONField]) -> [UInt8] {
+    static func encode(_ object: [String: JSONField]) -> [UInt8] { Array(text(object).utf8) }
+
+    private static func text(_ object: [String: JSONField]) -> String {
         var out = "{"
         for (i, key) in object.keys.sorted().enumerated() {
             if i > 0 { out += "," }
@@ -234,9 +262,10 @@ enum JSONField: Sendable {
             switch object[key]! {
             case .string(let s): out += quote(s)
             case .emptyArray: out += "[]"
+            case .object(let inner): out += text(inner)
             }
         }
-        return Array((out + "}").utf8)
+        return out + "}"
     }
 
     static func quote(_ s: String) -> String {

@@ -35,7 +35,7 @@ public struct DailyReporter: Sendable {
         }
         let moves = try store.executions(limit: 200).filter { $0.startedAt >= since }.reversed()
         let errors = try store.recentEvents(limit: 500, of: [.error]).compactMap { e -> ErrorRecord? in
-            guard e.at >= since, case .error(let source, let message) = e.kind else { return nil }
+            guard e.at >= since, case .error(let source, let message, _) = e.kind else { return nil }
             return ErrorRecord(at: e.at, source: source, message: message)
         }
         // Balance growth net of the engine's own moves, over the intervals ending in the last day.

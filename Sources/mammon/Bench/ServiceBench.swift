@@ -49,7 +49,7 @@ enum ServiceBench: BenchSuite {
         for i in 0..<observers {
             clients.append(try await ControlClient.connect(path: dir + "/o.sock", name: "bench \(i)", onMessage: { m in
                 if case .hello = m { greeted.withLock { $0 += 1 } }
-                if case .event(let e) = m, case .notice("bench", "last") = e.kind { counter.withLock { $0 += 1 } }
+                if case .event(let e) = m, case .notice("bench", "last", _) = e.kind { counter.withLock { $0 += 1 } }
             }, onClose: { _ in }))
         }
         // Every observer subscribed (its hello arrived) before the first event.

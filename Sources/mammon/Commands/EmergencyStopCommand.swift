@@ -27,7 +27,7 @@ struct EmergencyStopCommand: ParsableCommand {
         state.nextScanAt = nil
         state.updatedAt = now
         var mutations: [StoreMutation] = [.schedulerState(state)]
-        var events: [EngineEvent] = [EngineEvent(at: now, kind: .schedulerHalted(reason: reason))]
+        var events: [EngineEvent] = [EngineEvent(at: now, kind: .schedulerHalted(reason: reason, emergency: true))]
         for var request in try store.pendingApprovals() {
             request.outcome = .cancelled
             mutations.append(.approval(request, resolvedAt: now, detail: "cancelled by emergency stop"))

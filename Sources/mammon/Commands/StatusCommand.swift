@@ -68,7 +68,7 @@ struct StatusReport: Encodable {
         let budget = try store.budget(day: now.utcDay)
         let totals = try store.lifetimeTotals()
         let errors = try store.recentEvents(limit: 10, of: [.error]).compactMap { e -> ErrorRecord? in
-            if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
+            if case .error(let source, let message, _) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
         var state = persisted?.schedulerState ?? .stopped
         var process = "none"

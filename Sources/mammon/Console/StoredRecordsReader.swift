@@ -13,7 +13,7 @@ enum StoredRecordsReader {
         // (one: every thread's heap stays resident after), without their gate verdicts (`verdicts`).
         let movesRead = Background { try store.moveRecords(limit: PortfolioBook.maxMoves, verdicts: false) }
         let errors = try store.recentEvents(limit: ConsoleState.maxErrors, of: [.error]).compactMap { e -> ErrorRecord? in
-            if case .error(let source, let message) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
+            if case .error(let source, let message, _) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
         var lastScan: StoredRecords.LastScan?
         if let scan = try store.recentEvents(limit: 1, of: [.marketsScanned]).last, case .marketsScanned(_, let markets, let idle) = scan.kind {

@@ -60,13 +60,13 @@ final class EngineAlerts: Sendable {
 
     /// Records the crash notice (if any) and, for a long-running engine, that it started.
     func opened(longRunning: Bool) async {
-        if let crash { await engine.note(source: EngineLifecycle.source, crash) }
-        if longRunning { await engine.note(source: EngineLifecycle.source, EngineLifecycle.started(network: engine.networkName)) }
+        if let crash { await engine.note(source: EngineLifecycle.source, crash, code: .engineRestartedAfterCrash) }
+        if longRunning { await engine.note(source: EngineLifecycle.source, EngineLifecycle.started(network: engine.networkName), code: .engineStarted) }
     }
 
     /// Records a long-running engine's stop, before it shuts down.
     func stopping(reason: String) async {
-        await engine.note(source: EngineLifecycle.source, EngineLifecycle.stopped(reason: reason))
+        await engine.note(source: EngineLifecycle.source, EngineLifecycle.stopped(reason: reason), code: .engineStopped)
     }
 
     /// Stops the polling loop and delivers what is left, for at most `drainSeconds`.

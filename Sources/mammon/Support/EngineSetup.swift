@@ -35,10 +35,11 @@ enum EngineSetup {
                 logger.info("shadow mode on a fenced treasury: every step is checked through the Roles module from the operator",
                             metadata: ["safe": "\(watched.checksummed)", "operator": "\(reader.operatorAddress)"])
             }
-            store = try AppDatabase.open(path: path)
+            let identity = DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
+                                            wallet: reader.walletAddress, contracts: live.contractFingerprint)
+            store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(DatabaseIdentity(network: ShadowNetwork.name(of: network.identityName(live)), chainID: String(live.chainID),
-                                             wallet: reader.walletAddress), path: path, at: clock.now())
+            try store.claim(identity, path: path, at: clock.now())
             try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)
             chain = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: clock) { accounts in
@@ -56,11 +57,18 @@ enum EngineSetup {
             // One engine per signing key on a chain (its nonces), through whichever database.
             _ = try EngineLock.acquire(path: try EngineLocks.walletLockPath(chainID: live.chainID, wallet: liveChain.operatorAddress),
                                        guarding: "wallet \(liveChain.operatorAddress) on chain \(live.chainID)", database: path)
-            store = try AppDatabase.open(path: path)
+            let identity = DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: identityWallet(liveChain),
+                                            contracts: live.contractFingerprint)
+            store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(DatabaseIdentity(network: network.identityName(live), chainID: String(live.chainID), wallet: identityWallet(liveChain)),
-                            path: path, at: clock.now())
+            try store.claim(identity, path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
+            // The locks see engines on this machine; the node sees every signer. Before recovery or any send.
+            let counts = try await liveChain.transactionCounts()
+            if let refusal = ForeignSignerCheck.refusal(wallet: liveChain.operatorAddress, chainID: live.chainID, minedCount: counts.mined,
+                                                        pendingCount: counts.pending, highestJournaledNonce: try store.highestJournaledNonce()) {
+                throw refusal
+            }
             prices.attach(store)
             chain = liveChain
             rpc = liveChain.client.rpc
@@ -162,6 +170,23 @@ enum KeyMemory {
     /// The lock file's lines that `mammon status` reads while this engine runs.
     static let lockedLockLine = "key-memory locked"
     static let unlockedLockLine = "key-memory not-locked"
+}
+
+extension NetworkConfig {
+    /// What binds a database to this network beyond its chain id: USDC and the markets as configured
+    /// (before the node resolves anything), so the same file always gives the same fingerprint.
+    var contractFingerprint: ContractFingerprint {
+        let markets: [String] = self.markets.compactMap {
+            switch $0 {
+            case .aaveV3(let pool): pool.checksummed
+            case .aaveV3Provider(let provider): provider.checksummed
+            case .moonwell(let mToken): mToken.checksummed
+            case .morphoVault(let vault): vault.checksummed
+            case .aerodrome: nil  // listed, never a target
+            }
+        }
+        return ContractFingerprint(usdc: usdc.checksummed, markets: markets)
+    }
 }
 
 struct LiveSetupError: Error, CustomStringConvertible {

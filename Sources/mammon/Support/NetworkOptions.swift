@@ -12,8 +12,12 @@ struct NetworkOptions: ParsableArguments {
     var networkFile: String?
 
     @Option(name: .customLong("rpc-url"), parsing: .upToNextOption,
-            help: "JSON-RPC endpoint(s), in preference order (replace the network's own). Repeatable.")
+            help: "JSON-RPC endpoint(s), in preference order (replace the network's own). Repeatable. Every local user can read a command line: put a URL holding an API key in --rpc-url-file or $MAMMON_RPC_URL.")
     var rpcURLs: [String] = []
+
+    @Option(name: .customLong("rpc-url-file"),
+            help: "A file (mode 600) of JSON-RPC endpoint URLs, one per line, in preference order, instead of --rpc-url. Else $MAMMON_RPC_URL (URLs separated by spaces).")
+    var rpcURLFile: String?
 
     @Option(help: "Keystore (Web3 Secret Storage v3) of the wallet that signs, for live networks.")
     var keystore: String?
@@ -54,6 +58,11 @@ struct NetworkOptions: ParsableArguments {
     var isSimulated: Bool { networkFile == nil && network == "simulated" }
 
     func validate() throws {
+        if !rpcURLs.isEmpty, rpcURLFile != nil { throw ValidationError("--rpc-url and --rpc-url-file both name endpoints: use one") }
+        for url in rpcURLs where EndpointURL.seemsToCarrySecret(url) {
+            FileHandle.standardError.write(Data(("warning: --rpc-url \(EndpointURL.redacted(url)) seems to carry credentials or an API key, and a "
+                + "command line is readable by every local user (ps, /proc/PID/cmdline): use --rpc-url-file FILE (chmod 600) or $MAMMON_RPC_URL\n").utf8))
+        }
         if let watch {
             guard (try? Address(hex: watch)) != nil else { throw ValidationError("--watch \(watch): not an address (0x and 40 hex digits)") }
             guard keystore == nil else {
@@ -82,12 +91,30 @@ struct NetworkOptions: ParsableArguments {
         } else {
             config = try NetworkRegistry.builtIn(network)
         }
-        if !rpcURLs.isEmpty {
-            for url in rpcURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                throw ValidationError("--rpc-url \(url): not an http(s) URL")
+        if let (urls, source) = try givenRPCURLs() {
+            for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("\(source): \(EndpointURL.redacted(url)) is not an http(s) URL")
             }
-            config.rpcURLs = rpcURLs
+            config.rpcURLs = urls
         }
         return config
+    }
+
+    /// The endpoints the operator gave, and where they came from: `--rpc-url`, else `--rpc-url-file`
+    /// (checked like a keystore: only its owner may read it), else `$MAMMON_RPC_URL`. Nil: the network's own.
+    func givenRPCURLs() throws -> (urls: [String], source: String)? {
+        if !rpcURLs.isEmpty { return (rpcURLs, "--rpc-url") }
+        if let rpcURLFile {
+            let text = try SecretFile.read(rpcURLFile, kind: "RPC URL file").withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+            let urls = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !urls.isEmpty else { throw ValidationError("--rpc-url-file \(rpcURLFile) holds no URL") }
+            return (urls, "--rpc-url-file \(rpcURLFile)")
+        }
+        if let env = ProcessInfo.processInfo.environment["MAMMON_RPC_URL"] {
+            let urls = env.split(whereSeparator: \.isWhitespace).map(String.init)
+            if !urls.isEmpty { return (urls, "MAMMON_RPC_URL") }
+        }
+        return nil
     }
 }
