@@ -259,6 +259,9 @@ public actor Engine {
 
     /// Today's budget read from the database: what every limit check uses. A failed read is an
     /// error, never an empty budget (that would reset today's limits).
+    /// What today's mined transactions cost in wei, from their kept receipts.
+    func todaysGasWei() throws -> UInt128 { try store.gasSpentWei(day: clock.now().utcDay) }
+
     func todaysBudget() throws -> DailyBudget {
         let fresh = try store.budget(day: clock.now().utcDay)
         budget = fresh

@@ -31,6 +31,7 @@ are 0x strings):
                                                                eth_maxPriorityFeePerGas, eth_gasPrice
     chain_id      {"chain_id": N}                              eth_chainId
     estimate_gas  {"gas": Q}                                   eth_estimateGas
+    block         {"timestamp": Q}                             the timestamp of every eth_getBlockByNumber block
 """
 
 import argparse
@@ -171,6 +172,9 @@ def lie(request, answer: bytes) -> bytes:
             told += 1
         elif method == "eth_chainId" and "chain_id" in lies:
             r["result"] = hex(int(lies["chain_id"]["chain_id"]))
+            told += 1
+        elif method == "eth_getBlockByNumber" and "block" in lies and isinstance(r["result"], dict):
+            r["result"]["timestamp"] = lies["block"]["timestamp"]
             told += 1
         elif method == "eth_estimateGas" and "estimate_gas" in lies:
             r["result"] = lies["estimate_gas"]["gas"]

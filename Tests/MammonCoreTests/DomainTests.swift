@@ -30,6 +30,19 @@ final class DomainTests: XCTestCase {
         XCTAssertEqual(Decimal.strict(" 3.5 "), Decimal(string: "3.5"))
     }
 
+    /// A node's block time can be any 256-bit number: every date writes as text without trapping,
+    /// times past the four-digit years as the nearest end.
+    func testEveryDateFormatsWithoutTrapping() {
+        let far = Date(timeIntervalSince1970: 1e300)
+        XCTAssertEqual(far.iso8601, "9999-12-31T23:59:59.999Z")
+        XCTAssertEqual(far.utcDay, "9999-12-31")
+        XCTAssertEqual(Date(timeIntervalSince1970: 0x7fff_ffff_ffff_ffff).sqliteText, "9999-12-31 23:59:59.999")
+        XCTAssertEqual(Date(timeIntervalSince1970: -1e300).iso8601, "0001-01-01T00:00:00.000Z")
+        XCTAssertEqual(Date(timeIntervalSince1970: .infinity).utcDay, "9999-12-31")
+        XCTAssertEqual(Date(timeIntervalSince1970: .nan).iso8601, "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(Date.distantFuture.utcDay, "4001-01-01", "inside the range: written as itself")
+    }
+
     func testUTCDayAndISOTimes() {
         let justBeforeMidnight = Date(timeIntervalSince1970: 1_795_823_999.999) // 2026-11-27T23:59:59.999Z
         XCTAssertEqual(justBeforeMidnight.utcDay, "2026-11-27")
