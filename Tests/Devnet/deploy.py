@@ -170,6 +170,11 @@ class Deployment:
         # After every other contract, so their addresses stay what they were before it existed.
         oracle = d.deploy("GasPriceOracle", INITIAL_L1_FEE_PER_BYTE)
         provider = d.deploy("PoolAddressesProvider", pool.address)
+        # The L2 sequencer uptime feed's stand-in (a Chainlink-style aggregator too): answer 0 = up,
+        # startedAt = when that status began, here long before any grace period. After every other
+        # contract, so their addresses stay what they were before it existed.
+        sequencer = d.deploy("PriceFeed", 0)
+        d.call(sequencer, "setRoundData", 1, 0, 1, 1, 1)
 
         d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
         d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
@@ -178,11 +183,6 @@ class Deployment:
         d.call(m_token, "mint", SEED_LIQUIDITY)
         d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
         d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
-        # The L2 sequencer uptime feed's stand-in (a Chainlink-style aggregator too): answer 0 = up,
-        # startedAt = when that status began, here long before any grace period. Deployed last, so
-        # every other address and block stays what it was before it existed.
-        sequencer = d.deploy("PriceFeed", 0)
-        d.call(sequencer, "setRoundData", 1, 0, 1, 1, 1)
         contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
                      "oracle": oracle, "provider": provider, "sequencer": sequencer}
         return cls(d, contracts)
