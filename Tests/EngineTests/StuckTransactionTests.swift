@@ -59,7 +59,7 @@ final class StuckTransactionTests: XCTestCase {
         await engine.runOnce()
         let execution = try move(store)
         XCTAssertEqual(execution.status, .stranded, execution.error ?? "")
-        XCTAssertTrue(execution.error!.contains("ETH the gate approved + 50 %"), execution.error!)
+        XCTAssertTrue(execution.error?.contains("ETH the gate approved + 50 %") ?? false, execution.error ?? "no error")
         let attempts = try store.attempts(executionID: execution.id, step: .deposit)
         XCTAssertGreaterThan(attempts.count, 1, "the first raises fit the margin")
         XCTAssertLessThan(attempts.count, 11, "not every raise MAX_REPLACEMENTS allows was signed")
