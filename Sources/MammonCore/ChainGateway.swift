@@ -176,6 +176,9 @@ public protocol ChainGateway: Sendable {
     /// A zero-value transfer to the wallet itself at the same nonce, fees raised as for a replacement:
     /// once it is mined, the stuck transaction never can be. Signed, not sent.
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction
+    /// Gas limit × max fee of journaled signed bytes: the most their execution can cost whatever a
+    /// receipt says. nil where the chain cannot decode them.
+    func signedWorstCaseWei(rawTransaction: String) -> UInt128?
 }
 
 extension ChainGateway {
@@ -194,6 +197,8 @@ extension ChainGateway {
     public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
         throw ReplacementError.unsupported(networkName)
     }
+
+    public func signedWorstCaseWei(rawTransaction: String) -> UInt128? { nil }
 }
 
 /// Why a stuck transaction could not be replaced.

@@ -102,6 +102,30 @@ final class LiveGasLimitBinaryTests: DevnetTestCase {
         XCTAssertLessThanOrEqual(spent, UInt256(2_000_000_000_000_000), "the day's gas stayed under 0.002 ETH")
     }
 
+    func testReceiptsThatUnderstateTheFeeDoNotStretchTheDailyLimitInEth() async throws {
+        let binary = try MammonBinary.require()
+        let f = try files()
+        // Every receipt says the gas was free: the day's spend counts what was signed instead.
+        try await proxy.lie(["mode": "receipt", "effectiveGasPrice": "0x0"])
+        let first = try await binary.run(arguments(f))
+        XCTAssertEqual(first.status, 0, first.stderr.suffix(2000) + "")
+        let finished = try XCTUnwrap(first.events.first { $0["type"]?.stringValue == "execution.finished" }, first.stdout.suffix(3000) + "")
+        XCTAssertEqual(finished["execution"]?["status"]?.stringValue, "succeeded", finished.serialized)
+        let target = try XCTUnwrap(finished["execution"]?["recommendation"]?["to"]?.stringValue)
+        let caps: [String: UInt128] = ["aave-v3": 500_000, "moonwell": 600_000, "morpho-vault": 1_500_000]
+        // The same move again (approve + deposit at 2 × 0.01 gwei + the devnet's 0.001 gwei tip) fits a
+        // limit of its worst case + 0.000001 ETH only while nothing counts as spent today.
+        let worst = (100_000 + (try XCTUnwrap(caps[target]))) * 21_000_000
+        let limit = (Decimal(string: String(worst + 1_000_000_000_000))! / Decimal(string: "1000000000000000000")!).description
+        let before = try await nonce()
+        let second = try await binary.run(arguments(f), environment: ["MAX_GAS_PER_DAY_ETH": limit])
+        XCTAssertEqual(second.status, 0, second.stderr.suffix(2000) + "")
+        let reached = second.events.first { $0["type"]?.stringValue == "limit.reached" }
+        XCTAssertEqual(reached?["limit"]?.stringValue, "max_gas_per_day_eth", second.stdout.suffix(3000) + "")
+        let after = try await nonce()
+        XCTAssertEqual(after, before, "nothing more was signed")
+    }
+
     func testAnAbsurdBlockTimeFailsTheCycleWithoutACrashAndNothingIsSigned() async throws {
         let binary = try MammonBinary.require()
         let f = try files()
