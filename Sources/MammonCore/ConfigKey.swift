@@ -68,7 +68,8 @@ public struct ConfigKey: Sendable {
         },
         decimal("ETH_USD_MIN", min: 0, exclusiveMin: true, "lowest believable ETH/USD; below it spending stops") { $0.ethUSDMin = $1 },
         decimal("ETH_USD_MAX", min: 0, exclusiveMin: true, "highest believable ETH/USD; above it spending stops") { $0.ethUSDMax = $1 },
-        decimal("ETH_USD_MAX_CHANGE_PCT_PER_HOUR", min: 0, max: 1000, exclusiveMin: true,
+        // Up to 100 000 %: an operator who has checked a price outside the band can let it in for one run.
+        decimal("ETH_USD_MAX_CHANGE_PCT_PER_HOUR", min: 0, max: 100_000, exclusiveMin: true,
                 "largest ETH/USD move per hour from the last accepted round; beyond it spending stops") { $0.ethUSDMaxChangePctPerHour = $1 },
         int("SEQUENCER_GRACE_SECONDS", 0...86_400, "wait after the L2 sequencer comes back up before trusting prices") {
             $0.sequencerGraceSeconds = $1
