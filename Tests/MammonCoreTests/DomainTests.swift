@@ -79,6 +79,23 @@ final class DomainTests: XCTestCase {
         XCTAssertEqual(limits.check(budget: DailyBudget(day: "d"), amountUSD: Decimal(string: "1000.01")!, estimatedGasUSD: 0)?.limit.rawValue, "max_transaction_value_usd")
     }
 
+    /// The daily gas limit in ETH holds whatever price makes the USD figure small, and the sums
+    /// saturate instead of trapping.
+    func testTheDailyGasLimitInEthHoldsWhateverTheUSDFigureSays() {
+        var config = MammonConfig()
+        config.maxGasPerDayETH = Decimal(string: "0.02")!
+        let limits = config.limits
+        XCTAssertEqual(limits.maxGasPerDayWei, 20_000_000_000_000_000)
+        // $0.50 of gas at ETH = $100.01 is 0.005 ETH: with 0.016 ETH spent it passes 0.02 ETH.
+        let refusal = limits.gasRefusal(spentWei: 16_000_000_000_000_000, spentUSD: 1, worstWei: 5_000_000_000_000_000, worstUSD: Decimal(string: "0.5")!)
+        XCTAssertEqual(refusal, "it may cost up to 0.005 ETH; with 0.016 ETH spent today that passes MAX_GAS_PER_DAY_ETH 0.02")
+        XCTAssertNil(limits.gasRefusal(spentWei: 15_000_000_000_000_000, spentUSD: 1, worstWei: 5_000_000_000_000_000, worstUSD: Decimal(string: "0.5")!))
+        XCTAssertEqual(limits.gasRefusal(spentWei: 0, spentUSD: 49, worstWei: 1, worstUSD: 2)?.hasSuffix("passes MAX_GAS_PER_DAY_USD $50.00"), true)
+        XCTAssertNotNil(limits.gasRefusal(spentWei: .max, spentUSD: 0, worstWei: 1, worstUSD: 0), "a sum past 2^128 is over, not a trap")
+        XCTAssertEqual(limits.checkGas(spentWei: 1, estimatedWei: 20_000_000_000_000_000)?.limit.rawValue, "max_gas_per_day_eth")
+        XCTAssertNil(limits.checkGas(spentWei: 0, estimatedWei: 20_000_000_000_000_000))
+    }
+
     func testBreakerTripsOnConsecutiveOrDailyFailuresAndStaysTripped() {
         let policy = BreakerPolicy(maxConsecutiveFailures: 3, maxFailuresPer24h: 4)
         var b = BreakerState()
