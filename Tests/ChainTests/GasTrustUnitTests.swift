@@ -59,6 +59,17 @@ final class GasTrustUnitTests: XCTestCase {
         XCTAssertThrowsError(try feed.checkChange(1400, last: last, wallTime: 1_036_000, maxChangePercentPerHour: 10))
         XCTAssertNoThrow(try feed.checkChange(100, last: nil, wallTime: 1_000_000, maxChangePercentPerHour: 10), "nothing accepted yet")
 
+        // A node walking the price down 9 % a quote: the reference holds for an hour, so the second
+        // step is 17 % from it and refused.
+        var reference = PriceFeed.reference(after: last, accepting: 2730, at: 1_000_060)
+        XCTAssertEqual(reference, last, "within the hour the reference stays")
+        XCTAssertThrowsError(try feed.checkChange(2484, last: reference, wallTime: 1_000_120, maxChangePercentPerHour: 10))
+        reference = PriceFeed.reference(after: last, accepting: 2730, at: 1_003_600)
+        XCTAssertEqual(reference, PriceFeed.Accepted(price: 2730, at: 1_003_600), "an hour on, the accepted price is the reference")
+        XCTAssertEqual(PriceFeed.reference(after: nil, accepting: 2500, at: 5), PriceFeed.Accepted(price: 2500, at: 5))
+        XCTAssertEqual(PriceFeed.reference(after: last, accepting: 2900, at: 999_000), PriceFeed.Accepted(price: 2900, at: 999_000),
+                       "a wall clock that went back renews it rather than holding a reference from the future")
+
         // Kept as an integer × 10^18 and read back exactly, so a restart keeps the band.
         let stored = try XCTUnwrap(PriceFeed.stored(PriceFeed.Accepted(price: Decimal(string: "3123.45678901")!, at: 1_000_000)))
         XCTAssertEqual(PriceFeed.accepted(from: [stored]), PriceFeed.Accepted(price: Decimal(string: "3123.45678901")!, at: 1_000_000))

@@ -30,7 +30,8 @@ public actor LiveChain: ChainGateway {
     var sharePrices: [LendingProtocol: SharePriceHistory] = [:]
     /// What the share-price store held at the first read (loaded once).
     var loadedSharePrices: [String: [SharePriceObservation]]?
-    /// The last ETH/USD round spending accepted (loaded from the store at the first quote).
+    /// The ETH/USD round later rounds are compared with: the last accepted one, renewed at most
+    /// hourly (loaded from the store at the first quote).
     var lastAcceptedPrice: PriceFeed.Accepted?
     var loadedLastPrice = false
 
@@ -162,8 +163,10 @@ public actor LiveChain: ChainGateway {
         if let sequencer { try sequencer.check(answers[1], wallTime: wall) }
         let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: try EthClient.value(extra[0]), wallTime: wall),
                                     wallTime: wall)
-        try feed.checkChange(ethUSD, last: lastAccepted(), wallTime: wall, maxChangePercentPerHour: options.ethUSDMaxChangePercentPerHour)
-        accept(PriceFeed.Accepted(price: ethUSD, at: wall))
+        let last = lastAccepted()
+        try feed.checkChange(ethUSD, last: last, wallTime: wall, maxChangePercentPerHour: options.ethUSDMaxChangePercentPerHour)
+        let reference = PriceFeed.reference(after: last, accepting: ethUSD, at: wall)
+        if reference != last { accept(reference) }
         let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
         let maxFee = feePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
         var l1Wei: UInt128 = 0

@@ -82,6 +82,14 @@ struct PriceFeed: Sendable {
         }
     }
 
+    /// The reference after `price` was accepted at `wallTime`: the new price once the reference is an
+    /// hour old, else still the old one. Moving it on every quote would let a node walk the price
+    /// down 10 % a quote, many times an hour; held for an hour, it moves at most the hourly band.
+    static func reference(after last: Accepted?, accepting price: Decimal, at wallTime: UInt64) -> Accepted {
+        if let last, wallTime >= last.at, wallTime - last.at < 3600 { return last }
+        return Accepted(price: price, at: wallTime)
+    }
+
     /// The key the last accepted round has in the `SharePriceStore` (its table keeps (time, integer)
     /// pairs per key; the price is stored × 10^18).
     var storeKey: String { "eth-usd:" + address.lowercased }
