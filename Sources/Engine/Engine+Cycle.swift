@@ -10,6 +10,8 @@ extension Engine {
         var analysis: ProfitabilityAnalysis
         /// The most the move's transactions can cost: each gas-limit cap × max fee (+ L1 fee).
         var worstCaseGasUSD: Decimal
+        /// The same in wei: each cap × max fee + the L1 fee of each transaction.
+        var worstCaseGasWei: UInt128
     }
 
     /// Markets left out of this cycle for a reason the operator should see: a suspect APY, a target
@@ -143,6 +145,9 @@ extension Engine {
         capUnits += try await chain.gasLimitCap(.deposit(rec.to, rec.token, rec.amount))
         let transactions = Decimal(rec.from == nil ? 2 : 3)
         let worst = (Decimal(capUnits) * fee.maxFeePerGasGwei).shifted(by: -9) * fee.ethUSD + transactions * fee.l1FeeUSDPerTransaction
+        let (execution, o1) = UInt128(capUnits).multipliedReportingOverflow(by: fee.maxFeePerGasWei)
+        let (l1, o2) = fee.l1FeeWeiPerTransaction.multipliedReportingOverflow(by: rec.from == nil ? 2 : 3)
+        let (worstWei, o3) = execution.addingReportingOverflow(l1)
         let plan = MovePlan(
             withdrawGas: withdrawGas,
             approveGas: try await chain.gasEstimate(.approve(rec.token, spender: rec.to, rec.amount)),
@@ -151,7 +156,8 @@ extension Engine {
         let analysis = ProfitabilityGate.analyze(currentAPY: rec.currentAPY, targetAPY: rec.expectedAPY,
                                                  amountUSD: YieldOptimizer.usd(rec.amount), plan: plan, thresholds: config.gates)
         rec.confidence = ProfitabilityGate.confidence(analysis)
-        return Candidate(recommendation: rec, plan: plan, analysis: analysis, worstCaseGasUSD: worst)
+        return Candidate(recommendation: rec, plan: plan, analysis: analysis, worstCaseGasUSD: worst,
+                         worstCaseGasWei: o1 || o2 || o3 ? .max : worstWei)
     }
 
     /// Today's limits against the move's worst case, from the budget as stored now.
@@ -160,14 +166,21 @@ extension Engine {
         do { budget = try todaysBudget() } catch {
             throw CycleError(message: "cannot read today's budget, so no limit can be checked: \(error)", alertCode: nil)
         }
-        return config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: max(c.worstCaseGasUSD, c.analysis.costs.gasUSD))
+        if let breach = config.limits.check(budget: budget, amountUSD: c.analysis.amountUSD, estimatedGasUSD: max(c.worstCaseGasUSD, c.analysis.costs.gasUSD)) {
+            return breach
+        }
+        let spentWei: UInt128
+        do { spentWei = try todaysGasWei() } catch {
+            throw CycleError(message: "cannot read today's gas spend in wei, so no limit can be checked: \(error)")
+        }
+        return config.limits.checkGas(spentWei: spentWei, estimatedWei: c.worstCaseGasWei)
     }
 
     func execute(_ c: Candidate, ethUSD: Decimal) async -> ExecutionSummary {
         let id = makeID()
         executionInFlight = id
         defer { executionInFlight = nil; cancellationRequests.remove(id) }
-        let summary = await executor().run(c.recommendation, id: id, ethUSD: ethUSD)
+        let summary = await executor().run(c.recommendation, id: id, ethUSD: ethUSD, approvedWorstWei: c.worstCaseGasWei)
         publishStatus()
         return summary
     }

@@ -264,6 +264,23 @@ public actor Engine {
 
     /// Today's budget read from the database: what every limit check uses. A failed read is an
     /// error, never an empty budget (that would reset today's limits).
+    /// What today's mined transactions may have cost in wei: each receipt's fee, or its signed gas
+    /// limit × max fee + L1 fee where the chain can read the journaled bytes and that is more (a node
+    /// can understate a receipt, never the bytes the engine signed).
+    func todaysGasWei() throws -> UInt128 {
+        var total: UInt128 = 0
+        for (raw, receipt) in try store.minedAttempts(signedOn: clock.now().utcDay) {
+            var fee = receipt.totalFeeWei
+            if let worst = chain.signedWorstCaseWei(rawTransaction: raw) {
+                let (signed, overflow) = worst.addingReportingOverflow(receipt.l1FeeWei)
+                fee = max(fee, overflow ? .max : signed)
+            }
+            let (sum, overflow) = total.addingReportingOverflow(fee)
+            total = overflow ? .max : sum
+        }
+        return total
+    }
+
     func todaysBudget() throws -> DailyBudget {
         let fresh = try store.budget(day: clock.now().utcDay)
         budget = fresh

@@ -35,11 +35,35 @@ struct RebalanceExecutor {
         var sentTransaction = false
         /// The alert of the error the execution failed with, if any.
         var failureCode: AlertCode?
+        /// The most the move's transactions may cost, as the gate approved it; nil where no gate ran
+        /// (recovery), and the daily limits alone hold.
+        var approvedWorstWei: UInt128?
+        /// The worst case of the steps signed so far (each step's latest signature).
+        var signedWorstWei: UInt128 = 0
+
+        /// The move's gas budget for a signature of the next step.
+        var gasBudget: MoveGasBudget? {
+            approvedWorstWei.map { MoveGasBudget(approvedWei: $0, earlierStepsWei: signedWorstWei) }
+        }
     }
 
-    func run(_ rec: RebalanceRecommendation, id: UUID, ethUSD: Decimal) async -> ExecutionSummary {
+    /// What the gate approved for the move and what earlier steps may already cost: no signature may
+    /// take the move past the approval × (100 + `marginPercent`) / 100 (room for fee raises).
+    struct MoveGasBudget {
+        static let marginPercent: UInt128 = 50
+        var approvedWei: UInt128
+        var earlierStepsWei: UInt128
+
+        var capWei: UInt128 {
+            let (scaled, overflow) = approvedWei.multipliedReportingOverflow(by: 100 + Self.marginPercent)
+            return overflow ? .max : scaled / 100
+        }
+    }
+
+    func run(_ rec: RebalanceRecommendation, id: UUID, ethUSD: Decimal, approvedWorstWei: UInt128? = nil) async -> ExecutionSummary {
         let steps = ExecutionStep.plan(for: rec)
         var progress = Progress(summary: ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: clock.now()))
+        progress.approvedWorstWei = approvedWorstWei
         do {
             try await record([.executionStarted(progress.summary, steps: steps)],
                        [.executionStarted(executionID: id, recommendation: rec, steps: steps)])
@@ -80,7 +104,7 @@ struct RebalanceExecutor {
                     do { tx = try await chain.prepare(action) } catch {
                         throw ExecutionError(step: step, message: "not sent: \(error)", cause: error)
                     }
-                    try await checkWorstCaseGas(tx, step: step, ethUSD: ethUSD)
+                    let worstWei = try await checkWorstCaseGas(tx, step: step, move: progress.gasBudget)
                     let journal = StepRecord(executionID: id, step: step, status: .running, txHash: tx.hash, nonce: tx.nonce, startedAt: started)
                     try await record([.stepJournaled(journal, rawTransaction: tx.rawTransaction, countsAsRebalance: !progress.sentTransaction,
                                                day: started.utcDay),
@@ -91,7 +115,8 @@ struct RebalanceExecutor {
                     Failpoint.check("journaled:\(step.rawValue)")
                     try await send(tx, executionID: id, step: step, attempt: 0)
                     Failpoint.check("broadcast:\(step.rawValue)")
-                    let receipt = try await mined([tx], executionID: id, step: step)
+                    let receipt = try await mined([tx], executionID: id, step: step, move: progress.gasBudget)
+                    progress.signedWorstWei = Self.saturatingSum(progress.signedWorstWei, worstWei)
                     try await settle(receipt, step: step, started: started, into: &finished, progress: &progress, ethUSD: ethUSD)
                 case .verification:
                     Failpoint.check("verification")
@@ -129,7 +154,7 @@ struct RebalanceExecutor {
     /// Waits for one of the step's attempts to be mined. An attempt not mined within the stuck timeout
     /// is replaced at the same nonce with both fees raised (journaled before it is sent), up to
     /// `maxReplacements` times; an earlier attempt that got mined meanwhile wins.
-    func mined(_ attempts: [PreparedTransaction], executionID: UUID, step: ExecutionStep) async throws -> TransactionReceipt {
+    func mined(_ attempts: [PreparedTransaction], executionID: UUID, step: ExecutionStep, move: MoveGasBudget? = nil) async throws -> TransactionReceipt {
         var attempts = attempts
         while true {
             let latest = attempts[attempts.count - 1]
@@ -149,6 +174,7 @@ struct RebalanceExecutor {
             do { next = cancel ? try await chain.cancellation(for: latest) : try await chain.replacement(for: latest) } catch {
                 throw ExecutionError(step: step, message: "\(latest.hash) is stuck and cannot be \(cancel ? "cancelled" : "replaced"): \(error)", cause: error)
             }
+            _ = try await checkWorstCaseGas(next, step: step, move: move)
             let cancelling = next.isCancellation && !latest.isCancellation
             let what = cancelling ? "cancelled by a zero-value self-transfer \(next.hash)" : "replaced by \(next.hash)"
             try await record([.attemptJournaled(executionID: executionID, step: step, attempt: attempts.count, next, at: clock.now())],
@@ -187,21 +213,48 @@ struct RebalanceExecutor {
         if step == .deposit { progress.deposited = true }
     }
 
-    /// The most this transaction can cost (gas limit × max fee, in USD) must fit today's gas limit with
-    /// what is already spent, or it is not sent: the daily limit can never be overshot.
-    func checkWorstCaseGas(_ tx: PreparedTransaction, step: ExecutionStep, ethUSD: Decimal) async throws {
+    /// Before every signature is journaled (first, replacement, cancellation): the most it can cost
+    /// (gas limit × max fee + the L1 data fee, priced with a fresh ETH/USD) must fit today's gas limits,
+    /// in ETH and in USD, with what is already spent, and, within a gated move, the gate's approval
+    /// with its margin. Only one signature per nonce can be mined, so a replacement counts alone.
+    /// Returns the signature's worst case in wei.
+    @discardableResult
+    func checkWorstCaseGas(_ tx: PreparedTransaction, step: ExecutionStep, move: MoveGasBudget?) async throws -> UInt128 {
         guard let maxFee = tx.maxFeePerGasWei else {
             throw ExecutionError(step: step, message: "not sent: the signed transaction's max fee is unknown, so its worst-case cost cannot be checked")
         }
-        let worstWei = Decimal(tx.gasLimit) * Decimal(string: String(maxFee))!
-        let worstUSD = worstWei / Decimal.powerOfTen(18) * ethUSD
-        let spent: Decimal
-        do { spent = try await engine.todaysBudget().gasUSD } catch {
+        let fee: FeeQuote
+        do { fee = try await chain.feeQuote() } catch {
+            throw ExecutionError(step: step, message: "not sent: no fresh ETH/USD and L1 fee to price its worst case against today's gas limit (\(error))",
+                                 cause: error)
+        }
+        let (execution, overflow) = UInt128(tx.gasLimit).multipliedReportingOverflow(by: maxFee)
+        let worstWei = overflow ? UInt128.max : Self.saturatingSum(execution, fee.l1FeeWeiPerTransaction)
+        // The L1 fee in USD as the chain quotes it (a chain that knows no wei figure still knows this).
+        let worstUSD = fee.usd(wei: overflow ? .max : execution) + max(fee.l1FeeUSDPerTransaction, fee.usd(wei: fee.l1FeeWeiPerTransaction))
+        let spentUSD: Decimal, spentWei: UInt128
+        do {
+            spentUSD = try await engine.todaysBudget().gasUSD
+            spentWei = try await engine.todaysGasWei()
+        } catch {
             throw ExecutionError(step: step, message: "not sent: today's gas spend cannot be read (\(error))", cause: error)
         }
-        guard spent + worstUSD <= limits.maxGasPerDayUSD else {
-            throw ExecutionError(step: step, message: "not sent: it may cost up to $\(worstUSD.fixed(4)) (gas limit \(tx.gasLimit) × max fee \(maxFee) wei); with $\(spent.fixed(4)) spent today that passes MAX_GAS_PER_DAY_USD $\(limits.maxGasPerDayUSD.fixed(2))")
+        let what = "gas limit \(tx.gasLimit) × max fee \(maxFee) wei + L1 fee \(fee.l1FeeWeiPerTransaction) wei"
+        if let refusal = limits.gasRefusal(spentWei: spentWei, spentUSD: spentUSD, worstWei: worstWei, worstUSD: worstUSD) {
+            throw ExecutionError(step: step, message: "not sent: \(refusal) (\(what))")
         }
+        if let move {
+            let total = Self.saturatingSum(move.earlierStepsWei, worstWei)
+            guard total <= move.capWei else {
+                throw ExecutionError(step: step, message: "not sent: with the move's earlier steps it may cost up to \(SafetyLimits.eth(total)) ETH (\(what)), more than the \(SafetyLimits.eth(move.approvedWei)) ETH the gate approved + \(MoveGasBudget.marginPercent) %")
+            }
+        }
+        return worstWei
+    }
+
+    static func saturatingSum(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     /// Marks the failed step and those after it, and decides failed versus stranded.

@@ -16,6 +16,7 @@ struct ReceiptKeepingChain: ChainGateway {
     func walletBalance(token: Token) async throws -> TokenAmount { try await inner.walletBalance(token: token) }
     func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
     func feeQuote() async throws -> FeeQuote { try await inner.feeQuote() }
+    func signedWorstCaseWei(rawTransaction: String) -> UInt128? { inner.signedWorstCaseWei(rawTransaction: rawTransaction) }
     func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await inner.gasEstimate(action) }
     func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await inner.gasLimitCap(action) }
     func prepare(_ action: ChainAction) async throws -> PreparedTransaction { try await inner.prepare(action) }

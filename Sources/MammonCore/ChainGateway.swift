@@ -122,12 +122,21 @@ public struct FeeQuote: Codable, Hashable, Sendable {
     public var maxFeePerGasGwei: Decimal
     public var ethUSD: Decimal
     public var l1FeeUSDPerTransaction: Decimal
+    /// The L1 data fee of a typical step in wei, where the chain knows it (not encoded).
+    public var l1FeeWeiPerTransaction: UInt128 = 0
 
-    public init(maxFeePerGasGwei: Decimal, ethUSD: Decimal, l1FeeUSDPerTransaction: Decimal = 0) {
+    public init(maxFeePerGasGwei: Decimal, ethUSD: Decimal, l1FeeUSDPerTransaction: Decimal = 0, l1FeeWeiPerTransaction: UInt128 = 0) {
         self.maxFeePerGasGwei = maxFeePerGasGwei
         self.ethUSD = ethUSD
         self.l1FeeUSDPerTransaction = l1FeeUSDPerTransaction
+        self.l1FeeWeiPerTransaction = l1FeeWeiPerTransaction
     }
+
+    /// The max fee per gas in wei (rounded up: gwei with more than nine decimals never occurs).
+    public var maxFeePerGasWei: UInt128 { UInt128(maxFeePerGasGwei.shifted(by: 9).rounded(0, .up).plainString) ?? .max }
+
+    /// Wei in USD at this quote's ETH price, exact in `Decimal`.
+    public func usd(wei: UInt128) -> Decimal { Decimal(string: String(wei))!.shifted(by: -18) * ethUSD }
 
     enum CodingKeys: String, CodingKey {
         case maxFeePerGasGwei = "max_fee_per_gas_gwei", ethUSD = "eth_usd", l1FeeUSDPerTransaction = "l1_fee_usd_per_tx"
@@ -167,6 +176,9 @@ public protocol ChainGateway: Sendable {
     /// A zero-value transfer to the wallet itself at the same nonce, fees raised as for a replacement:
     /// once it is mined, the stuck transaction never can be. Signed, not sent.
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction
+    /// Gas limit × max fee of journaled signed bytes: the most their execution can cost whatever a
+    /// receipt says. nil where the chain cannot decode them.
+    func signedWorstCaseWei(rawTransaction: String) -> UInt128?
 
     /// A fenced treasury's state now (nil when the funds are the key's own): the allowance left, the
     /// operator's gas ETH and, with `fullCheck`, every difference between the role on chain and the
@@ -190,6 +202,8 @@ extension ChainGateway {
     public func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction {
         throw ReplacementError.unsupported(networkName)
     }
+
+    public func signedWorstCaseWei(rawTransaction: String) -> UInt128? { nil }
 
     /// A chain whose funds are its key's own has no fence.
     public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? { nil }

@@ -17,6 +17,7 @@ public struct ConfigKey: Sendable {
         int("SCAN_INTERVAL_HOURS", 1...24, "hours between scans") { $0.scanIntervalHours = $1 },
         int("MAX_REBALANCES_PER_DAY", 1...20, "executions per UTC day") { $0.maxRebalancesPerDay = $1 },
         decimal("MAX_GAS_PER_DAY_USD", min: 0, "gas spend per UTC day") { $0.maxGasPerDayUSD = $1 },
+        decimal("MAX_GAS_PER_DAY_ETH", min: 0, max: 1000, "gas spend per UTC day in ETH, whatever the ETH price") { $0.maxGasPerDayETH = $1 },
         decimal("MAX_TRANSACTION_VALUE_USD", min: 0, exclusiveMin: true, "largest amount one execution moves") {
             $0.maxTransactionValueUSD = $1
         },
@@ -67,6 +68,12 @@ public struct ConfigKey: Sendable {
         },
         decimal("ETH_USD_MIN", min: 0, exclusiveMin: true, "lowest believable ETH/USD; below it spending stops") { $0.ethUSDMin = $1 },
         decimal("ETH_USD_MAX", min: 0, exclusiveMin: true, "highest believable ETH/USD; above it spending stops") { $0.ethUSDMax = $1 },
+        // Up to 100 000 %: an operator who has checked a price outside the band can let it in for one run.
+        decimal("ETH_USD_MAX_CHANGE_PCT_PER_HOUR", min: 0, max: 100_000, exclusiveMin: true,
+                "largest ETH/USD move per hour from the last accepted round; beyond it spending stops") { $0.ethUSDMaxChangePctPerHour = $1 },
+        int("SEQUENCER_GRACE_SECONDS", 0...86_400, "wait after the L2 sequencer comes back up before trusting prices") {
+            $0.sequencerGraceSeconds = $1
+        },
         ConfigKey(name: "OBSERVER_SOCKET_GROUP", range: "a group name: letters, digits, '-', '_' and '.'",
                   help: "members of this group may watch the engine read-only through its observer socket") { text, c in
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")

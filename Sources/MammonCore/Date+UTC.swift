@@ -62,9 +62,15 @@ extension Date {
         return Date(timeIntervalSince1970: Double(Int64(seconds) * 1000 + Int64(millis)) / 1000)
     }
 
+    /// The range of times written as themselves: years 0001–9999, four digits. A time outside (a
+    /// node's absurd block time, infinity, NaN) is written as the nearest end, never a trap.
+    static let writableSeconds: ClosedRange<TimeInterval> = -62_135_596_800 ... 253_402_300_799.999
+
     private var utcParts: (tm, millis: Int) {
+        let t = timeIntervalSince1970
+        let bounded = t.isNaN ? 0 : min(max(t, Self.writableSeconds.lowerBound), Self.writableSeconds.upperBound)
         // To the microsecond first: -0.001 s times 1000 is a hair below -1 in binary floating point.
-        let micros = (timeIntervalSince1970 * 1_000_000).rounded()
+        let micros = (bounded * 1_000_000).rounded()
         let millis = Int64((micros / 1000).rounded(.down))
         let (q, r) = millis.quotientAndRemainder(dividingBy: 1000)
         var seconds = time_t(r < 0 ? q - 1 : q)

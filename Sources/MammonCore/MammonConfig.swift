@@ -5,6 +5,9 @@ public struct MammonConfig: Sendable, Hashable {
     public var scanIntervalHours: Int = 4
     public var maxRebalancesPerDay: Int = 5
     public var maxGasPerDayUSD: Decimal = 50
+    /// The daily gas limit in ETH beside the USD one: it holds whatever the node says ETH costs.
+    /// 0.02 ETH is about $50–80 at $2 500–4 000, and hundreds of Base moves.
+    public var maxGasPerDayETH: Decimal = Decimal(string: "0.02")!
     public var maxTransactionValueUSD: Decimal = 1000
     public var gates = GateThresholds()
     /// nil: the network's default (auto on simulated and devnet, manual on real networks).
@@ -16,7 +19,8 @@ public struct MammonConfig: Sendable, Hashable {
     public var retryBackoffMaxSeconds: Int = 1800
     public var targetToken: Token = .usdc
     public var supportedProtocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
-    public var maxFeeGwei: Decimal = 100
+    /// nil: the network's default (2 gwei on Base, 100 elsewhere and on the simulated network).
+    public var maxFeeGwei: Decimal?
     public var recoveryMaxGasUSD: Decimal = 1
     /// A transaction not mined within this many seconds is replaced with higher fees.
     public var stuckTransactionSeconds: Int = 180
@@ -31,6 +35,10 @@ public struct MammonConfig: Sendable, Hashable {
     /// ETH/USD outside these bounds blocks spending, like a stale feed round.
     public var ethUSDMin: Decimal = 100
     public var ethUSDMax: Decimal = 100_000
+    /// A round further than this many percent per hour from the last accepted one blocks spending.
+    public var ethUSDMaxChangePctPerHour: Decimal = 10
+    /// After the L2 sequencer comes back up, nothing is signed for this long.
+    public var sequencerGraceSeconds: Int = 3600
     /// A group whose members may read the observer socket (0660); nil keeps it 0600, owner only.
     public var observerSocketGroup: String?
     /// How long a stop (SIGTERM, a supervisor) may wait for the step in flight before the engine exits
@@ -60,7 +68,12 @@ public struct MammonConfig: Sendable, Hashable {
 
     public var limits: SafetyLimits {
         SafetyLimits(maxRebalancesPerDay: maxRebalancesPerDay, maxGasPerDayUSD: maxGasPerDayUSD,
-                     maxTransactionValueUSD: maxTransactionValueUSD)
+                     maxTransactionValueUSD: maxTransactionValueUSD, maxGasPerDayWei: maxGasPerDayWei)
+    }
+
+    /// MAX_GAS_PER_DAY_ETH in wei (whole wei, rounded down).
+    public var maxGasPerDayWei: UInt128 {
+        UInt128(maxGasPerDayETH.shifted(by: 18).rounded(0, .down).plainString) ?? .max
     }
 
     public var breaker: BreakerPolicy {

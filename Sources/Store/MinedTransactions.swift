@@ -55,4 +55,29 @@ extension AppDatabase {
             return [attempt, step].compactMap { $0 }.max().map { UInt64(max(0, $0)) }
         }
     }
+
+    /// The engine's transactions signed on `day` (UTC) that were mined, with their journaled bytes
+    /// and kept receipts: what the daily limit in ETH counts.
+    public func minedAttempts(signedOn day: String) throws -> [(rawTransaction: String, receipt: TransactionReceipt)] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT r.hash, min(a.raw_transaction) AS raw_transaction, r.block, r.succeeded, r.gas_used,
+                       r.effective_gas_price_wei, r.l1_fee_wei
+                FROM tx_receipt r JOIN step_attempt a ON a.tx_hash = r.hash
+                WHERE substr(a.created_at, 1, 10) = ?
+                GROUP BY r.hash
+                """, arguments: [day])
+            var out: [(String, TransactionReceipt)] = []
+            while let row = try rows.next() {
+                let hash: String = row["hash"]
+                guard let price = UInt128(row["effective_gas_price_wei"] as String), let l1 = UInt128(row["l1_fee_wei"] as String),
+                      let gas = UInt64(exactly: row["gas_used"] as Int64), let block = UInt64(exactly: row["block"] as Int64) else {
+                    throw StoreError.corruptRow(table: "tx_receipt", detail: hash)
+                }
+                out.append((row["raw_transaction"], TransactionReceipt(hash: hash, succeeded: row["succeeded"], blockNumber: block, gasUsed: gas,
+                                                                       effectiveGasPriceWei: price, l1FeeWei: l1)))
+            }
+            return out
+        }
+    }
 }

@@ -142,9 +142,12 @@ final class LiveBinaryTests: DevnetTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: files.database + ".vault-prices.json"), "no side file any more")
 
         // An hour later the vault has earned: `markets`, a new read-only process, measures from the stored price.
+        // The stored price is dated an hour back (a block an hour ahead of the wall clock is refused as a lie).
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
-        let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
-        try await devnet.admin("evm_mine", [.integer(Int(try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 3700)])
+        let writable = try AppDatabase.open(path: files.database)
+        let stored = try XCTUnwrap(writable.vaultSharePrices()[vault]?.first)
+        _ = try writable.commit([.vaultSharePrices(vault: vault, [VaultSharePrice(blockTime: stored.blockTime - 3700,
+                                                                                  assetsPerShare: stored.assetsPerShare)])], events: [])
         let markets = try await binary.run(["markets", "--json", "--network-file", files.networkFile, "--keystore", files.keystore,
                                             "--db", files.database])
         XCTAssertEqual(markets.status, 0, markets.stderr)

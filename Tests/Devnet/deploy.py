@@ -170,6 +170,11 @@ class Deployment:
         # After every other contract, so their addresses stay what they were before it existed.
         oracle = d.deploy("GasPriceOracle", INITIAL_L1_FEE_PER_BYTE)
         provider = d.deploy("PoolAddressesProvider", pool.address)
+        # The L2 sequencer uptime feed's stand-in (a Chainlink-style aggregator too): answer 0 = up,
+        # startedAt = when that status began, here long before any grace period. After every other
+        # contract, so their addresses stay what they were before it existed.
+        sequencer = d.deploy("PriceFeed", 0)
+        d.call(sequencer, "setRoundData", 1, 0, 1, 1, 1)
 
         d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
         d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
@@ -179,7 +184,7 @@ class Deployment:
         d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
         d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
         contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
-                     "oracle": oracle, "provider": provider}
+                     "oracle": oracle, "provider": provider, "sequencer": sequencer}
         return cls(d, contracts)
 
     def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
@@ -190,6 +195,7 @@ class Deployment:
             "rpc_urls": [rpc_url],
             "usdc": c["usdc"].address,
             "eth_usd_feed": c["feed"].address,
+            "sequencer_uptime_feed": c["sequencer"].address,
             "markets": [
                 {"protocol": "aave-v3", "pool": c["pool"].address, "a_token": c["a_token"].address},
                 {"protocol": "moonwell", "m_token": c["m_token"].address},
@@ -289,6 +295,13 @@ class Deployment:
 
     def set_feed_answer(self, answer: int, updated_at: int) -> None:
         self.deployer.call(self.c["feed"], "setAnswer", answer, updated_at)
+
+    def set_sequencer_status(self, answer: int, started_at: int) -> None:
+        """0 = up, 1 = down, since started_at (0: the current block time)."""
+        round_id = self.deployer.view(self.c["sequencer"], "latestRoundData")[0] + 1
+        if started_at == 0:
+            started_at = int(self.deployer.send("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
+        self.deployer.call(self.c["sequencer"], "setRoundData", round_id, answer, started_at, started_at, round_id)
 
     def set_feed_round(self, round_id: int, answer: int, started_at: int, updated_at: int, answered_in_round: int) -> None:
         self.deployer.call(self.c["feed"], "setRoundData", round_id, answer, started_at, updated_at, answered_in_round)

@@ -291,6 +291,8 @@ class Devnet:
             "devnet_setFeedAnswer": self.admin(
                 lambda d, p: d.set_feed_answer(as_int(p[0]), as_int(p[1]) if len(p) > 1 else 0)),
             "devnet_setFeedRound": self.admin(lambda d, p: d.set_feed_round(*(as_int(x) for x in p[:5]))),
+            "devnet_setSequencerStatus": self.admin(
+                lambda d, p: d.set_sequencer_status(as_int(p[0]), as_int(p[1]) if len(p) > 1 else 0)),
         }
 
     # --- dispatch ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ are 0x strings):
     estimate_gas  {"gas": Q}                                   eth_estimateGas
     pending_count {"count": Q}                                 eth_getTransactionCount at "pending"
                                                                (another signer's transactions waiting)
+    block         {"timestamp": Q}                             the timestamp of every eth_getBlockByNumber block
 """
 
 import argparse
@@ -176,6 +177,9 @@ def lie(request, answer: bytes) -> bytes:
             told += 1
         elif method == "eth_getTransactionCount" and "pending_count" in lies and len(params) > 1 and params[1] == "pending":
             r["result"] = lies["pending_count"]["count"]
+            told += 1
+        elif method == "eth_getBlockByNumber" and "block" in lies and isinstance(r["result"], dict):
+            r["result"]["timestamp"] = lies["block"]["timestamp"]
             told += 1
         elif method == "eth_estimateGas" and "estimate_gas" in lies:
             r["result"] = lies["estimate_gas"]["gas"]

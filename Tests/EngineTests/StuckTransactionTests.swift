@@ -49,6 +49,22 @@ final class StuckTransactionTests: XCTestCase {
         XCTAssertEqual(try store.attempts(executionID: execution.id, step: .deposit).count, 2)
     }
 
+    /// Fee raises are checked like first signatures: a step's replacements may not take the move past
+    /// the worst case its gate approved + 50 %, however many raises MAX_REPLACEMENTS allows.
+    func testReplacementsStopAtTheGatesWorstCaseWithItsMargin() async throws {
+        fixture.config.supportedProtocols = [.aaveV3, .moonwell]
+        fixture.config.maxReplacements = 10
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.congestion(.deposit, bumps: 10))
+        await engine.runOnce()
+        let execution = try move(store)
+        XCTAssertEqual(execution.status, .stranded, execution.error ?? "")
+        XCTAssertTrue(execution.error?.contains("ETH the gate approved + 50 %") ?? false, execution.error ?? "no error")
+        let attempts = try store.attempts(executionID: execution.id, step: .deposit)
+        XCTAssertGreaterThan(attempts.count, 1, "the first raises fit the margin")
+        XCTAssertLessThan(attempts.count, 11, "not every raise MAX_REPLACEMENTS allows was signed")
+    }
+
     func testAReplacementAboveMaxFeeIsRefusedAndSaysSo() async throws {
         fixture.config.supportedProtocols = [.aaveV3, .moonwell]
         fixture.config.maxFeeGwei = Decimal(string: "0.011")!   // exactly the first attempt's max fee

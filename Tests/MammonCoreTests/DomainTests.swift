@@ -30,6 +30,19 @@ final class DomainTests: XCTestCase {
         XCTAssertEqual(Decimal.strict(" 3.5 "), Decimal(string: "3.5"))
     }
 
+    /// A node's block time can be any 256-bit number: every date writes as text without trapping,
+    /// times past the four-digit years as the nearest end.
+    func testEveryDateFormatsWithoutTrapping() {
+        let far = Date(timeIntervalSince1970: 1e300)
+        XCTAssertEqual(far.iso8601, "9999-12-31T23:59:59.999Z")
+        XCTAssertEqual(far.utcDay, "9999-12-31")
+        XCTAssertEqual(Date(timeIntervalSince1970: 0x7fff_ffff_ffff_ffff).sqliteText, "9999-12-31 23:59:59.999")
+        XCTAssertEqual(Date(timeIntervalSince1970: -1e300).iso8601, "0001-01-01T00:00:00.000Z")
+        XCTAssertEqual(Date(timeIntervalSince1970: .infinity).utcDay, "9999-12-31")
+        XCTAssertEqual(Date(timeIntervalSince1970: .nan).iso8601, "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(Date.distantFuture.utcDay, "4001-01-01", "inside the range: written as itself")
+    }
+
     func testUTCDayAndISOTimes() {
         let justBeforeMidnight = Date(timeIntervalSince1970: 1_795_823_999.999) // 2026-11-27T23:59:59.999Z
         XCTAssertEqual(justBeforeMidnight.utcDay, "2026-11-27")
@@ -64,6 +77,23 @@ final class DomainTests: XCTestCase {
         XCTAssertEqual(limits.check(budget: DailyBudget(day: "d", rebalances: 0, gasUSD: 49), amountUSD: 1, estimatedGasUSD: Decimal(string: "1.01")!)?.limit.rawValue,
                        "max_gas_per_day_usd", "a move that would overshoot the daily gas cap is refused before it starts")
         XCTAssertEqual(limits.check(budget: DailyBudget(day: "d"), amountUSD: Decimal(string: "1000.01")!, estimatedGasUSD: 0)?.limit.rawValue, "max_transaction_value_usd")
+    }
+
+    /// The daily gas limit in ETH holds whatever price makes the USD figure small, and the sums
+    /// saturate instead of trapping.
+    func testTheDailyGasLimitInEthHoldsWhateverTheUSDFigureSays() {
+        var config = MammonConfig()
+        config.maxGasPerDayETH = Decimal(string: "0.02")!
+        let limits = config.limits
+        XCTAssertEqual(limits.maxGasPerDayWei, 20_000_000_000_000_000)
+        // $0.50 of gas at ETH = $100.01 is 0.005 ETH: with 0.016 ETH spent it passes 0.02 ETH.
+        let refusal = limits.gasRefusal(spentWei: 16_000_000_000_000_000, spentUSD: 1, worstWei: 5_000_000_000_000_000, worstUSD: Decimal(string: "0.5")!)
+        XCTAssertEqual(refusal, "it may cost up to 0.005 ETH; with 0.016 ETH spent today that passes MAX_GAS_PER_DAY_ETH 0.02")
+        XCTAssertNil(limits.gasRefusal(spentWei: 15_000_000_000_000_000, spentUSD: 1, worstWei: 5_000_000_000_000_000, worstUSD: Decimal(string: "0.5")!))
+        XCTAssertEqual(limits.gasRefusal(spentWei: 0, spentUSD: 49, worstWei: 1, worstUSD: 2)?.hasSuffix("passes MAX_GAS_PER_DAY_USD $50.00"), true)
+        XCTAssertNotNil(limits.gasRefusal(spentWei: .max, spentUSD: 0, worstWei: 1, worstUSD: 0), "a sum past 2^128 is over, not a trap")
+        XCTAssertEqual(limits.checkGas(spentWei: 1, estimatedWei: 20_000_000_000_000_000)?.limit.rawValue, "max_gas_per_day_eth")
+        XCTAssertNil(limits.checkGas(spentWei: 0, estimatedWei: 20_000_000_000_000_000))
     }
 
     func testBreakerTripsOnConsecutiveOrDailyFailuresAndStaysTripped() {

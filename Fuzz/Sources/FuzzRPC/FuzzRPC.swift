@@ -2,6 +2,7 @@
 // readers, APY math) are internal to Chain. `make fuzz` builds with -enable-testing for this.
 @testable import Chain
 import EVM
+import Foundation
 import FuzzDriver
 import MammonCore
 #if canImport(Glibc)
@@ -48,10 +49,26 @@ private func read(_ value: JSONValue, depth: Int) {
         _ = FeePolicy.gwei(FeePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas)
     }
     _ = EthClient.parseLogs(value.arrayValue ?? [])
-    _ = try? LiveChain.timestamp(of: value)
+    readBlockTime(value)
     if let text = value.stringValue { readText(text) }
     guard depth < 2 else { return }
     for member in (value.objectValue.map { Array($0.values) } ?? value.arrayValue ?? []).prefix(16) { read(member, depth: depth + 1) }
+}
+
+/// A block's timestamp as the live chain takes it (bounded against the wall clock) and every date
+/// written from a node's number, bounded or not: no time may trap the formatting.
+private func readBlockTime(_ value: JSONValue) {
+    let wall: UInt64 = 1_722_000_000
+    if let t = try? LiveChain.timestamp(of: value, wallTime: wall) {
+        precondition(t >= LiveChain.earliestBlockTime && t <= wall + LiveChain.maxBlockTimeAheadSeconds, "a block time outside the bounds was accepted")
+        let date = Date(timeIntervalSince1970: TimeInterval(t))
+        precondition(Date(iso8601: date.iso8601) != nil, "a bounded block time does not survive iso8601 → parse")
+    }
+    if let text = value["timestamp"]?.stringValue, let raw = try? UInt256(hex: text) {
+        let seconds = raw.uint64Value.map { TimeInterval($0) } ?? .infinity
+        let date = Date(timeIntervalSince1970: seconds)
+        _ = (date.utcDay, date.iso8601, date.sqliteText)
+    }
 }
 
 private func readText(_ text: String) {
@@ -82,8 +99,15 @@ private func readReturnData(_ returned: [UInt8]) {
     _ = APYMath.aaveSupplyAPY(liquidityRateRay: first)
     _ = APYMath.moonwellSupplyAPY(ratePerSecond: first)
     if words.count >= 3 { _ = APYMath.sharePriceAPY(from: first, to: words[1], seconds: words[2].uint64Value ?? 1) }
-    _ = try? PriceFeed(address: try! Address(hex: "0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70"), decimals: 8, maxAgeSeconds: 3600)
-        .price(from: returned, now: 1_722_000_000)
+    let feed = PriceFeed(address: try! Address(hex: "0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70"), decimals: 8, maxAgeSeconds: 3600,
+                         minUSD: 100, maxUSD: 100_000)
+    if let price = try? feed.price(from: returned, blockTime: 1_722_000_000, wallTime: 1_722_000_100) {
+        _ = try? feed.checkChange(price, last: PriceFeed.Accepted(price: 3000, at: 1_721_990_000), wallTime: 1_722_000_100,
+                                  maxChangePercentPerHour: 10)
+        _ = PriceFeed.stored(PriceFeed.Accepted(price: price, at: 1_722_000_100)).map { PriceFeed.accepted(from: [$0]) }
+    }
+    _ = try? SequencerUptimeFeed(address: try! Address(hex: "0xBCF85224fc0756B9Fa45aA7892530B47e10b6433"), graceSeconds: 3600)
+        .check(returned, wallTime: 1_722_000_000)
 }
 
 @main

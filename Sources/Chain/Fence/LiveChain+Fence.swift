@@ -45,7 +45,7 @@ extension LiveChain {
         }
         let singleton = try Address(bytes: word.suffix(20))
         let head = try EthClient.value(extra[1])
-        let now = try Self.timestamp(of: head)
+        let now = try Self.timestamp(of: head, wallTime: Self.unixSeconds(options.wallClock.now()))
         let latest = head["number"]?.stringValue.flatMap { try? Hex.parseQuantity($0) } ?? 0
 
         var proxies = Set<Address>()
@@ -104,7 +104,7 @@ extension LiveChain {
         guard let text = balance.stringValue, let wei = try? UInt256(hex: text) else {
             throw LiveChainError.badResult(call: "eth_getBalance(operator)", detail: NodeText.cut(balance.serialized))
         }
-        let now = try Self.timestamp(of: try EthClient.value(extra[1]))
+        let now = try Self.timestamp(of: try EthClient.value(extra[1]), wallTime: Self.unixSeconds(options.wallClock.now()))
         var differences: [String] = []
         if fullCheck { differences = try await readFence(safe: treasury, module: module).differences(from: plan) }
         let left = FenceState.available(allowance, at: now)

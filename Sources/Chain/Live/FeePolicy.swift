@@ -29,12 +29,26 @@ public struct FeePolicy: Sendable {
         return Fees(maxFeePerGas: o1 || o2 ? .max : fee, maxPriorityFeePerGas: tip)
     }
 
+    /// The tip the engine signs: the node's, but never above the base fee or a twentieth of the
+    /// ceiling, whichever is higher (Base: 0.1 gwei under a 2 gwei ceiling). A node's tip is a
+    /// suggestion it could inflate to just under the ceiling; a real tip market above the base fee
+    /// is rare, and a step that waits is replaced with +10 % fees.
+    public static func cappedTip(_ tip: UInt128, baseFee: UInt128, ceilingWei: UInt128) -> UInt128 {
+        min(tip, max(baseFee, ceilingWei / 20))
+    }
+
+    /// The rule with the tip capped: what `fees(from:)` signs and the gate quotes.
+    func fees(baseFee: UInt128, tip: UInt128) -> Fees {
+        Self.fees(baseFee: baseFee, tip: Self.cappedTip(tip, baseFee: baseFee, ceilingWei: ceilingWei))
+    }
+
     /// Fees under the ceiling, waiting as long as the policy allows; `notice` says why it waits.
     func fees(from client: EthClient, notice: @Sendable (String) -> Void, beat: @Sendable () -> Void = {}) async throws(LiveChainError) -> Fees {
         let started = client.clock.now()
         while true {
-            let (baseFee, tip) = try await client.feeInputs()
-            let fees = Self.fees(baseFee: baseFee, tip: tip)
+            let (baseFee, nodeTip) = try await client.feeInputs()
+            let fees = self.fees(baseFee: baseFee, tip: nodeTip)
+            let tip = fees.maxPriorityFeePerGas
             if fees.maxFeePerGas <= ceilingWei { return fees }
             let waited = client.clock.now() - started
             if waited + pollSeconds > maxWaitSeconds {

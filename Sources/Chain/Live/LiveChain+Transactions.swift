@@ -43,6 +43,14 @@ extension LiveChain {
                                    maxFeePerGasWei: fees.maxFeePerGas, maxPriorityFeePerGasWei: fees.maxPriorityFeePerGas)
     }
 
+    /// Gas limit × max fee of journaled type-2 bytes (saturating), nil when they are not one.
+    public nonisolated func signedWorstCaseWei(rawTransaction: String) -> UInt128? {
+        guard let decoded = try? TransactionDecoder.decode(hex: rawTransaction), case .eip1559(let body) = decoded.transaction,
+              let maxFee = body.maxFeePerGas.uint128Value else { return nil }
+        let (worst, overflow) = UInt128(body.gasLimit).multipliedReportingOverflow(by: maxFee)
+        return overflow ? .max : worst
+    }
+
     /// A poll of a wait: the supervisor's watchdog hears that the cycle is alive.
     nonisolated var beat: @Sendable () -> Void { { [liveness = options.liveness] in liveness?.beat() } }
 

@@ -32,12 +32,17 @@ public actor LiveChain: ChainGateway {
     let decimals: UInt8
     let adapters: [any MarketAdapter]
     let feed: PriceFeed
+    let sequencer: SequencerUptimeFeed?
     let feePolicy: FeePolicy
     let options: LiveChainOptions
     let nonces = NonceManager()
     var sharePrices: [LendingProtocol: SharePriceHistory] = [:]
     /// What the share-price store held at the first read (loaded once).
     var loadedSharePrices: [String: [SharePriceObservation]]?
+    /// The ETH/USD round later rounds are compared with: the last accepted one, renewed at most
+    /// hourly (loaded from the store at the first quote).
+    var lastAcceptedPrice: PriceFeed.Accepted?
+    var loadedLastPrice = false
 
     init(network: NetworkConfig, client: EthClient, wallet: Address, signer: (any Signer)?, decimals: UInt8, adapters: [any MarketAdapter],
          feed: PriceFeed, options: LiveChainOptions, fence: TreasuryFence? = nil) {
@@ -56,7 +61,8 @@ public actor LiveChain: ChainGateway {
         self.adapters = adapters
         self.feed = feed
         self.options = options
-        self.feePolicy = FeePolicy(ceilingGwei: options.maxFeeGwei, maxWaitSeconds: options.feeWaitSeconds,
+        self.sequencer = network.sequencerUptimeFeed.map { SequencerUptimeFeed(address: $0, graceSeconds: options.sequencerGraceSeconds) }
+        self.feePolicy = FeePolicy(ceilingGwei: options.maxFeeGwei ?? network.defaultMaxFeeGwei, maxWaitSeconds: options.feeWaitSeconds,
                                    pollSeconds: options.feePollSeconds)
     }
 
@@ -85,7 +91,7 @@ public actor LiveChain: ChainGateway {
             offset += calls.count
         }
         let head = try EthClient.value(extra[0])
-        let timestamp = try Self.timestamp(of: head)
+        let timestamp = try Self.timestamp(of: head, wallTime: Self.unixSeconds(options.wallClock.now()))
         var followUps: [[ContractCall]] = []
         for (a, answers) in zip(selected, first) { followUps.append(try a.followUpCalls(first: answers)) }
         var second: [[[UInt8]]] = followUps.map { _ in [] }
@@ -153,28 +159,55 @@ public actor LiveChain: ChainGateway {
         return TokenAmount(baseUnits: readings[0].position, decimals: token.decimals)
     }
 
-    /// ETH/USD checked for staleness, the fee cap the next step would use, and the L1 data fee of
-    /// a typical step on OP-stack networks. One round trip.
+    /// The sequencer's status (where the network has an uptime feed), ETH/USD checked for
+    /// staleness and for its change since the last accepted round, the fee cap the next step would
+    /// use (tip capped), and the L1 data fee of a typical step on OP-stack networks. One round trip.
     public func feeQuote() async throws -> FeeQuote {
         var calls = [PriceFeed.latestRoundDataCall(feed.address)]
+        if let sequencer { calls.append(sequencer.call) }
         if let oracle = network.gasPriceOracle { calls.append(L1Fee.call(oracle: oracle)) }
         let (answers, extra) = try await client.batch(calls, extra: [
             RPCCall("eth_getBlockByNumber", ["latest", false]),
             RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]),
             RPCCall("eth_maxPriorityFeePerGas"),
         ])
-        let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: try EthClient.value(extra[0])),
-                                    wallTime: Self.unixSeconds(options.wallClock.now()))
+        let wall = Self.unixSeconds(options.wallClock.now())
+        if let sequencer { try sequencer.check(answers[1], wallTime: wall) }
+        let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: try EthClient.value(extra[0]), wallTime: wall),
+                                    wallTime: wall)
+        let last = lastAccepted()
+        try feed.checkChange(ethUSD, last: last, wallTime: wall, maxChangePercentPerHour: options.ethUSDMaxChangePercentPerHour)
+        let reference = PriceFeed.reference(after: last, accepting: ethUSD, at: wall)
+        if reference != last { accept(reference) }
         let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
-        let maxFee = FeePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
-        var l1USD: Decimal = 0
-        if answers.count > 1 {
-            let wei = try NodeBounds.uint128(try UInt256.word(0, of: answers[1], call: "GasPriceOracle getL1Fee"), atMost: NodeBounds.maxL1FeeWei,
-                                             call: "GasPriceOracle getL1Fee", unit: " wei")
-            l1USD = Decimal(string: String(wei))! / Decimal.powerOfTen(18) * ethUSD
+        let maxFee = feePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
+        var l1Wei: UInt128 = 0
+        if network.gasPriceOracle != nil {
+            l1Wei = try NodeBounds.uint128(try UInt256.word(0, of: answers[answers.count - 1], call: "GasPriceOracle getL1Fee"),
+                                           atMost: NodeBounds.maxL1FeeWei, call: "GasPriceOracle getL1Fee", unit: " wei")
         }
+        let l1USD = Decimal(string: String(l1Wei))! / Decimal.powerOfTen(18) * ethUSD
         return FeeQuote(maxFeePerGasGwei: Decimal(string: String(maxFee))! / Decimal.powerOfTen(9), ethUSD: ethUSD,
-                        l1FeeUSDPerTransaction: l1USD)
+                        l1FeeUSDPerTransaction: l1USD, l1FeeWeiPerTransaction: l1Wei)
+    }
+
+    /// The last accepted ETH/USD round: this process's, else the one the store kept.
+    func lastAccepted() -> PriceFeed.Accepted? {
+        if !loadedLastPrice {
+            loadedLastPrice = true
+            lastAcceptedPrice = PriceFeed.accepted(from: storedSharePrices()[feed.storeKey])
+        }
+        return lastAcceptedPrice
+    }
+
+    /// Remembers an accepted round, in the store too (best effort, as share prices are).
+    func accept(_ accepted: PriceFeed.Accepted) {
+        lastAcceptedPrice = accepted
+        loadedLastPrice = true
+        guard options.sharePriceStore != nil, let row = PriceFeed.stored(accepted) else { return }
+        _ = storedSharePrices()
+        loadedSharePrices?[feed.storeKey] = [row]
+        saveSharePrices()
     }
 
     /// Gas for planning a move, before any of its steps is sent: the per-protocol table, because a
@@ -224,10 +257,22 @@ public actor LiveChain: ChainGateway {
         return t > 0 ? UInt64(min(t, 1e15)) : 0
     }
 
-    static func timestamp(of block: JSONValue) throws(LiveChainError) -> UInt64 {
-        guard let text = block["timestamp"]?.stringValue, let t = try? Hex.parseQuantity(text) else {
+    /// No block of a network the engine uses is older than this (2020-01-01 UTC).
+    static let earliestBlockTime: UInt64 = 1_577_836_800
+    /// A block may be this far ahead of the wall clock (clock skew); beyond it the node lies, and a
+    /// time far ahead would freeze a vault's share-price history until the wall clock caught up.
+    static let maxBlockTimeAheadSeconds: UInt64 = 900
+
+    /// A block's timestamp, refused when it is before 2020 or more than 15 min after `wallTime`.
+    static func timestamp(of block: JSONValue, wallTime: UInt64) throws(LiveChainError) -> UInt64 {
+        guard let text = block["timestamp"]?.stringValue, let t = try? UInt256(hex: text) else {
             throw .badResult(call: "eth_getBlockByNumber", detail: "no timestamp in \(block.serialized.prefix(120))")
         }
-        return t
+        let latest = wallTime.addingReportingOverflow(maxBlockTimeAheadSeconds)
+        guard let seconds = t.uint64Value, seconds >= earliestBlockTime, latest.overflow || seconds <= latest.partialValue else {
+            throw .outOfRange(call: "eth_getBlockByNumber timestamp", value: t.decimalString,
+                              limit: "from \(earliestBlockTime) (2020-01-01) to \(maxBlockTimeAheadSeconds) s after the wall clock \(wallTime)")
+        }
+        return seconds
     }
 }

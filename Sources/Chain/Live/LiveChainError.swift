@@ -24,6 +24,11 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case badPrice(feed: String, answer: String)
     /// A round outside ETH_USD_MIN…ETH_USD_MAX: as unusable as a stale one.
     case priceOutOfBounds(feed: String, price: String, min: String, max: String)
+    /// A round that moved further from the last accepted one than ETH_USD_MAX_CHANGE_PCT_PER_HOUR allows.
+    case priceJump(feed: String, price: String, last: String, secondsSinceLast: UInt64, allowedPercent: String)
+    /// The L2 sequencer uptime feed reports the sequencer down, or up for less than the grace period.
+    case sequencerDown(feed: String, since: UInt64)
+    case sequencerGrace(feed: String, upSince: UInt64, remainingSeconds: UInt64, graceSeconds: UInt64)
     /// `eth_estimateGas` × the margin is above the most this action is ever signed with.
     case gasLimitAboveCap(call: String, estimate: UInt64, gasLimit: String, cap: UInt64)
     case receiptTimeout(hash: String, seconds: Int)
@@ -52,6 +57,12 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
             return "\(call) answered \(value), outside what the protocol allows (\(limit)); the node cannot be trusted with this read, nothing was sent"
         case .priceOutOfBounds(let feed, let price, let min, let max):
             return "ETH/USD feed \(feed) answered \(price) USD, outside ETH_USD_MIN \(min) to ETH_USD_MAX \(max); spending is blocked until it is back in bounds"
+        case .priceJump(let feed, let price, let last, let seconds, let allowed):
+            return "ETH/USD feed \(feed) answered \(price) USD, more than \(allowed) % from the last accepted \(last) USD \(seconds) s ago (ETH_USD_MAX_CHANGE_PCT_PER_HOUR); spending is blocked until the price comes back within the band or the band widens with time"
+        case .sequencerDown(let feed, let since):
+            return "the L2 sequencer uptime feed \(feed) reports the sequencer down since \(since); prices are not trusted and nothing is sent until it is back up and the grace period has passed"
+        case .sequencerGrace(let feed, let upSince, let remaining, let grace):
+            return "the L2 sequencer uptime feed \(feed) reports the sequencer up since \(upSince), less than SEQUENCER_GRACE_SECONDS \(grace) s ago; nothing is sent for another \(remaining) s"
         case .gasLimitAboveCap(let call, let estimate, let gasLimit, let cap):
             return "\(call): eth_estimateGas says \(estimate) gas, so the gas limit would be \(gasLimit), above the cap of \(cap) for this step; not signed"
         case .feeAboveCeiling(let fee, let ceiling, let waited):

@@ -3,8 +3,9 @@ import MammonCore
 
 /// Tunables of a live chain; defaults suit Base.
 public struct LiveChainOptions: Sendable {
-    /// MAX_FEE_GWEI: no transaction is signed with a higher max fee.
-    public var maxFeeGwei: Decimal
+    /// MAX_FEE_GWEI: no transaction is signed with a higher max fee. nil: the network's default
+    /// (`NetworkConfig.defaultMaxFeeGwei`, 2 gwei on Base).
+    public var maxFeeGwei: Decimal?
     /// How long a step waits for fees to come under the ceiling.
     public var feeWaitSeconds: Double
     public var feePollSeconds: Double
@@ -21,6 +22,13 @@ public struct LiveChainOptions: Sendable {
     /// ETH_USD_MIN / ETH_USD_MAX: an ETH/USD round outside blocks spending like a stale one.
     public var ethUSDMin: Decimal
     public var ethUSDMax: Decimal
+    /// ETH_USD_MAX_CHANGE_PCT_PER_HOUR: a round further than this (× the hours since, at least one)
+    /// from the last accepted round blocks spending. The last accepted round is kept in
+    /// `sharePriceStore`, so a restart does not forget it.
+    public var ethUSDMaxChangePercentPerHour: Decimal
+    /// SEQUENCER_GRACE_SECONDS: after the sequencer uptime feed reports it back up, nothing is sent
+    /// for this long (prices catch up first).
+    public var sequencerGraceSeconds: UInt64
     /// Wall time, for the age of the ETH/USD round (the block time alone trusts the node's clock).
     public var wallClock: any EngineClock
     /// Told why a step waits (fees above the ceiling). Never given secrets.
@@ -28,11 +36,11 @@ public struct LiveChainOptions: Sendable {
     /// Beaten on every poll of a fee or receipt wait, so a supervisor's watchdog sees a long wait alive.
     public var liveness: Liveness?
 
-    public init(maxFeeGwei: Decimal = 100, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
+    public init(maxFeeGwei: Decimal? = nil, feeWaitSeconds: Double = 300, feePollSeconds: Double = 15,
                 receiptTimeoutSeconds: Double = 180, receiptPollSeconds: Double = 0.5,
                 vaultAPYWindowSeconds: UInt64 = 3600, gasMarginPercent: UInt64 = 25, batchRequests: Bool = true,
                 sharePriceStore: (any SharePriceStore)? = nil, ethUSDMin: Decimal = 100, ethUSDMax: Decimal = 100_000,
-                wallClock: any EngineClock = SystemClock(),
+                ethUSDMaxChangePercentPerHour: Decimal = 10, sequencerGraceSeconds: UInt64 = 3600, wallClock: any EngineClock = SystemClock(),
                 notice: @escaping @Sendable (String) -> Void = { _ in }, liveness: Liveness? = nil) {
         self.liveness = liveness
         self.maxFeeGwei = maxFeeGwei
@@ -46,6 +54,8 @@ public struct LiveChainOptions: Sendable {
         self.sharePriceStore = sharePriceStore
         self.ethUSDMin = ethUSDMin
         self.ethUSDMax = ethUSDMax
+        self.ethUSDMaxChangePercentPerHour = ethUSDMaxChangePercentPerHour
+        self.sequencerGraceSeconds = sequencerGraceSeconds
         self.wallClock = wallClock
         self.notice = notice
     }

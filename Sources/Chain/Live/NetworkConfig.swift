@@ -38,6 +38,12 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     public var isMainnet: Bool
     /// Oldest acceptable ETH/USD round, in seconds.
     public var feedMaxAgeSeconds: UInt64
+    /// MAX_FEE_GWEI when the operator sets none: sized to the network's real fees, so a node that
+    /// lies about them cannot make a step pay thousands of times the going rate.
+    public var defaultMaxFeeGwei: Decimal
+    /// Chainlink's L2 sequencer uptime feed: while it reports the sequencer down (or up for less
+    /// than the grace period) prices are not trusted and nothing is signed. nil: no such feed.
+    public var sequencerUptimeFeed: Address?
     /// Compiled-in addresses (built-in networks, and network files naming a built-in network's chain
     /// id): what the configuration and the node report must match them at connect. nil for other
     /// network files, whose addresses the engine records on first start instead.
@@ -45,7 +51,8 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
 
     public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,
                 markets: [MarketConfig], gasPriceOracle: Address? = nil, isMainnet: Bool = false,
-                feedMaxAgeSeconds: UInt64 = 3600, pins: AddressPins? = nil) {
+                feedMaxAgeSeconds: UInt64 = 3600, pins: AddressPins? = nil, defaultMaxFeeGwei: Decimal? = nil,
+                sequencerUptimeFeed: Address? = nil) {
         self.name = name
         self.chainID = chainID
         self.rpcURLs = rpcURLs
@@ -56,7 +63,18 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
         self.isMainnet = isMainnet
         self.feedMaxAgeSeconds = feedMaxAgeSeconds
         self.pins = pins
+        self.defaultMaxFeeGwei = defaultMaxFeeGwei ?? Self.defaultMaxFeeGwei(chainID: chainID)
+        self.sequencerUptimeFeed = sequencerUptimeFeed
     }
+
+    /// Base (mainnet and Sepolia) pays a base fee of about 0.005–0.05 gwei: 2 gwei is 40–400 times
+    /// that, room for a spike, and a fiftieth of the generic 100 gwei. Other chains keep 100.
+    public static func defaultMaxFeeGwei(chainID: UInt64) -> Decimal {
+        chainID == 8453 || chainID == 84532 ? 2 : 100
+    }
+
+    /// Chainlink's ETH/USD heartbeat on Base is 1200 s; a round may take a minute to land after it.
+    public static let baseFeedMaxAgeSeconds: UInt64 = 1260
 
     /// Whether plain `http://` is refused for this network: on Base mainnet a node anywhere on the
     /// path could rewrite answers, so only this machine (127.0.0.0/8, ::1, localhost) may be reached
@@ -78,6 +96,8 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
 
     /// The OP-stack GasPriceOracle predeploy (the same address on every OP-stack chain).
     public static let opStackGasPriceOracle = try! Address(hex: "0x420000000000000000000000000000000000000F")
+    /// Chainlink's L2 sequencer uptime feed on Base mainnet.
+    public static let baseSequencerUptimeFeed = try! Address(hex: "0xBCF85224fc0756B9Fa45aA7892530B47e10b6433")
 }
 
 /// Why a network description cannot be used. Each names the entry at fault.

@@ -7,9 +7,11 @@ import MammonCore
 /// A network file is JSON: `{"name", "chain_id", "rpc_urls", "usdc", "eth_usd_feed", "markets":
 /// [{"protocol": "aave-v3", "pool"}, {"protocol": "moonwell", "m_token"}, {"protocol":
 /// "morpho-vault", "vault"}]}`; optional `"op_stack": true` adds the L1 data fee from the OP-stack
-/// predeploy (`"gas_price_oracle": "0x…"` from another address), optional `"feed_max_age_seconds"`;
-/// other keys are ignored. A file naming the chain id of a built-in network gets that network's
-/// compiled-in pins: a file cannot turn Base mainnet into trust on first use.
+/// predeploy (`"gas_price_oracle": "0x…"` from another address), optional `"feed_max_age_seconds"`,
+/// `"max_fee_gwei"` (the default MAX_FEE_GWEI: 2 on Base's chain ids, else 100) and
+/// `"sequencer_uptime_feed"` (a Chainlink L2 sequencer uptime feed); other keys are ignored. A file
+/// naming the chain id of a built-in network gets that network's compiled-in pins: a file cannot turn
+/// Base mainnet into trust on first use.
 public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
@@ -36,7 +38,8 @@ public enum NetworkRegistry {
                     .morphoVault(vault: pins.morphoVault!),
                     .aerodrome(router: a("0xcF77a3Ba9A5CA399B7c97c74d54e5b1Beb874E43")),
                 ],
-                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: true, feedMaxAgeSeconds: 3600, pins: pins)
+                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: true, feedMaxAgeSeconds: NetworkConfig.baseFeedMaxAgeSeconds,
+                pins: pins, sequencerUptimeFeed: NetworkConfig.baseSequencerUptimeFeed)
         case "base-sepolia":
             // Only Aave publishes a USDC market on Base Sepolia in the reference address books.
             let pins = AddressPins(usdc: a("0x036CbD53842c5426634e7929541eC2318f3dCF7e"), usdcDecimals: 6,
@@ -125,10 +128,18 @@ public enum NetworkRegistry {
         var oracle: Address? = (json["op_stack"]?.boolValue ?? false) ? NetworkConfig.opStackGasPriceOracle : nil
         if json["gas_price_oracle"] != nil { oracle = try address(json, "gas_price_oracle", entry: entry) }
         let maxAge = json["feed_max_age_seconds"]?.intValue ?? 3600
+        var maxFee: Decimal?
+        if let value = json["max_fee_gwei"] {
+            guard let fee = Decimal.strict(value.stringValue ?? value.serialized), fee > 0 else {
+                throw .badValue(entry: entry, key: "max_fee_gwei", value: value.serialized, reason: "not a number > 0")
+            }
+            maxFee = fee
+        }
+        let sequencer = json["sequencer_uptime_feed"] == nil ? nil : try address(json, "sequencer_uptime_feed", entry: entry)
         return NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
                              markets: markets, gasPriceOracle: oracle,
                              isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)),
-                             pins: builtInPins(chainID: UInt64(chainID)))
+                             pins: builtInPins(chainID: UInt64(chainID)), defaultMaxFeeGwei: maxFee, sequencerUptimeFeed: sequencer)
     }
 
     private static func string(_ json: JSONValue, _ key: String, entry: String) throws(NetworkConfigError) -> String {

@@ -59,4 +59,48 @@ struct PriceFeed: Sendable {
         }
         return price
     }
+
+    /// The last round spending accepted: its price and the wall time it was accepted at.
+    struct Accepted: Sendable, Hashable {
+        var price: Decimal
+        var at: UInt64
+    }
+
+    /// `price` when it is within `maxChangePercentPerHour` × the hours since `last` (at least one
+    /// hour's worth) of the last accepted price, up or down by the same factor; always without a
+    /// last round. A node that answers ETH at $100.01 an hour after $3 000 is refused here, though
+    /// ETH_USD_MIN allows it.
+    func checkChange(_ price: Decimal, last: Accepted?, wallTime: UInt64, maxChangePercentPerHour: Decimal) throws(LiveChainError) {
+        guard let last, last.price > 0 else { return }
+        let seconds = wallTime > last.at ? wallTime - last.at : 0
+        let hours = max(Decimal(1), Decimal(seconds) / 3600)
+        let allowed = maxChangePercentPerHour * hours
+        let factor = 1 + allowed / 100
+        guard price <= last.price * factor, price * factor >= last.price else {
+            throw .priceJump(feed: address.checksummed, price: price.description, last: last.price.description,
+                             secondsSinceLast: seconds, allowedPercent: allowed.rounded(2, .plain).description)
+        }
+    }
+
+    /// The reference after `price` was accepted at `wallTime`: the new price once the reference is an
+    /// hour old, else still the old one. Moving it on every quote would let a node walk the price
+    /// down 10 % a quote, many times an hour; held for an hour, it moves at most the hourly band.
+    static func reference(after last: Accepted?, accepting price: Decimal, at wallTime: UInt64) -> Accepted {
+        if let last, wallTime >= last.at, wallTime - last.at < 3600 { return last }
+        return Accepted(price: price, at: wallTime)
+    }
+
+    /// The key the last accepted round has in the `SharePriceStore` (its table keeps (time, integer)
+    /// pairs per key; the price is stored × 10^18).
+    var storeKey: String { "eth-usd:" + address.lowercased }
+
+    static func stored(_ accepted: Accepted) -> SharePriceObservation? {
+        guard let scaled = try? UInt256(decimal: accepted.price.shifted(by: 18).rounded(0, .down).plainString) else { return nil }
+        return SharePriceObservation(timestamp: accepted.at, price: scaled)
+    }
+
+    static func accepted(from stored: [SharePriceObservation]?) -> Accepted? {
+        guard let last = stored?.max(by: { $0.timestamp < $1.timestamp }) else { return nil }
+        return Accepted(price: last.price.decimalValue.shifted(by: -18), at: last.timestamp)
+    }
 }

@@ -39,7 +39,9 @@ struct MarketsCommand: AsyncParsableCommand {
                 prices.attachReadOnly(try AppDatabase.openReadOnly(path: network.databasePath))
             }
             let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices,
-                                           ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax)
+                                           ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax,
+                                           ethUSDMaxChangePercentPerHour: config.ethUSDMaxChangePctPerHour,
+                                           sequencerGraceSeconds: UInt64(config.sequencerGraceSeconds))
             let chain = try await LiveChain.connect(network: live, watching: try watchedAddress(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {

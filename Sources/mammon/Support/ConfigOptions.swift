@@ -17,6 +17,9 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("max-gas-per-day-usd"), help: "MAX_GAS_PER_DAY_USD (see README).")
     var maxGasPerDayUsd: String?
 
+    @Option(name: .customLong("max-gas-per-day-eth"), help: "MAX_GAS_PER_DAY_ETH (see README).")
+    var maxGasPerDayEth: String?
+
     @Option(name: .customLong("max-transaction-value-usd"), help: "MAX_TRANSACTION_VALUE_USD (see README).")
     var maxTransactionValueUsd: String?
 
@@ -79,6 +82,7 @@ struct ConfigOptions: ParsableArguments {
             ("SCAN_INTERVAL_HOURS", scanIntervalHours),
             ("MAX_REBALANCES_PER_DAY", maxRebalancesPerDay),
             ("MAX_GAS_PER_DAY_USD", maxGasPerDayUsd),
+            ("MAX_GAS_PER_DAY_ETH", maxGasPerDayEth),
             ("MAX_TRANSACTION_VALUE_USD", maxTransactionValueUsd),
             ("MIN_PROFIT_USD", minProfitUsd),
             ("MIN_APY_IMPROVEMENT", minApyImprovement),

@@ -137,6 +137,8 @@ enum EngineSetup {
 
     static func liveOptions(config: MammonConfig, sharePrices: DatabaseSharePrices, liveness: Liveness, logger: Logger) -> LiveChainOptions {
         LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: sharePrices, ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax,
+                         ethUSDMaxChangePercentPerHour: config.ethUSDMaxChangePctPerHour,
+                         sequencerGraceSeconds: UInt64(config.sequencerGraceSeconds),
                          notice: { message in logger.notice("\(message)") }, liveness: liveness)
     }
 
@@ -156,7 +158,7 @@ enum EngineSetup {
                                defaultBlockTime: TimeInterval = 0) throws -> SimulatedChain {
         let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? defaultBlockTime
         return try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
-                                       persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei,
+                                       persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei ?? 100,
                                        blockTime: max(0, blockTime)) { accounts in
             // Written by the engine's next commit, with the rows and events of the action that caused it.
             store.staged.stageLedger(accounts)

@@ -17,6 +17,8 @@ struct DevnetInfo {
     /// The GasPriceOracle stand-in (not part of the network file mammon reads by default).
     let l1GasPriceOracle: String
     let aavePoolAddressesProvider: String
+    /// The L2 sequencer uptime feed's stand-in (a PriceFeed: answer 0 = up since startedAt).
+    let sequencerFeed: String
     /// Blocks the deployment mined (one transaction per block).
     let deployTransactions: Int
 }
@@ -58,6 +60,7 @@ final class DevnetHarness: @unchecked Sendable {
             deployer: network["deployer"]?.stringValue ?? "",
             l1GasPriceOracle: network["l1_gas_price_oracle"]?.stringValue ?? "",
             aavePoolAddressesProvider: network["aave_pool_addresses_provider"]?.stringValue ?? "",
+            sequencerFeed: network["sequencer_uptime_feed"]?.stringValue ?? "",
             deployTransactions: ready["deploy_transactions"]?.intValue ?? 0)
         print("devnet: ready in \(Int(server.startupSeconds * 1000)) ms (node + deployment \(ready["startup_ms"]?.intValue ?? -1) ms)")
         return DevnetHarness(server: server, info: info)

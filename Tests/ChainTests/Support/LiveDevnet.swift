@@ -115,9 +115,10 @@ func liveError<T>(_ body: () async throws -> T) async -> String? {
 }
 
 extension LiveDevnet {
-    /// The network file `mammon --network-file` reads for this devnet.
-    func networkFile(rpcURLs: [String]? = nil) -> JSONValue {
-        [
+    /// The network file `mammon --network-file` reads for this devnet (with the sequencer uptime
+    /// feed's stand-in when `sequencer`).
+    func networkFile(rpcURLs: [String]? = nil, sequencer: Bool = false) -> JSONValue {
+        var file: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
             "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
@@ -125,6 +126,11 @@ extension LiveDevnet {
                         ["protocol": "moonwell", "m_token": .string(info.mToken)],
                         ["protocol": "morpho-vault", "vault": .string(info.vault)]],
         ]
+        if sequencer, case .object(var object) = file {
+            object["sequencer_uptime_feed"] = .string(info.sequencerFeed)
+            file = .object(object)
+        }
+        return file
     }
 }
 
