@@ -308,6 +308,14 @@ public actor Engine {
 
     func cancellationRequested(_ id: UUID) -> Bool { cancellationRequests.contains(id) }
 
+    /// Why nothing may be prepared, signed, broadcast or replaced now (the engine is halted or
+    /// emergency-stopped), or nil. The executor asks before each of those, not only between moves:
+    /// a halt must stop a move in flight.
+    func spendingHalt() -> String? {
+        guard persisted.schedulerState == .halted || persisted.emergencyStop else { return nil }
+        return persisted.haltReason ?? "emergency stop"
+    }
+
     func requestCancellation(_ id: UUID) {
         guard executionInFlight == id else {
             commit([], [.error(.executor, "no execution \(id.uuidString.prefix(8)) is in flight: nothing to cancel")])

@@ -6,6 +6,8 @@ import Store
 /// transaction is reconciled with the chain (mined, pending, or resent with its journaled bytes).
 /// A step that was never journaled is never signed by recovery, with one exception decided by
 /// today's checks: funds already withdrawn may be finished into the target (see `Continuation`).
+/// Under a halt or an emergency stop recovery only looks receipts up: journaled bytes the node does
+/// not know are not resent and a stuck attempt is not replaced (see `refuseWhileHalted`).
 extension RebalanceExecutor {
     /// Whether recovery may sign the rest of a move whose withdraw was mined.
     enum Continuation {

@@ -73,6 +73,7 @@ struct RebalanceExecutor {
                     try await record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
+                    try await refuseWhileHalted(step, "not prepared or signed")
                     let action = Self.action(for: step, rec, before: progress.before)
                     let tx: PreparedTransaction
                     do { tx = try await chain.prepare(action) } catch {
@@ -116,8 +117,10 @@ struct RebalanceExecutor {
         return progress.summary
     }
 
-    /// Broadcasts a journaled attempt and marks it sent.
+    /// Broadcasts a journaled attempt and marks it sent. Under a halt only a cancellation (an explicit
+    /// operator command) leaves; anything else stays journaled and unsent.
     func send(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, attempt: Int) async throws {
+        if !tx.isCancellation { try await refuseWhileHalted(step, "\(tx.hash) (nonce \(tx.nonce)) not broadcast") }
         do { try await chain.broadcast(tx) } catch {
             throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)")
         }
@@ -140,6 +143,9 @@ struct RebalanceExecutor {
                 if case .mined(let r) = try await chain.transactionStatus(earlier) { return try cancelled(r, attempts, step: step) }
             }
             let cancel = await engine.cancellationRequested(executionID) && !latest.isCancellation
+            if !cancel {
+                try await refuseWhileHalted(step, "\(latest.hash) (nonce \(latest.nonce)) not mined within \(Int(stuckTimeout)) s and not replaced; it stays journaled")
+            }
             guard cancel || attempts.count <= maxReplacements else {
                 throw ExecutionError(step: step, message: "\(latest.hash) (nonce \(latest.nonce)) is still not mined after \(maxReplacements) fee raise(s); it stays journaled and recovery keeps watching it")
             }
@@ -154,6 +160,13 @@ struct RebalanceExecutor {
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)
         }
+    }
+
+    /// Under a halt or an emergency stop nothing is prepared, signed, broadcast or replaced: the step
+    /// fails here, saying why (funds already withdrawn make the execution stranded, which alerts).
+    func refuseWhileHalted(_ step: ExecutionStep, _ what: String) async throws {
+        guard let reason = await engine.spendingHalt() else { return }
+        throw ExecutionError(step: step, message: "\(what): the engine is halted (\(reason)); nothing is signed or sent until an operator resumes")
     }
 
     /// A receipt of one of the step's attempts; a mined cancellation fails the step, saying so.

@@ -15,6 +15,9 @@ forwarded):
     proxy_clearLies []                                        tell the truth again
     proxy_reset     []                                        no fault, no lies, counters at zero
     proxy_flushSends []                                       forward the sends held by stall_sends
+    proxy_awaitHeld [{"count": N, "timeout_ms": T}]           block until N sends are held (or T ms
+                                                              pass: a bound for a broken run); true
+                                                              when they are
     proxy_stats     []                                        {"forwarded", "faulted", "held", "lies",
                                                                "methods": {method: count forwarded}}
 
@@ -45,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 state = {"mode": None, "count": 0, "delay_ms": 0, "held": [], "forwarded": 0, "faulted": 0, "lies": {}, "lied": 0, "methods": {}}
 lock = threading.Lock()
+held_changed = threading.Condition(lock)
 
 
 def keccak_hex(raw_hex: str) -> str:
@@ -189,6 +193,7 @@ def hold_sends(request):
             raw = call["params"][0]
             with lock:
                 state["held"].append(raw)
+                held_changed.notify_all()
             answers.append({"jsonrpc": "2.0", "id": call.get("id"), "result": keccak_hex(raw)})
         else:
             answers.append(json.loads(forward(UPSTREAM, json.dumps(call).encode())))
@@ -221,6 +226,12 @@ def control(upstream: str, request):
                     "lies": state["lied"], "methods": dict(state["methods"])}
         if method == "proxy_flushSends":
             held, state["held"] = state["held"], []
+        if method == "proxy_awaitHeld":
+            spec = params[0] if params else {}
+            count, deadline = int(spec.get("count", 1)), time.monotonic() + int(spec.get("timeout_ms", 60_000)) / 1000
+            while len(state["held"]) < count and time.monotonic() < deadline:
+                held_changed.wait(deadline - time.monotonic())
+            return len(state["held"]) >= count
     if method == "proxy_flushSends":
         for i, raw in enumerate(held):
             forward(upstream, json.dumps({"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [raw]}).encode())
