@@ -326,7 +326,7 @@ public actor Engine {
     }
 
     func executor() -> RebalanceExecutor {
-        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols,
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols, trust: optimizer.trust,
                           stuckTimeout: TimeInterval(config.stuckTransactionSeconds), maxReplacements: config.maxReplacements, engine: self)
     }
 }

@@ -88,6 +88,14 @@ extension RebalanceExecutor {
                 guard allowed.contains(rec.to) else {
                     throw ExecutionError(step: unsent[0], message: "not finishing the move: \(rec.to.displayName) is no longer in SUPPORTED_PROTOCOLS")
                 }
+                // The market checks a new proposal gets, on a scan made now.
+                let markets: [MarketSnapshot]
+                do { markets = try await chain.scanMarkets(token: rec.token) } catch {
+                    throw ExecutionError(step: unsent[0], message: "not finishing the move: \(rec.to.displayName) cannot be checked now (market scan failed: \(error))")
+                }
+                if let why = trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets) {
+                    throw ExecutionError(step: unsent[0], message: "not finishing the move: \(why)")
+                }
                 var worstUnits: UInt64 = 0
                 for step in unsent {
                     worstUnits += try await chain.gasLimitCap(Self.action(for: step, rec, before: progress.before))

@@ -11,6 +11,8 @@ struct RebalanceExecutor {
     let clock: any EngineClock
     let limits: SafetyLimits
     let allowed: [LendingProtocol]
+    /// The market checks a target must pass before money goes in (recovery continuations too).
+    let trust: MarketTrust
     /// How long a transaction may stay unmined before it is replaced, and how many times.
     let stuckTimeout: TimeInterval
     let maxReplacements: Int

@@ -184,4 +184,18 @@ final class RecoveryTests: XCTestCase {
                                                                                    action: .withdraw(.aaveV3, .usdc, TokenAmount(baseUnits: 1, decimals: 6), fullExit: false)))
         XCTAssertEqual(status, .pending, "the journaled withdraw is still the one waiting at its nonce")
     }
+
+    func testWithdrawnFundsAreNotFinishedIntoAMarketThatCannotPayThemBack() async throws {
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.illiquid(.moonwell))
+        _ = await engine.runOnce()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .stranded)
+        XCTAssertTrue(execution.error!.contains("not finishing the move: Moonwell can pay out only"), execution.error!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 1, "no approve, no deposit")
+        XCTAssertEqual(ledger.wallet, 2_500_000_000)
+    }
 }
