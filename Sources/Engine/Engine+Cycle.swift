@@ -64,8 +64,8 @@ extension Engine {
             } catch {
                 throw CycleError(message: "market scan failed: \(error)")
             }
-            commit([.marketsScanned(markets, at: clock.now()), .balancesObserved(idle: idle, markets: markets, token: token, at: clock.now())],
-                   [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
+            let observed = observation(markets, idle: idle, token: token)
+            commit(observed.mutations, [observed.event])
 
             let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
             reportExclusions(plan.exclusions)
@@ -119,6 +119,15 @@ extension Engine {
         }, [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
         if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? failure ?? "")", emergency: false) }
         return failure == nil
+    }
+
+    /// Every market and the wallet as just read, as mutations and the event that carry them: the
+    /// current positions (the table `status` reads, the event the console and /metrics fold) and a
+    /// point of the position history. A scan publishes one; so does a move's verification.
+    func observation(_ markets: [MarketSnapshot], idle: TokenAmount, token: Token) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
+        let now = clock.now()
+        return ([.marketsScanned(markets, at: now), .balancesObserved(idle: idle, markets: markets, token: token, at: now)],
+                .marketsScanned(cycle: persisted.scans, markets: markets, idle: idle))
     }
 
     struct CycleError: Error, CustomStringConvertible { var message: String; var description: String { message } }

@@ -35,6 +35,8 @@ struct RebalanceExecutor {
         var withdrawn = false
         var deposited = false
         var sentTransaction = false
+        /// The balances verification read, to be committed with the step that closes it.
+        var observed: (mutations: [StoreMutation], event: EngineEvent.Kind)?
     }
 
     func run(_ rec: RebalanceRecommendation, id: UUID, ethUSD: Decimal) async -> ExecutionSummary {
@@ -99,10 +101,16 @@ struct RebalanceExecutor {
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
-                    finished.detail = try await verify(rec, before: before)
+                    let after = try await balancesAfter(rec)
+                    // Read now, they are the current positions whatever the comparison says.
+                    progress.observed = await engine.observation(after.markets, idle: after.balances.wallet, token: rec.token)
+                    finished.detail = try verify(rec, before: before, after: after.balances)
                 }
                 finished.finishedAt = clock.now()
-                try await record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                let observed = progress.observed
+                progress.observed = nil
+                try await record([.stepUpdated(finished, day: started.utcDay)] + (observed?.mutations ?? []),
+                                 [.stepFinished(finished)] + (observed.map { [$0.event] } ?? []))
                 if finished.gasCostUSD != nil { await statusChanged() } // today's gas moved
                 Failpoint.check("mined:\(step.rawValue)")
             }
@@ -230,7 +238,10 @@ struct RebalanceExecutor {
         let remaining = ExecutionStep.plan(for: rec).filter { $0 > failure.step }.map {
             StepRecord(executionID: id, step: $0, status: .skipped, detail: "not run after \(failure.step.rawValue) failed")
         }
-        try? await record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) }, [.stepFinished(failedRecord)])
+        let observed = progress.observed
+        progress.observed = nil
+        try? await record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) } + (observed?.mutations ?? []),
+                          [.stepFinished(failedRecord)] + (observed.map { [$0.event] } ?? []))
     }
 
     static func action(for step: ExecutionStep, _ rec: RebalanceRecommendation, before: BalanceSnapshot?) -> ChainAction {
@@ -264,10 +275,28 @@ struct RebalanceExecutor {
         }
     }
 
-    /// Reads balances back and compares with what the move should have done. Exact on the
+    /// Every market and the wallet after the move, read as a scan reads them: what verification
+    /// compares, and the positions it publishes.
+    func balancesAfter(_ rec: RebalanceRecommendation) async throws -> (markets: [MarketSnapshot], balances: BalanceSnapshot) {
+        let markets: [MarketSnapshot], wallet: TokenAmount
+        do {
+            markets = try await chain.scanMarkets(token: rec.token)
+            wallet = try await chain.walletBalance(token: rec.token)
+        } catch {
+            throw ExecutionError(step: .verification, message: "balance read failed: \(error)")
+        }
+        func position(_ p: LendingProtocol) throws -> TokenAmount {
+            guard let m = markets.first(where: { $0.quote.protocolID == p }) else {
+                throw ExecutionError(step: .verification, message: "balance read failed: \(p.displayName) is missing from the scan")
+            }
+            return m.position
+        }
+        return (markets, BalanceSnapshot(wallet: wallet, from: try rec.from.map(position), to: try position(rec.to)))
+    }
+
+    /// Compares the balances read back with what the move should have done. Exact on the
     /// simulated chain; a live market may add interest, so the target may hold slightly more.
-    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot) async throws -> String {
-        let after = try await balances(rec, step: .verification)
+    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, after: BalanceSnapshot) throws -> String {
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
         if after.to < expectedTo.subtracting(dust(rec.amount)) ?? expectedTo {
