@@ -24,7 +24,10 @@ forwarded):
 Modes: drop (close the connection unanswered), delay (wait delay_ms, then forward), http500, http429
 (with Retry-After: 1), malformed (an HTML page), truncated (cut-off JSON), stall_sends (answer
 eth_sendRawTransaction with the transaction's hash but hold it back: a stuck mempool; other calls
-pass through and don't count).
+pass through and don't count), lose_send_answers (forward eth_sendRawTransaction to the node, then
+close the connection unanswered: a send that timed out after the node took it; other calls pass
+through and don't count), drop_sends (close the connection of eth_sendRawTransaction without
+forwarding it: a send that never arrived; other calls pass through and don't count).
 
 Lies rewrite the upstream's well-formed answers, in single requests and batches alike (quantities
 are 0x strings):
@@ -34,6 +37,7 @@ are 0x strings):
                                                                eth_maxPriorityFeePerGas, eth_gasPrice
     chain_id      {"chain_id": N}                              eth_chainId
     estimate_gas  {"gas": Q}                                   eth_estimateGas
+    unknown_transaction {}                                     eth_getTransactionByHash answers null
 """
 
 import argparse
@@ -62,7 +66,7 @@ def take_fault(request) -> str | None:
         mode = state["mode"]
         if mode is None:
             return None
-        if mode == "stall_sends":
+        if mode in ("stall_sends", "lose_send_answers", "drop_sends"):
             calls = request if isinstance(request, list) else [request]
             if not any(isinstance(c, dict) and c.get("method") == "eth_sendRawTransaction" for c in calls):
                 return None
@@ -105,6 +109,12 @@ def make_handler(upstream: str):
                 time.sleep(state["delay_ms"] / 1000)
             if mode == "stall_sends":
                 return self.reply(200, json.dumps(hold_sends(request)).encode())
+            if mode in ("lose_send_answers", "drop_sends"):
+                if mode == "lose_send_answers":
+                    forward(upstream, body)
+                self.close_connection = True
+                self.connection.close()
+                return
             with lock:
                 state["forwarded"] += 1
                 for call in request if isinstance(request, list) else [request]:
@@ -175,6 +185,9 @@ def lie(request, answer: bytes) -> bytes:
             told += 1
         elif method == "eth_chainId" and "chain_id" in lies:
             r["result"] = hex(int(lies["chain_id"]["chain_id"]))
+            told += 1
+        elif method == "eth_getTransactionByHash" and "unknown_transaction" in lies:
+            r["result"] = None
             told += 1
         elif method == "eth_estimateGas" and "estimate_gas" in lies:
             r["result"] = lies["estimate_gas"]["gas"]

@@ -109,11 +109,21 @@ extension LiveChain {
         _ = try requireSigner()  // a watch-only chain sends nothing, not even bytes signed elsewhere
         do {
             try await client.sendRaw(tx.rawTransaction, hash: tx.hash)
-            await nonces.broadcast(nonce: tx.nonce)
         } catch {
             if case .rpc(.rpc(_, _, let message, _)) = error, message.lowercased().contains("nonce") { await nonces.resync() }
-            throw error
+            guard case .rpc(let failure) = error, failure.isEndpointFailure || failure.isNoHealthyEndpoint,
+                  await nodeTookTheSend(of: tx) else { throw error }
         }
+        await nonces.broadcast(nonce: tx.nonce)
+    }
+
+    /// Whether a send that got no answer (a timeout, a dropped connection) reached the node anyway:
+    /// the node knows the hash, or its pending nonce has moved past the transaction's. Then the
+    /// receipt wait decides what became of it, as for any sent transaction.
+    func nodeTookTheSend(of tx: PreparedTransaction) async -> Bool {
+        if (try? await client.isKnown(tx.hash)) == true { return true }
+        guard let pending = try? await client.pendingNonce(wallet) else { return false }
+        return pending > tx.nonce
     }
 
     /// Waits for the receipt (bounded). A revert fails with its reason, replayed with `eth_call`;
