@@ -121,13 +121,19 @@ extension Engine {
         return failure == nil
     }
 
-    /// Every market and the wallet as just read, as mutations and the event that carry them: the
-    /// current positions (the table `status` reads, the event the console and /metrics fold) and a
-    /// point of the position history. A scan publishes one; so does a move's verification.
+    /// A scan's reading of every market and the wallet, as the mutations and the event that carry it:
+    /// the current positions (the table `status` reads, the event the console and /metrics fold) and
+    /// a point of the position history.
     func observation(_ markets: [MarketSnapshot], idle: TokenAmount, token: Token) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
         let now = clock.now()
         return ([.marketsScanned(markets, at: now), .balancesObserved(idle: idle, markets: markets, token: token, at: now)],
                 .marketsScanned(cycle: persisted.scans, markets: markets, idle: idle))
+    }
+
+    /// A move's verification reading: the current positions too, but not a point of the position
+    /// history (one per scan, which earnings are measured between).
+    func verifiedPositions(_ executionID: UUID, _ markets: [MarketSnapshot], idle: TokenAmount) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
+        ([.marketsScanned(markets, at: clock.now())], .positionsVerified(executionID: executionID, markets: markets, idle: idle))
     }
 
     struct CycleError: Error, CustomStringConvertible { var message: String; var description: String { message } }

@@ -103,7 +103,7 @@ struct RebalanceExecutor {
                     }
                     let after = try await balancesAfter(rec)
                     // Read now, they are the current positions whatever the comparison says.
-                    progress.observed = await engine.observation(after.markets, idle: after.balances.wallet, token: rec.token)
+                    progress.observed = await engine.verifiedPositions(id, after.markets, idle: after.balances.wallet)
                     finished.detail = try verify(rec, before: before, after: after.balances)
                 }
                 finished.finishedAt = clock.now()
