@@ -125,15 +125,32 @@ extension Engine {
     /// the current positions (the table `status` reads, the event the console and /metrics fold) and
     /// a point of the position history.
     func observation(_ markets: [MarketSnapshot], idle: TokenAmount, token: Token) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
+        lastMarkets = markets
         let now = clock.now()
         return ([.marketsScanned(markets, at: now), .balancesObserved(idle: idle, markets: markets, token: token, at: now)],
                 .marketsScanned(cycle: persisted.scans, markets: markets, idle: idle))
     }
 
-    /// A move's verification reading: the current positions too, but not a point of the position
-    /// history (one per scan, which earnings are measured between).
-    func verifiedPositions(_ executionID: UUID, _ markets: [MarketSnapshot], idle: TokenAmount) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
-        ([.marketsScanned(markets, at: clock.now())], .positionsVerified(executionID: executionID, markets: markets, idle: idle))
+    /// What a move's verification read (the wallet, the source and the target), laid over the newest
+    /// reading of the markets: the current positions, not a point of the position history (one per
+    /// scan, which earnings are measured between). Nil when no reading of the markets exists yet.
+    func verifiedPositions(_ executionID: UUID, _ rec: RebalanceRecommendation, _ after: BalanceSnapshot) -> (mutations: [StoreMutation], event: EngineEvent.Kind)? {
+        guard var markets = lastMarkets ?? newestStoredMarkets() else { return nil }
+        for i in markets.indices where markets[i].quote.token == rec.token {
+            if markets[i].quote.protocolID == rec.to { markets[i].position = after.to }
+            if markets[i].quote.protocolID == rec.from, let from = after.from { markets[i].position = from }
+        }
+        lastMarkets = markets
+        return ([.marketsScanned(markets, at: clock.now())], .positionsVerified(executionID: executionID, markets: markets, idle: after.wallet))
+    }
+
+    /// The markets as last published before this process read any (after a restart).
+    private func newestStoredMarkets() -> [MarketSnapshot]? {
+        guard let event = try? store.recentEvents(limit: 1, of: [.marketsScanned, .positionsVerified]).last else { return nil }
+        switch event.kind {
+        case .marketsScanned(_, let markets, _), .positionsVerified(_, let markets, _): return markets
+        default: return nil
+        }
     }
 
     struct CycleError: Error, CustomStringConvertible { var message: String; var description: String { message } }

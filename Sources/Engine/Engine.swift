@@ -35,6 +35,8 @@ public actor Engine {
     var shutdownTask: Task<Bool, Never>?
     /// Executions whose stuck transaction the operator asked to cancel.
     var cancellationRequests: Set<UUID> = []
+    /// The newest reading of the markets published (a scan's, or a verified move's over it).
+    var lastMarkets: [MarketSnapshot]?
     /// The execution running now, if any.
     var executionInFlight: UUID?
     /// True once every execution a crash left behind is resolved. This engine is the only writer, so

@@ -101,10 +101,10 @@ struct RebalanceExecutor {
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
-                    let after = try await balancesAfter(rec)
+                    let after = try await balances(rec, step: .verification)
                     // Read now, they are the current positions whatever the comparison says.
-                    progress.observed = await engine.verifiedPositions(id, after.markets, idle: after.balances.wallet)
-                    finished.detail = try verify(rec, before: before, after: after.balances)
+                    progress.observed = await engine.verifiedPositions(id, rec, after)
+                    finished.detail = try verify(rec, before: before, after: after)
                 }
                 finished.finishedAt = clock.now()
                 let observed = progress.observed
@@ -273,25 +273,6 @@ struct RebalanceExecutor {
         } catch {
             throw ExecutionError(step: step, message: "balance read failed: \(error)")
         }
-    }
-
-    /// Every market and the wallet after the move, read as a scan reads them: what verification
-    /// compares, and the positions it publishes.
-    func balancesAfter(_ rec: RebalanceRecommendation) async throws -> (markets: [MarketSnapshot], balances: BalanceSnapshot) {
-        let markets: [MarketSnapshot], wallet: TokenAmount
-        do {
-            markets = try await chain.scanMarkets(token: rec.token)
-            wallet = try await chain.walletBalance(token: rec.token)
-        } catch {
-            throw ExecutionError(step: .verification, message: "balance read failed: \(error)")
-        }
-        func position(_ p: LendingProtocol) throws -> TokenAmount {
-            guard let m = markets.first(where: { $0.quote.protocolID == p }) else {
-                throw ExecutionError(step: .verification, message: "balance read failed: \(p.displayName) is missing from the scan")
-            }
-            return m.position
-        }
-        return (markets, BalanceSnapshot(wallet: wallet, from: try rec.from.map(position), to: try position(rec.to)))
     }
 
     /// Compares the balances read back with what the move should have done. Exact on the
