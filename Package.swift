@@ -68,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "MammonCoreTests", dependencies: ["MammonCore"], swiftSettings: strict),
         .testTarget(name: "EVMTests", dependencies: ["EVM"], swiftSettings: strict),
-        .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store"], swiftSettings: strict),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store", "Service"], swiftSettings: strict),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",

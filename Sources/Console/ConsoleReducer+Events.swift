@@ -27,6 +27,11 @@ extension ConsoleReducer {
                 state.portfolio.observe(BalanceObservation(at: at, logPosition: event.sequence, idle: idle, snapshots: markets))
                 state.refreshPortfolio()
             }
+        case .positionsVerified(_, let markets, let idle):
+            // The positions after a move; the books keep folding scans only, as the store does.
+            updateMarkets(markets, &state)
+            state.idle = idle
+            state.marketsAt = at
         case .scanFinished:
             state.scanningCycle = nil
         case .opportunityFound(let rec):

@@ -22,6 +22,9 @@ extension LogLine {
         case .marketsScanned(let cycle, let markets, let idle):
             let rates = markets.map { "\($0.quote.protocolID.displayName) \(Format.apy($0.quote.apy))" }.joined(separator: ", ")
             self.init(at: at, type: type, text: "scan \(cycle): \(rates); idle \(Format.amount(idle))")
+        case .positionsVerified(let id, let markets, let idle):
+            let held = markets.filter { !$0.position.isZero }.map { "\($0.quote.protocolID.displayName) \(Format.amount($0.position))" }
+            self.init(at: at, type: type, text: "execution \(id.uuidString.prefix(8)) verified: \((held + ["idle \(Format.amount(idle))"]).joined(separator: ", "))")
         case .scanFinished(let cycle, let ok, let found, let executed, let ms, let error):
             let text = ok ? "scan \(cycle) done in \(Format.millis(ms)): \(found) opportunities, \(executed) executed"
                 : "scan \(cycle) failed after \(Format.millis(ms)): \(error ?? "unknown error")"

@@ -2,8 +2,8 @@ import Foundation
 import MammonCore
 import Store
 
-/// The manual approval queue. Approving re-runs the scan, the gates and the limits at that moment:
-/// an approval can never bypass them.
+/// The manual approval queue. Approving re-runs the scan, the market checks, the gates and the limits
+/// at that moment: an approval can never bypass them.
 extension Engine {
     func requestApproval(_ c: Candidate) {
         let now = clock.now()
@@ -62,6 +62,13 @@ extension Engine {
         do {
             // Fresh rates and fees: the move must still pass everything now.
             let markets = try await chain.scanMarkets(token: rec.token)
+            // The market checks a new proposal gets, on today's scan: a manual yes cannot skip them.
+            let source = rec.from.flatMap { from in markets.first { $0.quote.protocolID == from } }
+            if let why = source.flatMap(optimizer.trust.sourceExclusion) ?? optimizer.trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets) {
+                reportExclusions([why])
+                resolve(id, outcome: .rejectedOnRecheck, detail: "market check fails now: \(why)")
+                return
+            }
             let fee = try await chain.feeQuote()
             var current = rec
             if let from = rec.from, let q = markets.first(where: { $0.quote.protocolID == from }) { current.currentAPY = q.quote.apy }

@@ -66,8 +66,8 @@ extension Engine {
             } catch {
                 throw CycleError(message: "market scan failed: \(error)", alertCode: AlertCode.of(error))
             }
-            commit([.marketsScanned(markets, at: clock.now()), .balancesObserved(idle: idle, markets: markets, token: token, at: clock.now())],
-                   [.marketsScanned(cycle: cycle, markets: markets, idle: idle)])
+            let observed = observation(markets, idle: idle, token: token)
+            commit(observed.mutations, [observed.event])
             guard try await checkTreasury(fee: fee) else { throw CycleError(message: persisted.haltReason ?? "the fenced treasury is not its plan") }
 
             let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
@@ -123,6 +123,38 @@ extension Engine {
         }, [.scanFinished(cycle: cycle, ok: failure == nil, opportunities: found, executed: executed, durationMs: ms, error: failure)])
         if tripped { await halt(reason: "circuit breaker: \(breaker.tripReason ?? failure ?? "")", emergency: false) }
         return failure == nil
+    }
+
+    /// A scan's reading of every market and the wallet, as the mutations and the event that carry it:
+    /// the current positions (the table `status` reads, the event the console and /metrics fold) and
+    /// a point of the position history.
+    func observation(_ markets: [MarketSnapshot], idle: TokenAmount, token: Token) -> (mutations: [StoreMutation], event: EngineEvent.Kind) {
+        lastMarkets = markets
+        let now = clock.now()
+        return ([.marketsScanned(markets, at: now), .balancesObserved(idle: idle, markets: markets, token: token, at: now)],
+                .marketsScanned(cycle: persisted.scans, markets: markets, idle: idle))
+    }
+
+    /// What a move's verification read (the wallet, the source and the target), laid over the newest
+    /// reading of the markets: the current positions, not a point of the position history (one per
+    /// scan, which earnings are measured between). Nil when no reading of the markets exists yet.
+    func verifiedPositions(_ executionID: UUID, _ rec: RebalanceRecommendation, _ after: BalanceSnapshot) -> (mutations: [StoreMutation], event: EngineEvent.Kind)? {
+        guard var markets = lastMarkets ?? newestStoredMarkets() else { return nil }
+        for i in markets.indices where markets[i].quote.token == rec.token {
+            if markets[i].quote.protocolID == rec.to { markets[i].position = after.to }
+            if markets[i].quote.protocolID == rec.from, let from = after.from { markets[i].position = from }
+        }
+        lastMarkets = markets
+        return ([.marketsScanned(markets, at: clock.now())], .positionsVerified(executionID: executionID, markets: markets, idle: after.wallet))
+    }
+
+    /// The markets as last published before this process read any (after a restart).
+    private func newestStoredMarkets() -> [MarketSnapshot]? {
+        guard let event = try? store.recentEvents(limit: 1, of: [.marketsScanned, .positionsVerified]).last else { return nil }
+        switch event.kind {
+        case .marketsScanned(_, let markets, _), .positionsVerified(_, let markets, _): return markets
+        default: return nil
+        }
     }
 
     struct CycleError: Error, CustomStringConvertible, AlertCoded {

@@ -40,6 +40,8 @@ public actor Engine {
     var shutdownTask: Task<Bool, Never>?
     /// Executions whose stuck transaction the operator asked to cancel.
     var cancellationRequests: Set<UUID> = []
+    /// The newest reading of the markets published (a scan's, or a verified move's over it).
+    var lastMarkets: [MarketSnapshot]?
     /// The execution running now, if any.
     var executionInFlight: UUID?
     /// True once every execution a crash left behind is resolved. This engine is the only writer, so
@@ -331,6 +333,14 @@ public actor Engine {
 
     func cancellationRequested(_ id: UUID) -> Bool { cancellationRequests.contains(id) }
 
+    /// Why nothing may be prepared, signed, broadcast or replaced now (the engine is halted or
+    /// emergency-stopped), or nil. The executor asks before each of those, not only between moves:
+    /// a halt must stop a move in flight.
+    func spendingHalt() -> String? {
+        guard persisted.schedulerState == .halted || persisted.emergencyStop else { return nil }
+        return persisted.haltReason ?? "emergency stop"
+    }
+
     func requestCancellation(_ id: UUID) {
         guard executionInFlight == id else {
             commit([], [.error(.executor, "no execution \(id.uuidString.prefix(8)) is in flight: nothing to cancel")])
@@ -341,7 +351,7 @@ public actor Engine {
     }
 
     func executor() -> RebalanceExecutor {
-        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols,
+        RebalanceExecutor(chain: chain, store: store, clock: clock, limits: config.limits, allowed: config.supportedProtocols, trust: optimizer.trust,
                           stuckTimeout: TimeInterval(config.stuckTransactionSeconds), maxReplacements: config.maxReplacements, engine: self)
     }
 }

@@ -6,6 +6,8 @@ import Store
 /// transaction is reconciled with the chain (mined, pending, or resent with its journaled bytes).
 /// A step that was never journaled is never signed by recovery, with one exception decided by
 /// today's checks: funds already withdrawn may be finished into the target (see `Continuation`).
+/// Under a halt or an emergency stop recovery only looks receipts up: journaled bytes the node does
+/// not know are not resent and a stuck attempt is not replaced (see `refuseWhileHalted`).
 extension RebalanceExecutor {
     /// Whether recovery may sign the rest of a move whose withdraw was mined.
     enum Continuation {
@@ -85,6 +87,14 @@ extension RebalanceExecutor {
             do {
                 guard allowed.contains(rec.to) else {
                     throw ExecutionError(step: unsent[0], message: "not finishing the move: \(rec.to.displayName) is no longer in SUPPORTED_PROTOCOLS")
+                }
+                // The market checks a new proposal gets, on a scan made now.
+                let markets: [MarketSnapshot]
+                do { markets = try await chain.scanMarkets(token: rec.token) } catch {
+                    throw ExecutionError(step: unsent[0], message: "not finishing the move: \(rec.to.displayName) cannot be checked now (market scan failed: \(error))")
+                }
+                if let why = trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets) {
+                    throw ExecutionError(step: unsent[0], message: "not finishing the move: \(why)")
                 }
                 var worstUnits: UInt64 = 0
                 for step in unsent {

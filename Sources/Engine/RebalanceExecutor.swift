@@ -11,6 +11,8 @@ struct RebalanceExecutor {
     let clock: any EngineClock
     let limits: SafetyLimits
     let allowed: [LendingProtocol]
+    /// The market checks a target must pass before money goes in (recovery continuations too).
+    let trust: MarketTrust
     /// How long a transaction may stay unmined before it is replaced, and how many times.
     let stuckTimeout: TimeInterval
     let maxReplacements: Int
@@ -45,6 +47,8 @@ struct RebalanceExecutor {
         var gasBudget: MoveGasBudget? {
             approvedWorstWei.map { MoveGasBudget(approvedWei: $0, earlierStepsWei: signedWorstWei) }
         }
+        /// The balances verification read, to be committed with the step that closes it.
+        var observed: (mutations: [StoreMutation], event: EngineEvent.Kind)?
     }
 
     /// What the gate approved for the move and what earlier steps may already cost: no signature may
@@ -99,6 +103,7 @@ struct RebalanceExecutor {
                     try await record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
+                    try await refuseWhileHalted(step, "not prepared or signed")
                     let action = Self.action(for: step, rec, before: progress.before)
                     let tx: PreparedTransaction
                     do { tx = try await chain.prepare(action) } catch {
@@ -123,10 +128,16 @@ struct RebalanceExecutor {
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
-                    finished.detail = try await verify(rec, before: before)
+                    let after = try await balances(rec, step: .verification)
+                    // Read now, they are the current positions whatever the comparison says.
+                    progress.observed = await engine.verifiedPositions(id, rec, after)
+                    finished.detail = try verify(rec, before: before, after: after)
                 }
                 finished.finishedAt = clock.now()
-                try await record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
+                let observed = progress.observed
+                progress.observed = nil
+                try await record([.stepUpdated(finished, day: started.utcDay)] + (observed?.mutations ?? []),
+                                 [.stepFinished(finished)] + (observed.map { [$0.event] } ?? []))
                 if finished.gasCostUSD != nil { await statusChanged() } // today's gas moved
                 Failpoint.check("mined:\(step.rawValue)")
             }
@@ -143,8 +154,10 @@ struct RebalanceExecutor {
         return progress.summary
     }
 
-    /// Broadcasts a journaled attempt and marks it sent.
+    /// Broadcasts a journaled attempt and marks it sent. Under a halt only a cancellation (an explicit
+    /// operator command) leaves; anything else stays journaled and unsent.
     func send(_ tx: PreparedTransaction, executionID: UUID, step: ExecutionStep, attempt: Int) async throws {
+        if !tx.isCancellation { try await refuseWhileHalted(step, "\(tx.hash) (nonce \(tx.nonce)) not broadcast") }
         do { try await chain.broadcast(tx) } catch {
             throw ExecutionError(step: step, message: "broadcast of \(tx.hash) failed: \(error)", cause: error)
         }
@@ -167,6 +180,9 @@ struct RebalanceExecutor {
                 if case .mined(let r) = try await chain.transactionStatus(earlier) { return try cancelled(r, attempts, step: step) }
             }
             let cancel = await engine.cancellationRequested(executionID) && !latest.isCancellation
+            if !cancel {
+                try await refuseWhileHalted(step, "\(latest.hash) (nonce \(latest.nonce)) not mined within \(Int(stuckTimeout)) s and not replaced; it stays journaled")
+            }
             guard cancel || attempts.count <= maxReplacements else {
                 throw ExecutionError(step: step, message: "\(latest.hash) (nonce \(latest.nonce)) is still not mined after \(maxReplacements) fee raise(s); it stays journaled and recovery keeps watching it")
             }
@@ -184,6 +200,13 @@ struct RebalanceExecutor {
             try await send(next, executionID: executionID, step: step, attempt: attempts.count)
             attempts.append(next)
         }
+    }
+
+    /// Under a halt or an emergency stop nothing is prepared, signed, broadcast or replaced: the step
+    /// fails here, saying why (funds already withdrawn make the execution stranded, which alerts).
+    func refuseWhileHalted(_ step: ExecutionStep, _ what: String) async throws {
+        guard let reason = await engine.spendingHalt() else { return }
+        throw ExecutionError(step: step, message: "\(what): the engine is halted (\(reason)); nothing is signed or sent until an operator resumes")
     }
 
     /// A receipt of one of the step's attempts; a mined cancellation fails the step, saying so.
@@ -273,7 +296,10 @@ struct RebalanceExecutor {
         let remaining = ExecutionStep.plan(for: rec).filter { $0 > failure.step }.map {
             StepRecord(executionID: id, step: $0, status: .skipped, detail: "not run after \(failure.step.rawValue) failed")
         }
-        try? await record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) }, [.stepFinished(failedRecord)])
+        let observed = progress.observed
+        progress.observed = nil
+        try? await record(([failedRecord] + remaining).map { .stepUpdated($0, day: now.utcDay) } + (observed?.mutations ?? []),
+                          [.stepFinished(failedRecord)] + (observed.map { [$0.event] } ?? []))
     }
 
     static func action(for step: ExecutionStep, _ rec: RebalanceRecommendation, before: BalanceSnapshot?) -> ChainAction {
@@ -307,10 +333,9 @@ struct RebalanceExecutor {
         }
     }
 
-    /// Reads balances back and compares with what the move should have done. Exact on the
+    /// Compares the balances read back with what the move should have done. Exact on the
     /// simulated chain; a live market may add interest, so the target may hold slightly more.
-    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot) async throws -> String {
-        let after = try await balances(rec, step: .verification)
+    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, after: BalanceSnapshot) throws -> String {
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
         if after.to < expectedTo.subtracting(dust(rec.amount)) ?? expectedTo {

@@ -214,6 +214,7 @@ public enum ReplacementError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     case feeCapReached(neededGwei: Decimal, capGwei: Decimal)
     case unknownFees(String)
+    case callMismatch(hash: String, journaled: String, expected: String)
 
     public var description: String {
         switch self {
@@ -221,6 +222,8 @@ public enum ReplacementError: Error, Equatable, CustomStringConvertible {
         case .feeCapReached(let needed, let cap):
             "a replacement needs a max fee of \(needed.plainString) gwei, above MAX_FEE_GWEI \(cap.plainString); waiting for the network to calm or for the operator"
         case .unknownFees(let h): "the fees of \(h) are unknown, so no replacement can be priced"
+        case .callMismatch(let h, let journaled, let expected):
+            "the journaled bytes of \(h) call \(journaled), not \(expected) as its step does: nothing is re-signed"
         }
     }
 }

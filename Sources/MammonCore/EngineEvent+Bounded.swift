@@ -28,7 +28,7 @@ extension EngineEvent {
         case .notice(let source, let message, let code): e.kind = .notice(source: cut(source), message: cut(message), code: code)
         case .commandHandled(let client, let command, let accepted, let detail):
             e.kind = .commandHandled(client: cut(client), command: cut(command), accepted: accepted, detail: cut(detail))
-        case .schedulerStarted, .schedulerResumed, .scanStarted, .marketsScanned, .opportunityFound, .gateVerdict,
+        case .schedulerStarted, .schedulerResumed, .scanStarted, .marketsScanned, .positionsVerified, .opportunityFound, .gateVerdict,
              .approvalRequested, .executionStarted, .stepStarted:
             break
         }

@@ -29,6 +29,8 @@ extension EngineEvent: Codable {
         case .scanStarted(let cycle): try put("cycle", cycle)
         case .marketsScanned(let cycle, let markets, let idle):
             try put("cycle", cycle); try put("markets", markets); try put("idle", idle)
+        case .positionsVerified(let id, let markets, let idle):
+            try put("execution_id", id); try put("markets", markets); try put("idle", idle)
         case .scanFinished(let cycle, let ok, let opportunities, let executed, let ms, let error):
             try put("cycle", cycle); try put("ok", ok); try put("opportunities", opportunities)
             try put("executed", executed); try put("duration_ms", ms); try put("error", error)
@@ -76,6 +78,7 @@ extension EngineEvent: Codable {
         case .schedulerHalted: kind = .schedulerHalted(reason: try get("reason"), emergency: try opt("emergency") ?? false)
         case .scanStarted: kind = .scanStarted(cycle: try get("cycle"))
         case .marketsScanned: kind = .marketsScanned(cycle: try get("cycle"), markets: try get("markets"), idle: try get("idle"))
+        case .positionsVerified: kind = .positionsVerified(executionID: try get("execution_id"), markets: try get("markets"), idle: try get("idle"))
         case .scanFinished:
             kind = .scanFinished(cycle: try get("cycle"), ok: try get("ok"), opportunities: try get("opportunities"),
                                  executed: try get("executed"), durationMs: try get("duration_ms"), error: try opt("error"))

@@ -24,6 +24,9 @@ public struct EngineEvent: Sendable, Hashable {
         case schedulerResumed
         case scanStarted(cycle: Int)
         case marketsScanned(cycle: Int, markets: [MarketSnapshot], idle: TokenAmount)
+        /// Every market and the wallet as a move's verification read them: the current positions
+        /// until the next scan (not a point of the position history, which is one per scan).
+        case positionsVerified(executionID: UUID, markets: [MarketSnapshot], idle: TokenAmount)
         case scanFinished(cycle: Int, ok: Bool, opportunities: Int, executed: Int, durationMs: Int, error: String?)
         case cycleRetry(attempt: Int, retryAt: Date, error: String)
         case opportunityFound(RebalanceRecommendation)
@@ -62,6 +65,7 @@ extension EngineEvent.Kind {
         case .schedulerResumed: .schedulerResumed
         case .scanStarted: .scanStarted
         case .marketsScanned: .marketsScanned
+        case .positionsVerified: .positionsVerified
         case .scanFinished: .scanFinished
         case .cycleRetry: .cycleRetry
         case .opportunityFound: .opportunityFound

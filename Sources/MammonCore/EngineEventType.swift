@@ -8,6 +8,7 @@ public enum EngineEventType: String, CaseIterable, Sendable, Hashable {
     case schedulerResumed = "scheduler.resumed"
     case scanStarted = "scan.started"
     case marketsScanned = "markets.scanned"
+    case positionsVerified = "positions.verified"
     case scanFinished = "scan.finished"
     case cycleRetry = "cycle.retry"
     case opportunityFound = "opportunity.found"

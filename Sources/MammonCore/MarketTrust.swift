@@ -22,6 +22,7 @@ public struct MarketTrust: Sendable, Hashable {
         case apyAboveCeiling(LendingProtocol, apy: Decimal, ceiling: Decimal)
         case liquidityUnknown(LendingProtocol)
         case illiquid(LendingProtocol, available: TokenAmount, needed: TokenAmount)
+        case notScanned(LendingProtocol)
 
         public var description: String {
             switch self {
@@ -31,6 +32,7 @@ public struct MarketTrust: Sendable, Hashable {
             case .liquidityUnknown(let p): "\(p.displayName): withdrawable liquidity unknown, so it is not a target"
             case .illiquid(let p, let available, let needed):
                 "\(p.displayName) can pay out only \(available) now, less than the \(needed) it must be able to return for this move: not a target"
+            case .notScanned(let p): "\(p.displayName) was not in this scan, so it cannot be checked and is not a target"
             }
         }
     }
@@ -47,6 +49,14 @@ public struct MarketTrust: Sendable, Hashable {
         if market.quote.apy > maxAPYPct { return .apyAboveCeiling(p, apy: market.quote.apy, ceiling: maxAPYPct) }
         if market.withdrawableLiquidity == nil { return .liquidityUnknown(p) }
         return nil
+    }
+
+    /// Why `target` may not receive `amount` now, judged on `markets` as just scanned, or nil. The one
+    /// decision for every path that sends money into a market: a new proposal, a manual approval, and
+    /// recovery finishing funds a crash left withdrawn.
+    public func receiveExclusion(of amount: TokenAmount, into target: LendingProtocol, markets: [MarketSnapshot]) -> Exclusion? {
+        guard let market = markets.first(where: { $0.quote.protocolID == target }) else { return .notScanned(target) }
+        return capacityExclusion(market, amount: amount)
     }
 
     /// Why `market` cannot take `amount`, or nil: the amount × multiple must be withdrawable.

@@ -48,7 +48,7 @@ public struct YieldOptimizer: Sendable {
         func target(for amount: TokenAmount, from source: LendingProtocol?, above apy: Decimal) -> MarketSnapshot? {
             for t in targets where t.quote.protocolID != source {
                 guard t.quote.apy > apy else { return nil }
-                if let why = trust.capacityExclusion(t, amount: amount) {
+                if let why = trust.receiveExclusion(of: amount, into: t.quote.protocolID, markets: targets) {
                     if !exclusions.contains(why) { exclusions.append(why) }
                     continue
                 }

@@ -37,7 +37,7 @@ public struct EngineMetricsState: Sendable, Hashable {
         switch event.kind {
         case .status(let status):
             self.status = status
-        case .marketsScanned(_, let snapshots, let idle):
+        case .marketsScanned(_, let snapshots, let idle), .positionsVerified(_, let snapshots, let idle):
             markets = Dictionary(snapshots.map { snapshot in
                 (snapshot.quote.protocolID.rawValue,
                  Market(positionUSD: snapshot.position.decimalValue, apyPercent: snapshot.apyMeasured ? snapshot.quote.apy : nil))

@@ -52,6 +52,15 @@ final class LiveBinaryTests: DevnetTestCase {
         XCTAssertGreaterThanOrEqual(inMoonwell, UInt256(999_999_998))
         let inAave = try await devnet.aTokenBalance()
         XCTAssertLessThanOrEqual(inAave, UInt256(2))
+
+        // What the verification read is the current position at once, without another scan.
+        let status = try await binary.run(["status", "--json", "--db", files.database])
+        let positions = (try? JSONValue.parse(status.stdout))?["positions"]?.arrayValue ?? []
+        func held(_ market: String) -> UInt128? {
+            positions.first { $0["protocol"]?.stringValue == market }?["amount"]?["base_units"]?.stringValue.flatMap { UInt128($0) }
+        }
+        XCTAssertGreaterThanOrEqual(held("moonwell") ?? 0, 999_999_998, status.stdout)
+        XCTAssertLessThanOrEqual(held("aave-v3") ?? .max, 2, status.stdout)
     }
 
     func testMarketsListsEveryMarketWithAPYTVLAndPositionWithoutThePassword() async throws {

@@ -83,20 +83,7 @@ final class LiveChaosTests: DevnetTestCase {
     /// 1 000 USDC in the Aave pool at a low rate, nothing else in the wallet, Moonwell paying more.
     private func prepareMove(rpcURL: String) async throws -> (startBlock: UInt64, startNonce: UInt64) {
         files = try LiveRunFiles.make(network: devnet.networkFile(rpcURLs: [rpcURL]))
-        let chain = try await devnet.chain()
-        try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
-        try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
-        let rest = try await devnet.usdcBalance()
-        let transfer = try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(rest)])
-        let signer = try LiveDevnet.signer()
-        let nonce = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "pending"])
-        let tx = EIP1559Transaction(chainID: devnet.info.chainID, nonce: nonce, maxPriorityFeePerGas: 1_000_000,
-                                    maxFeePerGas: 10_000_000_000, gasLimit: 200_000, to: try Address(hex: devnet.info.usdc), data: transfer)
-        _ = try await devnet.rpc.sendRawTransaction(try await tx.sign(with: signer).rawHex)
-        try await devnet.admin("devnet_setMoonwellRate", ["3170979198"])
-        let block = try await devnet.blockNumber()
-        let startNonce = try await devnet.rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "latest"])
-        return (block, startNonce)
+        return try await devnet.stageAaveToMoonwellMove()
     }
 
     private func killed(at failpoint: String) async throws {

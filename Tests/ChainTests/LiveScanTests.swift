@@ -96,6 +96,37 @@ final class LiveScanTests: DevnetTestCase {
         XCTAssertTrue(error?.contains("above MAX_FEE_GWEI") ?? false, error ?? "replaced above the ceiling")
     }
 
+    func testReplacementRefusesJournaledBytesThatDoNotMakeTheStepsCall() async throws {
+        let chain = try await devnet.chain()
+        let approve = try await chain.prepare(.approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(7)))
+        func journaled(_ raw: String, as action: ChainAction, cancellation: Bool = false) -> PreparedTransaction {
+            PreparedTransaction(hash: approve.hash, rawTransaction: raw, nonce: approve.nonce, gasLimit: approve.gasLimit, action: action,
+                                maxFeePerGasWei: approve.maxFeePerGasWei, maxPriorityFeePerGasWei: approve.maxPriorityFeePerGasWei,
+                                isCancellation: cancellation)
+        }
+        // The approve's bytes journaled for a deposit step: another contract and function.
+        let otherContract = await liveError { try await chain.replacement(for: journaled(approve.rawTransaction, as: .deposit(.aaveV3, .usdc, LiveDevnet.usdc(7)))) }
+        XCTAssertTrue(otherContract?.contains("nothing is re-signed") ?? false, otherContract ?? "re-signed an approve as a deposit")
+        XCTAssertTrue(otherContract?.contains("selector 0x095ea7b3") ?? false, otherContract ?? "")
+        // The right contract (USDC) but another function: transfer(address,uint256) journaled for the approve step.
+        let transfer = try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: devnet.info.deployer)), .uint(7_000_000)])
+        guard case .eip1559(var forged) = try TransactionDecoder.decode(hex: approve.rawTransaction).transaction else {
+            return XCTFail("the approve is not a type-2 transaction")
+        }
+        forged.data = transfer
+        let forgedRaw = try await forged.sign(with: try LiveDevnet.signer()).rawHex
+        let otherFunction = await liveError { try await chain.replacement(for: journaled(forgedRaw, as: approve.action)) }
+        XCTAssertTrue(otherFunction?.contains("nothing is re-signed") ?? false, otherFunction ?? "re-signed a transfer as an approve")
+        // A contract call journaled as a cancellation is refused too; the honest ones are replaced.
+        let notACancellation = await liveError { try await chain.replacement(for: journaled(approve.rawTransaction, as: approve.action, cancellation: true)) }
+        XCTAssertTrue(notACancellation?.contains("cancellation") ?? false, notACancellation ?? "re-signed a call as a cancellation")
+        let honest = try await chain.replacement(for: approve)
+        XCTAssertEqual(honest.nonce, approve.nonce)
+        let cancel = try await chain.cancellation(for: approve)
+        let raisedCancel = try await chain.replacement(for: cancel)
+        XCTAssertTrue(raisedCancel.isCancellation)
+    }
+
     func testL1DataFeeFromTheGasPriceOracleInQuotesAndReceiptsAndZeroWithoutOne() async throws {
         let plain = try await devnet.chain()
         let noL1 = try await plain.feeQuote()

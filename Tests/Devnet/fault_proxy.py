@@ -15,13 +15,19 @@ forwarded):
     proxy_clearLies []                                        tell the truth again
     proxy_reset     []                                        no fault, no lies, counters at zero
     proxy_flushSends []                                       forward the sends held by stall_sends
+    proxy_awaitHeld [{"count": N, "timeout_ms": T}]           block until N sends are held (or T ms
+                                                              pass: a bound for a broken run); true
+                                                              when they are
     proxy_stats     []                                        {"forwarded", "faulted", "held", "lies",
                                                                "methods": {method: count forwarded}}
 
 Modes: drop (close the connection unanswered), delay (wait delay_ms, then forward), http500, http429
 (with Retry-After: 1), malformed (an HTML page), truncated (cut-off JSON), stall_sends (answer
 eth_sendRawTransaction with the transaction's hash but hold it back: a stuck mempool; other calls
-pass through and don't count).
+pass through and don't count), lose_send_answers (forward eth_sendRawTransaction to the node, then
+close the connection unanswered: a send that timed out after the node took it; other calls pass
+through and don't count), drop_sends (close the connection of eth_sendRawTransaction without
+forwarding it: a send that never arrived; other calls pass through and don't count).
 
 Lies rewrite the upstream's well-formed answers, in single requests and batches alike (quantities
 are 0x strings):
@@ -34,6 +40,7 @@ are 0x strings):
     pending_count {"count": Q}                                 eth_getTransactionCount at "pending"
                                                                (another signer's transactions waiting)
     block         {"timestamp": Q}                             the timestamp of every eth_getBlockByNumber block
+    unknown_transaction {}                                     eth_getTransactionByHash answers null
 """
 
 import argparse
@@ -48,6 +55,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 state = {"mode": None, "count": 0, "delay_ms": 0, "held": [], "forwarded": 0, "faulted": 0, "lies": {}, "lied": 0, "methods": {}}
 lock = threading.Lock()
+held_changed = threading.Condition(lock)
 
 
 def keccak_hex(raw_hex: str) -> str:
@@ -61,7 +69,7 @@ def take_fault(request) -> str | None:
         mode = state["mode"]
         if mode is None:
             return None
-        if mode == "stall_sends":
+        if mode in ("stall_sends", "lose_send_answers", "drop_sends"):
             calls = request if isinstance(request, list) else [request]
             if not any(isinstance(c, dict) and c.get("method") == "eth_sendRawTransaction" for c in calls):
                 return None
@@ -104,6 +112,12 @@ def make_handler(upstream: str):
                 time.sleep(state["delay_ms"] / 1000)
             if mode == "stall_sends":
                 return self.reply(200, json.dumps(hold_sends(request)).encode())
+            if mode in ("lose_send_answers", "drop_sends"):
+                if mode == "lose_send_answers":
+                    forward(upstream, body)
+                self.close_connection = True
+                self.connection.close()
+                return
             with lock:
                 state["forwarded"] += 1
                 for call in request if isinstance(request, list) else [request]:
@@ -181,6 +195,9 @@ def lie(request, answer: bytes) -> bytes:
         elif method == "eth_getBlockByNumber" and "block" in lies and isinstance(r["result"], dict):
             r["result"]["timestamp"] = lies["block"]["timestamp"]
             told += 1
+        elif method == "eth_getTransactionByHash" and "unknown_transaction" in lies:
+            r["result"] = None
+            told += 1
         elif method == "eth_estimateGas" and "estimate_gas" in lies:
             r["result"] = lies["estimate_gas"]["gas"]
             told += 1
@@ -198,6 +215,7 @@ def hold_sends(request):
             raw = call["params"][0]
             with lock:
                 state["held"].append(raw)
+                held_changed.notify_all()
             answers.append({"jsonrpc": "2.0", "id": call.get("id"), "result": keccak_hex(raw)})
         else:
             answers.append(json.loads(forward(UPSTREAM, json.dumps(call).encode())))
@@ -230,6 +248,12 @@ def control(upstream: str, request):
                     "lies": state["lied"], "methods": dict(state["methods"])}
         if method == "proxy_flushSends":
             held, state["held"] = state["held"], []
+        if method == "proxy_awaitHeld":
+            spec = params[0] if params else {}
+            count, deadline = int(spec.get("count", 1)), time.monotonic() + int(spec.get("timeout_ms", 60_000)) / 1000
+            while len(state["held"]) < count and time.monotonic() < deadline:
+                held_changed.wait(deadline - time.monotonic())
+            return len(state["held"]) >= count
     if method == "proxy_flushSends":
         for i, raw in enumerate(held):
             forward(upstream, json.dumps({"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [raw]}).encode())

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The engine as a service (a headless process, as systemd runs it) and consoles that attach to it in

@@ -73,4 +73,35 @@ final class ApprovalTests: XCTestCase {
         let after = await again.status()
         XCTAssertEqual(after.state, .halted)
     }
+
+    func testApprovalIsRejectedWhenTheTargetCannotPayTheMoneyBackNow() async throws {
+        let (engine, chain, store) = try await fixture.open()
+        await engine.runOnce()
+        let move = try XCTUnwrap(pending(store).first { $0.recommendation.from == .aaveV3 })
+        let target = move.recommendation.to
+        await chain.inject(.illiquid(target))   // drained between the proposal and the yes
+        await engine.send(.approve(move.id))
+        XCTAssertTrue(try store.executions(limit: 10).isEmpty, "nothing was sent into a market that could not pay it back")
+        let resolved = try XCTUnwrap(store.approvals(limit: 10).first { $0.request.id == move.id })
+        XCTAssertEqual(resolved.request.outcome, .rejectedOnRecheck)
+        XCTAssertTrue(resolved.detail!.contains("\(target.displayName) can pay out only"), resolved.detail!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 0)
+    }
+
+    func testApprovalIsRejectedWhenTheTargetAPYIsNowAboveTheCeiling() async throws {
+        let (engine, _, store) = try await fixture.open()
+        await engine.runOnce()
+        let move = try XCTUnwrap(pending(store).first { $0.recommendation.from == .aaveV3 })
+        // The operator lowers MAX_APY_PCT below the target's rate and restarts; the proposal survives.
+        fixture.config.maxAPYPct = move.recommendation.expectedAPY / 2
+        let (restarted, chain, reopened) = try await fixture.open()
+        await restarted.send(.approve(move.id))
+        XCTAssertTrue(try reopened.executions(limit: 10).isEmpty)
+        let resolved = try XCTUnwrap(reopened.approvals(limit: 10).first { $0.request.id == move.id })
+        XCTAssertEqual(resolved.request.outcome, .rejectedOnRecheck)
+        XCTAssertTrue(resolved.detail!.contains("above MAX_APY_PCT"), resolved.detail!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 0)
+    }
 }

@@ -9,6 +9,35 @@ final class ExecutorTests: XCTestCase {
     var fixture = EngineFixture()
     override func tearDown() { fixture.cleanUp() }
 
+    func testAVerifiedMoveMakesTheBalancesItReadTheCurrentPositionsInTheStepsCommit() async throws {
+        fixture.config.maxRebalancesPerDay = 1
+        let (engine, chain, store) = try await fixture.open()
+        await engine.runOnce()
+        let move = try XCTUnwrap(store.executions(limit: 10).first)
+        XCTAssertEqual(move.status, .succeeded, move.error ?? "")
+        let target = move.recommendation.to
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.deposits[target], 1_000_000_000)
+
+        // `status` reads the position table: the move is in it without another scan.
+        let positions = Dictionary(uniqueKeysWithValues: try store.positions().map { ($0.protocolID, $0.amount.baseUnits) })
+        XCTAssertEqual(positions[target], 1_000_000_000)
+        XCTAssertEqual(positions[.aaveV3], ledger.deposits[.aaveV3])
+        // The console and /metrics fold the verification's reading, committed with the verification step.
+        let events = try store.allEvents()
+        let verified = try XCTUnwrap(events.firstIndex {
+            if case .stepFinished(let r) = $0.kind { r.executionID == move.id && r.step == .verification } else { false }
+        })
+        XCTAssertEqual(events[verified + 1].type, "positions.verified", "published in the verification's commit")
+        XCTAssertEqual(events[verified + 1].at, events[verified].at)
+        guard case .positionsVerified(let id, let markets, let idle) = events[verified + 1].kind else { return XCTFail("not the verified positions") }
+        XCTAssertEqual(id, move.id)
+        XCTAssertEqual(markets.first { $0.quote.protocolID == target }?.position.baseUnits, 1_000_000_000)
+        XCTAssertEqual(markets.first { $0.quote.protocolID == .aaveV3 }?.position.baseUnits, ledger.deposits[.aaveV3])
+        XCTAssertEqual(idle.baseUnits, ledger.wallet)
+        XCTAssertEqual(try store.balanceObservations().count, 1, "the position history keeps one point per scan")
+    }
+
     func testRunOnceMovesAPositionAndDeploysIdleFundsWithEveryStepInOrder() async throws {
         let (engine, chain, store) = try await fixture.open()
         let totalBefore = await chain.ledger.totalToken

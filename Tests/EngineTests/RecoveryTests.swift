@@ -11,10 +11,12 @@ final class RecoveryTests: XCTestCase {
     var fixture = EngineFixture()
     override func tearDown() { fixture.cleanUp() }
 
-    enum Boundary { case startedNothingJournaled, signedNotSent, sentNoReceipt, withdrawnBeforeApprove }
+    enum Boundary { case startedNothingJournaled, signedNotSent, sentNoReceipt, sentAndStuck, withdrawnBeforeApprove }
 
-    /// Leaves an Aave V3 → Moonwell move of 1000 USDC interrupted at `boundary`; returns its id and withdraw hash.
-    func crash(at boundary: Boundary) async throws -> (id: UUID, withdrawHash: String) {
+    /// Leaves an Aave V3 → Moonwell move of 1000 USDC interrupted at `boundary`; returns its id, withdraw
+    /// hash and the chain (whose mempool a restart may share, as a live node's would).
+    @discardableResult
+    func crash(at boundary: Boundary) async throws -> (id: UUID, withdrawHash: String, chain: SimulatedChain) {
         let (_, chain, store) = try await fixture.open()
         let rec = RebalanceRecommendation(id: UUID(), from: .aaveV3, to: .moonwell, token: .usdc,
                                           amount: TokenAmount(baseUnits: 1_000_000_000, decimals: 6), currentAPY: 3, expectedAPY: 5, reason: "test", confidence: 80)
@@ -27,24 +29,38 @@ final class RecoveryTests: XCTestCase {
         try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
                           .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded), day: day),
                           .balancesBefore(executionID: id, before)], events: [])
-        if boundary == .startedNothingJournaled { return (id, "") }
+        if boundary == .startedNothingJournaled { return (id, "", chain) }
+        if boundary == .sentAndStuck { await chain.inject(.congestion(.withdraw, bumps: 1)) }
         let tx = try await chain.prepare(.withdraw(.aaveV3, .usdc, rec.amount, fullExit: false))
         try store.commit([.stepJournaled(StepRecord(executionID: id, step: .withdraw, status: .running, txHash: tx.hash, nonce: tx.nonce,
                                                     startedAt: EngineFixture.start), rawTransaction: tx.rawTransaction, countsAsRebalance: true, day: day)],
                          events: [])
-        if boundary == .signedNotSent { return (id, tx.hash) }
+        if boundary == .signedNotSent { return (id, tx.hash, chain) }
+        if boundary == .sentAndStuck {
+            try store.commit([.attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start)], events: [])
+            try await chain.broadcast(tx)
+            return (id, tx.hash, chain)
+        }
         try await chain.broadcast(tx)
         let receipt = try await chain.awaitReceipt(tx)
         // The simulated chain's ledger is written with the engine's next commit; a real chain keeps a
         // mined transaction whatever happens to our database, so write it as the chain's own state.
         try store.commit([], events: [])
-        if boundary == .sentNoReceipt { return (id, tx.hash) }
+        if boundary == .sentNoReceipt { return (id, tx.hash, chain) }
         try store.commit([.stepBroadcast(executionID: id, step: .withdraw),
                           .attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start),
                           .attemptBroadcast(executionID: id, step: .withdraw, attempt: 0),
                           .stepUpdated(StepRecord(executionID: id, step: .withdraw, status: .succeeded, txHash: tx.hash, gasUsed: receipt.gasUsed,
                                                   gasCostUSD: receipt.feeUSD(ethUSD: 3000)), day: day)], events: [])
-        return (id, tx.hash)
+        return (id, tx.hash, chain)
+    }
+
+    /// Latches the emergency stop in the database, as `mammon emergency-stop` does while no engine runs.
+    func latchEmergencyStop() throws {
+        let store = try AppDatabase.open(path: fixture.path)
+        var state = try store.schedulerState() ?? PersistedSchedulerState(updatedAt: EngineFixture.start)
+        state.emergencyStop = true
+        try store.commit([.schedulerState(state)], events: [])
     }
 
     func assertResumedToSuccess(_ id: UUID, withdrawHash: String, file: StaticString = #filePath, line: UInt = #line) async throws {
@@ -115,10 +131,7 @@ final class RecoveryTests: XCTestCase {
 
     func testWithdrawnFundsStayIdleWhileEmergencyStopped() async throws {
         let crashed = try await crash(at: .withdrawnBeforeApprove)
-        let store = try AppDatabase.open(path: fixture.path)
-        var state = try store.schedulerState() ?? PersistedSchedulerState(updatedAt: EngineFixture.start)
-        state.emergencyStop = true
-        try store.commit([.schedulerState(state)], events: [])
+        try latchEmergencyStop()
         let (engine, chain, reopened) = try await fixture.open()
         let execution = try XCTUnwrap(reopened.execution(id: crashed.id))
         XCTAssertEqual(execution.status, .stranded)
@@ -141,5 +154,48 @@ final class RecoveryTests: XCTestCase {
         XCTAssertTrue(execution.error!.contains("no longer in SUPPORTED_PROTOCOLS"), execution.error!)
         let ledger = await chain.ledger
         XCTAssertEqual(ledger.nonce, 1)
+    }
+
+    func testSignedButNeverSentIsNotBroadcastOnAStartUnderEmergencyStop() async throws {
+        let crashed = try await crash(at: .signedNotSent)
+        try latchEmergencyStop()
+        let (_, chain, store) = try await fixture.open()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .failed, "nothing left the market: failed, not stranded")
+        XCTAssertTrue(execution.error!.contains("\(crashed.withdrawHash) (nonce 0) not broadcast: the engine is halted"), execution.error!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 0, "the journaled bytes were not sent")
+        XCTAssertEqual(ledger.deposits[.aaveV3], 2_500_000_000)
+        XCTAssertTrue(try store.unfinishedExecutions().isEmpty)
+    }
+
+    func testAStuckJournaledWithdrawIsOnlyLookedUpOnAStartUnderEmergencyStop() async throws {
+        let crashed = try await crash(at: .sentAndStuck)
+        try latchEmergencyStop()
+        // The node still holds the stuck withdraw in its mempool across the restart.
+        let (_, _, store) = try await fixture.open(gateway: { _ in crashed.chain })
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .failed, execution.error ?? "")
+        XCTAssertTrue(execution.error!.contains("not replaced; it stays journaled: the engine is halted"), execution.error!)
+        XCTAssertEqual(try store.attempts(executionID: crashed.id, step: .withdraw).count, 1, "no fee-raised replacement was signed")
+        let ledger = await crashed.chain.ledger
+        XCTAssertEqual(ledger.nonce, 0, "nothing was mined")
+        let status = try await crashed.chain.transactionStatus(PreparedTransaction(hash: crashed.withdrawHash, rawTransaction: "", nonce: 0, gasLimit: 0,
+                                                                                   action: .withdraw(.aaveV3, .usdc, TokenAmount(baseUnits: 1, decimals: 6), fullExit: false)))
+        XCTAssertEqual(status, .pending, "the journaled withdraw is still the one waiting at its nonce")
+    }
+
+    func testWithdrawnFundsAreNotFinishedIntoAMarketThatCannotPayThemBack() async throws {
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
+        let (engine, chain, store) = try await fixture.open()
+        await chain.inject(.illiquid(.moonwell))
+        _ = await engine.runOnce()
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .stranded)
+        XCTAssertTrue(execution.error!.contains("not finishing the move: Moonwell can pay out only"), execution.error!)
+        let ledger = await chain.ledger
+        XCTAssertEqual(ledger.nonce, 1, "no approve, no deposit")
+        XCTAssertEqual(ledger.wallet, 2_500_000_000)
     }
 }

@@ -29,6 +29,18 @@ final class MarketTrustTests: XCTestCase {
         XCTAssertEqual(idle.recommendations.map(\.to), [.aaveV3])
     }
 
+    func testWhetherAMarketMayReceiveAnAmountIsDecidedOnTheScanAtHand() {
+        let trust = optimizer.trust
+        let amount = TokenAmount(baseUnits: 500_000_000, decimals: 6)
+        let markets = [m(.moonwell, "6", liquidity: 750_000_000), m(.aaveV3, "3"), m(.morphoVault, "80")]
+        XCTAssertNil(trust.receiveExclusion(of: amount, into: .aaveV3, markets: markets))
+        XCTAssertEqual(trust.receiveExclusion(of: amount, into: .moonwell, markets: markets),
+                       .illiquid(.moonwell, available: TokenAmount(baseUnits: 750_000_000, decimals: 6), needed: TokenAmount(baseUnits: 1_000_000_000, decimals: 6)))
+        XCTAssertEqual(trust.receiveExclusion(of: amount, into: .morphoVault, markets: markets), .apyAboveCeiling(.morphoVault, apy: 80, ceiling: 50))
+        // A market the scan did not return cannot be checked, so it receives nothing.
+        XCTAssertEqual(trust.receiveExclusion(of: amount, into: .moonwell, markets: [m(.aaveV3, "3")]), .notScanned(.moonwell))
+    }
+
     func testAnAPYAboveTheCeilingIsReportedAndNeverChased() {
         let out = plan([m(.moonwell, "80", liquidity: 1_000_000_000_000), m(.aaveV3, "3", position: 500_000_000), m(.morphoVault, "4")])
         XCTAssertEqual(out.recommendations.map(\.to), [.morphoVault], "the next trusted market, not the spike")

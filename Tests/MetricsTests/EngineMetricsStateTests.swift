@@ -39,6 +39,17 @@ final class EngineMetricsStateTests: XCTestCase {
         state.apply(Sample.event(6, .approvalRequested(Sample.approval(3))))
         XCTAssertEqual(state.pendingApprovals.count, 1)
     }
+
+    func testAVerifiedMoveReplacesThePositionsBeforeTheNextScan() {
+        var state = EngineMetricsState()
+        state.apply(Sample.event(0, .marketsScanned(cycle: 1, markets: [Sample.snapshot(.aaveV3, apy: "3", position: "1000"),
+                                                                      Sample.snapshot(.moonwell, apy: "5", position: "0")], idle: Sample.usdc("0"))))
+        state.apply(Sample.event(5, .positionsVerified(executionID: Sample.id(9), markets: [Sample.snapshot(.aaveV3, apy: "3", position: "0"),
+                                                                                          Sample.snapshot(.moonwell, apy: "5", position: "1000")],
+                                                       idle: Sample.usdc("0"))))
+        XCTAssertEqual(state.markets["moonwell"]?.positionUSD, 1000)
+        XCTAssertEqual(state.markets["aave-v3"]?.positionUSD, 0)
+    }
 }
 
 /// Fixed dates and ids.

@@ -75,12 +75,32 @@ extension LiveChain {
         guard case .eip1559(var body) = decoded.transaction, body.nonce == tx.nonce, body.chainID == network.chainID else {
             throw LiveChainError.badResult(call: "replacement of \(tx.hash)", detail: "the journaled bytes are not this network's type-2 transaction at nonce \(tx.nonce)")
         }
+        try await checkJournaledCall(body, of: tx)
         body.maxFeePerGas = UInt256(next.maxFee)
         body.maxPriorityFeePerGas = UInt256(next.tip)
         let signed = try await body.sign(with: try requireSigner())
         return PreparedTransaction(hash: signed.hashHex, rawTransaction: signed.rawHex, nonce: tx.nonce, gasLimit: tx.gasLimit,
                                    action: tx.action, maxFeePerGasWei: next.maxFee, maxPriorityFeePerGasWei: next.tip,
                                    isCancellation: tx.isCancellation)
+    }
+
+    /// Re-signing journaled bytes signs whatever they say: they must make the call the step's action
+    /// makes (the same contract and function; for a cancellation, a plain transfer to the wallet), or
+    /// nothing is signed. A corrupted or tampered journal cannot turn a fee raise into another call.
+    func checkJournaledCall(_ body: EIP1559Transaction, of tx: PreparedTransaction) async throws {
+        let expected: (to: Address, selector: [UInt8], what: String)
+        if tx.isCancellation {
+            expected = (wallet, [], "a plain transfer to the wallet (cancellation)")
+        } else {
+            let call = try await contractCall(for: tx.action)
+            expected = (call.to, Array(call.data.prefix(4)), call.label)
+        }
+        let selector = Array(body.data.prefix(4))
+        guard body.to == expected.to, selector == expected.selector else {
+            throw ReplacementError.callMismatch(hash: tx.hash,
+                                                journaled: "\(body.to?.checksummed ?? "contract creation") selector \(Hex.data(selector))",
+                                                expected: "\(expected.to.checksummed) selector \(Hex.data(expected.selector)) (\(expected.what))")
+        }
     }
 
     /// A zero-value transfer to the wallet itself at the stuck transaction's nonce, both fees raised by
@@ -100,11 +120,21 @@ extension LiveChain {
         _ = try requireSigner()  // a watch-only chain sends nothing, not even bytes signed elsewhere
         do {
             try await client.sendRaw(tx.rawTransaction, hash: tx.hash)
-            await nonces.broadcast(nonce: tx.nonce)
         } catch {
             if case .rpc(.rpc(_, _, let message, _)) = error, message.lowercased().contains("nonce") { await nonces.resync() }
-            throw error
+            guard case .rpc(let failure) = error, failure.isEndpointFailure || failure.isNoHealthyEndpoint,
+                  await nodeTookTheSend(of: tx) else { throw error }
         }
+        await nonces.broadcast(nonce: tx.nonce)
+    }
+
+    /// Whether a send that got no answer (a timeout, a dropped connection) reached the node anyway:
+    /// the node knows the hash, or its pending nonce has moved past the transaction's. Then the
+    /// receipt wait decides what became of it, as for any sent transaction.
+    func nodeTookTheSend(of tx: PreparedTransaction) async -> Bool {
+        if (try? await client.isKnown(tx.hash)) == true { return true }
+        guard let pending = try? await client.pendingNonce(wallet) else { return false }
+        return pending > tx.nonce
     }
 
     /// Waits for the receipt (bounded). A revert fails with its reason, replayed with `eth_call`;

@@ -47,6 +47,12 @@ extension RPCError {
         }
     }
 
+    /// True when no endpoint could be asked at all (every one cooling down).
+    var isNoHealthyEndpoint: Bool {
+        if case .noHealthyEndpoint = self { return true }
+        return false
+    }
+
     /// True when the endpoint asked us to slow down (429) or is overloaded (5xx).
     var isThrottle: Bool {
         if case .httpStatus(_, let status, _, _) = self { return status == 429 || (500...599).contains(status) }

@@ -16,8 +16,13 @@ enum StoredRecordsReader {
             if case .error(let source, let message, _) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
         }
         var lastScan: StoredRecords.LastScan?
-        if let scan = try store.recentEvents(limit: 1, of: [.marketsScanned]).last, case .marketsScanned(_, let markets, let idle) = scan.kind {
-            lastScan = StoredRecords.LastScan(at: scan.at, markets: markets, idle: idle)
+        // The newest reading of the markets: a scan's, or a verified move's after it.
+        if let scan = try store.recentEvents(limit: 1, of: [.marketsScanned, .positionsVerified]).last {
+            switch scan.kind {
+            case .marketsScanned(_, let markets, let idle), .positionsVerified(_, let markets, let idle):
+                lastScan = StoredRecords.LastScan(at: scan.at, markets: markets, idle: idle)
+            default: break
+            }
         }
         let newest = try store.latestBalanceObservation()?.at ?? now
         let observations = try store.balanceObservations(dailyBefore: newest.addingTimeInterval(-PortfolioBook.fourHourlyResolution),

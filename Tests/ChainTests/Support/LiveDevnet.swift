@@ -163,3 +163,20 @@ extension LiveDevnet {
         try await admin("devnet_setFeedAnswer", [.string(answer.decimalString)])
     }
 }
+
+extension LiveDevnet {
+    /// 1 000 USDC in the Aave pool at a low rate, nothing else in the wallet, Moonwell paying more: a
+    /// profitable Aave → Moonwell move for the binary. Returns the block and the wallet's nonce before it.
+    func stageAaveToMoonwellMove() async throws -> (startBlock: UInt64, startNonce: UInt64) {
+        let chain = try await chain()
+        try await send(chain, .approve(.usdc, spender: .aaveV3, Self.usdc(1_000)))
+        try await send(chain, .deposit(.aaveV3, .usdc, Self.usdc(1_000)))
+        let rest = try await usdcBalance()
+        try await sendFromTestWallet(to: info.usdc,
+                                     data: try ABI.encodeCall("transfer(address,uint256)", [.address(try Address(hex: info.deployer)), .uint(rest)]))
+        try await admin("devnet_setMoonwellRate", ["3170979198"])
+        let block = try await blockNumber()
+        let startNonce = try await rpc.requestQuantity("eth_getTransactionCount", [.string(DevnetHarness.walletAddress), "latest"])
+        return (block, startNonce)
+    }
+}

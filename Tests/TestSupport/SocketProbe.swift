@@ -1,13 +1,12 @@
 import Foundation
-import TestSupport
 
 /// A minimal client of the engine's socket written against the documented wire format (no Mammon
 /// code): connects, reads the hello, sends one line, returns the answer. What another tool would do.
-enum SocketProbe {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+public enum SocketProbe {
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     /// Sends `{"command": name, "request_id": "probe"}` and returns the `command.response` line.
-    static func command(_ name: String, id: String? = nil, socket path: String) throws -> [String: Any] {
+    public static func command(_ name: String, id: String? = nil, socket path: String) throws -> [String: Any] {
         let fd = try TestSocket.connect(unixPath: path)
         defer { close(fd) }
         var request = "{\"command\":\"\(name)\",\"request_id\":\"probe\""
