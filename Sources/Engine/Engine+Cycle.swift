@@ -93,6 +93,11 @@ extension Engine {
                     skipped += 1
                     continue
                 }
+                if let beyond = beyondOnChainAllowance(c.recommendation) {
+                    commit([], [.limitReached(limit: TreasuryFenceStatus.allowanceLimit, detail: beyond)])
+                    skipped += 1
+                    continue
+                }
                 if approvalMode.requiresApproval(amountUSD: c.analysis.amountUSD) {
                     requestApproval(c)
                     continue

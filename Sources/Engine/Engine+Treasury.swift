@@ -36,6 +36,14 @@ extension Engine {
         return true
     }
 
+    /// Why a fenced treasury's role would refuse this move's deposit now (its amount is more than the
+    /// day's on-chain allowance has left), or nil. Checked before anything is signed: an approve sent for
+    /// a deposit the role then refuses would be gas for nothing.
+    func beyondOnChainAllowance(_ rec: RebalanceRecommendation) -> String? {
+        guard let t = treasury, rec.amount > t.allowanceLeft else { return nil }
+        return "moving \(rec.amount) \(rec.token) needs more than the \(t.allowanceLine.replacingOccurrences(of: "on-chain allowance: ", with: "")) by the Safe's Roles module"
+    }
+
     /// After a cycle's moves: the allowance they used and the gas they cost, in view at once (status,
     /// console, the low-gas alert). A failed read is said, and the next cycle reads again.
     func refreshTreasury(fee: FeeQuote) async {

@@ -42,6 +42,9 @@ public struct TreasuryFenceStatus: Codable, Hashable, Sendable {
         return "operator gas: \(eth.rounded(4, .down).plainString) ETH\(runway)"
     }
 
+    /// The limit a move beyond the on-chain allowance reaches (a `limit.reached` event).
+    public static let allowanceLimit = "on-chain allowance"
+
     /// How the engine's halt for a fence broader than its plan begins (alerts name it).
     public static let haltPrefix = "the fenced treasury's role is not its plan"
 

@@ -280,6 +280,50 @@ final class FencedTreasuryTests: DevnetTestCase {
         XCTAssertEqual(sent.count, 0, "nothing signed once the fence is broader")
     }
 
+    /// With the day's deposit allowance spent (by the operator's key, through the role), the engine
+    /// proposes nothing the role would refuse (a limit, said as such, not an approve sent for nothing);
+    /// and a step the role refuses fails its simulation through the Roles module by name, before signing.
+    func testAMoveBeyondTheOnChainAllowanceIsNotSignedAndARefusalIsReadByName() async throws {
+        let t = try await fencedTreasury(usdc: 10_000)
+        let operatorKey = "0x" + String(repeating: "47", count: 32)
+        let pool = try Address(hex: devnet.info.pool), usdc = try Address(hex: devnet.info.usdc)
+        for (to, data) in [(usdc, try ABI.encodeCall("approve(address,uint256)", [.address(pool), .uint(UInt256(5_000_000_000))])),
+                           (pool, try ABI.encodeCall("supply(address,uint256,address,uint16)",
+                                                     [.address(usdc), .uint(UInt256(5_000_000_000)), .address(t.safe), .uint(0)]))] {
+            _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "role-call", "--key", operatorKey, "--module", t.module.checksummed,
+                                                                  "--to", to.checksummed, "--data", Hex.encode(data)])
+        }
+        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
+        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
+        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
+                                                options: LiveChainOptions(receiptPollSeconds: 0.05))
+        var config = MammonConfig()
+        config.maxTransactionValueUSD = 1_000
+        config.gates.minProfitUSD = 1
+        let store = try AppDatabase.inMemory()
+        let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
+        await engine.open()
+        let start = try await devnet.blockNumber()
+        _ = await engine.runOnce()
+        let status = await engine.status()
+        XCTAssertEqual(status.treasury?.allowanceLine, "on-chain allowance: 0 of 5000 USDC left today")
+        XCTAssertEqual(try store.executions(limit: 5).count, 0)
+        let limits = try store.recentEvents(limit: 20, types: ["limit.reached"]).compactMap {
+            if case .limitReached(let limit, let detail) = $0.kind { return "\(limit): \(detail)" } else { return nil }
+        }
+        XCTAssertTrue(limits.contains { $0.hasPrefix("on-chain allowance: moving 1000") && $0.contains("0 of 5000 USDC left today") }, "\(limits)")
+        var sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 0, "nothing signed for a move the role would refuse")
+
+        // Asked anyway, the deposit's simulation through the role is refused by name, and nothing is signed.
+        let refusal = await liveError { try await chain.prepare(.deposit(.moonwell, .usdc, LiveDevnet.usdc(1_000))) }
+        XCTAssertTrue(refusal?.contains("ConditionViolation(AllowanceExceeded") == true, refusal ?? "prepared")
+        sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 0)
+        let idle = try await balance(devnet.info.usdc, of: t.safe)
+        XCTAssertEqual(idle, UInt256(5_000_000_000), "nothing left the Safe")
+    }
+
     func testAStolenOperatorKeyCannotMoveAnythingOut() async throws {
         let t = try await fencedTreasury(usdc: 10_000)
         let output = try await runPythonScript("stolen_key.py", arguments: [

@@ -12,6 +12,7 @@ the deployed ones, checked against their canonical addresses before use.
 As a command line (the tests' Safe owner, who holds keys the engine never sees):
   fence.py --rpc URL address --key K                                   -> the key's address
   fence.py --rpc URL send --key K --to A --keep-wei N                  -> all but N wei (and the fee) to A
+  fence.py --rpc URL role-call --key K --module R --to A --data 0x…    -> one call through the role
   fence.py --rpc URL create-safe --owner-key K [--salt-nonce N]        -> {"safe": "0x…"}
   fence.py --rpc URL exec-batch --safe S --owner-key K --batch FILE     -> one Safe transaction per entry
   fence.py --rpc URL exec --safe S --owner-key K --to A --data 0x…      -> one Safe transaction
@@ -256,6 +257,11 @@ def main() -> None:
     t.add_argument("--key", required=True)
     t.add_argument("--to", required=True)
     t.add_argument("--keep-wei", type=int, required=True)
+    r = sub.add_parser("role-call", help="a call through the Roles module, signed by a member's key")
+    r.add_argument("--key", required=True)
+    r.add_argument("--module", required=True)
+    r.add_argument("--to", required=True)
+    r.add_argument("--data", required=True)
     for name in ("exec-batch", "exec"):
         p = sub.add_parser(name)
         p.add_argument("--safe", required=True)
@@ -271,13 +277,22 @@ def main() -> None:
         print(Account.from_key(args.key).address)
         return
     send = http_send(args.rpc)
-    owner = Owner(send, args.key if args.command == "send" else args.owner_key)
+    owner = Owner(send, args.key if args.command in ("send", "role-call") else args.owner_key)
     if args.command == "send":
         balance = int(send("eth_getBalance", owner.address, "latest"), 16)
         base_fee = int(send("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
         reserve = 21_000 * (max(2 * base_fee, 2 * 10**9) + 10**6)
         receipt = owner.transact(to_checksum_address(args.to), value=balance - args.keep_wei - reserve, gas=21_000)
         print(json.dumps({"hash": receipt["transactionHash"], "left_wei": int(send("eth_getBalance", owner.address, "latest"), 16)}))
+        return
+    if args.command == "role-call":
+        role = b"mammon-rebalancer".ljust(32, b"\0")
+        data = selector("execTransactionWithRole(address,uint256,bytes,uint8,bytes32,bool)") + eth_abi.encode(
+            ["address", "uint256", "bytes", "uint8", "bytes32", "bool"], [to_checksum_address(args.to), 0, bytes.fromhex(args.data[2:]), 0, role, True])
+        receipt = owner.transact(to_checksum_address(args.module), data, gas=1_500_000)
+        if int(receipt["status"], 16) != 1:
+            raise RuntimeError(f"the role refused the call: {receipt['transactionHash']}")
+        print(json.dumps({"hash": receipt["transactionHash"]}))
         return
     if args.command == "create-safe":
         print(json.dumps({"safe": create_safe(send, owner, args.salt_nonce)}))
