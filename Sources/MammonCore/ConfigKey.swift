@@ -145,6 +145,12 @@ public struct ConfigKey: Sendable {
             c.treasurySafe = "0x" + hex
             return true
         },
+        ConfigKey(name: "TREASURY_FROM_BLOCK", range: "a block number ≥ 0",
+                  help: "the fence check reads the Roles module's logs from this block (providers that cap eth_getLogs ranges need it)") { text, c in
+            guard let v = UInt64(text) else { return false }
+            c.treasuryFromBlock = v
+            return true
+        },
     ]
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }

@@ -52,6 +52,8 @@ public struct MammonConfig: Sendable, Hashable {
     public var heartbeatURL: String?
     /// TREASURY_SAFE: the Safe of a fenced treasury (the engine's key is then only its operator).
     public var treasurySafe: String?
+    /// TREASURY_FROM_BLOCK: where the fence check starts reading the Roles module's logs.
+    public var treasuryFromBlock: UInt64 = 0
     /// NOTIFY_URLS_FILE: Apprise-style notifier URLs, one per line (a secret, mode 0600). nil: no alerts.
     public var notifyURLsFile: String?
     /// NOTIFY_MIN_SEVERITY: the least severe alert sent (a URL's `?severity=` overrides it).

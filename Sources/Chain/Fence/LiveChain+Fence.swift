@@ -106,7 +106,7 @@ extension LiveChain {
         }
         let now = try Self.timestamp(of: try EthClient.value(extra[1]), wallTime: Self.unixSeconds(options.wallClock.now()))
         var differences: [String] = []
-        if fullCheck { differences = try await readFence(safe: treasury, module: module).differences(from: plan) }
+        if fullCheck { differences = try await readFence(safe: treasury, module: module, fromBlock: fenceLogsFromBlock).differences(from: plan) }
         let left = FenceState.available(allowance, at: now)
         return TreasuryFenceStatus(safe: treasury.checksummed, operatorAddress: wallet.checksummed,
                                    allowanceLeft: TokenAmount(baseUnits: left, decimals: decimals),

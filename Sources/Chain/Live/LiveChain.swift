@@ -25,6 +25,8 @@ public actor LiveChain: ChainGateway {
     let wallet: Address
     /// Where the funds are: positions, balances, allowances and every recipient.
     let treasury: Address
+    /// Where the daily fence check starts reading the Roles module's logs.
+    let fenceLogsFromBlock: UInt64
     /// The key that signs; nil on a watch-only chain (`connect(network:watching:)`), which then has
     /// no key in the process at all and refuses every signing call (shadow mode, `mammon markets`).
     let signer: (any Signer)?
@@ -48,6 +50,7 @@ public actor LiveChain: ChainGateway {
          feed: PriceFeed, options: LiveChainOptions, fence: TreasuryFence? = nil) {
         self.treasury = fence?.safe ?? wallet
         self.route = fence.map { .roles(module: $0.rolesModule, roleKey: $0.roleKey) } ?? .direct
+        self.fenceLogsFromBlock = fence?.logsFromBlock ?? 0
         self.operatorAddress = wallet.checksummed
         self.decimals = decimals
         self.resolvedAddresses = [(AddressRole.usdc.rawValue, network.usdc), (AddressRole.ethUSDFeed.rawValue, network.ethUSDFeed)]

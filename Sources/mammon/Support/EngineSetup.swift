@@ -117,7 +117,7 @@ enum EngineSetup {
         }
         // A fenced treasury: every call through the Safe's Roles module, and the fence exactly the plan
         // before anything is read for a decision (a broader role is refused like a bad config: exit 78).
-        let fence = TreasuryFence(safe: safe, rolesModule: FencePlan.predictedModule(safe: safe))
+        let fence = TreasuryFence(safe: safe, rolesModule: FencePlan.predictedModule(safe: safe), logsFromBlock: config.treasuryFromBlock)
         let chain = try await LiveChain.connect(network: live, signer: signer, fence: fence, options: options)
         let differences = try await TreasuryGuard.differences(chain, fence: fence, config: config)
         guard differences.isEmpty else {

@@ -56,8 +56,8 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("operator"),
             help: ArgumentHelp("The operator's address (default: the keystore's, else the role's only member).", valueName: "address"))
     var operatorAddress: String?
-    @Option(name: .customLong("from-block"), help: "Read the Roles module's configuration logs from this block (default 0).")
-    var fromBlock: UInt64 = 0
+    @Option(name: .customLong("from-block"), help: "Read the Roles module's configuration logs from this block (default: TREASURY_FROM_BLOCK, else 0).")
+    var fromBlock: UInt64?
 
     func run() async throws {
         let config: MammonConfig
@@ -67,7 +67,7 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
         if op == nil, let keystore = network.keystore { op = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) }
         let chain = try await TreasuryAddress.connect(network, config: config, watching: op ?? safe)
         let module = FencePlan.predictedModule(safe: safe)
-        let state = try await chain.readFence(safe: safe, module: module, fromBlock: fromBlock)
+        let state = try await chain.readFence(safe: safe, module: module, fromBlock: fromBlock ?? config.treasuryFromBlock)
         if op == nil {
             let members = state.configuration.members[FencePlan.roleKey] ?? []
             guard members.count == 1 else {
