@@ -30,6 +30,8 @@ struct RebalanceExecutor {
     struct Progress {
         var summary: ExecutionSummary
         var before: BalanceSnapshot?
+        /// When `before` was read: the source keeps earning interest until verification reads it again.
+        var beforeAt: Date?
         var withdrawn = false
         var deposited = false
         var sentTransaction = false
@@ -70,6 +72,7 @@ struct RebalanceExecutor {
                         throw ExecutionError(step: step, message: "needs \(rec.amount) \(rec.token) but \(rec.from?.displayName ?? "the wallet") holds \(available)")
                     }
                     progress.before = b
+                    progress.beforeAt = started
                     try await record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
@@ -96,7 +99,7 @@ struct RebalanceExecutor {
                     guard let before = progress.before else {
                         throw ExecutionError(step: step, message: "no balances from before the move to compare with")
                     }
-                    finished.detail = try await verify(rec, before: before)
+                    finished.detail = try await verify(rec, before: before, since: progress.beforeAt ?? started)
                 }
                 finished.finishedAt = clock.now()
                 try await record([.stepUpdated(finished, day: started.utcDay)], [.stepFinished(finished)])
@@ -249,9 +252,11 @@ struct RebalanceExecutor {
         }
     }
 
-    /// Reads balances back and compares with what the move should have done. Exact on the
-    /// simulated chain; a live market may add interest, so the target may hold slightly more.
-    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot) async throws -> String {
+    /// Reads balances back and compares with what the move should have done. A market adds interest
+    /// (on the simulated chain too) between `since`, when `before` was read, and now: the target may
+    /// hold slightly more, and so may the source on what stayed in it. After a restart that gap is the
+    /// whole time the engine was down, hours or days, so the source's allowance grows with it.
+    func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, since: Date) async throws -> String {
         let after = try await balances(rec, step: .verification)
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
@@ -260,7 +265,7 @@ struct RebalanceExecutor {
         }
         if let from = rec.from, let fb = before.from, let fa = after.from {
             let expectedFrom = fb.subtracting(rec.amount) ?? TokenAmount.zero(rec.token)
-            if fa > expectedFrom.adding(dust(rec.amount)) {
+            if fa > expectedFrom.adding(dust(rec.amount)).adding(Self.accrual(on: expectedFrom, over: clock.now().timeIntervalSince(since))) {
                 problems.append("\(from.displayName) still holds \(fa), expected at most \(expectedFrom)")
             }
         }
@@ -276,5 +281,16 @@ struct RebalanceExecutor {
     /// Tolerance for interest accrued and rounding on live markets: 2 base units + 0.001 %.
     private func dust(_ amount: TokenAmount) -> TokenAmount {
         TokenAmount(baseUnits: 2 + amount.baseUnits / 100_000, decimals: amount.decimals)
+    }
+
+    /// The most interest `balance` can have earned in `seconds` at 100 % a year (simple interest, rounded
+    /// up): far above any market the engine would hold, far below a withdraw that did not happen (the
+    /// whole amount) for any downtime under months.
+    static func accrual(on balance: TokenAmount, over seconds: TimeInterval) -> TokenAmount {
+        let seconds = UInt128(min(max(0, seconds), 100 * 365 * 86_400).rounded(.up))
+        let year: UInt128 = 365 * 86_400
+        let (product, overflow) = balance.baseUnits.multipliedReportingOverflow(by: seconds)
+        let units = overflow ? balance.baseUnits : (product + year - 1) / year
+        return TokenAmount(baseUnits: units, decimals: balance.decimals)
     }
 }
