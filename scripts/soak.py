@@ -163,8 +163,9 @@ class Service:
 
     def run_until(self, target, limit):
         """Waits (bounded) until simulated time passes `target`; False if the process ended first."""
+        self.reached.clear()
         self.target = target
-        if self.now >= target:
+        if self.now >= target or self.proc.poll() is not None:
             self.reached.set()
         self.reached.wait(limit)
         return self.proc.poll() is None
@@ -223,6 +224,8 @@ class Soak:
         jumps = {}
         for i in self.rng.sample(range(kills), min(kills, a.jumps * 2)):
             jumps[i] = "clock jump back 2 h" if len(jumps) % 2 == 0 else "clock jump forward 26 h"
+            if jumps[i] == "clock jump back 2 h":  # killed in the day's first two hours: the step back crosses midnight
+                points[i] = points[i] - points[i] % DAY + self.rng.uniform(0, 2 * 3600)
         now = YEAR_START
         started = time.monotonic()
         cycles = 0
@@ -259,7 +262,8 @@ class Soak:
                 restart_at = now + 26 * 3600
             restart = run_once(a.binary, db, clock_env(restart_at))
             checks, _ = audit(db)
-            checks = {"killed -9": rc == -9, "restart ok": restart.returncode == 0, **checks}
+            checks = {"killed -9": rc == -9, "restart ok": restart.returncode == 0, **checks,
+                      "today's count": todays_count_agrees(restart.stdout, db)}
             ok = all(checks.values())
             self.outcome("kill -9 (random)", ok, f"kill {i} at {datetime.datetime.utcfromtimestamp(now):%Y-%m-%d %H:%M}: "
                          + self.failed_checks(checks) + f"\n{restart.stderr[-1500:]}")
@@ -270,14 +274,37 @@ class Soak:
         seconds = time.monotonic() - started
         checks, figures = audit(db)
         self.figures.update(figures)
+        self.year_end = now
         self.figures.update({"year seconds": seconds, "cycles": cycles, "cycles per second": cycles / seconds if seconds else 0,
-                             "simulated days": (now - YEAR_START) / DAY, "database bytes": os.path.getsize(db),
-                             "rss kB first/last/max": (rss[0][0], rss[-1][0], max(r[0] for r in rss)) if rss else None,
-                             "fds first/last/max": (rss[0][1], rss[-1][1], max(r[1] for r in rss)) if rss else None})
+                             "simulated days": (now - YEAR_START) / DAY,
+                             "segment fds max": max(r[1] for r in rss) if rss else None})
         if not all(checks.values()):
             self.failures.append("the year's final audit: " + self.failed_checks(checks))
         else:
             self.passed += 1
+
+    def endurance(self):
+        """One engine left alone for `endurance_days` of hourly cycles: its memory and descriptors at the
+        start and the end (a leak shows as growth), then a clean stop and the audit."""
+        db, start = self.year_db, self.year_end
+        service = Service(self.args.binary, db, start)
+        began = time.monotonic()
+        alive = service.run_until(start + 2 * 3600, 60)
+        first = service.resources() if alive else None
+        alive = alive and service.run_until(start + self.args.endurance_days * DAY, 600)
+        last = service.resources() if alive else None
+        service.proc.terminate()
+        rc = service.proc.wait(timeout=90)
+        seconds = time.monotonic() - began
+        checks, _ = audit(db)
+        ok = alive and rc == 0 and all(checks.values())
+        self.figures.update({"endurance": (self.args.endurance_days, service.cycles, seconds), "rss kB": (first and first[0], last and last[0]),
+                             "fds": (first and first[1], last and last[1]), "database bytes": os.path.getsize(db)})
+        if ok:
+            self.passed += 1
+        else:
+            self.failures.append(f"endurance: alive {alive}, rc {rc}, " + self.failed_checks(checks) + "".join(service.stderr[-5:]))
+            sys.stderr.write(f"soak: FAILED {self.failures[-1]}\n")
 
     # -- files ----------------------------------------------------------------------------------------
     def truncated_wal(self):
@@ -394,6 +421,24 @@ class Soak:
             umount(mnt)
 
 
+def todays_count_agrees(stdout, db):
+    """The engine's own figure (the last scheduler.status: rebalances today) = the stored budget of its day."""
+    status = None
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("type") == "scheduler.status":
+            status = event
+    if status is None:
+        return False
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT rebalances FROM daily_budget WHERE day = ?", (status["at"][:10],)).fetchone()
+    con.close()
+    return status["status"]["rebalances_today"] == (row[0] if row else 0)
+
+
 def audit_readonly(db, scratch):
     """The audit of a database that must not be written (a full disk): on a copy in `scratch`."""
     tmp = os.path.join(scratch, "audit.sqlite")
@@ -471,9 +516,9 @@ def main():
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 1 << 31)
     if args.short:
-        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread = 30, 8, 1, 2, 0.05
+        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 30, 8, 1, 2, 0.05, 10
     else:
-        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread = 365, 220, 10, 10, 0.05
+        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 365, 220, 10, 10, 0.05, 90
     args.binary = os.path.abspath(args.binary)
     began = time.monotonic()
     if args.keep:
@@ -481,6 +526,7 @@ def main():
     with (contextlib.nullcontext(os.path.abspath(args.keep)) if args.keep else tempfile.TemporaryDirectory(prefix="mammon-soak-")) as tmp:
         soak = Soak(args, tmp)
         soak.year()
+        soak.endurance()
         soak.truncated_wal()
         soak.newer_database()
         soak.read_only()
@@ -496,8 +542,11 @@ def main():
     print(f"simulated: {f.get('simulated days', 0):.0f} days, {f.get('cycles', 0)} hourly cycles in {f.get('year seconds', 0):.0f} s "
           f"({f.get('cycles per second', 0):.1f} cycles/s), {f.get('executions', 0)} moves, {f.get('mined', 0)} transactions, "
           f"{f.get('interest', 0) / 1e6:.2f} USDC interest credited; outcomes {f.get('outcomes')}")
-    print(f"resources: engine RSS kB first/last/max {f.get('rss kB first/last/max')}, fds first/last/max {f.get('fds first/last/max')}, "
-          f"database {f.get('database bytes', 0) / 1e6:.1f} MB")
+    days, ecycles, eseconds = f.get("endurance", (0, 0, 0))
+    rss, fds = f.get("rss kB", (None, None)), f.get("fds", (None, None))
+    print(f"resources: one engine left alone for {days} days ({ecycles} cycles, {eseconds:.0f} s): RSS {rss[0]} kB after its first "
+          f"cycle, {rss[1]} kB at the end; open descriptors {fds[0]} -> {fds[1]} (at most {f.get('segment fds max')} "
+          f"in the year's segments); database {f.get('database bytes', 0) / 1e6:.1f} MB")
     print(f"seed {args.seed} ({'--short, ' if args.short else ''}replay: scripts/soak.py {'--short ' if args.short else ''}--seed {args.seed}), "
           f"{duration:.0f} s")
     failed = len(soak.failures)
