@@ -30,14 +30,15 @@ running; PRAGMA integrity_check ok.
 Prints a table of fault classes x (injected, survived, lost), resource figures and the seed; the last line
 is `soak: N passed, M failed` (exit 1 if any failed). `--seed N` replays a run.
 """
-import argparse, contextlib, datetime, hashlib, json, os, random, shutil, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, contextlib, datetime, hashlib, json, os, random, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
 OPENING_USDC = 4_000_000_000
 YEAR_START = 1_798_761_600  # 2027-01-01T00:00:00Z
 DAY = 86_400
 MAX_PER_DAY = 5
 CLASSES = ["kill -9 (random)", "clock jump back 2 h", "clock jump forward 26 h", "truncated WAL",
-           "newer database", "read-only database", "disk full, outside a move", "disk full, mid-move"]
+           "newer database", "read-only database", "disk full, outside a move", "disk full, mid-move",
+           "load: observers attach/detach", "load: stalled observer dropped", "load: control command burst"]
 
 
 def base_env():
@@ -102,7 +103,8 @@ def audit(db):
     tally = {}
     for s in statuses:
         tally[s] = tally.get(s, 0) + 1
-    verification_failed = q("SELECT COUNT(*) FROM execution WHERE failed_step = 'verification'")[0][0]
+    failed_verifications = [e or "" for (e,) in q("SELECT error FROM execution WHERE failed_step = 'verification'")]
+    verification_failed = len(failed_verifications)
     receipts = {k.split(":", 1)[1] for k in ledger if k.startswith("receipt:")}
     step_hashes = [h for (h,) in q("SELECT tx_hash FROM step WHERE step IN ('withdraw','approve','deposit') AND status = 'succeeded'")]
     funds = int(ledger.get("wallet", 0)) + sum(int(v) for k, v in ledger.items() if k.startswith("deposit:"))
@@ -119,7 +121,7 @@ def audit(db):
         "clear states": "running" not in statuses,
         # A move whose funds went where they should but whose read-back disagreed: a false alarm, or a loss.
         # (`abandoned`, `failed` and `stranded` from recovery are designed outcomes, counted in the table.)
-        "verified": verification_failed == 0,
+        "verified" + (f" ({failed_verifications[-1][:300]})" if failed_verifications else ""): verification_failed == 0,
         "funds conserved": funds == OPENING_USDC + interest,
         "mined once": sorted(step_hashes) == sorted(receipts) and len(set(step_hashes)) == len(step_hashes),
         "no nonce gap": int(ledger.get("nonce", 0)) == len(receipts),
@@ -288,10 +290,22 @@ class Soak:
         start and the end (a leak shows as growth), then a clean stop and the audit."""
         db, start = self.year_db, self.year_end
         service = Service(self.args.binary, db, start)
+        try:
+            self._endure(service, db, start)
+        finally:
+            if service.proc.poll() is None:
+                service.proc.kill()
+
+    def _endure(self, service, db, start):
         began = time.monotonic()
         alive = service.run_until(start + 2 * 3600, 60)
         first = service.resources() if alive else None
+        load = Load(db, self.rng, self.args.load_rounds) if alive else None
         alive = alive and service.run_until(start + self.args.endurance_days * DAY, 600)
+        if load:
+            load.finish()
+            for name, ok, detail in load.results:
+                self.outcome(name, ok and service.proc.poll() is None, detail)
         last = service.resources() if alive else None
         service.proc.terminate()
         rc = service.proc.wait(timeout=90)
@@ -352,7 +366,8 @@ class Soak:
         cls = "read-only database"
         mnt = os.path.join(self.tmp, "ro")
         os.makedirs(mnt)
-        if not mount_tmpfs(mnt, 64 << 20):
+        size = sum(os.path.getsize(self.year_db + x) for x in ("", "-wal") if os.path.exists(self.year_db + x))
+        if not mount_tmpfs(mnt, 3 * size + (16 << 20)):
             print("soak: read-only database skipped: cannot mount a tmpfs here (not root?)")
             return
         try:
@@ -419,6 +434,95 @@ class Soak:
                          + self.failed_checks(checks) + again.stderr[-600:])
         finally:
             umount(mnt)
+
+
+class Load:
+    """Clients on the engine's sockets while it runs: observers attaching and detaching, one observer
+    that never reads (the engine must drop it, not wait for it), and a burst of control commands each
+    of which must be answered."""
+
+    def __init__(self, db, rng, rounds):
+        self.db = db
+        self.control, self.observer = db + ".control.sock", db + ".observe.sock"
+        self.rng, self.rounds = rng, rounds
+        self.results = []
+        self.stalled = self.connect(self.observer)  # never read until the end
+        self.threads = [threading.Thread(target=self.churn, daemon=True), threading.Thread(target=self.burst, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    @staticmethod
+    def connect(path):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(20)
+        sock.connect(path)
+        return sock
+
+    def churn(self):
+        attached, failed = 0, []
+        for n in range(self.rounds):
+            try:
+                with self.connect(self.observer) as sock:
+                    first = sock.makefile("r").readline()
+                    if json.loads(first).get("type") != "hello":
+                        raise ValueError(first[:200])
+                    sock.recv(self.rng.randrange(1, 1 << 16))  # some events, then gone mid-stream
+                    attached += 1
+            except (OSError, ValueError) as e:
+                failed.append(f"attach {n}: {e}")
+        self.results.append(("load: observers attach/detach", not failed, f"{attached} attached; " + "; ".join(failed[:3])))
+
+    def burst(self):
+        try:
+            with self.connect(self.control) as sock:
+                lines = sock.makefile("r")
+                if json.loads(lines.readline()).get("type") != "hello":
+                    raise ValueError("no hello")
+                pending = set()
+                for n in range(self.rounds):
+                    for command in ({"command": "run_once"}, {"command": "approve", "id": "no-such-proposal"}, {"command": "no_such_command"}):
+                        rid = f"r{n}-{command['command']}"
+                        pending.add(rid)
+                        sock.sendall((json.dumps({**command, "request_id": rid}) + "\n").encode())
+                answers = {}
+                while pending:
+                    line = lines.readline()
+                    if not line:
+                        raise ValueError(f"the engine closed the control connection with {len(pending)} commands unanswered")
+                    event = json.loads(line)
+                    if event.get("type") == "command.response" and event.get("request_id") in pending:
+                        pending.discard(event["request_id"])
+                        answers[event.get("accepted")] = answers.get(event.get("accepted"), 0) + 1
+                self.results.append(("load: control command burst", True, f"{3 * self.rounds} commands, all answered: {answers}"))
+        except (OSError, ValueError) as e:
+            self.results.append(("load: control command burst", False, f"{e}"))
+
+    def finish(self):
+        for t in self.threads:
+            t.join(120)
+        # The stalled observer: by now far behind; the engine must have closed it and noted why (its bye
+        # sits behind a full socket and may be discarded with the close). What is left to read is bounded
+        # (the kernel's buffer); more than 8 MB means it was never dropped (reading keeps it alive forever).
+        received, said_bye, closed, tail = 0, False, False, b""
+        try:
+            self.stalled.settimeout(30)
+            while received < (8 << 20):
+                chunk = self.stalled.recv(1 << 16)
+                if not chunk:
+                    closed = True
+                    break
+                received += len(chunk)
+                tail = (tail + chunk)[-4096:]
+            said_bye = b'"type":"bye"' in tail
+        except OSError as e:
+            tail = str(e).encode()
+        self.stalled.close()
+        con = sqlite3.connect(self.db)
+        noted = con.execute("SELECT COUNT(*) FROM event WHERE type = 'notice' AND payload LIKE '%(read-only) disconnected: fell behind%'").fetchone()[0]
+        con.close()
+        ok = closed and noted >= 1
+        self.results.append(("load: stalled observer dropped", ok, f"{received} bytes were left for it when the engine closed it "
+                             f"(bye read: {said_bye}; drops noted: {noted}); {tail[-200:]!r}"))
 
 
 def todays_count_agrees(stdout, db):
@@ -516,9 +620,11 @@ def main():
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 1 << 31)
     if args.short:
-        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 30, 8, 1, 2, 0.05, 10
+        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 30, 8, 1, 2, 0.05, 30
+        args.load_rounds = 20
     else:
         args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 365, 220, 10, 10, 0.05, 90
+        args.load_rounds = 200
     args.binary = os.path.abspath(args.binary)
     began = time.monotonic()
     if args.keep:
