@@ -7,7 +7,7 @@ RUN_PKGS    := pkg-config libncurses-dev libcurl4-openssl-dev libsecp256k1-dev l
 TEST_PKGS   := $(RUN_PKGS) tmux openssh-server python3-venv systemd prometheus
 RUN_ARGS    ?=
 
-.PHONY: run test build release install uninstall deps test-deps venv bench fuzz fuzz-smoke chaos screenshots clean
+.PHONY: run test build release install uninstall deps test-deps venv bench fuzz fuzz-smoke chaos soak screenshots clean
 
 run: deps release
 	@if [ -t 0 ] && [ -t 1 ]; then exec .build/release/mammon $(RUN_ARGS); \
@@ -18,6 +18,7 @@ test: test-deps venv build fuzz-smoke
 	MAMMON_BINARY=$(CURDIR)/.build/debug/mammon $(SWIFT) test 2>&1 | tee .build/test.log; \
 	exit $${PIPESTATUS[0]}
 	$(PYTHON) scripts/chaos.py --short --binary $(CURDIR)/.build/debug/mammon
+	$(PYTHON) scripts/soak.py --short --binary $(CURDIR)/.build/debug/mammon
 
 # Kill -9 at every boundary of a rebalance and misbehaving nodes, on the simulated network and on the
 # devnet; restart, audit; prints the tables of faults x outcomes.
@@ -25,6 +26,13 @@ chaos: test-deps venv build
 	$(PYTHON) scripts/chaos.py --binary $(CURDIR)/.build/debug/mammon
 	MAMMON_TEST_PYTHON=$(VENV)/bin/python MAMMON_REQUIRE_ALL_SUITES=1 MAMMON_BINARY=$(CURDIR)/.build/debug/mammon \
 	$(SWIFT) test --filter LiveChaosTests 2>&1 | grep -A40 "fault on the devnet"
+
+# A year unattended, in minutes: hourly cycles through a simulated year with random kill -9, clock jumps,
+# corrupt and foreign files and a full disk; audits after every restart (README, "Reliability").
+# SOAK_SEED replays a run. Mounts tmpfs for the disk-full and read-only cases (root).
+SOAK_SEED ?=
+soak: build
+	$(PYTHON) scripts/soak.py --binary $(CURDIR)/.build/debug/mammon $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 build:
 	$(SWIFT) build

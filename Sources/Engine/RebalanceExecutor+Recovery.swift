@@ -33,6 +33,7 @@ extension RebalanceExecutor {
         // Reads that decide what recovery does: a failure stops recovery, it is never an empty journal.
         let journal = try store.journal(executionID: summary.id)
         progress.before = try store.balancesBefore(executionID: summary.id)
+        progress.beforeAt = journal.first { $0.record.step == .balanceCheck }.flatMap { $0.record.finishedAt ?? $0.record.startedAt }
         progress.sentTransaction = journal.contains { $0.rawTransaction != nil }
         let short = summary.id.uuidString.prefix(8)
 

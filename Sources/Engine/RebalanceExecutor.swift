@@ -32,6 +32,8 @@ struct RebalanceExecutor {
     struct Progress {
         var summary: ExecutionSummary
         var before: BalanceSnapshot?
+        /// When `before` was read: the source keeps earning interest until verification reads it again.
+        var beforeAt: Date?
         var withdrawn = false
         var deposited = false
         var sentTransaction = false
@@ -100,6 +102,7 @@ struct RebalanceExecutor {
                         throw ExecutionError(step: step, message: "needs \(rec.amount) \(rec.token) but \(rec.from?.displayName ?? "the wallet") holds \(available)")
                     }
                     progress.before = b
+                    progress.beforeAt = started
                     try await record([.balancesBefore(executionID: id, b)], [])
                     finished.detail = b.description
                 case .withdraw, .approve, .deposit:
@@ -131,7 +134,7 @@ struct RebalanceExecutor {
                     let after = try await balances(rec, step: .verification)
                     // Read now, they are the current positions whatever the comparison says.
                     progress.observed = await engine.verifiedPositions(id, rec, after)
-                    finished.detail = try verify(rec, before: before, after: after)
+                    finished.detail = try verify(rec, before: before, after: after, since: progress.beforeAt ?? started)
                 }
                 finished.finishedAt = clock.now()
                 let observed = progress.observed
@@ -333,9 +336,11 @@ struct RebalanceExecutor {
         }
     }
 
-    /// Compares the balances read back with what the move should have done. Exact on the
-    /// simulated chain; a live market may add interest, so the target may hold slightly more.
-    private func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, after: BalanceSnapshot) throws -> String {
+    /// Compares the balances read back with what the move should have done. A market adds interest
+    /// (on the simulated chain too) between `since`, when `before` was read, and now: the target may
+    /// hold slightly more, and so may the source on what stayed in it. After a restart that gap is the
+    /// whole time the engine was down, hours or days, so the source's allowance grows with it.
+    func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, after: BalanceSnapshot, since: Date) throws -> String {
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
         if after.to < expectedTo.subtracting(dust(rec.amount)) ?? expectedTo {
@@ -343,7 +348,7 @@ struct RebalanceExecutor {
         }
         if let from = rec.from, let fb = before.from, let fa = after.from {
             let expectedFrom = fb.subtracting(rec.amount) ?? TokenAmount.zero(rec.token)
-            if fa > expectedFrom.adding(dust(rec.amount)) {
+            if fa > expectedFrom.adding(dust(rec.amount)).adding(Self.accrual(on: expectedFrom, over: clock.now().timeIntervalSince(since))) {
                 problems.append("\(from.displayName) still holds \(fa), expected at most \(expectedFrom)")
             }
         }
@@ -359,5 +364,16 @@ struct RebalanceExecutor {
     /// Tolerance for interest accrued and rounding on live markets: 2 base units + 0.001 %.
     private func dust(_ amount: TokenAmount) -> TokenAmount {
         TokenAmount(baseUnits: 2 + amount.baseUnits / 100_000, decimals: amount.decimals)
+    }
+
+    /// The most interest `balance` can have earned in `seconds` at 100 % a year (simple interest, rounded
+    /// up): far above any market the engine would hold, far below a withdraw that did not happen (the
+    /// whole amount) for any downtime under months.
+    static func accrual(on balance: TokenAmount, over seconds: TimeInterval) -> TokenAmount {
+        let seconds = UInt128(min(max(0, seconds), 100 * 365 * 86_400).rounded(.up))
+        let year: UInt128 = 365 * 86_400
+        let (product, overflow) = balance.baseUnits.multipliedReportingOverflow(by: seconds)
+        let units = overflow ? balance.baseUnits : (product + year - 1) / year
+        return TokenAmount(baseUnits: units, decimals: balance.decimals)
     }
 }

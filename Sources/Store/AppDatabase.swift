@@ -12,6 +12,13 @@ public struct AppDatabase: Sendable {
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        // A database a newer Mammon migrated is refused before anything is written: GRDB's migrator would
+        // run this version's missing migrations over a schema it does not know (a silent downgrade).
+        let unknown = try writer.read { db in
+            try db.tableExists("grdb_migrations")
+                ? Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")).subtracting(Self.migrator.migrations) : []
+        }
+        guard unknown.isEmpty else { throw StoreError.newerDatabase(migrations: unknown.sorted()) }
         try Self.migrator.migrate(writer)
     }
 
@@ -24,6 +31,11 @@ public struct AppDatabase: Sendable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         try checkFolder(url.deletingLastPathComponent().path)
+        // SQLite would open a file it cannot write read-only and fail at the first write with a riddle
+        // ("attempt to write a readonly database" while creating a GRDB probe table): say what is wrong.
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+            throw StoreError.notWritable(path: path, reason: String(cString: strerror(errno)))
+        }
         // SQLite creates the -wal and -shm files with the database file's mode: make that 0600 first.
         for file in [path, path + "-wal", path + "-shm"] {
             let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (file == path ? O_CREAT : 0), 0o600)
@@ -112,12 +124,20 @@ public enum StoreError: Error, CustomStringConvertible {
     case missingDatabase(String)
     case corruptRow(table: String, detail: String)
     case unsafeFolder(String, String)
+    /// The database holds migrations this version does not know: a newer Mammon wrote it.
+    case newerDatabase(migrations: [String])
+    /// The database file exists but this process cannot write it (permissions, a read-only mount).
+    case notWritable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingDatabase(let p): "no database at \(p) (has the engine run with this --db / network?)"
         case .corruptRow(let t, let d): "unreadable row in \(t): \(d)"
         case .unsafeFolder(let f, let why): "refusing the database folder \(f): \(why); use a folder only this user can write to (chmod go-w, or another --db)"
+        case .notWritable(let p, let r): "the database \(p) cannot be written (\(r)): the engine needs to write it; "
+            + "check its owner and mode and that its file system is mounted read-write (`mammon status` and the reports only read)"
+        case .newerDatabase(let m): "the database was written by a newer version of mammon (migrations this one does not know: "
+            + m.joined(separator: ", ") + "); refusing to open it rather than downgrade it: run the newer mammon, or restore a backup"
         }
     }
 }

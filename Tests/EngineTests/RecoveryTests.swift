@@ -1,5 +1,5 @@
 import Chain
-import Engine
+@testable import Engine
 import Foundation
 import MammonCore
 import Store
@@ -27,7 +27,8 @@ final class RecoveryTests: XCTestCase {
         let before = BalanceSnapshot(wallet: try await chain.walletBalance(token: .usdc), from: try await chain.position(in: .aaveV3, token: .usdc),
                                      to: try await chain.position(in: .moonwell, token: .usdc))
         try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
-                          .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded), day: day),
+                          .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded, startedAt: EngineFixture.start,
+                                                      finishedAt: EngineFixture.start), day: day),
                           .balancesBefore(executionID: id, before)], events: [])
         if boundary == .startedNothingJournaled { return (id, "", chain) }
         if boundary == .sentAndStuck { await chain.inject(.congestion(.withdraw, bumps: 1)) }
@@ -98,6 +99,33 @@ final class RecoveryTests: XCTestCase {
     func testWithdrawnBeforeApproveResumesTheDeposit() async throws {
         let crashed = try await crash(at: .withdrawnBeforeApprove)
         try await assertResumedToSuccess(crashed.id, withdrawHash: crashed.withdrawHash)
+    }
+
+    /// Found by the soak suite: an engine down for hours after the withdraw comes back to a source market
+    /// that kept paying interest on what stayed in it. Verification allows for that interest (over the
+    /// whole time since the balances were read), instead of failing a move that completed.
+    func testAMoveResumedAfterHoursDownVerifiesDespiteTheInterestEarnedMeanwhile() async throws {
+        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
+        let crashed = try await crash(at: .withdrawnBeforeApprove)
+        fixture.clock.advance(by: 2 * 86_400)
+        let (engine, chain, store) = try await fixture.open()
+        let ran = await engine.runOnce()
+        XCTAssertTrue(ran)
+        let execution = try XCTUnwrap(store.execution(id: crashed.id))
+        XCTAssertEqual(execution.status, .succeeded, execution.error ?? "")
+        let ledger = await chain.ledger
+        XCTAssertGreaterThan(ledger.deposits[.aaveV3] ?? 0, 1_500_000_000, "Aave V3 paid interest on the 1500 USDC left in it")
+        XCTAssertEqual(ledger.totalToken, 4_000_000_000 + ledger.interest.values.reduce(0, +), "nothing lost beyond the interest credited")
+        XCTAssertEqual(ledger.nonce, 3)
+    }
+
+    /// The allowance is simple interest at 100 % a year, rounded up: far below a withdraw that did not happen.
+    func testTheInterestAllowanceIsBounded() {
+        let balance = TokenAmount(baseUnits: 1_500_000_000, decimals: 6)
+        XCTAssertEqual(RebalanceExecutor.accrual(on: balance, over: 0).baseUnits, 0)
+        XCTAssertEqual(RebalanceExecutor.accrual(on: balance, over: 365 * 86_400).baseUnits, 1_500_000_000)
+        XCTAssertEqual(RebalanceExecutor.accrual(on: balance, over: 3600).baseUnits, 171_233)  // 1500 × 1 h / 8760 h, rounded up
+        XCTAssertEqual(RebalanceExecutor.accrual(on: balance, over: -5).baseUnits, 0)
     }
 
     func testRecoveryAboveItsGasCeilingIsLeftStrandedAndSaysWhatToDo() async throws {

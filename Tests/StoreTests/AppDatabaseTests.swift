@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MammonCore
 @testable import Store
 import XCTest
@@ -112,6 +113,40 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(state.scans, 4)
         XCTAssertEqual(try reopened.pendingApprovals().count, 1)
         XCTAssertEqual(try reopened.simulatedLedger(), ["wallet": "5"])
+    }
+
+    /// A database a newer version migrated (a migration identifier this one does not know) is refused
+    /// with a clear error, and nothing in it is touched: GRDB's migrator alone would carry on over it.
+    func testADatabaseFromANewerVersionIsRefusedNotDowngraded() throws {
+        let dir = NSTemporaryDirectory() + "mammon-store-\(UUID().uuidString)"
+        let path = dir + "/db.sqlite"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let db = try AppDatabase.open(path: path)
+            try db.writer.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        }
+        let before = try AppDatabase.openReadOnly(path: path).read { try Row.fetchAll($0, sql: "SELECT * FROM grdb_migrations") }
+        XCTAssertThrowsError(try AppDatabase.open(path: path)) { error in
+            guard case StoreError.newerDatabase(let unknown) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(unknown, ["v99: from the future"])
+            XCTAssertTrue("\(error)".contains("newer version of mammon"))
+        }
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: path).read { try Row.fetchAll($0, sql: "SELECT * FROM grdb_migrations") }, before)
+    }
+
+    /// A database file the process cannot write is refused at open with what is wrong, not at the first
+    /// write with SQLite's riddle. (Root writes a 0444 file anyway: the test needs an ordinary user.)
+    func testADatabaseThatCannotBeWrittenIsRefusedClearly() throws {
+        try XCTSkipIf(geteuid() == 0, "root can write a read-only file; the soak suite covers a read-only mount")
+        let dir = NSTemporaryDirectory() + "mammon-store-\(UUID().uuidString)"
+        let path = dir + "/db.sqlite"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try AppDatabase.open(path: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        XCTAssertThrowsError(try AppDatabase.open(path: path)) { error in
+            guard case StoreError.notWritable(let p, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(p, path)
+        }
     }
 
     /// Every commit is synced (GRDB's WAL set-up leaves the writer at NORMAL, which can lose the newest

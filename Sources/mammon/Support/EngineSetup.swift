@@ -12,7 +12,7 @@ enum EngineSetup {
     /// `interactive`: a person watches the console, so the simulated network mines at Base's pace.
     /// `opened` sees the database as soon as it is open, before the chain and engine are set up (the
     /// console starts reading what it shows); it only reads, so a refusal after it loses nothing.
-    static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = SystemClock(),
+    static func make(network: NetworkOptions, config: MammonConfig, clock: any EngineClock = TestClock.fromEnvironment() ?? SystemClock(),
                      logger: Logger, interactive: Bool = false,
                      opened: (AppDatabase) -> Void = { _ in }) async throws -> (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?) {
         let chain: any ChainGateway

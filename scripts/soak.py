@@ -1,0 +1,727 @@
+#!/usr/bin/env python3
+"""A year unattended, in minutes: drive the built binary through a simulated year with faults, audit it.
+
+The engine runs as the service does (`mammon --no-ui`, hourly scans) on the simulated network, with the
+test-only clock `MAMMON_TEST_CLOCK=at=<unix>,skip`: time starts where the last run left it and every wait
+between scans returns at once, so a year of hourly cycles takes minutes. On that one database:
+
+  kill -9      SIGKILL at random points of the year (a random instant of simulated time, then a random
+               real delay, so it lands anywhere in a cycle or a move); each is followed by a restart
+               (`--once`: recovery and one cycle) and an audit (below), then the service goes on.
+  clock jump   some restarts step the wall clock back 2 h or forward 26 h; the daily limits must neither
+               reset early nor count twice (per UTC day: the budget's count = the executions whose first
+               transaction was journaled that day, and never above MAX_REBALANCES_PER_DAY).
+Then, on copies of that database or fresh ones:
+  truncated WAL      a database killed mid-year with its -wal cut at a random length: opens and audits
+                     clean, or is refused with an error (never a crash, never a corrupt file).
+  newer database     a migration identifier this binary does not know: refused with a clear error, untouched.
+  read-only database the file on a read-only mount: refused with an error, unchanged; fine once writable.
+  disk full          a small tmpfs filled outside a move and in the middle of one (the process killed at a
+                     failpoint after the withdraw was mined, then restarted on a full disk): exits with an
+                     error or halts, never crashes or hangs, the database passes PRAGMA integrity_check, no
+                     step is on the chain without its journal row; once space is back it resumes clean.
+
+The audit (after every restart), from the database and the simulated chain's ledger stored in it:
+funds conserved to the base unit (wallet + markets = opening + interest the markets credited); every mined
+step has exactly one receipt and no receipt belongs to nothing; nonce == mined transactions (no gap, no
+reuse); rebalance counts = executions that sent a transaction (per day, and in total); no execution left
+running; PRAGMA integrity_check ok.
+
+Prints a table of fault classes x (injected, survived, lost), resource figures and the seed; the last line
+is `soak: N passed, M failed` (exit 1 if any failed). `--seed N` replays a run.
+"""
+import argparse, contextlib, datetime, hashlib, json, os, random, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
+
+OPENING_USDC = 4_000_000_000
+YEAR_START = 1_798_761_600  # 2027-01-01T00:00:00Z
+DAY = 86_400
+MAX_PER_DAY = 5
+KNOWN = {"truncated WAL, below checkpoint"}  # rows of known gaps: shown, never failing the run
+CLASSES = ["kill -9 (random)", "clock jump back 2 h", "clock jump forward 26 h", "truncated WAL", "truncated WAL, below checkpoint",
+           "newer database", "read-only database", "disk full, outside a move", "disk full, mid-move",
+           "load: observers attach/detach", "load: stalled observer dropped", "load: control command burst"]
+
+
+def base_env():
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MAX_", "MIN_", "MAMMON_", "SCAN_", "NOTIFY", "HEARTBEAT", "METRICS"))}
+    # Hourly scans, and gates loose enough that the drifting rates make a busy year (about one move a
+    # day, the daily limit reached now and then) instead of one move in January.
+    env.update({"SCAN_INTERVAL_HOURS": "1", "MAX_REBALANCES_PER_DAY": str(MAX_PER_DAY), "MIN_APY_IMPROVEMENT": "0.05",
+                "MIN_PROFIT_USD": "0", "MAX_BREAK_EVEN_DAYS": "365", "MAMMON_LOG_LEVEL": "warning"})
+    return env
+
+
+def clock_env(at, skip=True):
+    return {"MAMMON_TEST_CLOCK": f"at={at:.3f}" + (",skip" if skip else "")}
+
+
+def run_once(binary, db, extra, timeout=90):
+    env = base_env()
+    env.update(extra)
+    try:
+        return subprocess.run([binary, "--no-ui", "--once", "--db", db], env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        return subprocess.CompletedProcess(e.cmd, "timeout", e.stdout or "", (e.stderr or b"").decode() if isinstance(e.stderr, bytes) else (e.stderr or ""))
+
+
+def iso_seconds(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def peek_last_time(db, scratch):
+    """last_event_time of a database whose -wal must stay as it is (closing the last connection would
+    checkpoint and delete it): read from a copy."""
+    copy = os.path.join(scratch, "peek.sqlite")
+    for suffix in ("", "-wal"):
+        if os.path.exists(copy + suffix):
+            os.remove(copy + suffix)
+        if os.path.exists(db + suffix):
+            shutil.copyfile(db + suffix, copy + suffix)
+    return last_event_time(copy)
+
+
+def last_event_time(db):
+    con = sqlite3.connect(db)
+    try:
+        row = con.execute("SELECT at FROM event ORDER BY seq DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        row = None
+    con.close()
+    if not row:
+        return None
+    text = row[0].replace(" ", "T")
+    return iso_seconds(text if text.endswith("Z") or "+" in text else text + "Z")
+
+
+def audit(db):
+    """The invariants, as {name: ok}; plus figures. A database SQLite cannot read fails them all."""
+    try:
+        return audit_sound(db)
+    except sqlite3.DatabaseError as e:
+        return {"integrity": False, f"readable ({e})": False}, {}
+
+
+def audit_sound(db):
+    con = sqlite3.connect(db)
+    q = lambda sql, *a: con.execute(sql, a).fetchall()
+    checks = {"integrity": q("PRAGMA integrity_check") == [("ok",)]}
+    ledger = dict(q("SELECT account, value FROM simulated_ledger"))
+    statuses = [s for (s,) in q("SELECT status FROM execution")]
+    tally = {}
+    for s in statuses:
+        tally[s] = tally.get(s, 0) + 1
+    failed_verifications = [e or "" for (e,) in q("SELECT error FROM execution WHERE failed_step = 'verification'")]
+    verification_failed = len(failed_verifications)
+    receipts = {k.split(":", 1)[1] for k in ledger if k.startswith("receipt:")}
+    step_hashes = [h for (h,) in q("SELECT tx_hash FROM step WHERE step IN ('withdraw','approve','deposit') AND status = 'succeeded'")]
+    funds = int(ledger.get("wallet", 0)) + sum(int(v) for k, v in ledger.items() if k.startswith("deposit:"))
+    interest = sum(int(v) for k, v in ledger.items() if k.startswith("interest:"))
+    sent = q("SELECT COUNT(DISTINCT execution_id) FROM step WHERE tx_hash IS NOT NULL")[0][0]
+    budget = dict(q("SELECT day, rebalances FROM daily_budget WHERE rebalances > 0"))
+    # The day a move counts on: its first transaction step's start (the step journaled with the count), by
+    # position in the plan, not by time: after the clock steps back, a later step can start "earlier".
+    per_day = {}
+    for (started,) in q("""SELECT s.started_at FROM step s WHERE s.tx_hash IS NOT NULL AND s.position =
+                           (SELECT MIN(position) FROM step t WHERE t.execution_id = s.execution_id AND t.tx_hash IS NOT NULL)"""):
+        per_day[started[:10]] = per_day.get(started[:10], 0) + 1
+    positions_ok = all(int(a) >= 0 for (a,) in q("SELECT amount_base_units FROM position"))
+    con.close()
+    checks.update({
+        "clear states": "running" not in statuses,
+        # A move whose funds went where they should but whose read-back disagreed: a false alarm, or a loss.
+        # (`abandoned`, `failed` and `stranded` from recovery are designed outcomes, counted in the table.)
+        "verified" + (f" ({failed_verifications[-1][:300]})" if failed_verifications else ""): verification_failed == 0,
+        "funds conserved": funds == OPENING_USDC + interest,
+        "mined once": sorted(step_hashes) == sorted(receipts) and len(set(step_hashes)) == len(step_hashes),
+        "no nonce gap": int(ledger.get("nonce", 0)) == len(receipts),
+        "counters": sum(budget.values()) == sent,
+        "counters per day" + ("" if budget == per_day else " (budget vs journal: " + ", ".join(
+            f"{d} {budget.get(d, 0)} vs {per_day.get(d, 0)}" for d in sorted(set(budget) | set(per_day)) if budget.get(d, 0) != per_day.get(d, 0))[:300] + ")"):
+            budget == per_day,
+        "daily limit held": all(n <= MAX_PER_DAY for n in budget.values()),
+        "positions": positions_ok,
+    })
+    return checks, {"outcomes": tally, "executions": len(statuses), "mined": len(receipts), "interest": interest, "days": len(budget)}
+
+
+class Service:
+    """`mammon --no-ui` on the test clock; a reader thread follows its events (simulated time, cycles)."""
+
+    def __init__(self, binary, db, at):
+        env = base_env()
+        env.update(clock_env(at))
+        self.proc = subprocess.Popen([binary, "--no-ui", "--db", db], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.now = at
+        self.cycles = 0
+        self.target = None
+        self.reached = threading.Event()
+        self.stderr = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if "at" in event:
+                self.now = max(self.now, iso_seconds(event["at"]))
+            if event.get("type") == "scan.started":
+                self.cycles += 1
+            if self.target is not None and self.now >= self.target:
+                self.reached.set()
+        self.reached.set()  # the process ended
+
+    def run_until(self, target, limit):
+        """Waits (bounded) until simulated time passes `target`; False if the process ended first."""
+        self.reached.clear()
+        self.target = target
+        if self.now >= target or self.proc.poll() is not None:
+            self.reached.set()
+        self.reached.wait(limit)
+        return self.proc.poll() is None
+
+    def resources(self):
+        pid = self.proc.pid
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+            fds = len(os.listdir(f"/proc/{pid}/fd"))
+        except (OSError, StopIteration):
+            return None
+        return rss, fds
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        return self.proc.returncode
+
+
+class Soak:
+    def __init__(self, args, tmp):
+        self.args, self.tmp = args, tmp
+        self.rng = random.Random(args.seed)
+        self.counts = {c: [0, 0, 0] for c in CLASSES}  # injected, survived, lost
+        self.failures = []
+        self.passed = 0
+        self.figures = {}
+
+    def outcome(self, cls, ok, detail=""):
+        row = self.counts[cls]
+        row[0] += 1
+        row[1 if ok else 2] += 1
+        if self.args.verbose:
+            sys.stderr.write(f"soak: {'ok' if ok else 'FAILED'} {cls}: {detail[:600]}\n")
+        if ok:
+            self.passed += 1
+        else:
+            self.failures.append(f"{cls}: {detail}")
+            if not self.args.verbose:
+                sys.stderr.write(f"soak: FAILED {cls}: {detail}\n")
+
+    def known(self, cls, ok, detail):
+        """A case of a known gap: counted and shown, never a failure of the run."""
+        row = self.counts[cls]
+        row[0] += 1
+        row[1 if ok else 2] += 1
+        if self.args.verbose or not ok:
+            sys.stderr.write(f"soak: {'ok' if ok else 'known gap'} {cls}: {detail[:600]}\n")
+
+    def failed_checks(self, checks):
+        return ", ".join(k for k, v in checks.items() if not v)
+
+    # -- the year -------------------------------------------------------------------------------------
+    def year(self):
+        a = self.args
+        db = os.path.join(self.tmp, "year.sqlite")
+        self.year_db = db
+        days = a.days
+        end = YEAR_START + days * DAY
+        kills = a.kills
+        # Kill points: `kills` random instants of the simulated span, sorted.
+        points = sorted(self.rng.uniform(YEAR_START + 3600, end) for _ in range(kills))
+        jumps = {}
+        for i in self.rng.sample(range(kills), min(kills, a.jumps * 2)):
+            jumps[i] = "clock jump back 2 h" if len(jumps) % 2 == 0 else "clock jump forward 26 h"
+            if jumps[i] == "clock jump back 2 h":  # killed in the day's first two hours: the step back crosses midnight
+                points[i] = points[i] - points[i] % DAY + self.rng.uniform(0, 2 * 3600)
+        now = YEAR_START
+        started = time.monotonic()
+        cycles = 0
+        rss = []
+        self.wal_copy, self.wal_backfill = None, 0
+        for i, point in enumerate(points + [end]):
+            service = Service(a.binary, db, now)
+            if not service.run_until(point, 120):
+                self.outcome("kill -9 (random)", False, f"the service exited by itself (rc {service.proc.returncode}) before the kill: "
+                             + "".join(service.stderr[-5:]))
+                break
+            usage = service.resources()
+            if usage:
+                rss.append(usage)
+            if i == len(points):  # the year's end: a clean stop
+                service.proc.terminate()
+                service.proc.wait(timeout=60)
+                cycles += service.cycles
+                now = service.now
+                break
+            threading.Event().wait(self.rng.uniform(0, a.kill_spread))  # a random point in a cycle or a move
+            rc = service.kill()
+            cycles += service.cycles
+            now = service.now
+            # The first killed WAL worth cutting, replaced by the first whose start is already in the file.
+            if (self.wal_copy is None or self.wal_backfill == 0) and os.path.exists(db + "-wal") and os.path.getsize(db + "-wal") > 4096 \
+                    and (self.wal_copy is None or backfilled(db + "-shm") > 0):
+                self.wal_copy = os.path.join(self.tmp, "killed.sqlite")
+                self.wal_backfill = backfilled(db + "-shm")
+                for suffix in ("", "-wal"):
+                    shutil.copyfile(db + suffix, self.wal_copy + suffix)
+                if os.path.exists(db + "-shm"):  # kept aside: it says how much of the WAL is already in the file
+                    shutil.copyfile(db + "-shm", self.wal_copy + ".shm-at-kill")
+            jump = jumps.get(i)
+            restart_at = now + self.rng.uniform(1, 600)  # the process was down a while
+            if jump == "clock jump back 2 h":
+                restart_at = now - 2 * 3600
+            elif jump == "clock jump forward 26 h":
+                restart_at = now + 26 * 3600
+            restart = run_once(a.binary, db, clock_env(restart_at))
+            checks, _ = audit(db)
+            checks = {"killed -9": rc == -9, "restart ok": restart.returncode == 0, **checks,
+                      "today's count": todays_count_agrees(restart.stdout, db)}
+            ok = all(checks.values())
+            self.outcome("kill -9 (random)", ok, f"kill {i} at {datetime.datetime.utcfromtimestamp(now):%Y-%m-%d %H:%M}: "
+                         + self.failed_checks(checks) + f"\n{restart.stderr[-1500:]}")
+            if jump:
+                self.outcome(jump, ok and all(v for k, v in checks.items() if k.startswith("counters per day")) and checks["daily limit held"],
+                             f"restart at {datetime.datetime.utcfromtimestamp(restart_at):%Y-%m-%d %H:%M}: " + self.failed_checks(checks))
+            now = max(now, last_event_time(db) or now) if jump != "clock jump back 2 h" else (last_event_time(db) or restart_at)
+        seconds = time.monotonic() - started
+        checks, figures = audit(db)
+        self.figures.update(figures)
+        self.year_end = now
+        self.figures.update({"year seconds": seconds, "cycles": cycles, "cycles per second": cycles / seconds if seconds else 0,
+                             "simulated days": (now - YEAR_START) / DAY,
+                             "segment fds max": max(r[1] for r in rss) if rss else None})
+        if not all(checks.values()):
+            self.failures.append("the year's final audit: " + self.failed_checks(checks))
+        else:
+            self.passed += 1
+
+    def endurance(self):
+        """One engine left alone for `endurance_days` of hourly cycles: its memory and descriptors at the
+        start and the end (a leak shows as growth), then a clean stop and the audit."""
+        db, start = self.year_db, self.year_end
+        service = Service(self.args.binary, db, start)
+        try:
+            self._endure(service, db, start)
+        finally:
+            if service.proc.poll() is None:
+                service.proc.kill()
+
+    def _endure(self, service, db, start):
+        began = time.monotonic()
+        alive = service.run_until(start + 2 * 3600, 60)
+        first = service.resources() if alive else None
+        load = Load(db, self.rng, self.args.load_rounds) if alive else None
+        alive = alive and service.run_until(start + self.args.endurance_days * DAY, 600)
+        if load:
+            load.finish()
+            for name, ok, detail in load.results:
+                self.outcome(name, ok and service.proc.poll() is None, detail)
+        last = service.resources() if alive else None
+        service.proc.terminate()
+        rc = service.proc.wait(timeout=90)
+        seconds = time.monotonic() - began
+        self.stopped_copy = os.path.join(self.tmp, "stopped.sqlite")  # before anything opens it: its -wal as the engine left it
+        for suffix in ("", "-wal"):
+            if os.path.exists(db + suffix):
+                shutil.copyfile(db + suffix, self.stopped_copy + suffix)
+        checks, _ = audit(db)
+        ok = alive and rc == 0 and all(checks.values())
+        self.figures.update({"endurance": (self.args.endurance_days, service.cycles, seconds), "rss kB": (first and first[0], last and last[0]),
+                             "fds": (first and first[1], last and last[1]), "database bytes": os.path.getsize(db)})
+        if ok:
+            self.passed += 1
+        else:
+            self.failures.append(f"endurance: alive {alive}, rc {rc}, " + self.failed_checks(checks) + "".join(service.stderr[-5:]))
+            sys.stderr.write(f"soak: FAILED {self.failures[-1]}\n")
+
+    # -- files ----------------------------------------------------------------------------------------
+    def truncated_wal(self):
+        """The -wal of a killed engine cut at a random length. A cut in the part SQLite has not yet copied
+        into the database file (beyond the checkpoint's mark, from the -shm the kill left) is the tail of
+        the log lost: the engine must open and audit clean, or refuse with an error. A cut below the mark
+        loses pages the file already relies on: SQLite itself then reads a malformed database and cannot
+        tell at open; those cases are reported on their own row as a known gap, not counted as failures."""
+        src = self.wal_copy
+        if src is None:  # no kill left a WAL worth cutting: make one
+            src = os.path.join(self.tmp, "walsrc.sqlite")
+            run_once(self.args.binary, src, {**clock_env(YEAR_START), "MAMMON_FAILPOINT": "mined:withdraw"})
+        size = os.path.getsize(src + "-wal")
+        backfill = backfilled(src + ".shm-at-kill")
+        page = int.from_bytes(open(src + "-wal", "rb").read(12)[8:12], "big") or 4096
+        mark = min(size, 32 + backfill * (page + 24))
+        at = (peek_last_time(src, self.tmp) or YEAR_START) + 3600
+        self.figures["wal"] = (size, mark)
+        # A cleanly stopped engine keeps its -wal (checkpointed: every frame in it is in the file too).
+        stopped = getattr(self, "stopped_copy", self.year_db)
+        closed_size = os.path.getsize(stopped + "-wal") if os.path.exists(stopped + "-wal") else 0
+        for n in range(self.args.wal_cases):
+            below = n % 2 == 1 and (mark > 32 or closed_size > 32)
+            cls = "truncated WAL, below checkpoint" if below else "truncated WAL"
+            origin, whole, limit = (src, size, mark) if mark > 32 or not below else (stopped, closed_size, closed_size)
+            db = os.path.join(self.tmp, f"wal{n}.sqlite")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            for suffix in ("", "-wal"):
+                shutil.copyfile(origin + suffix, db + suffix)
+            cut = self.rng.randrange(32, limit) if below else self.rng.randrange(mark, size + 1)
+            at = (peek_last_time(origin, self.tmp) or YEAR_START) + 3600
+            os.truncate(db + "-wal", cut)
+            r = run_once(self.args.binary, db, clock_env(at))
+            checks, _ = audit(db)
+            crashed = r.returncode == "timeout" or (isinstance(r.returncode, int) and r.returncode < 0)
+            if r.returncode == 0:
+                ok = all(checks.values())
+            elif below:  # the cut itself left a malformed file: refusing it with an error is all there is to do
+                ok = not crashed and bool(r.stderr.strip())
+            else:  # refused: must say why, and leave a sound file
+                ok = not crashed and bool(r.stderr.strip()) and checks["integrity"]
+            detail = f"{'stopped' if origin != src else 'killed'} engine's WAL of {whole} bytes ({limit if below else mark} already in the file) cut at {cut}: rc {r.returncode}, " + self.failed_checks(checks) + r.stderr[-800:]
+            if below:
+                self.known(cls, ok, detail)
+            else:
+                self.outcome(cls, ok, detail)
+
+    def newer_database(self):
+        cls = "newer database"
+        db = os.path.join(self.tmp, "newer.sqlite")
+        shutil.copyfile(self.year_db, db)
+        con = sqlite3.connect(db)
+        con.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v999: a migration from a newer mammon')")
+        con.commit()
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        before = contents(db, self.tmp)
+        r = run_once(self.args.binary, db, clock_env(YEAR_START + 400 * DAY))
+        same = contents(db, self.tmp) == before
+        ok = isinstance(r.returncode, int) and r.returncode > 0 and "newer version" in r.stderr and same
+        self.outcome(cls, ok, f"rc {r.returncode}, contents {'unchanged' if same else 'CHANGED'}: {r.stderr[-600:]}")
+
+    def read_only(self):
+        """The database file alone read-only (a read-only bind mount of it: root writes a 0444 file anyway),
+        then its whole folder on a read-only mount; each refused with an error, untouched, fine once writable."""
+        cls = "read-only database"
+        mnt = os.path.join(self.tmp, "ro")
+        os.makedirs(mnt)
+        size = sum(os.path.getsize(self.year_db + x) for x in ("", "-wal") if os.path.exists(self.year_db + x))
+        if not mount_tmpfs(mnt, 3 * size + (16 << 20)):
+            print("soak: read-only database skipped: cannot mount a tmpfs here (not root?)")
+            return
+        try:
+            for whole in (False, True):
+                db = os.path.join(mnt, f"ro{int(whole)}.sqlite")
+                src = self.year_db
+                for suffix in ("", "-wal"):
+                    if os.path.exists(src + suffix):
+                        shutil.copyfile(src + suffix, db + suffix)
+                at = (peek_last_time(db, self.tmp) or YEAR_START) + 3600
+                target = mnt if whole else db
+                if not whole:
+                    subprocess.run(["mount", "--bind", db, db], check=True)
+                subprocess.run(["mount", "-o", "remount,ro" + ("" if whole else ",bind"), target], check=True)
+                before = digest(db)
+                r = run_once(self.args.binary, db, clock_env(at))
+                refused = isinstance(r.returncode, int) and r.returncode > 0 and bool(r.stderr.strip()) and digest(db) == before
+                if whole:
+                    subprocess.run(["mount", "-o", "remount,rw", mnt], check=True)
+                else:
+                    umount(db)
+                again = run_once(self.args.binary, db, clock_env(at))
+                checks, _ = audit(db)
+                ok = refused and again.returncode == 0 and all(checks.values())
+                self.outcome(cls, ok, f"{'folder' if whole else 'file'} read-only: rc {r.returncode} {r.stderr[-400:]!r}; "
+                             f"writable again: rc {again.returncode} " + self.failed_checks(checks) + again.stderr[-400:])
+        finally:
+            umount(os.path.join(mnt, "ro0.sqlite"))
+            umount(mnt)
+
+    # -- disk full ------------------------------------------------------------------------------------
+    def disk_full(self, mid_move):
+        cls = "disk full, mid-move" if mid_move else "disk full, outside a move"
+        mnt = os.path.join(self.tmp, "full-mid" if mid_move else "full-out")
+        os.makedirs(mnt)
+        if not mount_tmpfs(mnt, 24 << 20):
+            print(f"soak: {cls} skipped: cannot mount a tmpfs here (not root?)")
+            return
+        try:
+            db = os.path.join(mnt, "full.sqlite")
+            at = YEAR_START + self.rng.randrange(365) * DAY + self.rng.randrange(DAY)
+            if mid_move:
+                # Killed after the withdraw was mined: the move is half done, recovery must write to finish it.
+                first = run_once(self.args.binary, db, {**clock_env(at), "MAMMON_FAILPOINT": "mined:withdraw"})
+                if first.returncode != -9:
+                    self.outcome(cls, False, f"the failpoint did not fire (rc {first.returncode}): {first.stderr[-400:]}")
+                    return
+            else:
+                first = run_once(self.args.binary, db, clock_env(at))
+            filler = os.path.join(mnt, "filler")
+            fill(filler)
+            full = run_once(self.args.binary, db, clock_env(at + 3600))
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            integrity = con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            con.close()
+            checks_full, _ = audit_readonly(db, self.tmp)
+            graceful = isinstance(full.returncode, int) and full.returncode >= 0 and (full.returncode == 0 or bool(full.stderr.strip()))
+            os.remove(filler)
+            again = run_once(self.args.binary, db, clock_env(at + 7200))
+            checks, _ = audit(db)
+            ok = graceful and integrity and checks_full["mined once"] and checks_full["no nonce gap"] and again.returncode == 0 and all(checks.values())
+            self.outcome(cls, ok, f"on a full disk: rc {full.returncode} {full.stderr[-600:]!r}, integrity {integrity}, "
+                         f"journal {self.failed_checks(checks_full) or 'ok'}; space back: rc {again.returncode} "
+                         + self.failed_checks(checks) + again.stderr[-600:])
+        finally:
+            umount(mnt)
+
+
+class Load:
+    """Clients on the engine's sockets while it runs: observers attaching and detaching, one observer
+    that never reads (the engine must drop it, not wait for it), and a burst of control commands each
+    of which must be answered."""
+
+    def __init__(self, db, rng, rounds):
+        self.db = db
+        self.control, self.observer = db + ".control.sock", db + ".observe.sock"
+        self.rng, self.rounds = rng, rounds
+        self.results = []
+        self.stalled = self.connect(self.observer)  # never read until the end
+        self.threads = [threading.Thread(target=self.churn, daemon=True), threading.Thread(target=self.burst, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    @staticmethod
+    def connect(path):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(20)
+        sock.connect(path)
+        return sock
+
+    def churn(self):
+        attached, failed = 0, []
+        for n in range(self.rounds):
+            try:
+                with self.connect(self.observer) as sock:
+                    first = sock.makefile("r").readline()
+                    if json.loads(first).get("type") != "hello":
+                        raise ValueError(first[:200])
+                    sock.recv(self.rng.randrange(1, 1 << 16))  # some events, then gone mid-stream
+                    attached += 1
+            except (OSError, ValueError) as e:
+                failed.append(f"attach {n}: {e}")
+        self.results.append(("load: observers attach/detach", not failed, f"{attached} attached; " + "; ".join(failed[:3])))
+
+    def burst(self):
+        try:
+            with self.connect(self.control) as sock:
+                lines = sock.makefile("r")
+                if json.loads(lines.readline()).get("type") != "hello":
+                    raise ValueError("no hello")
+                pending = set()
+                for n in range(self.rounds):
+                    for command in ({"command": "run_once"}, {"command": "approve", "id": "no-such-proposal"}, {"command": "no_such_command"}):
+                        rid = f"r{n}-{command['command']}"
+                        pending.add(rid)
+                        sock.sendall((json.dumps({**command, "request_id": rid}) + "\n").encode())
+                answers = {}
+                while pending:
+                    line = lines.readline()
+                    if not line:
+                        raise ValueError(f"the engine closed the control connection with {len(pending)} commands unanswered")
+                    event = json.loads(line)
+                    if event.get("type") == "command.response" and event.get("request_id") in pending:
+                        pending.discard(event["request_id"])
+                        answers[event.get("accepted")] = answers.get(event.get("accepted"), 0) + 1
+                self.results.append(("load: control command burst", True, f"{3 * self.rounds} commands, all answered: {answers}"))
+        except (OSError, ValueError) as e:
+            self.results.append(("load: control command burst", False, f"{e}"))
+
+    def finish(self):
+        for t in self.threads:
+            t.join(120)
+        # The stalled observer: by now far behind; the engine must have closed it and noted why (its bye
+        # sits behind a full socket and may be discarded with the close). What is left to read is bounded
+        # (the kernel's buffer); more than 8 MB means it was never dropped (reading keeps it alive forever).
+        received, said_bye, closed, tail = 0, False, False, b""
+        try:
+            self.stalled.settimeout(30)
+            while received < (8 << 20):
+                chunk = self.stalled.recv(1 << 16)
+                if not chunk:
+                    closed = True
+                    break
+                received += len(chunk)
+                tail = (tail + chunk)[-4096:]
+            said_bye = b'"type":"bye"' in tail
+        except OSError as e:
+            tail = str(e).encode()
+        self.stalled.close()
+        con = sqlite3.connect(self.db)
+        noted = con.execute("SELECT COUNT(*) FROM event WHERE type = 'notice' AND payload LIKE '%(read-only) disconnected: fell behind%'").fetchone()[0]
+        con.close()
+        ok = closed and noted >= 1
+        self.results.append(("load: stalled observer dropped", ok, f"{received} bytes were left for it when the engine closed it "
+                             f"(bye read: {said_bye}; drops noted: {noted}); {tail[-200:]!r}"))
+
+
+def backfilled(shm_path):
+    """Frames of the WAL already copied into the database file (the -shm's WalCkptInfo.nBackfill)."""
+    try:
+        with open(shm_path, "rb") as f:
+            shm = f.read(100)
+    except OSError:
+        return 0
+    return int.from_bytes(shm[96:100], sys.byteorder) if len(shm) >= 100 else 0
+
+
+def todays_count_agrees(stdout, db):
+    """The engine's own figure (the last scheduler.status: rebalances today) = the stored budget of its day."""
+    status = None
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("type") == "scheduler.status":
+            status = event
+    if status is None:
+        return False
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT rebalances FROM daily_budget WHERE day = ?", (status["at"][:10],)).fetchone()
+    con.close()
+    return status["status"]["rebalances_today"] == (row[0] if row else 0)
+
+
+def audit_readonly(db, scratch):
+    """The audit of a database that must not be written (a full disk): on a copy in `scratch`."""
+    tmp = os.path.join(scratch, "audit.sqlite")
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        out = sqlite3.connect(tmp)
+        con.backup(out)
+        con.close()
+        out.close()
+        return audit(tmp)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(tmp + suffix):
+                os.remove(tmp + suffix)
+
+
+def contents(db, scratch):
+    """A digest of what the database holds (its SQL dump), read from a copy: opening a WAL database
+    rewrites bytes (GRDB's set-up, a checkpoint) without changing a row."""
+    copy = os.path.join(scratch, "contents.sqlite")
+    for suffix in ("", "-wal"):
+        if os.path.exists(copy + suffix):
+            os.remove(copy + suffix)
+        if os.path.exists(db + suffix):
+            shutil.copyfile(db + suffix, copy + suffix)
+    con = sqlite3.connect(copy)
+    h = hashlib.sha256()
+    for line in con.iterdump():
+        h.update(line.encode())
+    con.close()
+    return h.hexdigest()
+
+
+def digest(db):
+    h = hashlib.sha256()
+    for suffix in ("", "-wal"):
+        if os.path.exists(db + suffix):
+            with open(db + suffix, "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()
+
+
+def fill(path):
+    """Writes `path` until the file system is full (unbuffered: the last partial write is kept)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for chunk in (1 << 16, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+def mount_tmpfs(path, size):
+    if os.geteuid() != 0:
+        return False
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", path], capture_output=True).returncode == 0
+
+
+def umount(path):
+    subprocess.run(["umount", "-l", path], capture_output=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--binary", default=os.environ.get("MAMMON_BINARY", ".build/debug/mammon"))
+    ap.add_argument("--short", action="store_true", help="the version make test runs (under 3 minutes)")
+    ap.add_argument("--seed", type=int, default=None, help="replay a run (printed at the end of every run)")
+    ap.add_argument("--keep", metavar="DIR", help="work in DIR (created) and keep the databases for a post-mortem")
+    ap.add_argument("--verbose", action="store_true", help="say what happened in every case, not only the failed ones")
+    args = ap.parse_args()
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(1, 1 << 31)
+    if args.short:
+        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 30, 8, 1, 2, 0.05, 30
+        args.load_rounds = 20
+    else:
+        args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 365, 220, 10, 20, 0.05, 90
+        args.load_rounds = 200
+    args.binary = os.path.abspath(args.binary)
+    began = time.monotonic()
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+    with (contextlib.nullcontext(os.path.abspath(args.keep)) if args.keep else tempfile.TemporaryDirectory(prefix="mammon-soak-")) as tmp:
+        soak = Soak(args, tmp)
+        soak.year()
+        soak.endurance()
+        soak.truncated_wal()
+        soak.newer_database()
+        soak.read_only()
+        soak.disk_full(mid_move=False)
+        soak.disk_full(mid_move=True)
+    duration = time.monotonic() - began
+    f = soak.figures
+    width = max(len(c) for c in CLASSES)
+    print(f"{'fault class'.ljust(width)}  injected  survived  lost")
+    for c in CLASSES:
+        i, s, l = soak.counts[c]
+        note = "  (known gap, not a failure: lost = ran on a malformed file SQLite did not flag; see README)" if c in KNOWN else ""
+        print(f"{c.ljust(width)}  {str(i).rjust(8)}  {str(s).rjust(8)}  {str(l).rjust(4)}{note}")
+    print(f"simulated: {f.get('simulated days', 0):.0f} days, {f.get('cycles', 0)} hourly cycles in {f.get('year seconds', 0):.0f} s "
+          f"({f.get('cycles per second', 0):.1f} cycles/s), {f.get('executions', 0)} moves, {f.get('mined', 0)} transactions, "
+          f"{f.get('interest', 0) / 1e6:.2f} USDC interest credited; outcomes {f.get('outcomes')}")
+    days, ecycles, eseconds = f.get("endurance", (0, 0, 0))
+    rss, fds = f.get("rss kB", (None, None)), f.get("fds", (None, None))
+    print(f"resources: one engine left alone for {days} days ({ecycles} cycles, {eseconds:.0f} s): RSS {rss[0]} kB after its first "
+          f"cycle, {rss[1]} kB at the end; open descriptors {fds[0]} -> {fds[1]} (at most {f.get('segment fds max')} "
+          f"in the year's segments); database {f.get('database bytes', 0) / 1e6:.1f} MB")
+    print(f"seed {args.seed} ({'--short, ' if args.short else ''}replay: scripts/soak.py {'--short ' if args.short else ''}--seed {args.seed}), "
+          f"{duration:.0f} s")
+    failed = len(soak.failures)
+    print(f"soak: {soak.passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
