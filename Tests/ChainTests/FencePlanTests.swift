@@ -33,6 +33,12 @@ final class FencePlanTests: XCTestCase {
         XCTAssertNotEqual(TransactionBuilderBatch.checksum(ofFile: edited), "0x8b5032f716845c8b08bab3d63dbd9ba92e056f3557793cd041e59b84e16aa989")
     }
 
+    /// Strings are written as JSON.stringify writes them (the checksum hashes that text):
+    /// JSON.stringify("\b\f\u0001\"\\é") is "\b\f\u0001\"\\é" with those escapes and é as it is.
+    func testStringsAreQuotedAsJavaScriptQuotesThem() {
+        XCTAssertEqual(JSONValue.quoted("\u{08}\u{0C}\u{01}\"\\é\n"), #""\b\f\u0001\"\\é\n""#)
+    }
+
     func plan() -> FencePlan {
         let permissions = [FencePermission.usdcApprove(usdc: usdc, spenders: [("Aave V3 Pool", pool), ("Moonwell mUSDC", mToken)]),
                            FencePermission(target: pool, targetName: "Aave V3 Pool", signature: "withdraw(address,uint256,address)",

@@ -67,6 +67,24 @@ final class FencedTreasuryTests: DevnetTestCase {
         return Treasury(safe: safe, module: module, operatorAddress: operatorAddress, files: files, plan: batch, scriptNetworkFile: networkFile)
     }
 
+    /// The engine in process with the operator's key through the treasury's role (1 000 USDC a move,
+    /// 5 a day: the plan's allowance), opened.
+    func fencedEngine(_ t: Treasury, clock: any EngineClock = SystemClock(), vaultAPYWindowSeconds: UInt64 = 3600) async throws
+        -> (engine: Engine, chain: LiveChain, store: AppDatabase) {
+        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
+        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
+        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
+                                                options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: vaultAPYWindowSeconds))
+        var config = MammonConfig()
+        config.maxTransactionValueUSD = 1_000
+        config.maxRebalancesPerDay = 5
+        config.gates.minProfitUSD = 1
+        let store = try AppDatabase.inMemory()
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
+        await engine.open()
+        return (engine, chain, store)
+    }
+
     func balance(_ token: String, of holder: Address) async throws -> UInt256 {
         try await devnet.uint(token, "balanceOf(address)", [.address(holder)])
     }
@@ -177,19 +195,9 @@ final class FencedTreasuryTests: DevnetTestCase {
 
     func testTheEngineMovesAaveToMoonwellAndIdleToTheVaultThroughTheRole() async throws {
         let t = try await fencedTreasury(usdc: 1_000)
-        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
-        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
-        let fence = TreasuryFence(safe: t.safe, rolesModule: t.module)
-        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: fence,
-                                                options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60))
+        let (engine, chain, store) = try await fencedEngine(t, vaultAPYWindowSeconds: 60)
         XCTAssertEqual(chain.walletAddress, t.safe.checksummed)
         XCTAssertEqual(chain.operatorAddress, t.operatorAddress.checksummed)
-        var config = MammonConfig()
-        config.maxTransactionValueUSD = 1_000
-        config.gates.minProfitUSD = 1
-        let store = try AppDatabase.inMemory()
-        let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
-        await engine.open()
 
         // Aave pays 12 %: idle → Aave, exactly 1000 USDC.
         try await devnet.admin("devnet_setAaveRate", ["120000000000000000000000000"])
@@ -245,18 +253,8 @@ final class FencedTreasuryTests: DevnetTestCase {
         let deployer = devnet.info.deployer
         _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "send", "--key", "0x" + String(repeating: "47", count: 32),
                                                               "--to", deployer, "--keep-wei", "1500000000000000"])
-        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
-        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
-        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
-                                                options: LiveChainOptions(receiptPollSeconds: 0.05))
-        var config = MammonConfig()
-        config.maxTransactionValueUSD = 1_000
-        config.maxRebalancesPerDay = 5
-        config.gates.minProfitUSD = 1
         let clock = MammonCore.ManualClock(Date())
-        let store = try AppDatabase.inMemory()
-        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
-        await engine.open()
+        let (engine, _, store) = try await fencedEngine(t, clock: clock)
         let moved = await engine.runOnce()
         XCTAssertTrue(moved)
         let status = await engine.status()
@@ -303,16 +301,7 @@ final class FencedTreasuryTests: DevnetTestCase {
             _ = try await runPythonScript("fence.py", arguments: ["--rpc", devnet.info.rpcURL, "role-call", "--key", operatorKey, "--module", t.module.checksummed,
                                                                   "--to", to.checksummed, "--data", Hex.encode(data)])
         }
-        var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
-        let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
-        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
-                                                options: LiveChainOptions(receiptPollSeconds: 0.05))
-        var config = MammonConfig()
-        config.maxTransactionValueUSD = 1_000
-        config.gates.minProfitUSD = 1
-        let store = try AppDatabase.inMemory()
-        let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
-        await engine.open()
+        let (engine, chain, store) = try await fencedEngine(t)
         let start = try await devnet.blockNumber()
         _ = await engine.runOnce()
         let status = await engine.status()
@@ -362,6 +351,8 @@ final class FencedTreasuryTests: DevnetTestCase {
             "Roles assignRoles(attacker) directly": "OwnableUnauthorizedAccount(address)",
             "Roles allowTarget(USDC) directly": "OwnableUnauthorizedAccount(address)",
             "Roles setAllowance directly": "OwnableUnauthorizedAccount(address)",
+            "Roles execTransactionFromModule (no default role)": "NoMembership()",
+            "Roles execTransactionWithRoleReturnData transfer": "ConditionViolation(FunctionNotAllowed)",
             "Roles configuration through the role": "ConditionViolation(TargetAddressNotAllowed)",
             "Safe execTransaction signed by the operator": "Error(GS026)",
             "Safe enableModule(attacker) through the role": "ConditionViolation(TargetAddressNotAllowed)",

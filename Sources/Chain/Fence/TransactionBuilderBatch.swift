@@ -52,7 +52,7 @@ public struct TransactionBuilderBatch: Sendable {
         case .array(let items): return "[" + items.map(serialize).joined(separator: ",") + "]"
         case .object(let fields):
             let sorted = fields.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-            var out = "{[" + sorted.map { quoted($0.key) }.joined(separator: ",") + "]"
+            var out = "{[" + sorted.map { JSONValue.quoted($0.key) }.joined(separator: ",") + "]"
             for field in sorted { out += serialize(field.value) + "," }
             return out + "}"
         default: return leaf(value)
@@ -61,7 +61,7 @@ public struct TransactionBuilderBatch: Sendable {
 
     static func leaf(_ value: Value) -> String {
         switch value {
-        case .string(let s): quoted(s)
+        case .string(let s): JSONValue.quoted(s)
         case .number(let n): String(n)
         case .bool(let b): b ? "true" : "false"
         case .null: "null"
@@ -94,28 +94,6 @@ public struct TransactionBuilderBatch: Sendable {
         return convert(.object(top)).map(checksum(of:))
     }
 
-    /// `JSON.stringify` of a string: `"` and `\` escaped, control characters as `\b \f \n \r \t` or
-    /// `\u00XX`, lone surrogates impossible in Swift strings, everything else as it is.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// The file as people read it: two-space indentation, keys in the order written.
     static func pretty(_ value: Value, indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
@@ -123,7 +101,7 @@ public struct TransactionBuilderBatch: Sendable {
         case .array(let items):
             return items.isEmpty ? "[]" : "[\n" + items.map { pad + pretty($0, indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)]"
         case .object(let fields):
-            return "{\n" + fields.map { pad + quoted($0.key) + ": " + pretty($0.value, indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)}"
+            return "{\n" + fields.map { pad + JSONValue.quoted($0.key) + ": " + pretty($0.value, indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)}"
         default: return leaf(value)
         }
     }

@@ -99,12 +99,23 @@ extension JSONValue {
         }
     }
 
+    /// A JSON string literal exactly as JavaScript's `JSON.stringify` writes it (`"` and `\` escaped,
+    /// control characters as `\b \f \n \r \t` or `\u00XX`, everything else as it is): what the Safe
+    /// Transaction Builder's checksum hashes.
+    static func quoted(_ text: String) -> String {
+        var out = ""
+        writeString(text, to: &out)
+        return out
+    }
+
     private static func writeString(_ text: String, to out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
