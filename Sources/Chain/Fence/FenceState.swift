@@ -24,9 +24,7 @@ public struct FenceState: Sendable {
     /// Every way the chain differs from `plan`, in words; empty when the fence is exactly the plan.
     public func differences(from plan: FencePlan) -> [String] {
         var out: [String] = []
-        if let known = FenceContracts.safeSingletons.first(where: { $0.address == singleton }) {
-            _ = known
-        } else {
+        if !FenceContracts.safeSingletons.contains(where: { $0.address == singleton }) {
             out.append("the Safe's singleton \(singleton.checksummed) is not a known Safe (SafeL2/Safe 1.3.0 or 1.4.1)")
         }
         if owners.contains(plan.operatorAddress) { out.append("the operator \(plan.operatorAddress.checksummed) is an owner of the Safe: its key could sign anything") }

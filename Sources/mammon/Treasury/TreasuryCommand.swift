@@ -27,9 +27,9 @@ struct TreasuryPlanCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryAddress.parse(safe, "--safe"), op = try TreasuryAddress.parse(operatorAddress, "--operator")
+        let safe = try TreasuryArguments.parse(safe, "--safe"), op = try TreasuryArguments.parse(operatorAddress, "--operator")
         guard safe != op else { throw ValidationError("--operator is the Safe itself: the operator is the engine's own key") }
-        let chain = try await TreasuryAddress.connect(network, config: config, watching: op)
+        let chain = try await TreasuryArguments.connect(network, config: config, watching: op)
         let plan = chain.fencePlan(safe: safe, operatorAddress: op, markets: config.supportedProtocols, limits: config.limits)
         guard !plan.permissions.isEmpty else { throw ValidationError("no market of SUPPORTED_PROTOCOLS is on this network: nothing to allow") }
         let batch = TransactionBuilderBatch(plan: plan, createdAt: Date())
@@ -62,10 +62,10 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryAddress.parse(safe, "--safe")
-        var op = try operatorAddress.map { try TreasuryAddress.parse($0, "--operator") }
+        let safe = try TreasuryArguments.parse(safe, "--safe")
+        var op = try operatorAddress.map { try TreasuryArguments.parse($0, "--operator") }
         if op == nil, let keystore = network.keystore { op = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) }
-        let chain = try await TreasuryAddress.connect(network, config: config, watching: op ?? safe)
+        let chain = try await TreasuryArguments.connect(network, config: config, watching: op ?? safe)
         let module = FencePlan.predictedModule(safe: safe)
         let state = try await chain.readFence(safe: safe, module: module, fromBlock: fromBlock ?? config.treasuryFromBlock)
         if op == nil {
@@ -91,7 +91,7 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
 }
 
 /// What the treasury commands share.
-enum TreasuryAddress {
+enum TreasuryArguments {
     static func parse(_ text: String, _ flag: String) throws -> Address {
         do { return try Address(hex: text) } catch { throw ValidationError("\(flag) \(text): not an address (0x and 40 hex digits)") }
     }
