@@ -166,29 +166,12 @@ final class Gate: Sendable {
 }
 
 /// The simulated chain behind a gate: market scans wait while it is closed, as a hung RPC would.
-struct GatedChain: ChainGateway {
+struct GatedChain: ForwardingChain {
     let inner: SimulatedChain
     let gate: Gate
-
-    var networkName: String { inner.networkName }
-    var walletAddress: String { inner.walletAddress }
 
     func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
         await gate.pass()
         return try await inner.scanMarkets(token: token)
     }
-    func walletBalance(token: Token) async throws -> TokenAmount { try await inner.walletBalance(token: token) }
-    func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
-    func feeQuote() async throws -> FeeQuote { try await inner.feeQuote() }
-    func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await inner.gasEstimate(action) }
-    func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await inner.gasLimitCap(action) }
-    func prepare(_ action: ChainAction) async throws -> PreparedTransaction { try await inner.prepare(action) }
-    func broadcast(_ tx: PreparedTransaction) async throws { try await inner.broadcast(tx) }
-    func awaitReceipt(_ tx: PreparedTransaction) async throws -> TransactionReceipt { try await inner.awaitReceipt(tx) }
-    func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus { try await inner.transactionStatus(tx) }
-    func awaitReceipt(_ tx: PreparedTransaction, timeout: TimeInterval) async throws -> TransactionReceipt? {
-        try await inner.awaitReceipt(tx, timeout: timeout)
-    }
-    func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.replacement(for: tx) }
-    func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.cancellation(for: tx) }
 }
