@@ -168,7 +168,7 @@ extension ConsoleReducer {
             // Sparklines from the recorded APYs, so they do not start from one point.
             let recent = records.portfolio.intervals.suffix(ConsoleState.sparklinePoints)
             for i in state.markets.indices where !recent.isEmpty {
-                let points = recent.compactMap { $0.markets[state.markets[i].protocolID]?.closingAPY.doubleForDisplay }
+                let points = recent.compactMap { $0.markets[state.markets[i].marketID]?.closingAPY.doubleForDisplay }
                 if !points.isEmpty { state.markets[i].history = points }
             }
         }
@@ -194,15 +194,15 @@ extension ConsoleReducer {
     static func updateMarkets(_ snapshots: [MarketSnapshot], _ state: inout ConsoleState) {
         for snap in snapshots {
             let apy = snap.quote.apy
-            if let i = state.markets.firstIndex(where: { $0.protocolID == snap.quote.protocolID }) {
+            if let i = state.markets.firstIndex(where: { $0.marketID == snap.quote.marketID }) {
                 state.markets[i].apy = apy
                 state.markets[i].position = snap.position
                 state.markets[i].history.append(apy.doubleForDisplay)
                 if state.markets[i].history.count > ConsoleState.sparklinePoints { state.markets[i].history.removeFirst() }
             } else {
-                state.markets.append(MarketLine(protocolID: snap.quote.protocolID, apy: apy, position: snap.position,
+                state.markets.append(MarketLine(marketID: snap.quote.marketID, apy: apy, position: snap.position,
                                                 history: [apy.doubleForDisplay]))
-                state.markets.sort { $0.protocolID < $1.protocolID }
+                state.markets.sort { $0.marketID < $1.marketID }
             }
         }
     }

@@ -73,7 +73,7 @@ enum DetailsBuilder {
             if let idle = state.idle { lines.append("idle         \(Format.amount(idle)) USDC") }
             if let db = state.databasePath { lines.append("database     \(db)") }
             for m in state.markets {
-                lines.append("\(m.protocolID.displayName.padded(to: 12)) \(Format.apy(m.apy)), position \(Format.amount(m.position))")
+                lines.append("\(m.marketID.displayName.padded(to: 12)) \(Format.apy(m.apy)), position \(Format.amount(m.position))")
             }
             return .details(title: "Scheduler", lines: lines, scroll: 0)
         case .opportunities:

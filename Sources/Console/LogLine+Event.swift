@@ -20,10 +20,10 @@ extension LogLine {
         case .scanStarted(let cycle):
             self.init(at: at, type: type, text: "scan \(cycle) started")
         case .marketsScanned(let cycle, let markets, let idle):
-            let rates = markets.map { "\($0.quote.protocolID.displayName) \(Format.apy($0.quote.apy))" }.joined(separator: ", ")
+            let rates = markets.map { "\($0.quote.marketID.displayName) \(Format.apy($0.quote.apy))" }.joined(separator: ", ")
             self.init(at: at, type: type, text: "scan \(cycle): \(rates); idle \(Format.amount(idle))")
         case .positionsVerified(let id, let markets, let idle):
-            let held = markets.filter { !$0.position.isZero }.map { "\($0.quote.protocolID.displayName) \(Format.amount($0.position))" }
+            let held = markets.filter { !$0.position.isZero }.map { "\($0.quote.marketID.displayName) \(Format.amount($0.position))" }
             self.init(at: at, type: type, text: "execution \(id.uuidString.prefix(8)) verified: \((held + ["idle \(Format.amount(idle))"]).joined(separator: ", "))")
         case .scanFinished(let cycle, let ok, let found, let executed, let ms, let error):
             let text = ok ? "scan \(cycle) done in \(Format.millis(ms)): \(found) opportunities, \(executed) executed"

@@ -3,13 +3,13 @@ import MammonCore
 
 /// A market as the console tracks it: the latest rate, the wallet's position, and recent rates.
 public struct MarketLine: Hashable, Sendable {
-    public var protocolID: LendingProtocol
+    public var marketID: MarketID
     public var apy: Decimal
     public var position: TokenAmount
     public var history: [Double]
 
-    public init(protocolID: LendingProtocol, apy: Decimal, position: TokenAmount, history: [Double]) {
-        self.protocolID = protocolID
+    public init(marketID: MarketID, apy: Decimal, position: TokenAmount, history: [Double]) {
+        self.marketID = marketID
         self.apy = apy
         self.position = position
         self.history = history

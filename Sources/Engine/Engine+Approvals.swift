@@ -63,7 +63,7 @@ extension Engine {
             // Fresh rates and fees: the move must still pass everything now.
             let markets = try await chain.scanMarkets(token: rec.token)
             // The market checks a new proposal gets, on today's scan: a manual yes cannot skip them.
-            let source = rec.from.flatMap { from in markets.first { $0.quote.protocolID == from } }
+            let source = rec.from.flatMap { from in markets.first { $0.quote.marketID == from } }
             if let why = source.flatMap(optimizer.trust.sourceExclusion) ?? optimizer.trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets) {
                 reportExclusions([why])
                 resolve(id, outcome: .rejectedOnRecheck, detail: "market check fails now: \(why)")
@@ -71,8 +71,8 @@ extension Engine {
             }
             let fee = try await chain.feeQuote()
             var current = rec
-            if let from = rec.from, let q = markets.first(where: { $0.quote.protocolID == from }) { current.currentAPY = q.quote.apy }
-            if let q = markets.first(where: { $0.quote.protocolID == rec.to }) { current.expectedAPY = q.quote.apy }
+            if let from = rec.from, let q = markets.first(where: { $0.quote.marketID == from }) { current.currentAPY = q.quote.apy }
+            if let q = markets.first(where: { $0.quote.marketID == rec.to }) { current.expectedAPY = q.quote.apy }
             let candidate = try await evaluate(current, fee: fee)
             commit([], [.gateVerdict(recommendationID: id, analysis: candidate.analysis)])
             if !candidate.analysis.profitable {

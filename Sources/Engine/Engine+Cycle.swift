@@ -146,8 +146,8 @@ extension Engine {
     func verifiedPositions(_ executionID: UUID, _ rec: RebalanceRecommendation, _ after: BalanceSnapshot) -> (mutations: [StoreMutation], event: EngineEvent.Kind)? {
         guard var markets = lastMarkets ?? newestStoredMarkets() else { return nil }
         for i in markets.indices where markets[i].quote.token == rec.token {
-            if markets[i].quote.protocolID == rec.to { markets[i].position = after.to }
-            if markets[i].quote.protocolID == rec.from, let from = after.from { markets[i].position = from }
+            if markets[i].quote.marketID == rec.to { markets[i].position = after.to }
+            if markets[i].quote.marketID == rec.from, let from = after.from { markets[i].position = from }
         }
         lastMarkets = markets
         return ([.marketsScanned(markets, at: clock.now())], .positionsVerified(executionID: executionID, markets: markets, idle: after.wallet))

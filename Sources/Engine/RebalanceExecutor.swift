@@ -10,7 +10,7 @@ struct RebalanceExecutor {
     let store: AppDatabase
     let clock: any EngineClock
     let limits: SafetyLimits
-    let allowed: [LendingProtocol]
+    let allowed: [MarketID]
     /// The market checks a target must pass before money goes in (recovery continuations too).
     let trust: MarketTrust
     /// How long a transaction may stay unmined before it is replaced, and how many times.

@@ -14,7 +14,7 @@ struct ReceiptKeepingChain: ChainGateway {
 
     func scanMarkets(token: Token) async throws -> [MarketSnapshot] { try await inner.scanMarkets(token: token) }
     func walletBalance(token: Token) async throws -> TokenAmount { try await inner.walletBalance(token: token) }
-    func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
+    func position(in market: MarketID, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
     func feeQuote() async throws -> FeeQuote { try await inner.feeQuote() }
     func signedWorstCaseWei(rawTransaction: String) -> UInt128? { inner.signedWorstCaseWei(rawTransaction: rawTransaction) }
     func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await inner.gasEstimate(action) }
@@ -23,7 +23,7 @@ struct ReceiptKeepingChain: ChainGateway {
     func broadcast(_ tx: PreparedTransaction) async throws { try await inner.broadcast(tx) }
     func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.replacement(for: tx) }
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.cancellation(for: tx) }
-    func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+    func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
         try await inner.treasuryStatus(markets: markets, limits: limits, fullCheck: fullCheck)
     }
 

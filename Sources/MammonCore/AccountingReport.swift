@@ -85,7 +85,7 @@ public struct AccountingReport: Hashable, Sendable {
         for (day, o) in closing {
             rows.append([day, "wallet", o.idle.exactString, String(o.idle.baseUnits), ""])
             for m in o.markets where !m.amount.isZero {
-                rows.append([day, m.protocolID.rawValue, m.amount.exactString, String(m.amount.baseUnits), m.apy.plainString])
+                rows.append([day, m.marketID.rawValue, m.amount.exactString, String(m.amount.baseUnits), m.apy.plainString])
             }
         }
         return ReportTable(name: "balances", columns: ["day", "holding", "amount", "base_units", "apy"], rows: rows)

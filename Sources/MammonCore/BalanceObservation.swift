@@ -2,7 +2,7 @@ import Foundation
 
 /// One market as a scan saw it: the wallet's exact position there and the market's APY then.
 public struct MarketBalance: Hashable, Sendable {
-    public var protocolID: LendingProtocol
+    public var marketID: MarketID
     public var amount: TokenAmount
     /// APY in percent, as the chain reported it at this scan.
     public let apy: Decimal
@@ -10,14 +10,14 @@ public struct MarketBalance: Hashable, Sendable {
     public let apyMicroPercent: Int64
     public var apyMeasured: Bool
 
-    public init(protocolID: LendingProtocol, amount: TokenAmount, apy: Decimal, apyMeasured: Bool = true) {
-        self.init(protocolID: protocolID, amount: amount, apy: apy,
+    public init(marketID: MarketID, amount: TokenAmount, apy: Decimal, apyMeasured: Bool = true) {
+        self.init(marketID: marketID, amount: amount, apy: apy,
                   apyMicroPercent: Int64(clamping: Decimal.scaledInteger(apy.plainString, digits: 6) ?? 0), apyMeasured: apyMeasured)
     }
 
     /// With the APY already scaled (read from its stored text).
-    public init(protocolID: LendingProtocol, amount: TokenAmount, apy: Decimal, apyMicroPercent: Int64, apyMeasured: Bool) {
-        self.protocolID = protocolID
+    public init(marketID: MarketID, amount: TokenAmount, apy: Decimal, apyMicroPercent: Int64, apyMeasured: Bool) {
+        self.marketID = marketID
         self.amount = amount
         self.apy = apy
         self.apyMicroPercent = apyMicroPercent
@@ -48,11 +48,11 @@ public struct BalanceObservation: Hashable, Sendable {
     /// From what a scan published (`markets.scanned`).
     public init(at: Date, logPosition: Int64, idle: TokenAmount, snapshots: [MarketSnapshot]) {
         self.init(at: at, block: snapshots.compactMap(\.block).max(), logPosition: logPosition, idle: idle,
-                  markets: snapshots.map { MarketBalance(protocolID: $0.quote.protocolID, amount: $0.position,
+                  markets: snapshots.map { MarketBalance(marketID: $0.quote.marketID, amount: $0.position,
                                                          apy: $0.quote.apy, apyMeasured: $0.apyMeasured) })
     }
 
-    public func market(_ p: LendingProtocol) -> MarketBalance? { markets.first { $0.protocolID == p } }
+    public func market(_ p: MarketID) -> MarketBalance? { markets.first { $0.marketID == p } }
 
     /// Idle funds plus every position, in base units.
     public var totalBaseUnits: UInt128 { markets.reduce(idle.baseUnits) { $0 + $1.amount.baseUnits } }
@@ -66,12 +66,12 @@ public struct TreasuryFlow: Hashable, Sendable {
     /// The `seq` of the step's `step.finished` event.
     public var logPosition: Int64
     public var at: Date
-    public var market: LendingProtocol
+    public var market: MarketID
     public var direction: Direction
     public var amount: TokenAmount
     public var executionID: UUID
 
-    public init(logPosition: Int64, at: Date, market: LendingProtocol, direction: Direction, amount: TokenAmount, executionID: UUID) {
+    public init(logPosition: Int64, at: Date, market: MarketID, direction: Direction, amount: TokenAmount, executionID: UUID) {
         self.logPosition = logPosition
         self.at = at
         self.market = market

@@ -2,10 +2,10 @@ import Foundation
 
 /// A transaction the executor wants sent. The gateway turns it into calls for the named market.
 public enum ChainAction: Codable, Hashable, Sendable {
-    case withdraw(LendingProtocol, Token, TokenAmount, fullExit: Bool)
+    case withdraw(MarketID, Token, TokenAmount, fullExit: Bool)
     /// Exact-amount allowance for the market that will pull the funds; never unlimited.
-    case approve(Token, spender: LendingProtocol, TokenAmount)
-    case deposit(LendingProtocol, Token, TokenAmount)
+    case approve(Token, spender: MarketID, TokenAmount)
+    case deposit(MarketID, Token, TokenAmount)
 
     public var step: ExecutionStep {
         switch self {
@@ -152,7 +152,7 @@ public protocol ChainGateway: Sendable {
     /// Rates and the wallet's positions for every market of `token`, in one pass.
     func scanMarkets(token: Token) async throws -> [MarketSnapshot]
     func walletBalance(token: Token) async throws -> TokenAmount
-    func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount
+    func position(in market: MarketID, token: Token) async throws -> TokenAmount
     func feeQuote() async throws -> FeeQuote
     /// Gas units the action is expected to use.
     func gasEstimate(_ action: ChainAction) async throws -> UInt64
@@ -183,7 +183,7 @@ public protocol ChainGateway: Sendable {
     /// A fenced treasury's state now (nil when the funds are the key's own): the allowance left, the
     /// operator's gas ETH and, with `fullCheck`, every difference between the role on chain and the
     /// plan for `markets` and `limits`. A failed read throws.
-    func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus?
+    func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus?
 }
 
 extension ChainGateway {
@@ -206,7 +206,7 @@ extension ChainGateway {
     public func signedWorstCaseWei(rawTransaction: String) -> UInt128? { nil }
 
     /// A chain whose funds are its key's own has no fence.
-    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? { nil }
+    public func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? { nil }
 }
 
 /// Why a stuck transaction could not be replaced.

@@ -53,7 +53,7 @@ public struct ConfigKey: Sendable {
         ConfigKey(name: "SUPPORTED_PROTOCOLS", range: "comma list of aave-v3, moonwell, morpho-vault",
                   help: "markets the engine may move funds into") { text, c in
             let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let parsed = names.compactMap(LendingProtocol.init(name:))
+            let parsed = names.compactMap(MarketID.init(name:))
             guard !names.isEmpty, parsed.count == names.count, parsed.allSatisfy(\.acceptsSingleAssetDeposits) else { return false }
             c.supportedProtocols = parsed
             return true

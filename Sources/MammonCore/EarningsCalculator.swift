@@ -36,7 +36,7 @@ public struct EarningsWindow: Hashable, Sendable {
     public var to: Date?
     public var decimals: UInt8
     public var treasury: Figures
-    public var markets: [LendingProtocol: Figures]
+    public var markets: [MarketID: Figures]
 
     public var earnedAmount: Decimal { treasury.earned.decimalValue.shifted(by: -Int(decimals)) }
 }
@@ -66,14 +66,14 @@ public enum EarningsCalculator {
     /// What happened between two observations, given the engine's flows in between.
     public static func interval(from a: BalanceObservation, to b: BalanceObservation, flows: ArraySlice<TreasuryFlow>) -> EarningsInterval {
         let dt = Int128(milliseconds(from: a.at, to: b.at))
-        var markets: [LendingProtocol: MarketEarnings] = [:]
+        var markets: [MarketID: MarketEarnings] = [:]
         for end in b.markets {
             // A market not read at both ends cannot be measured over this interval.
-            guard let start = a.market(end.protocolID) else { continue }
+            guard let start = a.market(end.marketID) else { continue }
             var e = MarketEarnings(closing: end.amount.baseUnits, closingAPY: end.apy)
             var net: Int128 = 0
             e.capitalMillis = Int128(start.amount.baseUnits) * dt
-            for flow in flows where flow.market == end.protocolID {
+            for flow in flows where flow.market == end.marketID {
                 net += flow.signedBaseUnits
                 if flow.direction == .deposit { e.deposited += flow.amount.baseUnits } else { e.withdrawn += flow.amount.baseUnits }
                 let at = min(max(flow.at, a.at), b.at)
@@ -84,7 +84,7 @@ public enum EarningsCalculator {
                 e.apyMicroMillis = Int128(start.apyMicroPercent) * dt
                 e.apyMillis = dt
             }
-            markets[end.protocolID] = e
+            markets[end.marketID] = e
         }
         return EarningsInterval(from: a.at, to: b.at, decimals: b.idle.decimals, markets: markets, idleClosing: b.idle.baseUnits,
                                 idleCapitalMillis: Int128(a.idle.baseUnits) * dt)

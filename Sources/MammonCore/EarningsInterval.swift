@@ -58,12 +58,12 @@ public struct EarningsInterval: Hashable, Sendable {
     public var from: Date
     public var to: Date
     public var decimals: UInt8
-    public var markets: [LendingProtocol: MarketEarnings]
+    public var markets: [MarketID: MarketEarnings]
     public var idleClosing: UInt128
     /// Idle funds × milliseconds: they count in the treasury's capital and earn nothing.
     public var idleCapitalMillis: Int128
 
-    public init(from: Date, to: Date, decimals: UInt8, markets: [LendingProtocol: MarketEarnings], idleClosing: UInt128,
+    public init(from: Date, to: Date, decimals: UInt8, markets: [MarketID: MarketEarnings], idleClosing: UInt128,
                 idleCapitalMillis: Int128) {
         self.from = from
         self.to = to

@@ -18,7 +18,7 @@ public struct MammonConfig: Sendable, Hashable {
     public var retryBackoffSeconds: Int = 60
     public var retryBackoffMaxSeconds: Int = 1800
     public var targetToken: Token = .usdc
-    public var supportedProtocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
+    public var supportedProtocols: [MarketID] = [.aaveV3, .moonwell, .morphoVault]
     /// nil: the network's default (2 gwei on Base, 100 elsewhere and on the simulated network).
     public var maxFeeGwei: Decimal?
     public var recoveryMaxGasUSD: Decimal = 1

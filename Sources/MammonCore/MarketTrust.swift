@@ -18,11 +18,11 @@ public struct MarketTrust: Sendable, Hashable {
     }
 
     public enum Exclusion: Hashable, Sendable, CustomStringConvertible {
-        case unmeasured(LendingProtocol)
-        case apyAboveCeiling(LendingProtocol, apy: Decimal, ceiling: Decimal)
-        case liquidityUnknown(LendingProtocol)
-        case illiquid(LendingProtocol, available: TokenAmount, needed: TokenAmount)
-        case notScanned(LendingProtocol)
+        case unmeasured(MarketID)
+        case apyAboveCeiling(MarketID, apy: Decimal, ceiling: Decimal)
+        case liquidityUnknown(MarketID)
+        case illiquid(MarketID, available: TokenAmount, needed: TokenAmount)
+        case notScanned(MarketID)
 
         public var description: String {
             switch self {
@@ -39,12 +39,12 @@ public struct MarketTrust: Sendable, Hashable {
 
     /// Why `market` cannot be a source of a move, or nil.
     public func sourceExclusion(_ market: MarketSnapshot) -> Exclusion? {
-        market.apyMeasured ? nil : .unmeasured(market.quote.protocolID)
+        market.apyMeasured ? nil : .unmeasured(market.quote.marketID)
     }
 
     /// Why `market` cannot be a target at all (before the amount is known), or nil.
     public func targetExclusion(_ market: MarketSnapshot) -> Exclusion? {
-        let p = market.quote.protocolID
+        let p = market.quote.marketID
         if !market.apyMeasured { return .unmeasured(p) }
         if market.quote.apy > maxAPYPct { return .apyAboveCeiling(p, apy: market.quote.apy, ceiling: maxAPYPct) }
         if market.withdrawableLiquidity == nil { return .liquidityUnknown(p) }
@@ -54,8 +54,8 @@ public struct MarketTrust: Sendable, Hashable {
     /// Why `target` may not receive `amount` now, judged on `markets` as just scanned, or nil. The one
     /// decision for every path that sends money into a market: a new proposal, a manual approval, and
     /// recovery finishing funds a crash left withdrawn.
-    public func receiveExclusion(of amount: TokenAmount, into target: LendingProtocol, markets: [MarketSnapshot]) -> Exclusion? {
-        guard let market = markets.first(where: { $0.quote.protocolID == target }) else { return .notScanned(target) }
+    public func receiveExclusion(of amount: TokenAmount, into target: MarketID, markets: [MarketSnapshot]) -> Exclusion? {
+        guard let market = markets.first(where: { $0.quote.marketID == target }) else { return .notScanned(target) }
         return capacityExclusion(market, amount: amount)
     }
 
@@ -65,7 +65,7 @@ public struct MarketTrust: Sendable, Hashable {
         let available = market.withdrawableLiquidity!
         let needed = (Decimal(string: String(amount.baseUnits))! * liquidityMultiple).rounded(0, .up)
         guard Decimal(string: String(available.baseUnits))! >= needed else {
-            return .illiquid(market.quote.protocolID, available: available,
+            return .illiquid(market.quote.marketID, available: available,
                              needed: TokenAmount(baseUnits: UInt128(needed.plainString) ?? .max, decimals: amount.decimals))
         }
         return nil

@@ -5,7 +5,7 @@ import Foundation
 public struct PortfolioSummary: Hashable, Sendable {
     public struct Holding: Hashable, Sendable {
         /// nil: idle in the wallet.
-        public var market: LendingProtocol?
+        public var market: MarketID?
         public var amount: TokenAmount
         /// Percent of the total value.
         public var sharePct: Decimal
@@ -36,7 +36,7 @@ public struct PortfolioSummary: Hashable, Sendable {
     public var windows: [EarningsWindow] = []
     public var chartSpan: EarningsSpan = .week
     public var valueSeries: [ChartPoint] = []
-    public var apySeries: [LendingProtocol: [ChartPoint]] = [:]
+    public var apySeries: [MarketID: [ChartPoint]] = [:]
     public var scorecard = Scorecard()
 
     public init() {}
@@ -54,8 +54,8 @@ public struct PortfolioSummary: Hashable, Sendable {
         self.total = TokenAmount(baseUnits: total, decimals: last.idle.decimals)
         func share(_ units: UInt128) -> Decimal { total > 0 ? units.decimalValue * 100 / total.decimalValue : 0 }
         holdings = last.markets.filter { !$0.amount.isZero }.sorted { $0.amount > $1.amount }.map {
-            Holding(market: $0.protocolID, amount: $0.amount, sharePct: share($0.amount.baseUnits), apyNow: $0.apy,
-                    apyMeasured: $0.apyMeasured, realizedAPY: month?.markets[$0.protocolID]?.realizedAPY)
+            Holding(market: $0.marketID, amount: $0.amount, sharePct: share($0.amount.baseUnits), apyNow: $0.apy,
+                    apyMeasured: $0.apyMeasured, realizedAPY: month?.markets[$0.marketID]?.realizedAPY)
         }
         holdings.append(Holding(market: nil, amount: last.idle, sharePct: share(last.idle.baseUnits), apyNow: nil, apyMeasured: true,
                                 realizedAPY: nil))
@@ -72,7 +72,7 @@ public struct PortfolioSummary: Hashable, Sendable {
         let step = max(1, shown.count / Self.maxChartPoints)
         let sampled = shown.enumerated().filter { $0.offset % step == 0 || $0.offset == shown.count - 1 }.map(\.element)
         valueSeries = sampled.map { ChartPoint(at: $0.to, value: $0.closingTotal.decimalValue.shifted(by: -Int($0.decimals))) }
-        for market in last.markets.map(\.protocolID) where market.acceptsSingleAssetDeposits {
+        for market in last.markets.map(\.marketID) where market.acceptsSingleAssetDeposits {
             apySeries[market] = sampled.compactMap { i in i.markets[market].map { ChartPoint(at: i.to, value: $0.closingAPY) } }
         }
     }

@@ -3,8 +3,8 @@ import Foundation
 /// A proposed move of `amount` from one market (nil: idle wallet funds) to another.
 public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable {
     public var id: UUID
-    public var from: LendingProtocol?
-    public var to: LendingProtocol
+    public var from: MarketID?
+    public var to: MarketID
     public var token: Token
     public var amount: TokenAmount
     public var currentAPY: Decimal
@@ -13,7 +13,7 @@ public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable
     /// 0–100, higher first.
     public var confidence: Int
 
-    public init(id: UUID, from: LendingProtocol?, to: LendingProtocol, token: Token, amount: TokenAmount,
+    public init(id: UUID, from: MarketID?, to: MarketID, token: Token, amount: TokenAmount,
                 currentAPY: Decimal, expectedAPY: Decimal, reason: String, confidence: Int) {
         self.id = id
         self.from = from

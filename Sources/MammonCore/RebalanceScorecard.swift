@@ -151,7 +151,7 @@ public enum RebalanceScorecard {
         }
         let starts: [Date]
         let ends: [Date]
-        var sums: [LendingProtocol: [Totals]] = [:]
+        var sums: [MarketID: [Totals]] = [:]
 
         init(_ intervals: [EarningsInterval]) {
             starts = intervals.map(\.from)
@@ -175,7 +175,7 @@ public enum RebalanceScorecard {
         }
 
         /// The market over the intervals overlapping [from, to); nil when none measured it.
-        func merged(_ market: LendingProtocol, from: Date, to: Date) -> MarketEarnings? {
+        func merged(_ market: MarketID, from: Date, to: Date) -> MarketEarnings? {
             guard let prefix = sums[market] else { return nil }
             let lo = Self.firstIndex(ends) { $0 > from }
             let hi = Self.firstIndex(starts) { $0 >= to }
@@ -199,7 +199,7 @@ public enum RebalanceScorecard {
 
     static func measure(_ record: MoveRecord, from: Date, to: Date, sums: Cumulative) -> MoveScore {
         let rec = record.execution.recommendation
-        func merged(_ market: LendingProtocol) -> MarketEarnings? { sums.merged(market, from: from, to: to) }
+        func merged(_ market: MarketID) -> MarketEarnings? { sums.merged(market, from: from, to: to) }
         let targetAPY = merged(rec.to).flatMap { $0.realizedAPY ?? $0.meanQuotedAPY }
         let sourceAPY: Decimal?
         if let source = rec.from { sourceAPY = merged(source)?.meanQuotedAPY } else { sourceAPY = 0 }

@@ -3,12 +3,12 @@ import Foundation
 /// Proposes moves: each position toward the best allowed market by APY, and idle wallet funds into the
 /// best market. It proposes; the gates and limits decide.
 public struct YieldOptimizer: Sendable {
-    public var allowed: [LendingProtocol]
+    public var allowed: [MarketID]
     public var minimumAmountUSD: Decimal
     public var maxTransactionValueUSD: Decimal
     public var trust: MarketTrust
 
-    public init(allowed: [LendingProtocol], minimumAmountUSD: Decimal, maxTransactionValueUSD: Decimal,
+    public init(allowed: [MarketID], minimumAmountUSD: Decimal, maxTransactionValueUSD: Decimal,
                 trust: MarketTrust = MarketTrust(maxAPYPct: 50, liquidityMultiple: 2)) {
         self.allowed = allowed.filter(\.acceptsSingleAssetDeposits)
         self.minimumAmountUSD = minimumAmountUSD
@@ -35,7 +35,7 @@ public struct YieldOptimizer: Sendable {
         var exclusions: [MarketTrust.Exclusion] = []
         // Targets that can be trusted at all, best first (a handful of markets: sorting is cheap).
         var targets: [MarketSnapshot] = []
-        for m in markets where m.quote.token == token && allowed.contains(m.quote.protocolID) {
+        for m in markets where m.quote.token == token && allowed.contains(m.quote.marketID) {
             if let why = trust.targetExclusion(m) {
                 if case .unmeasured = why, m.position.isZero { continue }  // said once, below, where it matters
                 exclusions.append(why)
@@ -45,10 +45,10 @@ public struct YieldOptimizer: Sendable {
         }
         targets.sort { Self.ranks($0, above: $1) }
         var out: [RebalanceRecommendation] = []
-        func target(for amount: TokenAmount, from source: LendingProtocol?, above apy: Decimal) -> MarketSnapshot? {
-            for t in targets where t.quote.protocolID != source {
+        func target(for amount: TokenAmount, from source: MarketID?, above apy: Decimal) -> MarketSnapshot? {
+            for t in targets where t.quote.marketID != source {
                 guard t.quote.apy > apy else { return nil }
-                if let why = trust.receiveExclusion(of: amount, into: t.quote.protocolID, markets: targets) {
+                if let why = trust.receiveExclusion(of: amount, into: t.quote.marketID, markets: targets) {
                     if !exclusions.contains(why) { exclusions.append(why) }
                     continue
                 }
@@ -64,18 +64,18 @@ public struct YieldOptimizer: Sendable {
             }
             let current = market.quote
             let amount = capped(market.position)
-            guard let best = target(for: amount, from: current.protocolID, above: current.apy) else { continue }
+            guard let best = target(for: amount, from: current.marketID, above: current.apy) else { continue }
             out.append(RebalanceRecommendation(
-                id: makeID(), from: current.protocolID, to: best.quote.protocolID, token: token, amount: amount,
+                id: makeID(), from: current.marketID, to: best.quote.marketID, token: token, amount: amount,
                 currentAPY: current.apy, expectedAPY: best.quote.apy,
-                reason: "\(best.quote.protocolID.displayName) pays \(best.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.protocolID.displayName)",
+                reason: "\(best.quote.marketID.displayName) pays \(best.quote.apy.fixed(2))% vs \(current.apy.fixed(2))% at \(current.marketID.displayName)",
                 confidence: 0))
         }
         if Self.usd(idle) >= minimumAmountUSD {
             let amount = capped(idle)
             if let best = target(for: amount, from: nil, above: 0) {
                 out.append(RebalanceRecommendation(
-                    id: makeID(), from: nil, to: best.quote.protocolID, token: token, amount: amount,
+                    id: makeID(), from: nil, to: best.quote.marketID, token: token, amount: amount,
                     currentAPY: 0, expectedAPY: best.quote.apy,
                     reason: "Deploy idle \(token.symbol) to the highest-yielding market (\(best.quote.apy.fixed(2))%)",
                     confidence: 0))
@@ -84,9 +84,9 @@ public struct YieldOptimizer: Sendable {
         return (out, exclusions)
     }
 
-    /// Higher APY first; on a tie, the earlier protocol in `LendingProtocol.allCases`.
+    /// Higher APY first; on a tie, the earlier protocol in `MarketID.allCases`.
     static func ranks(_ a: MarketSnapshot, above b: MarketSnapshot) -> Bool {
-        a.quote.apy != b.quote.apy ? a.quote.apy > b.quote.apy : a.quote.protocolID < b.quote.protocolID
+        a.quote.apy != b.quote.apy ? a.quote.apy > b.quote.apy : a.quote.marketID < b.quote.marketID
     }
 
     /// Larger amounts move in chunks of the per-transaction cap, one per execution.

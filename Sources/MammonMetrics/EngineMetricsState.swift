@@ -39,7 +39,7 @@ public struct EngineMetricsState: Sendable, Hashable {
             self.status = status
         case .marketsScanned(_, let snapshots, let idle), .positionsVerified(_, let snapshots, let idle):
             markets = Dictionary(snapshots.map { snapshot in
-                (snapshot.quote.protocolID.rawValue,
+                (snapshot.quote.marketID.rawValue,
                  Market(positionUSD: snapshot.position.decimalValue, apyPercent: snapshot.apyMeasured ? snapshot.quote.apy : nil))
             }, uniquingKeysWith: { _, last in last })
             idleUSD = idle.decimalValue

@@ -17,7 +17,7 @@ enum PositionHistory {
             INSERT INTO position_history(scan_id, protocol, amount_base_units, apy, apy_measured) VALUES (?, ?, ?, ?, ?)
             """)
         for m in markets {
-            try row.execute(arguments: [scan, m.quote.protocolID.rawValue, String(m.position.baseUnits), m.quote.apy.plainString, m.apyMeasured])
+            try row.execute(arguments: [scan, m.quote.marketID.rawValue, String(m.position.baseUnits), m.quote.apy.plainString, m.apyMeasured])
         }
     }
 }
@@ -75,12 +75,12 @@ extension AppDatabase {
                 }
                 guard let protocolName = row[6] as String? else { continue }
                 let apyText: String = row[8]
-                guard let p = LendingProtocol(rawValue: protocolName), let units = UInt128(row[7] as String),
+                guard let p = MarketID(rawValue: protocolName), let units = UInt128(row[7] as String),
                       let apy = Decimal.plain(apyText), let micro = Decimal.scaledInteger(apyText, digits: 6) else {
                     throw StoreError.corruptRow(table: "position_history", detail: "scan \(id) \(protocolName)")
                 }
                 out[out.count - 1].markets.append(MarketBalance(
-                    protocolID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals), apy: apy,
+                    marketID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals), apy: apy,
                     apyMicroPercent: Int64(clamping: micro), apyMeasured: row[9]))
             }
             return out
@@ -109,7 +109,7 @@ extension AppDatabase {
                 let seq: Int64 = row["seq"]
                 let withdraw = (row["step"] as String) == ExecutionStep.withdraw.rawValue
                 let market = withdraw ? row["from_protocol"] as String? : row["to_protocol"] as String?
-                guard let id = UUID(uuidString: row["id"]), let name = market, let p = LendingProtocol(rawValue: name),
+                guard let id = UUID(uuidString: row["id"]), let name = market, let p = MarketID(rawValue: name),
                       let units = UInt128(row["amount_base_units"] as String), let decimals = row["decimals"] as Int?,
                       let at = Date(iso8601: row["at"]) else {
                     throw StoreError.corruptRow(table: "treasury_flow", detail: "\(seq)")

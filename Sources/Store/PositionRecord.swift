@@ -18,8 +18,8 @@ extension AppDatabase {
     public func positions() throws -> [Position] {
         try read { db in
             try PositionRecord.fetchAll(db).compactMap { r in
-                guard let p = LendingProtocol(rawValue: r.protocol), let units = UInt128(r.amountBaseUnits) else { return nil }
-                return Position(protocolID: p, token: Token(symbol: r.token, decimals: UInt8(r.decimals)),
+                guard let p = MarketID(rawValue: r.protocol), let units = UInt128(r.amountBaseUnits) else { return nil }
+                return Position(marketID: p, token: Token(symbol: r.token, decimals: UInt8(r.decimals)),
                                 amount: TokenAmount(baseUnits: units, decimals: UInt8(r.decimals)))
             }
         }

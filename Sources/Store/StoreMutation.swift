@@ -98,7 +98,7 @@ public enum StoreMutation: Sendable {
                 """)
             let at = at.sqliteText
             for m in markets {
-                try position.execute(arguments: [m.quote.protocolID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
+                try position.execute(arguments: [m.quote.marketID.rawValue, m.quote.token.symbol, String(m.position.baseUnits),
                                                  Int(m.position.decimals), at])
             }
         case .balancesObserved(let idle, let markets, let token, let at):

@@ -260,7 +260,7 @@ final class HostileNodeTests: DevnetTestCase {
         try await devnet.admin("devnet_setUtilization", ["aave-v3", 50])
         let chain = try await devnet.chain(rpcURLs: [proxy.url])
         let markets = try await chain.scanMarkets(token: .usdc)
-        func market(_ p: LendingProtocol) throws -> MarketSnapshot { try XCTUnwrap(markets.first { $0.quote.protocolID == p }) }
+        func market(_ p: MarketID) throws -> MarketSnapshot { try XCTUnwrap(markets.first { $0.quote.marketID == p }) }
         XCTAssertEqual(try market(.moonwell).withdrawableLiquidity, LiveDevnet.usdc(0), "getCash() of a drained market")
         XCTAssertEqual(try market(.aaveV3).withdrawableLiquidity, LiveDevnet.usdc(500_000), "the USDC the aToken still holds")
         XCTAssertEqual(try market(.morphoVault).withdrawableLiquidity, LiveDevnet.usdc(1_000_000), "the vault's idle USDC")

@@ -10,7 +10,7 @@ import XCTest
 /// real markets do (Aave's liquidity index, Moonwell's exchange rate, the vault's share price): what
 /// the position history says each market earned is what the chain's balances grew by.
 final class LiveEarningsTests: DevnetTestCase {
-    func balances() async throws -> [LendingProtocol: UInt256] {
+    func balances() async throws -> [MarketID: UInt256] {
         [.aaveV3: try await devnet.aTokenBalance(), .moonwell: try await devnet.mTokenUnderlying(), .morphoVault: try await devnet.vaultAssets()]
     }
 
@@ -20,7 +20,7 @@ final class LiveEarningsTests: DevnetTestCase {
         // The chain's time as the engine's wall clock: this test moves chain time on by hand.
         let wall = MammonCore.ManualClock(try await devnet.chainTime())
         let chain = try await devnet.chain(options: LiveChainOptions(receiptPollSeconds: 0.05, wallClock: wall))
-        for (market, whole) in [(LendingProtocol.aaveV3, UInt128(50_000)), (.moonwell, 40_000), (.morphoVault, 10_000)] {
+        for (market, whole) in [(MarketID.aaveV3, UInt128(50_000)), (.moonwell, 40_000), (.morphoVault, 10_000)] {
             try await devnet.send(chain, .approve(.usdc, spender: market, LiveDevnet.usdc(whole)))
             try await devnet.send(chain, .deposit(market, .usdc, LiveDevnet.usdc(whole)))
         }
@@ -55,7 +55,7 @@ final class LiveEarningsTests: DevnetTestCase {
         XCTAssertEqual(intervals.count, 2)
         var total: Int128 = 0
         for (i, interval) in intervals.enumerated() {
-            for market in [LendingProtocol.aaveV3, .moonwell, .morphoVault] {
+            for market in [MarketID.aaveV3, .moonwell, .morphoVault] {
                 let grew = try int(onChain[i + 1][market]!) - int(onChain[i][market]!)
                 XCTAssertGreaterThan(grew, 0, "\(market) paid interest in interval \(i)")
                 XCTAssertEqual(interval.markets[market]?.earned, grew, "\(market), interval \(i)")
@@ -65,6 +65,6 @@ final class LiveEarningsTests: DevnetTestCase {
         XCTAssertEqual(EarningsCalculator.window(intervals, span: .all).treasury.earned, total)
         // The first interval: Aave's index rose 0.04 % on 50,000 (20 USDC, to the base unit of the aToken's rounding).
         XCTAssertEqual(intervals[0].markets[.aaveV3]?.earned, try int(onChain[1][.aaveV3]!) - int(onChain[0][.aaveV3]!))
-        XCTAssertEqual(history.map { $0.markets.first { $0.protocolID == .aaveV3 }?.amount.baseUnits }, try onChain.map { UInt128(try int($0[.aaveV3]!)) })
+        XCTAssertEqual(history.map { $0.markets.first { $0.marketID == .aaveV3 }?.amount.baseUnits }, try onChain.map { UInt128(try int($0[.aaveV3]!)) })
     }
 }

@@ -139,7 +139,7 @@ final class LiveFailureTests: DevnetTestCase {
     func testUnreachableEndpointFailsOverToTheHealthyOne() async throws {
         let chain = try await devnet.chain(rpcURLs: ["http://127.0.0.1:9", devnet.info.rpcURL])
         let markets = try await chain.scanMarkets(token: .usdc)
-        XCTAssertEqual(markets.map(\.quote.protocolID), [.aaveV3, .moonwell, .morphoVault])
+        XCTAssertEqual(markets.map(\.quote.marketID), [.aaveV3, .moonwell, .morphoVault])
         let balance = try await chain.walletBalance(token: .usdc)
         XCTAssertEqual(balance, LiveDevnet.usdc(100_000))
         let health = await chain.client.rpc.endpointHealth()

@@ -20,11 +20,11 @@ final class LiveScanTests: DevnetTestCase {
         // Every snapshot names the block it was read at (the position history keeps it).
         let head = try await devnet.blockNumber()
         XCTAssertEqual(Set(markets.map(\.block)), [head])
-        let aave = try XCTUnwrap(markets.first { $0.quote.protocolID == .aaveV3 })
+        let aave = try XCTUnwrap(markets.first { $0.quote.marketID == .aaveV3 })
         XCTAssertEqual(aave.quote.apy, Decimal(string: "5.12711"))
         XCTAssertEqual(aave.position, LiveDevnet.usdc(1_000))
         XCTAssertEqual(aave.quote.tvlUSD, 1_001_000)
-        let moonwell = try XCTUnwrap(markets.first { $0.quote.protocolID == .moonwell })
+        let moonwell = try XCTUnwrap(markets.first { $0.quote.marketID == .moonwell })
         XCTAssertEqual(moonwell.quote.apy.fixed(2), "4.08")
     }
 

@@ -20,7 +20,7 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertEqual(config.name, "devnet")
         XCTAssertEqual(config.chainID, 31337)
         XCTAssertEqual(config.rpcURLs, ["http://127.0.0.1:8545"])
-        XCTAssertEqual(config.markets.map(\.protocolID), [.aaveV3, .moonwell, .morphoVault])
+        XCTAssertEqual(config.markets.map(\.marketID), [.aaveV3, .moonwell, .morphoVault])
         XCTAssertNil(config.gasPriceOracle, "no L1 fee unless the file says op_stack")
         XCTAssertEqual(config.defaultApprovalMode, .auto)
     }
@@ -47,7 +47,7 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertTrue(base.isMainnet)
         XCTAssertEqual(base.defaultApprovalMode, .manual, "real money defaults to manual approval")
         XCTAssertEqual(base.gasPriceOracle?.checksummed, "0x420000000000000000000000000000000000000F")
-        XCTAssertEqual(base.markets.map(\.protocolID), [.aaveV3, .moonwell, .morphoVault, .aerodrome])
+        XCTAssertEqual(base.markets.map(\.marketID), [.aaveV3, .moonwell, .morphoVault, .aerodrome])
         XCTAssertEqual(base.markets.first, .aaveV3Provider(provider: try Address(hex: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
                        "the Pool is read from Aave's registry at start")
         let sepolia = try NetworkRegistry.builtIn("base-sepolia")

@@ -42,7 +42,7 @@ final class LiveVaultTests: DevnetTestCase {
         try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(100_000)))
         try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(100_000)))
         let first = try await chain.scanMarkets(token: .usdc)
-        XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
+        XCTAssertEqual(first.first { $0.quote.marketID == .morphoVault }?.quote.apy, 0)
 
         // Ten minutes later the vault has earned 5 USDC on ~1 M: about 30 % a year.
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
@@ -58,7 +58,7 @@ final class LiveVaultTests: DevnetTestCase {
         XCTAssertGreaterThanOrEqual(inVault, Self.all - Self.dust)
         let inAave = try await devnet.aTokenBalance()
         XCTAssertLessThanOrEqual(inAave, Self.dust)
-        let vaultAPY = try await chain.scanMarkets(token: .usdc).first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
+        let vaultAPY = try await chain.scanMarkets(token: .usdc).first { $0.quote.marketID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(vaultAPY, 20)
 
         // Moonwell jumps well above the vault (about 40 % APY: under MAX_APY_PCT, above which a rate is
@@ -84,7 +84,7 @@ final class LiveVaultTests: DevnetTestCase {
         let options = LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60, sharePriceStore: store)
         let before = try await devnet.chain(options: options)
         let first = try await before.scanMarkets(token: .usdc)
-        XCTAssertEqual(first.first { $0.quote.protocolID == .morphoVault }?.quote.apy, 0)
+        XCTAssertEqual(first.first { $0.quote.marketID == .morphoVault }?.quote.apy, 0)
 
         try await devnet.admin("devnet_vaultAccrue", ["5000000"])
         let head = try await devnet.rpc.request("eth_getBlockByNumber", ["latest", false])
@@ -93,7 +93,7 @@ final class LiveVaultTests: DevnetTestCase {
         // A new process: its first scan already has the earlier price to measure from.
         let after = try await devnet.chain(options: options)
         let second = try await after.scanMarkets(token: .usdc)
-        let apy = second.first { $0.quote.protocolID == .morphoVault }?.quote.apy ?? 0
+        let apy = second.first { $0.quote.marketID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(apy, 20)
         let stored = try store.load()
         XCTAssertEqual(stored[LiveChain.sharePriceStoreKey(vault: try Address(hex: devnet.info.vault))]?.count, 2)

@@ -244,7 +244,7 @@ final class NodeTrustUnitTests: XCTestCase {
         XCTAssertThrowsError(try LiveChain.gasLimit(estimate: 0, margin: 25, cap: 500_000, call: "Aave supply"))
         XCTAssertEqual(GasLimitCaps.cap(for: .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1))), 100_000)
         XCTAssertEqual(GasLimitCaps.cap(for: .deposit(.morphoVault, .usdc, LiveDevnet.usdc(1))), 1_500_000)
-        for p in [LendingProtocol.aaveV3, .moonwell, .morphoVault] {
+        for p in [MarketID.aaveV3, .moonwell, .morphoVault] {
             XCTAssertGreaterThanOrEqual(GasLimitCaps.withdraw(p), 2 * GasUnits.withdraw(p))
             XCTAssertGreaterThanOrEqual(GasLimitCaps.deposit(p), 2 * GasUnits.deposit(p))
         }

@@ -158,8 +158,8 @@ final class EventReducerTests: XCTestCase {
             $0.lastEventAt = Fixtures.at(2)
             $0.marketsAt = Fixtures.at(2)
             $0.idle = Fixtures.usdc("12")
-            $0.markets = [MarketLine(protocolID: .aaveV3, apy: Decimal(string: "4.25")!, position: Fixtures.usdc("1000"), history: [4.25]),
-                          MarketLine(protocolID: .moonwell, apy: Decimal(string: "5.5")!, position: Fixtures.usdc("0"), history: [5.5])]
+            $0.markets = [MarketLine(marketID: .aaveV3, apy: Decimal(string: "4.25")!, position: Fixtures.usdc("1000"), history: [4.25]),
+                          MarketLine(marketID: .moonwell, apy: Decimal(string: "5.5")!, position: Fixtures.usdc("0"), history: [5.5])]
             $0.log.append(LogLine(at: Fixtures.at(2), type: "markets.scanned",
                                   text: "scan 7: Moonwell 5.50%, Aave V3 4.25%; idle 12.00"))
         }
@@ -290,7 +290,7 @@ final class EventReducerTests: XCTestCase {
 
     func testANewScansProposalReplacesTheRejectedOnesOfItsRouteButNotWhatWasActedOn() {
         var state = fresh()
-        func scan(_ n: Int, _ t: TimeInterval, from: LendingProtocol? = .aaveV3, failing: String?) {
+        func scan(_ n: Int, _ t: TimeInterval, from: MarketID? = .aaveV3, failing: String?) {
             _ = ConsoleReducer.reduce(&state, ev(t, .opportunityFound(Fixtures.recommendation(n, from: from))))
             _ = ConsoleReducer.reduce(&state, ev(t, .gateVerdict(recommendationID: Fixtures.id(n), analysis: Fixtures.analysis(failing: failing))))
         }

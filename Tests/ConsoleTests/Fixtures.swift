@@ -19,7 +19,7 @@ enum Fixtures {
                         consecutiveFailures: failures)
     }
 
-    static func recommendation(_ n: Int, from: LendingProtocol? = .aaveV3, to: LendingProtocol = .moonwell,
+    static func recommendation(_ n: Int, from: MarketID? = .aaveV3, to: MarketID = .moonwell,
                                amount: String = "1000", current: Decimal = Decimal(string: "4.10")!,
                                expected: Decimal = Decimal(string: "5.35")!) -> RebalanceRecommendation {
         RebalanceRecommendation(id: id(n), from: from, to: to, token: .usdc, amount: usdc(amount), currentAPY: current,
@@ -49,8 +49,8 @@ enum Fixtures {
                                requestedAt: at(70), expiresAt: at(70 + 3600))
     }
 
-    static func snapshot(_ p: LendingProtocol, _ apy: String, _ position: String) -> MarketSnapshot {
-        MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: at(60)),
+    static func snapshot(_ p: MarketID, _ apy: String, _ position: String) -> MarketSnapshot {
+        MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: at(60)),
                        position: usdc(position))
     }
 
@@ -64,19 +64,19 @@ enum Fixtures {
     static func portfolioBook(verdicts: Bool = true) -> PortfolioBook {
         let interval: TimeInterval = 4 * 3600
         let start = at(-60 * interval)
-        var held: [LendingProtocol: UInt128] = [.aaveV3: 2_500_000_000, .moonwell: 0, .morphoVault: 250_000_000]
+        var held: [MarketID: UInt128] = [.aaveV3: 2_500_000_000, .moonwell: 0, .morphoVault: 250_000_000]
         var idle: UInt128 = 1_500_000_000
         var observations: [BalanceObservation] = [], flows: [TreasuryFlow] = [], moves: [MoveRecord] = []
-        let plan: [Int: (n: Int, from: LendingProtocol?, to: LendingProtocol, units: UInt128, status: ExecutionStatus)] = [
+        let plan: [Int: (n: Int, from: MarketID?, to: MarketID, units: UInt128, status: ExecutionStatus)] = [
             6: (1, nil, .moonwell, 1_000_000_000, .succeeded), 18: (2, .aaveV3, .moonwell, 1_000_000_000, .succeeded),
             30: (3, .morphoVault, .moonwell, 250_000_000, .failed), 42: (4, .aaveV3, .morphoVault, 500_000_000, .succeeded)]
         for k in 0...60 {
             let t = start.addingTimeInterval(Double(k) * interval)
-            let bps: [LendingProtocol: Int] = [.aaveV3: 410 + (k * 7) % 11 - 5, .moonwell: 520 + (k * 5) % 13 - 6,
+            let bps: [MarketID: Int] = [.aaveV3: 410 + (k * 7) % 11 - 5, .moonwell: 520 + (k * 5) % 13 - 6,
                                                .morphoVault: 460 + (k * 3) % 7 - 3]
             observations.append(BalanceObservation(at: t, logPosition: Int64(k * 10), idle: usdc("0").adding(TokenAmount(baseUnits: idle, decimals: 6)),
-                                                    markets: [LendingProtocol.aaveV3, .moonwell, .morphoVault].map {
-                MarketBalance(protocolID: $0, amount: TokenAmount(baseUnits: held[$0]!, decimals: 6), apy: Decimal(bps[$0]!).shifted(by: -2))
+                                                    markets: [MarketID.aaveV3, .moonwell, .morphoVault].map {
+                MarketBalance(marketID: $0, amount: TokenAmount(baseUnits: held[$0]!, decimals: 6), apy: Decimal(bps[$0]!).shifted(by: -2))
             }))
             if let m = plan[k] {
                 let rec = RebalanceRecommendation(id: id(200 + m.n), from: m.from, to: m.to, token: .usdc,

@@ -131,7 +131,7 @@ final class PortfolioTests: XCTestCase {
                                                                   lastScan: scan, portfolio: Fixtures.portfolioBook())))
         XCTAssertEqual(state.recentExecutions, [done])
         XCTAssertEqual(state.errors.map(\.message), ["m"])
-        XCTAssertEqual(state.markets.map(\.protocolID), [.aaveV3])
+        XCTAssertEqual(state.markets.map(\.marketID), [.aaveV3])
         XCTAssertEqual(state.dataAge, "2h00m")
         XCTAssertEqual(state.markets[0].history.count, 60, "the recorded APYs of the 60 intervals feed the sparkline")
         XCTAssertTrue(render(state, 80, 24).text.contains("data 2h00m old"))

@@ -24,7 +24,7 @@ final class EarningsTests: XCTestCase {
     func testThreeWeeksOfScansEarnWhatTheChainCreditedToTheBaseUnit() async throws {
         fixture.config = restless()
         let (engine, chain, store) = try await fixture.open()
-        var credited: [[LendingProtocol: UInt128]] = []
+        var credited: [[MarketID: UInt128]] = []
         for _ in 0..<(21 * 6) {
             let ok = await engine.runOnce()
             XCTAssertTrue(ok)
@@ -42,7 +42,7 @@ final class EarningsTests: XCTestCase {
         XCTAssertEqual(intervals.count, 125)
         // Each interval, each market: what the calculator measured is what the chain credited.
         for (i, interval) in intervals.enumerated() {
-            for market in LendingProtocol.allCases {
+            for market in MarketID.originals {
                 let paid = Int128(credited[i + 1][market] ?? 0) - Int128(credited[i][market] ?? 0)
                 XCTAssertEqual(interval.markets[market]?.earned, paid, "interval \(i), \(market)")
             }
@@ -59,7 +59,7 @@ final class EarningsTests: XCTestCase {
         // Realized APYs are what the drifting quotes paid: within a few basis points of their mean.
         let week = EarningsCalculator.window(intervals, span: .week)
         XCTAssertEqual(week.from, history[history.count - 43].at, "7 d back from the last scan: 42 intervals")
-        for market in [LendingProtocol.moonwell, .morphoVault] {
+        for market in [MarketID.moonwell, .morphoVault] {
             let merged = intervals.suffix(42).reduce(into: MarketEarnings()) { $0 = $0.followed(by: $1.markets[market]!) }
             guard merged.capitalSeconds > 0 else { continue }
             let realized = try XCTUnwrap(week.markets[market]?.realizedAPY)

@@ -20,7 +20,7 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(ledger.deposits[target], 1_000_000_000)
 
         // `status` reads the position table: the move is in it without another scan.
-        let positions = Dictionary(uniqueKeysWithValues: try store.positions().map { ($0.protocolID, $0.amount.baseUnits) })
+        let positions = Dictionary(uniqueKeysWithValues: try store.positions().map { ($0.marketID, $0.amount.baseUnits) })
         XCTAssertEqual(positions[target], 1_000_000_000)
         XCTAssertEqual(positions[.aaveV3], ledger.deposits[.aaveV3])
         // The console and /metrics fold the verification's reading, committed with the verification step.
@@ -32,8 +32,8 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(events[verified + 1].at, events[verified].at)
         guard case .positionsVerified(let id, let markets, let idle) = events[verified + 1].kind else { return XCTFail("not the verified positions") }
         XCTAssertEqual(id, move.id)
-        XCTAssertEqual(markets.first { $0.quote.protocolID == target }?.position.baseUnits, 1_000_000_000)
-        XCTAssertEqual(markets.first { $0.quote.protocolID == .aaveV3 }?.position.baseUnits, ledger.deposits[.aaveV3])
+        XCTAssertEqual(markets.first { $0.quote.marketID == target }?.position.baseUnits, 1_000_000_000)
+        XCTAssertEqual(markets.first { $0.quote.marketID == .aaveV3 }?.position.baseUnits, ledger.deposits[.aaveV3])
         XCTAssertEqual(idle.baseUnits, ledger.wallet)
         XCTAssertEqual(try store.balanceObservations().count, 1, "the position history keeps one point per scan")
     }

@@ -13,7 +13,7 @@ extension ForwardingChain {
     var walletAddress: String { inner.walletAddress }
     func scanMarkets(token: Token) async throws -> [MarketSnapshot] { try await inner.scanMarkets(token: token) }
     func walletBalance(token: Token) async throws -> TokenAmount { try await inner.walletBalance(token: token) }
-    func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
+    func position(in market: MarketID, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
     func feeQuote() async throws -> FeeQuote { try await inner.feeQuote() }
     func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await inner.gasEstimate(action) }
     func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await inner.gasLimitCap(action) }

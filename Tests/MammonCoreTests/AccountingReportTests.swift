@@ -8,8 +8,8 @@ final class AccountingReportTests: XCTestCase {
 
     func observation(_ hours: Double, log: Int64, aave: UInt128, idle: UInt128 = 0) -> BalanceObservation {
         BalanceObservation(at: t0.addingTimeInterval(hours * 3600), logPosition: log, idle: usdc(idle),
-                           markets: [MarketBalance(protocolID: .aaveV3, amount: usdc(aave), apy: Decimal(string: "3.1")!),
-                                     MarketBalance(protocolID: .moonwell, amount: usdc(0), apy: 5)])
+                           markets: [MarketBalance(marketID: .aaveV3, amount: usdc(aave), apy: Decimal(string: "3.1")!),
+                                     MarketBalance(marketID: .moonwell, amount: usdc(0), apy: 5)])
     }
 
     func testDailyTablesSumToTheTotalAndQuoteWhatNeedsIt() {

@@ -126,8 +126,8 @@ final class DomainTests: XCTestCase {
 
     func testOptimizerPicksBestAllowedMarketChunksAndDeploysIdle() {
         let t = Date(timeIntervalSince1970: 0)
-        func m(_ p: LendingProtocol, _ apy: String, _ units: UInt128) -> MarketSnapshot {
-            MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
+        func m(_ p: MarketID, _ apy: String, _ units: UInt128) -> MarketSnapshot {
+            MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
                            position: TokenAmount(baseUnits: units, decimals: 6),
                            withdrawableLiquidity: TokenAmount(baseUnits: 1_000_000_000_000, decimals: 6))
         }

@@ -6,12 +6,12 @@ final class EarningsCalculatorTests: XCTestCase {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     func usdc(_ units: UInt128) -> TokenAmount { TokenAmount(baseUnits: units, decimals: 6) }
 
-    func observation(_ hours: Double, log: Int64, idle: UInt128, _ markets: [(LendingProtocol, UInt128, String)]) -> BalanceObservation {
+    func observation(_ hours: Double, log: Int64, idle: UInt128, _ markets: [(MarketID, UInt128, String)]) -> BalanceObservation {
         BalanceObservation(at: t0.addingTimeInterval(hours * 3600), logPosition: log, idle: usdc(idle),
-                           markets: markets.map { MarketBalance(protocolID: $0.0, amount: usdc($0.1), apy: Decimal(string: $0.2)!) })
+                           markets: markets.map { MarketBalance(marketID: $0.0, amount: usdc($0.1), apy: Decimal(string: $0.2)!) })
     }
 
-    func flow(_ log: Int64, _ hours: Double, _ market: LendingProtocol, _ direction: TreasuryFlow.Direction, _ units: UInt128) -> TreasuryFlow {
+    func flow(_ log: Int64, _ hours: Double, _ market: MarketID, _ direction: TreasuryFlow.Direction, _ units: UInt128) -> TreasuryFlow {
         TreasuryFlow(logPosition: log, at: t0.addingTimeInterval(hours * 3600), market: market, direction: direction, amount: usdc(units),
                      executionID: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!)
     }

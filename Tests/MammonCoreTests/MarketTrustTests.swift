@@ -8,9 +8,9 @@ final class MarketTrustTests: XCTestCase {
     let optimizer = YieldOptimizer(allowed: [.aaveV3, .moonwell, .morphoVault], minimumAmountUSD: 100, maxTransactionValueUSD: 1000,
                                    trust: MarketTrust(maxAPYPct: 50, liquidityMultiple: 2))
 
-    func m(_ p: LendingProtocol, _ apy: String, position: UInt128 = 0, liquidity: UInt128? = 1_000_000_000_000,
+    func m(_ p: MarketID, _ apy: String, position: UInt128 = 0, liquidity: UInt128? = 1_000_000_000_000,
            measured: Bool = true) -> MarketSnapshot {
-        MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
+        MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t),
                        position: TokenAmount(baseUnits: position, decimals: 6), apyMeasured: measured,
                        withdrawableLiquidity: liquidity.map { TokenAmount(baseUnits: $0, decimals: 6) })
     }

@@ -6,8 +6,8 @@ final class PortfolioBookTests: XCTestCase {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     func obs(_ hours: Double, _ log: Int64, aave: UInt128, moonwell: UInt128 = 0) -> BalanceObservation {
         BalanceObservation(at: t0.addingTimeInterval(hours * 3600), logPosition: log, idle: TokenAmount(baseUnits: 0, decimals: 6),
-                           markets: [MarketBalance(protocolID: .aaveV3, amount: TokenAmount(baseUnits: aave, decimals: 6), apy: 4),
-                                     MarketBalance(protocolID: .moonwell, amount: TokenAmount(baseUnits: moonwell, decimals: 6), apy: 5)])
+                           markets: [MarketBalance(marketID: .aaveV3, amount: TokenAmount(baseUnits: aave, decimals: 6), apy: 4),
+                                     MarketBalance(marketID: .moonwell, amount: TokenAmount(baseUnits: moonwell, decimals: 6), apy: 5)])
     }
 
     func testFoldingEventsGivesWhatTheStoreWouldAndOldDaysAreCompacted() {

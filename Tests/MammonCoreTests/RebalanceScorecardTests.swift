@@ -15,7 +15,7 @@ final class RebalanceScorecardTests: XCTestCase {
                                      annualGainUSD: gain, costs: costs, netGainUSD: gain - gasUSD, breakEvenDays: 1, roiPct: 1, gates: [])
     }
 
-    func move(_ n: Int, from: LendingProtocol?, to: LendingProtocol, units: UInt128, at: Date, status: ExecutionStatus = .succeeded,
+    func move(_ n: Int, from: MarketID?, to: MarketID, units: UInt128, at: Date, status: ExecutionStatus = .succeeded,
               gasUSD: Decimal, analysis: ProfitabilityAnalysis?) -> MoveRecord {
         let rec = RebalanceRecommendation(id: UUID(), from: from, to: to, token: .usdc, amount: usdc(units), currentAPY: 0, expectedAPY: 0,
                                           reason: "r", confidence: 1)
@@ -31,8 +31,8 @@ final class RebalanceScorecardTests: XCTestCase {
         var moonwell = Decimal(1_000_000_000)
         for day in 0...10 {
             obs.append(BalanceObservation(at: hours(Double(day) * 24), logPosition: Int64(day * 10), idle: usdc(0), markets: [
-                MarketBalance(protocolID: .aaveV3, amount: usdc(0), apy: 3),
-                MarketBalance(protocolID: .moonwell, amount: usdc(UInt128(moonwell.rounded(0).plainString)!), apy: 5),
+                MarketBalance(marketID: .aaveV3, amount: usdc(0), apy: 3),
+                MarketBalance(marketID: .moonwell, amount: usdc(UInt128(moonwell.rounded(0).plainString)!), apy: 5),
             ]))
             moonwell *= daily
         }

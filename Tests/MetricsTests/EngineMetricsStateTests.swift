@@ -67,8 +67,8 @@ enum Sample {
                         rebalancesTotal: rebalances, gasTotalUSD: gasTotal, consecutiveFailures: failures)
     }
 
-    static func snapshot(_ p: LendingProtocol, apy: String, position: String, measured: Bool = true) -> MarketSnapshot {
-        MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t0),
+    static func snapshot(_ p: MarketID, apy: String, position: String, measured: Bool = true) -> MarketSnapshot {
+        MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: t0),
                        position: usdc(position), apyMeasured: measured)
     }
 

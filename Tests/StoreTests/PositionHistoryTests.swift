@@ -7,8 +7,8 @@ final class PositionHistoryTests: XCTestCase {
     let at = Date(timeIntervalSince1970: 1_800_000_000)
     func usdc(_ units: UInt128) -> TokenAmount { TokenAmount(baseUnits: units, decimals: 6) }
 
-    func snapshot(_ p: LendingProtocol, _ units: UInt128, apy: String, block: UInt64? = 77, measured: Bool = true) -> MarketSnapshot {
-        MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: at),
+    func snapshot(_ p: MarketID, _ units: UInt128, apy: String, block: UInt64? = 77, measured: Bool = true) -> MarketSnapshot {
+        MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: Decimal(string: apy)!, observedAt: at),
                        position: usdc(units), apyMeasured: measured, block: block)
     }
 
@@ -30,8 +30,8 @@ final class PositionHistoryTests: XCTestCase {
         XCTAssertEqual(history[0].logPosition, 1, "one event was logged before the first scan's balances were read")
         XCTAssertEqual(history[1].logPosition, 2)
         XCTAssertEqual(history[0].idle, usdc(1_500_000_000))
-        XCTAssertEqual(history[0].markets, [MarketBalance(protocolID: .aaveV3, amount: usdc(huge), apy: Decimal(string: "3.21")!),
-                                            MarketBalance(protocolID: .morphoVault, amount: usdc(0), apy: 0, apyMeasured: false)])
+        XCTAssertEqual(history[0].markets, [MarketBalance(marketID: .aaveV3, amount: usdc(huge), apy: Decimal(string: "3.21")!),
+                                            MarketBalance(marketID: .morphoVault, amount: usdc(0), apy: 0, apyMeasured: false)])
         XCTAssertNil(history[1].block)
         XCTAssertEqual(try db.latestBalanceObservation(), history[1])
     }

@@ -7,14 +7,14 @@ import MammonCore
 extension LiveChain {
     /// What a rebalance between `markets` needs (the engine's enabled list; one place): USDC approve to
     /// their spenders, then each family's own calls.
-    public nonisolated func fencePermissions(markets: [LendingProtocol]) -> [FencePermission] {
-        let selected = adapters.filter { markets.contains($0.protocolID) }
+    public nonisolated func fencePermissions(markets: [MarketID]) -> [FencePermission] {
+        let selected = adapters.filter { markets.contains($0.marketID) }
         guard !selected.isEmpty else { return [] }
         return [FencePermission.usdcApprove(usdc: network.usdc, spenders: selected.map { ($0.displayName, $0.spender) })]
             + selected.flatMap { $0.fencePermissions(usdc: network.usdc, allowanceKey: FencePlan.allowanceKey) }
     }
 
-    public nonisolated func fencePlan(safe: Address, operatorAddress: Address, markets: [LendingProtocol], limits: SafetyLimits) -> FencePlan {
+    public nonisolated func fencePlan(safe: Address, operatorAddress: Address, markets: [MarketID], limits: SafetyLimits) -> FencePlan {
         FencePlan(chainID: network.chainID, safe: safe, operatorAddress: operatorAddress, usdcDecimals: decimals,
                   permissions: fencePermissions(markets: markets), dailyAllowance: FencePlan.dailyAllowance(limits: limits, decimals: decimals))
     }
@@ -87,7 +87,7 @@ extension LiveChain {
 
     /// The fence now: one batch for the allowance, the operator's ETH and the block time; with
     /// `fullCheck`, the role rebuilt from the module's logs and compared with the plan.
-    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+    public func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
         guard case .roles(let module, _) = route else { return nil }
         let plan = fencePlan(safe: treasury, operatorAddress: wallet, markets: markets, limits: limits)
         let (answers, extra) = try await client.batch(

@@ -7,7 +7,7 @@ import MammonCore
 /// (it rebases, in underlying units), `supply` and `withdraw` (uint max for a full exit). Supplied
 /// USDC sits in the aToken, so the USDC it holds is what the market can pay out now.
 struct AaveV3Adapter: MarketAdapter {
-    let protocolID = LendingProtocol.aaveV3
+    let marketID = MarketID.aaveV3
     let market: Address
     let usdc: Address
     let decimals: UInt8

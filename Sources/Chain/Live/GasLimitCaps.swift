@@ -11,23 +11,19 @@ public enum GasLimitCaps {
     /// ERC-20 approve (USDC on Base is a proxy: about 40–60k).
     public static let approve: UInt64 = 100_000
 
-    public static func withdraw(_ p: LendingProtocol) -> UInt64 {
-        switch p {
+    /// Per family. An ERC-4626 vault may walk a queue of underlying markets (MetaMorpho) or
+    /// rebalance (Fluid), so it gets the most room.
+    public static func withdraw(_ p: MarketID) -> UInt64 {
+        switch p.family {
         case .aaveV3: 500_000
-        case .moonwell: 600_000
-        case .morphoVault: 1_500_000
-        case .aerodrome: 0  // never a target: no step is signed
+        case .compoundV2: 600_000
+        case .compoundV3: 500_000
+        case .erc4626: 1_500_000
+        case .amm: 0  // never a target: no step is signed
         }
     }
 
-    public static func deposit(_ p: LendingProtocol) -> UInt64 {
-        switch p {
-        case .aaveV3: 500_000
-        case .moonwell: 600_000
-        case .morphoVault: 1_500_000
-        case .aerodrome: 0
-        }
-    }
+    public static func deposit(_ p: MarketID) -> UInt64 { withdraw(p) }
 
     public static func cap(for action: ChainAction) -> UInt64 {
         switch action {

@@ -38,7 +38,7 @@ public actor LiveChain: ChainGateway {
     let feePolicy: FeePolicy
     let options: LiveChainOptions
     let nonces = NonceManager()
-    var sharePrices: [LendingProtocol: SharePriceHistory] = [:]
+    var sharePrices: [MarketID: SharePriceHistory] = [:]
     /// What the share-price store held at the first read (loaded once).
     var loadedSharePrices: [String: [SharePriceObservation]]?
     /// The ETH/USD round later rounds are compared with: the last accepted one, renewed at most
@@ -75,9 +75,9 @@ public actor LiveChain: ChainGateway {
         return signer
     }
 
-    func adapter(_ p: LendingProtocol) throws(LiveChainError) -> any MarketAdapter {
+    func adapter(_ p: MarketID) throws(LiveChainError) -> any MarketAdapter {
         if let reason = p.notMovableReason { throw .notALendingMarket(reason) }
-        guard let a = adapters.first(where: { $0.protocolID == p }) else { throw .marketNotConfigured(p) }
+        guard let a = adapters.first(where: { $0.marketID == p }) else { throw .marketNotConfigured(p) }
         return a
     }
 
@@ -110,11 +110,11 @@ public actor LiveChain: ChainGateway {
         for (i, a) in selected.enumerated() {
             var r = try a.reading(first: first[i], second: second[i])
             if let price = r.sharePrice {
-                var history = sharePrices[a.protocolID]
+                var history = sharePrices[a.marketID]
                     ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
                                          observations: storedSharePrices()[SharePriceHistory.storeKey(vault: a.market)] ?? [])
                 (r.apy, r.note, r.apyMeasured) = history.record(price: price, at: timestamp)
-                sharePrices[a.protocolID] = history
+                sharePrices[a.marketID] = history
                 saveSharePrices()
             }
             readings.append(r)
@@ -130,7 +130,7 @@ public actor LiveChain: ChainGateway {
         let (readings, timestamp, block) = try await readAll(adapters)
         let at = Date(timeIntervalSince1970: TimeInterval(timestamp))
         return zip(adapters, readings).map { a, r in
-            MarketSnapshot(quote: YieldQuote(protocolID: a.protocolID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
+            MarketSnapshot(quote: YieldQuote(marketID: a.marketID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
                            position: TokenAmount(baseUnits: r.position, decimals: token.decimals), apyMeasured: r.apyMeasured,
                            withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: block)
         }
@@ -140,12 +140,12 @@ public actor LiveChain: ChainGateway {
     public func listings(token: Token) async throws -> [MarketListing] {
         let (readings, _, _) = try await readAll(adapters)
         var out = zip(adapters, readings).map { a, r in
-            MarketListing(protocolID: a.protocolID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
+            MarketListing(marketID: a.marketID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
         }
         for case .aerodrome(let router) in network.markets {
-            out.append(MarketListing(protocolID: .aerodrome, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
-                                     note: "listed only: \(LendingProtocol.aerodrome.notMovableReason!); USDC there needs a swap into the pair token and earns fees or AERO emissions, not a supply rate"))
+            out.append(MarketListing(marketID: .aerodrome, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
+                                     note: "listed only: \(MarketID.aerodrome.notMovableReason!); USDC there needs a swap into the pair token and earns fees or AERO emissions, not a supply rate"))
         }
         return out
     }
@@ -157,7 +157,7 @@ public actor LiveChain: ChainGateway {
         return TokenAmount(baseUnits: units, decimals: token.decimals)
     }
 
-    public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
+    public func position(in market: MarketID, token: Token) async throws -> TokenAmount {
         let (readings, _, _) = try await readAll([try adapter(market)])
         return TokenAmount(baseUnits: readings[0].position, decimals: token.decimals)
     }
@@ -245,7 +245,7 @@ public actor LiveChain: ChainGateway {
     func saveSharePrices() {
         guard let store = options.sharePriceStore else { return }
         var all = storedSharePrices()
-        for a in adapters { if let h = sharePrices[a.protocolID] { all[SharePriceHistory.storeKey(vault: a.market)] = h.observations } }
+        for a in adapters { if let h = sharePrices[a.marketID] { all[SharePriceHistory.storeKey(vault: a.market)] = h.observations } }
         do {
             try store.save(all)
             loadedSharePrices = all.filter { !$0.value.isEmpty }  // emptied (migrated) keys are gone now

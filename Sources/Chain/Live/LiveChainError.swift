@@ -37,7 +37,7 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case badResult(call: String, detail: String)
     case misconfigured(String)
     case notALendingMarket(String)
-    case marketNotConfigured(LendingProtocol)
+    case marketNotConfigured(MarketID)
     /// A signing or sending call on a chain connected without a key.
     case watchOnly(String)
 

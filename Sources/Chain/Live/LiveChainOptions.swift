@@ -64,7 +64,7 @@ public struct LiveChainOptions: Sendable {
 /// One line of `mammon markets`: a market's rate, size and the wallet's position, or why the
 /// engine does not use it.
 public struct MarketListing: Sendable, Hashable {
-    public var protocolID: LendingProtocol
+    public var marketID: MarketID
     public var address: String
     public var apy: Decimal?
     public var tvlUSD: Decimal?

@@ -21,7 +21,7 @@ struct MarketReading: Sendable, Hashable {
 /// One protocol's calls: reads for a scan (at most two batched rounds), and the transactions
 /// for withdraw / deposit. Approvals go to `spender`, for the exact amount.
 protocol MarketAdapter: Sendable {
-    var protocolID: LendingProtocol { get }
+    var marketID: MarketID { get }
     /// The market contract (for logs and messages).
     var market: Address { get }
     /// The contract that pulls USDC on deposit: the approve's spender.

@@ -8,7 +8,7 @@ import MammonCore
 /// from `eth_call` is checked before signing and the `Failure` log after mining. What it can pay
 /// out now is its `getCash()`.
 struct MoonwellAdapter: MarketAdapter {
-    let protocolID = LendingProtocol.moonwell
+    let marketID = MarketID.moonwell
     let market: Address
     let decimals: UInt8
 

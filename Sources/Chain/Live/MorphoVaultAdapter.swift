@@ -11,7 +11,7 @@ import MammonCore
 /// idle USDC twice). It understates a MetaMorpho vault, which keeps its cash in Morpho Blue markets
 /// rather than idle: before the wallet holds shares there, little shows as payable.
 struct MorphoVaultAdapter: MarketAdapter {
-    let protocolID = LendingProtocol.morphoVault
+    let marketID = MarketID.morphoVault
     let market: Address
     let usdc: Address
     let decimals: UInt8

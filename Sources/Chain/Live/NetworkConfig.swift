@@ -14,7 +14,7 @@ public enum MarketConfig: Sendable, Hashable {
     /// Listed for the operator; never a target (an AMM, not a lending market).
     case aerodrome(router: Address?)
 
-    public var protocolID: LendingProtocol {
+    public var marketID: MarketID {
         switch self {
         case .aaveV3, .aaveV3Provider: .aaveV3
         case .moonwell: .moonwell

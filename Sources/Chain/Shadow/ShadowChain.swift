@@ -58,12 +58,12 @@ public actor ShadowChain: ChainGateway {
 
     /// The address's real holdings, in the markets' units: one batch.
     static func seed(_ reader: LiveChain) async throws -> ShadowLedger {
-        let markets = reader.adapters.map(\.protocolID)
+        let markets = reader.adapters.map(\.marketID)
         let calls = [ContractCall(to: reader.network.usdc, "balanceOf(address)", [.address(reader.treasury)], label: "USDC balanceOf")]
             + reader.adapters.map { unitsCall($0, wallet: reader.treasury) }
         let (answers, _) = try await reader.client.batch(calls)
         let idle = try NodeBounds.tokenUnits(try UInt256.word(0, of: answers[0], call: "USDC balanceOf"), decimals: reader.decimals, call: "USDC balanceOf")
-        var units: [LendingProtocol: UInt256] = [:]
+        var units: [MarketID: UInt256] = [:]
         for (i, market) in markets.enumerated() {
             let label = calls[i + 1].label
             units[market] = try NodeBounds.atMost(try UInt256.word(0, of: answers[i + 1], call: label), Self.maxUnits, call: label)
@@ -77,7 +77,7 @@ public actor ShadowChain: ChainGateway {
         if let aave = a as? AaveV3Adapter {
             return ContractCall(to: aave.aToken, "scaledBalanceOf(address)", [.address(wallet)], label: "Aave aToken scaledBalanceOf")
         }
-        return ContractCall(to: a.market, "balanceOf(address)", [.address(wallet)], label: "\(a.protocolID.displayName) balanceOf")
+        return ContractCall(to: a.market, "balanceOf(address)", [.address(wallet)], label: "\(a.marketID.displayName) balanceOf")
     }
 
     /// Below 2^128 units: more than any market has issued.
@@ -86,34 +86,34 @@ public actor ShadowChain: ChainGateway {
     // MARK: - Reads
 
     /// Each configured market's index now: one batch.
-    func indices() async throws -> [LendingProtocol: ShadowMarketIndex] {
+    func indices() async throws -> [MarketID: ShadowMarketIndex] {
         var calls: [ContractCall] = []
-        var order: [LendingProtocol] = []
+        var order: [MarketID] = []
         for a in reader.adapters {
-            switch a.protocolID {
+            switch a.marketID.family {
             case .aaveV3:
                 calls.append(ContractCall(to: a.market, "getReserveNormalizedIncome(address)", [.address(reader.network.usdc)],
                                           label: "Aave getReserveNormalizedIncome"))
-            case .moonwell:
+            case .compoundV2:
                 calls.append(ContractCall(to: a.market, "exchangeRateStored()", label: "Moonwell exchangeRateStored"))
-            case .morphoVault:
+            case .erc4626:
                 calls.append(ContractCall(to: a.market, "totalAssets()", label: "vault totalAssets"))
                 calls.append(ContractCall(to: a.market, "totalSupply()", label: "vault totalSupply"))
             default: continue
             }
-            order.append(a.protocolID)
+            order.append(a.marketID)
         }
         let (answers, _) = try await reader.client.batch(calls)
-        var out: [LendingProtocol: ShadowMarketIndex] = [:]
+        var out: [MarketID: ShadowMarketIndex] = [:]
         var i = 0
         for market in order {
-            switch market {
+            switch market.family {
             case .aaveV3:
                 let index = try NodeBounds.atMost(try UInt256.word(0, of: answers[i], call: calls[i].label), .powerOfTen(30)!, call: calls[i].label)
                 guard !index.isZero else { throw LiveChainError.outOfRange(call: calls[i].label, value: "0", limit: "a positive index") }
                 out[market] = .aave(indexRay: index)
                 i += 1
-            case .moonwell:
+            case .compoundV2:
                 let rate = try NodeBounds.atMost(try UInt256.word(0, of: answers[i], call: calls[i].label),
                                                  NodeBounds.maxMoonwellExchangeRate(decimals: reader.decimals), call: calls[i].label)
                 guard !rate.isZero else { throw LiveChainError.outOfRange(call: calls[i].label, value: "0", limit: "a positive rate") }
@@ -132,7 +132,7 @@ public actor ShadowChain: ChainGateway {
 
     /// What the ledger's units in `market` are worth now. Units without an index (a market no longer
     /// configured) are an error, never a zero: the funds are in the ledger.
-    func value(_ market: LendingProtocol, _ indices: [LendingProtocol: ShadowMarketIndex]) throws(LiveChainError) -> UInt128 {
+    func value(_ market: MarketID, _ indices: [MarketID: ShadowMarketIndex]) throws(LiveChainError) -> UInt128 {
         guard let units = ledger.units[market], !units.isZero else { return 0 }
         guard let index = indices[market] else { throw .marketNotConfigured(market) }
         return index.value(of: units)
@@ -145,7 +145,7 @@ public actor ShadowChain: ChainGateway {
         for market in ledger.units.keys { _ = try value(market, now) }  // every market the ledger holds funds in is read
         var shadow = snapshots
         for i in shadow.indices {
-            shadow[i].position = TokenAmount(baseUnits: try value(shadow[i].quote.protocolID, now), decimals: token.decimals)
+            shadow[i].position = TokenAmount(baseUnits: try value(shadow[i].quote.marketID, now), decimals: token.decimals)
         }
         return shadow
     }
@@ -154,13 +154,13 @@ public actor ShadowChain: ChainGateway {
         TokenAmount(baseUnits: ledger.idle, decimals: token.decimals)
     }
 
-    public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
+    public func position(in market: MarketID, token: Token) async throws -> TokenAmount {
         TokenAmount(baseUnits: try value(market, try await indices()), decimals: token.decimals)
     }
 
     public func feeQuote() async throws -> FeeQuote { try await reader.feeQuote() }
     /// The real fence (a shadow run proves it too); its allowance is the real one, which would-be moves never draw on.
-    public func treasuryStatus(markets: [LendingProtocol], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
+    public func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus? {
         try await reader.treasuryStatus(markets: markets, limits: limits, fullCheck: fullCheck)
     }
     public func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await reader.gasEstimate(action) }
@@ -170,10 +170,10 @@ public actor ShadowChain: ChainGateway {
 
     /// The call the step would make. A full exit redeems the ledger's units (the real address may hold others).
     func shadowCall(for action: ChainAction) async throws -> ContractCall {
-        if case .withdraw(let p, _, _, true) = action, p != .aaveV3 {
+        if case .withdraw(let p, _, _, true) = action, p.family == .compoundV2 || p.family == .erc4626 {
             let units = ledger.units[p] ?? .zero
             let market = try await reader.adapter(p).market
-            return p == .moonwell
+            return p.family == .compoundV2
                 ? ContractCall(to: market, "redeem(uint256)", [.uint(units)], label: "Moonwell redeem")
                 : ContractCall(to: market, "redeem(uint256,address,address)", [.uint(units), .address(reader.treasury), .address(reader.treasury)],
                                label: "vault redeem")
@@ -267,7 +267,7 @@ public actor ShadowChain: ChainGateway {
     }
 
     /// The address's real units in `market` (to tell whether a withdraw can be replayed on chain).
-    func realUnits(_ market: LendingProtocol) async throws -> UInt256 {
+    func realUnits(_ market: MarketID) async throws -> UInt256 {
         let call = Self.unitsCall(try await reader.adapter(market), wallet: reader.treasury)
         return try UInt256.word(0, of: try await reader.client.call(call), call: call.label)
     }
@@ -333,7 +333,7 @@ public actor ShadowChain: ChainGateway {
         var revert: String?
         do {
             let now = try await indices()
-            func index(_ p: LendingProtocol) throws -> ShadowMarketIndex {
+            func index(_ p: MarketID) throws -> ShadowMarketIndex {
                 guard let i = now[p] else { throw LiveChainError.marketNotConfigured(p) }
                 return i
             }

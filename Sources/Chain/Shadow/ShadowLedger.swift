@@ -11,15 +11,15 @@ import MammonCore
 public struct ShadowLedger: Sendable, Hashable {
     /// USDC in the wallet, base units.
     public var idle: UInt128
-    public var units: [LendingProtocol: UInt256]
+    public var units: [MarketID: UInt256]
     /// What each market may pull (the approvals it would have made).
-    public var allowances: [LendingProtocol: UInt128]
+    public var allowances: [MarketID: UInt128]
     /// The next nonce a would-be transaction takes (at least the address's real pending nonce).
     public var nextNonce: UInt64
     /// The would-be transactions the ledger has applied, by hash: applying one twice changes nothing.
     public var receipts: [String: TransactionReceipt]
 
-    public init(idle: UInt128, units: [LendingProtocol: UInt256], allowances: [LendingProtocol: UInt128] = [:], nextNonce: UInt64 = 0,
+    public init(idle: UInt128, units: [MarketID: UInt256], allowances: [MarketID: UInt128] = [:], nextNonce: UInt64 = 0,
                 receipts: [String: TransactionReceipt] = [:]) {
         self.idle = idle
         self.units = units
@@ -44,7 +44,7 @@ public struct ShadowLedger: Sendable, Hashable {
 
     /// A withdraw of `amount` (or everything, for a full exit) at `index`: units burned rounding up,
     /// as the markets do, so the ledger never credits more than a real withdrawal would pay.
-    public mutating func withdraw(_ market: LendingProtocol, amount: UInt128, fullExit: Bool, index: ShadowMarketIndex) throws(LedgerError) {
+    public mutating func withdraw(_ market: MarketID, amount: UInt128, fullExit: Bool, index: ShadowMarketIndex) throws(LedgerError) {
         let held = units[market] ?? .zero
         let value = index.value(of: held)
         if fullExit {
@@ -58,10 +58,10 @@ public struct ShadowLedger: Sendable, Hashable {
         idle += amount
     }
 
-    public mutating func approve(_ market: LendingProtocol, amount: UInt128) { allowances[market] = amount }
+    public mutating func approve(_ market: MarketID, amount: UInt128) { allowances[market] = amount }
 
     /// A deposit of `amount` at `index`: units minted rounding down.
-    public mutating func deposit(_ market: LendingProtocol, amount: UInt128, index: ShadowMarketIndex) throws(LedgerError) {
+    public mutating func deposit(_ market: MarketID, amount: UInt128, index: ShadowMarketIndex) throws(LedgerError) {
         guard market.acceptsSingleAssetDeposits else { throw .notALendingMarket(market.notMovableReason ?? "\(market.displayName) takes no deposits") }
         guard idle >= amount else { throw .insufficient("the wallet holds \(idle), deposit \(amount)") }
         let allowed = allowances[market] ?? 0
@@ -100,14 +100,14 @@ public struct ShadowLedger: Sendable, Hashable {
         func fail(_ key: String) -> ShadowLedgerError { .corrupt(key: key, value: accounts[key] ?? "") }
         guard let idle = UInt128(idleText) else { throw fail("\(Self.prefix)idle") }
         guard let nonce = UInt64(accounts["\(Self.prefix)nonce"] ?? "0") else { throw fail("\(Self.prefix)nonce") }
-        var units: [LendingProtocol: UInt256] = [:], allowances: [LendingProtocol: UInt128] = [:]
+        var units: [MarketID: UInt256] = [:], allowances: [MarketID: UInt128] = [:]
         var receipts: [String: TransactionReceipt] = [:]
         for (key, value) in accounts where key.hasPrefix(Self.prefix) {
             let name = String(key.dropFirst(Self.prefix.count))
-            if name.hasPrefix("units."), let m = LendingProtocol(rawValue: String(name.dropFirst(6))) {
+            if name.hasPrefix("units."), let m = MarketID(rawValue: String(name.dropFirst(6))) {
                 guard let u = UInt256(value) else { throw fail(key) }
                 units[m] = u
-            } else if name.hasPrefix("allowance."), let m = LendingProtocol(rawValue: String(name.dropFirst(10))) {
+            } else if name.hasPrefix("allowance."), let m = MarketID(rawValue: String(name.dropFirst(10))) {
                 guard let a = UInt128(value) else { throw fail(key) }
                 allowances[m] = a
             } else if name.hasPrefix("receipt.") {

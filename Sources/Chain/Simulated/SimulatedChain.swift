@@ -68,10 +68,10 @@ public actor SimulatedChain: ChainGateway {
         try takeReadFault()
         try accrue()
         let now = clock.now()
-        return LendingProtocol.allCases.map { p in
+        return markets.markets.map { p in
             let drained = faults.contains(.illiquid(p))
             let liquidity = drained ? 0 : Self.marketLiquidityUnits(token) + (ledger.deposits[p] ?? 0)
-            return MarketSnapshot(quote: YieldQuote(protocolID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
+            return MarketSnapshot(quote: YieldQuote(marketID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
                                   position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals),
                                   withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals),
                                   block: ledger.blockNumber)
@@ -99,7 +99,7 @@ public actor SimulatedChain: ChainGateway {
         return TokenAmount(baseUnits: ledger.wallet, decimals: token.decimals)
     }
 
-    public func position(in market: LendingProtocol, token: Token) async throws -> TokenAmount {
+    public func position(in market: MarketID, token: Token) async throws -> TokenAmount {
         try takeReadFault()
         try accrue()
         return TokenAmount(baseUnits: ledger.deposits[market] ?? 0, decimals: token.decimals)
@@ -271,7 +271,7 @@ public enum SimulatedFault: Sendable, Hashable {
     /// The step's transaction is not mined until its fee has been raised `bumps` times.
     case congestion(ExecutionStep, bumps: Int)
     /// The market is 100 % utilized: nothing can be withdrawn from it (lasts the whole run).
-    case illiquid(LendingProtocol)
+    case illiquid(MarketID)
 
     var congests: ExecutionStep? { if case .congestion(let s, _) = self { s } else { nil } }
 

@@ -5,8 +5,8 @@ import MammonCore
 /// accounts, so the total of the token is conserved by construction.
 public struct SimulatedLedger: Sendable, Hashable {
     public var wallet: UInt128
-    public var deposits: [LendingProtocol: UInt128]
-    public var allowances: [LendingProtocol: UInt128]
+    public var deposits: [MarketID: UInt128]
+    public var allowances: [MarketID: UInt128]
     /// Wallet ETH in wei, which gas is paid from.
     public var ethWei: UInt128
     public var nonce: UInt64
@@ -17,7 +17,7 @@ public struct SimulatedLedger: Sendable, Hashable {
     /// chain first looks at the clock (a ledger stored before interest existed).
     public var accruedThrough: Int64?
     /// Interest each market has credited to the wallet's deposits, in base units.
-    public var interest: [LendingProtocol: UInt128] = [:]
+    public var interest: [MarketID: UInt128] = [:]
 
     /// A new simulated treasury: some idle USDC, a position in Aave V3, a little ETH for gas.
     public static func opening(token: Token) -> SimulatedLedger {
@@ -39,7 +39,7 @@ public struct SimulatedLedger: Sendable, Hashable {
         return out
     }
 
-    public init(wallet: UInt128, deposits: [LendingProtocol: UInt128], allowances: [LendingProtocol: UInt128],
+    public init(wallet: UInt128, deposits: [MarketID: UInt128], allowances: [MarketID: UInt128],
                 ethWei: UInt128, nonce: UInt64, blockNumber: UInt64) {
         self.wallet = wallet
         self.deposits = deposits
@@ -81,7 +81,7 @@ public struct SimulatedLedger: Sendable, Hashable {
                 receipts.restore(hash: parts[1], json: value)  // decoded when looked up
                 continue
             }
-            guard let p = LendingProtocol(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
+            guard let p = MarketID(rawValue: parts[1]), let v = UInt128(value) else { throw SimulatedChainError.corruptLedger(key) }
             switch parts[0] {
             case "deposit": deposits[p] = v
             case "allowance": allowances[p] = v

@@ -67,7 +67,7 @@ enum SchedulerPaneView {
         }
         for market in state.markets {
             guard y < inner.maxY else { break }
-            let name = market.protocolID.displayName.padded(to: 9)
+            let name = market.marketID.displayName.padded(to: 9)
             let rate = Format.apy(market.apy).padded(to: 7, right: true)
             let used = buffer.put("\(name)\(rate) ", x: x, y: y, style: theme[market.position.isZero ? .muted : .text], maxWidth: width)
             Sparkline(market.history).render(into: &buffer, x: x + used, y: y, width: min(40, width - used), style: theme[.sparkline])

@@ -29,9 +29,9 @@ public struct DailyReporter: Sendable {
     /// The report's facts as stored now.
     public func report(since: Date, until: Date) throws -> DailyReport {
         // Each market's APY as the last scan read it (the position history keeps every scan's).
-        let apys = Dictionary((try store.latestBalanceObservation()?.markets ?? []).map { ($0.protocolID, $0.apy) }, uniquingKeysWith: { $1 })
+        let apys = Dictionary((try store.latestBalanceObservation()?.markets ?? []).map { ($0.marketID, $0.apy) }, uniquingKeysWith: { $1 })
         let holdings = try store.positions().map { p in
-            DailyReport.Holding(market: p.protocolID.displayName, amount: p.amount, token: p.token.symbol, apy: apys[p.protocolID])
+            DailyReport.Holding(market: p.marketID.displayName, amount: p.amount, token: p.token.symbol, apy: apys[p.marketID])
         }
         let moves = try store.executions(limit: 200).filter { $0.startedAt >= since }.reversed()
         let errors = try store.recentEvents(limit: 500, of: [.error]).compactMap { e -> ErrorRecord? in

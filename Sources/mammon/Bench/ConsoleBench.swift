@@ -109,9 +109,9 @@ enum ConsoleBench: BenchSuite {
         var state = ConsoleState(now: now)
         state.status = SchedulerStatus(state: .running, network: "simulated", walletAddress: "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf",
                                        approvalMode: "manual", lastScanAt: now, nextScanAt: now.addingTimeInterval(4 * 3600), scans: 40)
-        let protocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
+        let protocols: [MarketID] = [.aaveV3, .moonwell, .morphoVault]
         state.markets = protocols.enumerated().map { i, p in
-            MarketLine(protocolID: p, apy: Decimal(4 + i), position: TokenAmount(baseUnits: 1_000_000_000, decimals: 6),
+            MarketLine(marketID: p, apy: Decimal(4 + i), position: TokenAmount(baseUnits: 1_000_000_000, decimals: 6),
                        history: (0..<120).map { 4 + Double(i) + sin(Double($0) / 7) * 0.3 })
         }
         state.marketsAt = now

@@ -80,13 +80,13 @@ enum EngineBench: BenchSuite {
     /// 1,000 quotes (10 tokens' worth of markets), 100 positions: propose and run every gate.
     static func decideThousandQuotes(rounds: Int) -> Samples {
         let at = Date(timeIntervalSince1970: 0)
-        let protocols: [LendingProtocol] = [.aaveV3, .moonwell, .morphoVault]
+        let protocols: [MarketID] = [.aaveV3, .moonwell, .morphoVault]
         var markets: [MarketSnapshot] = []
         for i in 0..<1000 {
             let p = protocols[i % 3]
             let apy = Decimal(300 + (i * 37) % 400) / 100
             let units: UInt128 = i < 100 ? UInt128(1_000 + i) * 1_000_000 : 0
-            markets.append(MarketSnapshot(quote: YieldQuote(protocolID: p, token: .usdc, apy: apy, observedAt: at),
+            markets.append(MarketSnapshot(quote: YieldQuote(marketID: p, token: .usdc, apy: apy, observedAt: at),
                                           position: TokenAmount(baseUnits: units, decimals: 6),
                                           withdrawableLiquidity: TokenAmount(baseUnits: 1_000_000_000_000_000, decimals: 6)))
         }

@@ -45,8 +45,8 @@ struct MarketsCommand: AsyncParsableCommand {
             let chain = try await LiveChain.connect(network: live, watching: try watchedAddress(live), options: options)
             wallet = chain.walletAddress
             lines = try await chain.listings(token: token).map {
-                Line(protocol: $0.protocolID.rawValue, address: $0.address, apy: $0.apy, tvlUSD: $0.tvlUSD,
-                     position: $0.position?.exactString, movable: $0.protocolID.acceptsSingleAssetDeposits, note: $0.note)
+                Line(protocol: $0.marketID.rawValue, address: $0.address, apy: $0.apy, tvlUSD: $0.tvlUSD,
+                     position: $0.position?.exactString, movable: $0.marketID.acceptsSingleAssetDeposits, note: $0.note)
             }
         } else {
             // Read only beside a running engine: the ledger is read, and what the chain stages is never committed.
@@ -55,9 +55,9 @@ struct MarketsCommand: AsyncParsableCommand {
             let chain = try EngineSetup.simulatedChain(config: config, store: store, clock: SystemClock())
             wallet = chain.walletAddress
             lines = try await chain.scanMarkets(token: token).map {
-                Line(protocol: $0.quote.protocolID.rawValue, address: nil, apy: $0.quote.apy, tvlUSD: $0.quote.tvlUSD,
-                     position: $0.position.exactString, movable: $0.quote.protocolID.acceptsSingleAssetDeposits,
-                     note: $0.quote.protocolID.notMovableReason.map { "listed only: \($0)" })
+                Line(protocol: $0.quote.marketID.rawValue, address: nil, apy: $0.quote.apy, tvlUSD: $0.quote.tvlUSD,
+                     position: $0.position.exactString, movable: $0.quote.marketID.acceptsSingleAssetDeposits,
+                     note: $0.quote.marketID.notMovableReason.map { "listed only: \($0)" })
             }
         }
         if json {

@@ -124,7 +124,7 @@ struct StatusReport: Encodable {
             lines.append("sockets      control \(sockets.control), observer \(sockets.observer)\(sockets.listening ? "" : " (not listening)")")
         }
         for p in positions where !p.amount.isZero {
-            lines.append("position     \(p.protocolID.displayName): \(p.amount) \(p.token)")
+            lines.append("position     \(p.marketID.displayName): \(p.amount) \(p.token)")
         }
         if let e = lastExecution {
             lines.append("last move    \(e.recommendation.route) \(e.recommendation.amount) \(e.recommendation.token): \(e.status.rawValue)\(e.error.map { " — \($0)" } ?? "")")

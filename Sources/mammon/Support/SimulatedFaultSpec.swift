@@ -25,7 +25,7 @@ enum SimulatedFaultSpec {
             case ("read-failure", nil) where parts.count == 1:
                 return .readFailure("simulated read failure")
             case ("illiquid", nil) where parts.count == 2:
-                guard let market = LendingProtocol(name: parts[1]) else { throw Invalid(text: String(item)) }
+                guard let market = MarketID(name: parts[1]) else { throw Invalid(text: String(item)) }
                 return .illiquid(market)
             default:
                 throw Invalid(text: String(item))
