@@ -6,6 +6,11 @@ import TerminalKit
 /// effects the runner must perform. Pure: no clock, no I/O.
 public enum ConsoleReducer {
     public static func reduce(_ state: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect] {
+        reduce(&state, action, panes: .standard)
+    }
+
+    /// With the panes of `panes`: its keymap, its focus order, its panes' selections and details.
+    static func reduce(_ state: inout ConsoleState, _ action: ConsoleAction, panes: PaneRegistry) -> [ConsoleEffect] {
         switch action {
         case .tick(let now):
             state.now = now
@@ -54,12 +59,12 @@ public enum ConsoleReducer {
         case .keyPressed(let key):
             if state.modal != nil { return modalKey(key, &state) }
             if state.filterEditing { return filterKey(key, &state) }
-            guard let command = Keymap.command(for: key) else { return [] }
-            return perform(command, &state)
+            guard let command = panes.keymap.command(for: key) else { return [] }
+            return perform(command, &state, panes: panes)
         }
     }
 
-    static func perform(_ command: ConsoleCommand, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    static func perform(_ command: ConsoleCommand, _ state: inout ConsoleState, panes: PaneRegistry) -> [ConsoleEffect] {
         switch command {
         case .start:
             if state.status?.halted == true {
@@ -89,16 +94,16 @@ public enum ConsoleReducer {
                 if state.expandedMoves.remove(id) == nil { state.expandedMoves.insert(id) }
                 return []
             }
-            state.modal = DetailsBuilder.details(for: state)
-        case .nextPane: state.focus = state.focus.next; state.view = .dashboard
-        case .previousPane: state.focus = state.focus.previous; state.view = .dashboard
+            state.modal = panes.pane(state.focus)?.details(state)
+        case .nextPane: state.focus = panes.next(after: state.focus); state.view = .dashboard
+        case .previousPane: state.focus = panes.previous(before: state.focus); state.view = .dashboard
         case .focus(let pane): state.focus = pane; state.view = .dashboard
-        case .up: move(&state, by: -1)
-        case .down: move(&state, by: 1)
-        case .pageUp: move(&state, by: -10)
-        case .pageDown: move(&state, by: 10)
-        case .top: move(&state, by: -Int.max / 2)
-        case .bottom: move(&state, by: Int.max / 2)
+        case .up: move(&state, by: -1, panes: panes)
+        case .down: move(&state, by: 1, panes: panes)
+        case .pageUp: move(&state, by: -10, panes: panes)
+        case .pageDown: move(&state, by: 10, panes: panes)
+        case .top: move(&state, by: -Int.max / 2, panes: panes)
+        case .bottom: move(&state, by: Int.max / 2, panes: panes)
         case .sortNext:
             let all = OpportunitySort.Column.allCases
             state.sort.column = all[(state.sort.column.rawValue + 1) % all.count]
@@ -162,7 +167,7 @@ public enum ConsoleReducer {
         return first
     }
 
-    static func move(_ state: inout ConsoleState, by delta: Int) {
+    static func move(_ state: inout ConsoleState, by delta: Int, panes: PaneRegistry) {
         func clamp(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v)) }
         if state.view == .eventLog {
             let count = state.filteredLog.count
@@ -174,23 +179,7 @@ public enum ConsoleReducer {
             if count > 0 { state.selectedMove = clamp(state.selectedMove + delta, count) }
             return
         }
-        switch state.focus {
-        case .opportunities:
-            guard !state.opportunityOrder.isEmpty else { return }
-            let current = state.selectedOpportunityIndex ?? -1
-            let next = clamp(current + delta, state.opportunityOrder.count)
-            state.selectedOpportunity = state.opportunityOrder[next]
-        case .errors:
-            let count = state.filteredErrors.count
-            guard count > 0 else { return }
-            state.selectedError = clamp(state.selectedError + delta, count)
-        case .execution:
-            let count = state.recentExecutions.count
-            guard count > 0 else { return }
-            state.selectedExecution = clamp(state.selectedExecution + delta, count)
-        case .scheduler:
-            break
-        }
+        panes.pane(state.focus)?.moveSelection(&state, by: delta)
     }
 
     static func filterKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {

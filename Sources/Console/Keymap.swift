@@ -31,9 +31,22 @@ public struct KeyBinding: Sendable {
 }
 
 /// The single table of keys: the reducer dispatches through it and the help overlay and key bar are
-/// generated from it, so they cannot disagree.
-public enum Keymap {
-    public static let bindings: [KeyBinding] = [
+/// generated from it, so they cannot disagree. The focus keys are made from the pane registry: one
+/// number for each focusable pane, in its order.
+public struct Keymap: Sendable {
+    public let bindings: [KeyBinding]
+
+    /// The keys of the standard panes.
+    public static var standard: Keymap { PaneRegistry.standard.keymap }
+
+    init(focusable panes: [(id: PaneID, title: String)]) {
+        let focus = panes.prefix(9).enumerated().map { n, pane in
+            KeyBinding([.char(Character("\(n + 1)"))], .focus(pane.id), help: "focus \(pane.title)", section: "View")
+        }
+        bindings = Self.beforeFocus + focus + Self.afterFocus
+    }
+
+    static let beforeFocus: [KeyBinding] = [
         KeyBinding([.char("s")], .start, label: "Start", help: "start the scheduler", section: "Engine"),
         KeyBinding([.char("x")], .stop, label: "Stop", help: "stop the scheduler (asks first)", section: "Engine"),
         KeyBinding([.char("r")], .runOnce, label: "Run", help: "run one scan now", section: "Engine"),
@@ -48,10 +61,9 @@ public enum Keymap {
         KeyBinding([.enter], .details, help: "details of the selected item", section: "View"),
         KeyBinding([.tab], .nextPane, help: "focus the next pane", section: "View"),
         KeyBinding([.backTab], .previousPane, help: "focus the previous pane", section: "View"),
-        KeyBinding([.char("1")], .focus(.scheduler), help: "focus Scheduler", section: "View"),
-        KeyBinding([.char("2")], .focus(.opportunities), help: "focus Opportunities", section: "View"),
-        KeyBinding([.char("3")], .focus(.execution), help: "focus Execution", section: "View"),
-        KeyBinding([.char("4")], .focus(.errors), help: "focus Errors", section: "View"),
+    ]
+
+    static let afterFocus: [KeyBinding] = [
         KeyBinding([.char("k"), .up], .up, help: "move up", section: "View"),
         KeyBinding([.char("j"), .down], .down, help: "move down", section: "View"),
         KeyBinding([.pageUp], .pageUp, help: "page up", section: "View"),
@@ -80,17 +92,17 @@ public enum Keymap {
         ("Ctrl-L", "redraw the whole screen"),
     ]
 
-    public static func command(for key: Key) -> ConsoleCommand? {
+    public func command(for key: Key) -> ConsoleCommand? {
         bindings.first { $0.keys.contains(key) }?.command
     }
 
     /// Key bar hints, in table order.
-    public static var barHints: [(key: String, label: String)] {
+    public var barHints: [(key: String, label: String)] {
         bindings.compactMap { b in b.label.map { (b.keys[0].description, $0) } }
     }
 
     /// The help overlay's lines, grouped by section.
-    public static func helpLines() -> [String] {
+    public func helpLines() -> [String] {
         var lines: [String] = []
         var section = ""
         for b in bindings {
@@ -103,7 +115,7 @@ public enum Keymap {
         }
         lines.append("")
         lines.append("Dialogs")
-        for d in dialogHelp { lines.append("  " + d.keys.padded(to: 12) + d.help) }
+        for d in Self.dialogHelp { lines.append("  " + d.keys.padded(to: 12) + d.help) }
         return lines
     }
 }

@@ -40,9 +40,9 @@ final class ScreenSnapshotTests: XCTestCase {
     }
 
     func testEachTabAt40x12() {
-        for pane in PaneID.allCases {
+        for pane in PaneRegistry.standard.focusable {
             var state = Fixtures.busyState()
-            state.focus = pane
+            state.focus = pane.id
             assertSnapshot(render(state, 40, 12), named: "tab-\(pane.title.lowercased())-40x12")
         }
     }
@@ -71,7 +71,7 @@ final class ScreenSnapshotTests: XCTestCase {
         _ = ConsoleReducer.reduce(&state, .keyPressed(.char("?")))
         let buffer = render(state, 200, 60)
         assertSnapshot(buffer, named: "help-200x60")
-        for binding in Keymap.bindings { XCTAssertTrue(buffer.text.contains(binding.help), "help lacks \(binding.help)") }
+        for binding in Keymap.standard.bindings { XCTAssertTrue(buffer.text.contains(binding.help), "help lacks \(binding.help)") }
     }
 
     func testEventLogView() {

@@ -2,11 +2,36 @@ import Foundation
 import MammonCore
 import TerminalKit
 
+extension PaneID {
+    public static let errors = PaneID("errors")
+}
+
 /// Time, source, message; Enter shows the whole text.
-enum ErrorsPaneView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
+struct ErrorsPane: ConsolePane {
+    let id = PaneID.errors
+    let title = "Errors"
+    let shortTitle = "Err"
+
+    func tabBadge(_ state: ConsoleState) -> String? { state.errors.isEmpty ? nil : "(\(state.errors.count))" }
+
+    func moveSelection(_ state: inout ConsoleState, by delta: Int) {
+        let count = state.filteredErrors.count
+        guard count > 0 else { return }
+        state.selectedError = max(0, min(count - 1, state.selectedError + delta))
+    }
+
+    func details(_ state: ConsoleState) -> Modal? {
         let errors = state.filteredErrors
-        let inner = Pane(title: "4 Errors (\(errors.count))", note: state.filter.isEmpty ? nil : "filter: \(state.filter)",
+        guard state.selectedError < errors.count else { return nil }
+        let e = errors[state.selectedError]
+        return .details(title: "Error from \(e.source)", lines: ["at \(e.at.iso8601)", ""]
+            + e.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), scroll: 0)
+    }
+
+    func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
+        let focused = context.focused
+        let errors = state.filteredErrors
+        let inner = Pane(title: context.caption("\(title) (\(errors.count))"), note: state.filter.isEmpty ? nil : "filter: \(state.filter)",
                          focused: focused).render(into: &buffer, area: area, theme: theme)
         guard !inner.isEmpty else { return }
         let body = inner.inset(dx: 1, dy: 0)

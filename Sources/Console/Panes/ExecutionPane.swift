@@ -2,9 +2,43 @@ import Foundation
 import MammonCore
 import TerminalKit
 
+extension PaneID {
+    public static let execution = PaneID("execution")
+}
+
 /// The running or last execution step by step, then recent executions.
-enum ExecutionPaneView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
+struct ExecutionPane: ConsolePane {
+    let id = PaneID.execution
+    let title = "Execution"
+    let shortTitle = "Exec"
+
+    func moveSelection(_ state: inout ConsoleState, by delta: Int) {
+        let count = state.recentExecutions.count
+        guard count > 0 else { return }
+        state.selectedExecution = max(0, min(count - 1, state.selectedExecution + delta))
+    }
+
+    func details(_ state: ConsoleState) -> Modal? {
+        guard let ex = state.execution else { return nil }
+        var lines = ["\(ex.recommendation.route) \(Format.amount(ex.recommendation.amount)) \(ex.recommendation.token.symbol)",
+                     "started \(ex.startedAt.iso8601)", "execution \(ex.id.uuidString.lowercased())", ""]
+        for s in ex.steps {
+            lines.append("\(Format.stepSymbol(s.status)) \(Format.stepName(s.step)) \(s.status.rawValue)")
+            if let r = s.record {
+                if let tx = r.txHash { lines.append("    tx \(tx)") }
+                if let gas = r.gasUsed { lines.append("    gas \(Format.gas(gas)) (\(Format.usd(r.gasCostUSD ?? 0, digits: 4)))") }
+                if let d = r.detail { lines.append("    \(d)") }
+            }
+        }
+        if let sum = ex.summary {
+            lines += ["", "result \(sum.status.rawValue), gas \(Format.usd(sum.gasCostUSD, digits: 4))"]
+            if let e = sum.error { lines.append("error: \(e)") }
+        }
+        return .details(title: "Execution", lines: lines, scroll: 0)
+    }
+
+    func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
+        let focused = context.focused
         var note: (String, ThemeRole)?
         if let ex = state.execution {
             switch ex.summary?.status {
@@ -15,7 +49,7 @@ enum ExecutionPaneView {
             case .abandoned?: note = ("abandoned: nothing sent", .warning)
             }
         }
-        let inner = Pane(title: "3 Execution", note: note?.0, focused: focused)
+        let inner = Pane(title: context.caption(title), note: note?.0, focused: focused)
             .render(into: &buffer, area: area, theme: theme, noteStyle: theme[note?.1 ?? .muted])
         guard !inner.isEmpty else { return }
         let x = inner.x + 1, width = inner.width - 2

@@ -2,18 +2,49 @@ import Foundation
 import MammonCore
 import TerminalKit
 
+extension PaneID {
+    public static let opportunities = PaneID("opportunities")
+}
+
 /// The table of recommendations: route, amount, APYs, Δ, net gain a year, break-even, verdict.
-enum OpportunitiesPaneView {
+struct OpportunitiesPane: ConsolePane {
     enum Field { case found, route, token, amount, apy, delta, costs, net, breakEven, verdict }
 
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
+    let id = PaneID.opportunities
+    let title = "Opportunities"
+    let shortTitle = "Opps"
+
+    func tabBadge(_ state: ConsoleState) -> String? {
+        state.pendingApprovals.isEmpty ? nil : "●\(state.pendingApprovals.count)"
+    }
+
+    func moveSelection(_ state: inout ConsoleState, by delta: Int) {
+        guard !state.opportunityOrder.isEmpty else { return }
+        let current = state.selectedOpportunityIndex ?? -1
+        let next = max(0, min(state.opportunityOrder.count - 1, current + delta))
+        state.selectedOpportunity = state.opportunityOrder[next]
+    }
+
+    func details(_ state: ConsoleState) -> Modal? {
+        guard let id = state.selectedOpportunity, let row = state.opportunities[id] else { return nil }
+        var lines = DetailsBuilder.approvalLines(row, now: state.now).map(\.text)
+        lines.insert("Verdict: \(Format.verdict(row.verdict, now: state.now))", at: 0)
+        if case .rejected(_, let reason) = row.verdict { lines.insert("  \(reason)", at: 1) }
+        if case .resolved(_, let detail) = row.verdict { lines.insert("  \(detail)", at: 1) }
+        lines.append("Reason: \(row.recommendation.reason)")
+        lines.append("ID \(row.id.uuidString.lowercased())")
+        return .details(title: row.recommendation.route, lines: lines, scroll: 0)
+    }
+
+    func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
+        let focused = context.focused
         var notes: [String] = []
         if !state.filter.isEmpty { notes.append("filter: \(state.filter)") }
         let stale = state.staleReason
         if let stale { notes.append("STALE: \(stale)") } else if let age = state.dataAge { notes.append("data \(age) old") }
         let waiting = state.pendingApprovals.count
-        let title = "2 Opportunities (\(state.opportunityOrder.count))" + (waiting > 0 ? " · \(waiting) awaiting approval" : "")
-        let inner = Pane(title: title, note: notes.joined(separator: " · "), focused: focused)
+        let caption = context.caption("\(title) (\(state.opportunityOrder.count))") + (waiting > 0 ? " · \(waiting) awaiting approval" : "")
+        let inner = Pane(title: caption, note: notes.joined(separator: " · "), focused: focused)
             .render(into: &buffer, area: area, theme: theme, noteStyle: stale == nil ? theme[.muted] : theme[.stale])
         guard !inner.isEmpty else { return }
         let body = inner.inset(dx: 1, dy: 0)
@@ -51,7 +82,7 @@ enum OpportunitiesPaneView {
                           sortColumn: fields.firstIndex { $0.0 == sortField }, ascending: state.sort.ascending,
                           showSelection: focused || state.modal != nil) { index in
             guard let row = state.opportunities[order[index]] else { return TableRow([]) }
-            return tableRow(row, fields: fields.map(\.0), state: state, theme: theme)
+            return Self.tableRow(row, fields: fields.map(\.0), state: state, theme: theme)
         }
         table.render(into: &buffer, area: body, theme: theme)
     }

@@ -1,26 +1,10 @@
-/// The four panes, in focus order (`1`–`4`, Tab).
-public enum PaneID: Int, CaseIterable, Hashable, Sendable {
-    case scheduler, opportunities, execution, errors
+/// A pane's name, for focus, commands and tests. Each pane declares its own beside its view
+/// (`extension PaneID { static let scheduler = PaneID("scheduler") }`), so adding one touches no list
+/// but `PaneRegistry.standard`.
+public struct PaneID: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
 
-    public var title: String {
-        switch self {
-        case .scheduler: "Scheduler"
-        case .opportunities: "Opportunities"
-        case .execution: "Execution"
-        case .errors: "Errors"
-        }
-    }
+    public init(_ name: String) { self.name = name }
 
-    /// The tab label when space is short.
-    public var shortTitle: String {
-        switch self {
-        case .scheduler: "Sched"
-        case .opportunities: "Opps"
-        case .execution: "Exec"
-        case .errors: "Err"
-        }
-    }
-
-    public var next: PaneID { PaneID(rawValue: (rawValue + 1) % 4)! }
-    public var previous: PaneID { PaneID(rawValue: (rawValue + 3) % 4)! }
+    public var description: String { name }
 }

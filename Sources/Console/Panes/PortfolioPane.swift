@@ -2,12 +2,20 @@ import Foundation
 import MammonCore
 import TerminalKit
 
+extension PaneID {
+    public static let portfolio = PaneID("portfolio")
+}
+
 /// The portfolio at a glance, beside the dashboard's top panes when the screen is wide: positions,
 /// total, blended APY, earnings and how the moves did. `p` opens the full view.
-enum PortfolioPaneView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
+struct PortfolioPane: ConsolePane {
+    let id = PaneID.portfolio
+    let title = "Portfolio"
+    let focusable = false
+
+    func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
         let s = state.portfolioSummary
-        let inner = Pane(title: "Portfolio", note: "p full view").render(into: &buffer, area: area, theme: theme)
+        let inner = Pane(title: context.caption(title), note: "p full view").render(into: &buffer, area: area, theme: theme)
         guard !inner.isEmpty else { return }
         let x = inner.x + 1, width = inner.width - 2
         var y = inner.y

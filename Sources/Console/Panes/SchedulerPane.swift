@@ -2,11 +2,41 @@ import Foundation
 import MammonCore
 import TerminalKit
 
+extension PaneID {
+    public static let scheduler = PaneID("scheduler")
+}
+
 /// State, network and mode, wallet, next scan, counters and daily gauges, breaker, APY sparklines.
-enum SchedulerPaneView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, focused: Bool) {
+struct SchedulerPane: ConsolePane {
+    let id = PaneID.scheduler
+    let title = "Scheduler"
+    let shortTitle = "Sched"
+
+    func details(_ state: ConsoleState) -> Modal? {
+        guard let s = state.status else { return nil }
+        var lines = [
+            "state        \(s.state.rawValue)" + (s.haltReason.map { " (\($0))" } ?? ""),
+            "network      \(s.network)", "wallet       \(s.walletAddress)", "approval     \(s.approvalMode)",
+            "started      \(s.startedAt.map { $0.iso8601 } ?? "-")",
+            "last scan    \(s.lastScanAt.map { $0.iso8601 } ?? "-")",
+            "next scan    \(s.nextScanAt.map { $0.iso8601 } ?? "-")",
+            "scans        \(s.scans)",
+            "found        \(s.opportunitiesFound), executed \(s.opportunitiesExecuted), skipped \(s.opportunitiesSkipped)",
+            "today        \(s.rebalancesToday)/\(s.maxRebalancesPerDay) rebalances, gas \(Format.usd(s.gasTodayUSD))/\(Format.usdShort(s.maxGasPerDayUSD))",
+            "total        \(s.rebalancesTotal) rebalances, gas \(Format.usd(s.gasTotalUSD))",
+            "failures     \(s.consecutiveFailures) in a row",
+        ]
+        if let idle = state.idle { lines.append("idle         \(Format.amount(idle)) USDC") }
+        if let db = state.databasePath { lines.append("database     \(db)") }
+        for m in state.markets {
+            lines.append("\(m.marketID.displayName.padded(to: 12)) \(Format.apy(m.apy)), position \(Format.amount(m.position))")
+        }
+        return .details(title: "Scheduler", lines: lines, scroll: 0)
+    }
+
+    func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
         let stale = state.engineConnected ? nil : "STALE: engine disconnected"
-        let inner = Pane(title: "1 Scheduler", note: stale, focused: focused)
+        let inner = Pane(title: context.caption(title), note: stale, focused: context.focused)
             .render(into: &buffer, area: area, theme: theme, noteStyle: theme[.stale])
         guard !inner.isEmpty else { return }
         let x = inner.x + 1, width = inner.width - 2

@@ -16,6 +16,8 @@ public struct ConsoleLoop {
     public var clock: () -> Date
     /// Called after each frame with the number of cells written (benchmarks count them).
     public var onFrame: (Int) -> Void = { _ in }
+    /// The dashboard's panes (tests run the loop with panes of their own).
+    var panes = PaneRegistry.standard
 
     public init(terminal: any TerminalDevice, theme: Theme, inbox: ActionInbox, clock: @escaping () -> Date = Date.init,
                 perform: @escaping (ConsoleEffect) -> Void) {
@@ -34,12 +36,12 @@ public struct ConsoleLoop {
         // the empty state first only delayed the one the operator reads.
         var quit = false
         for action in inbox.drain() {
-            for effect in ConsoleReducer.reduce(&state, action) {
+            for effect in ConsoleReducer.reduce(&state, action, panes: panes) {
                 if effect == .quit { quit = true } else { perform(effect) }
             }
         }
         if quit { return (.quit, state) }
-        onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
+        onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme, panes: panes)))
         var nextTick = Self.nextSecond(after: clock())
         while true {
             let timeout = max(0, nextTick.timeIntervalSince(clock()))
@@ -64,13 +66,13 @@ public struct ConsoleLoop {
                 nextTick = Self.nextSecond(after: now)
             }
             for action in actions {
-                for effect in ConsoleReducer.reduce(&state, action) {
+                for effect in ConsoleReducer.reduce(&state, action, panes: panes) {
                     if effect == .quit { outcome = outcome ?? .quit } else { perform(effect) }
                 }
             }
             if let outcome { return (outcome, state) }
             if !actions.isEmpty {
-                onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme)))
+                onFrame(terminal.draw(ConsoleRenderer.render(state, size: terminal.size, theme: theme, panes: panes)))
             }
             if stop(state) { return (.quit, state) }
         }

@@ -13,6 +13,10 @@ public enum ConsoleRenderer {
     public static let portfolioPaneFromWidth = 160
 
     public static func render(_ state: ConsoleState, size: Size, theme: Theme = ThemeLoader.fallback) -> ScreenBuffer {
+        render(state, size: size, theme: theme, panes: .standard)
+    }
+
+    static func render(_ state: ConsoleState, size: Size, theme: Theme, panes: PaneRegistry) -> ScreenBuffer {
         var buffer = ScreenBuffer(size: size, fill: Cell(" ", style: theme[.text]))
         guard size.width > 0, size.height > 0 else { return buffer }
         guard size.width >= minimumSize.width, size.height >= minimumSize.height else {
@@ -27,19 +31,21 @@ public enum ConsoleRenderer {
             PortfolioView.render(state, into: &buffer, area: main, theme: theme)
         } else if size.width < tabsBelowWidth {
             let (tabs, body) = main.splitTop(1)
-            renderTabs(state, into: &buffer, area: tabs, theme: theme)
-            renderPane(state.focus, state, into: &buffer, area: body, theme: theme)
+            renderTabs(state, panes: panes, into: &buffer, area: tabs, theme: theme)
+            if let pane = panes.focusable.first(where: { $0.id == state.focus }) ?? panes.focusable.first {
+                pane.render(state, into: &buffer, area: body, theme: theme, context: PaneContext(focused: true, number: panes.number(of: pane.id)))
+            }
         } else {
-            renderDashboard(state, into: &buffer, area: main, theme: theme)
+            renderDashboard(state, panes: panes, into: &buffer, area: main, theme: theme)
         }
         StatusLineView.render(state, into: &buffer, area: Rect(x: 0, y: bottom.y, width: size.width, height: 1), theme: theme)
-        KeyBar(Keymap.barHints).render(into: &buffer, area: Rect(x: 0, y: bottom.y + 1, width: size.width, height: 1), theme: theme)
-        if state.modal != nil { ModalView.render(state, into: &buffer, area: main, theme: theme) }
+        KeyBar(panes.keymap.barHints).render(into: &buffer, area: Rect(x: 0, y: bottom.y + 1, width: size.width, height: 1), theme: theme)
+        if state.modal != nil { ModalView.render(state, keymap: panes.keymap, into: &buffer, area: main, theme: theme) }
         return buffer
     }
 
     /// Scheduler and Execution side by side on top, Opportunities in the middle, Errors below.
-    static func renderDashboard(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
+    static func renderDashboard(_ state: ConsoleState, panes: PaneRegistry, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
         let schedulerRows = 6 + state.markets.count
         let executionRows = 8 + min(state.recentExecutions.count, area.height >= 40 ? 6 : 2)
         let topHeight = min(max(11, 2 + max(schedulerRows, executionRows)), max(11, area.height / 3))
@@ -47,46 +53,40 @@ public enum ConsoleRenderer {
         let (top, rest) = area.splitTop(topHeight)
         let (middle, bottom) = rest.splitBottom(errorsHeight)
         let (left, right) = top.splitLeft(max(42, min(70, top.width * 2 / 5)))
-        renderPane(.scheduler, state, into: &buffer, area: left, theme: theme)
+        renderPane(.scheduler, state, panes: panes, into: &buffer, area: left, theme: theme)
         if top.width >= portfolioPaneFromWidth {
             let (execution, portfolio) = right.splitLeft(right.width - 58)
-            renderPane(.execution, state, into: &buffer, area: execution, theme: theme)
-            PortfolioPaneView.render(state, into: &buffer, area: portfolio, theme: theme)
+            renderPane(.execution, state, panes: panes, into: &buffer, area: execution, theme: theme)
+            renderPane(.portfolio, state, panes: panes, into: &buffer, area: portfolio, theme: theme)
         } else {
-            renderPane(.execution, state, into: &buffer, area: right, theme: theme)
+            renderPane(.execution, state, panes: panes, into: &buffer, area: right, theme: theme)
         }
-        renderPane(.opportunities, state, into: &buffer, area: middle, theme: theme)
-        renderPane(.errors, state, into: &buffer, area: bottom, theme: theme)
+        renderPane(.opportunities, state, panes: panes, into: &buffer, area: middle, theme: theme)
+        renderPane(.errors, state, panes: panes, into: &buffer, area: bottom, theme: theme)
     }
 
-    static func renderPane(_ pane: PaneID, _ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
-        let focused = state.focus == pane
-        switch pane {
-        case .scheduler: SchedulerPaneView.render(state, into: &buffer, area: area, theme: theme, focused: focused)
-        case .opportunities: OpportunitiesPaneView.render(state, into: &buffer, area: area, theme: theme, focused: focused)
-        case .execution: ExecutionPaneView.render(state, into: &buffer, area: area, theme: theme, focused: focused)
-        case .errors: ErrorsPaneView.render(state, into: &buffer, area: area, theme: theme, focused: focused)
-        }
+    /// One pane alone in `area`, as the dashboard or the tabs draw it.
+    static func renderPane(_ id: PaneID, _ state: ConsoleState, panes: PaneRegistry = .standard, into buffer: inout ScreenBuffer,
+                           area: Rect, theme: Theme) {
+        guard let pane = panes.pane(id) else { return }
+        pane.render(state, into: &buffer, area: area, theme: theme, context: panes.context(for: pane, state))
     }
 
     /// `1 Scheduler  2 Opportunities ●1  3 Execution  4 Errors (2)`, short names when narrow. The
-    /// counts say what waits in the tabs that are not shown: approvals, errors.
-    static func renderTabs(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
+    /// badges say what waits in the tabs that are not shown: approvals, errors.
+    static func renderTabs(_ state: ConsoleState, panes: PaneRegistry, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
         buffer.fill(area, with: Cell(" ", style: theme[.tabInactive]))
-        let waiting = state.pendingApprovals.count
-        func labels(_ name: (PaneID) -> String) -> [String] {
-            PaneID.allCases.map { pane in
-                var text = " \(pane.rawValue + 1) \(name(pane))"
-                if pane == .opportunities, waiting > 0 { text += " ●\(waiting)" }
-                if pane == .errors, !state.errors.isEmpty { text += " (\(state.errors.count))" }
-                return text + " "
+        let shown = panes.focusable
+        func labels(_ name: (any ConsolePane) -> String) -> [String] {
+            shown.enumerated().map { n, pane in
+                " \(n + 1) \(name(pane))" + (pane.tabBadge(state).map { " \($0)" } ?? "") + " "
             }
         }
         let long = labels(\.title)
         let chosen = long.reduce(0) { $0 + $1.displayWidth } <= area.width ? long : labels(\.shortTitle)
         var x = area.x
-        for (pane, label) in zip(PaneID.allCases, chosen) {
-            x += buffer.put(label, x: x, y: area.y, style: theme[pane == state.focus ? .tabActive : .tabInactive],
+        for (pane, label) in zip(shown, chosen) {
+            x += buffer.put(label, x: x, y: area.y, style: theme[pane.id == state.focus ? .tabActive : .tabInactive],
                             maxWidth: area.maxX - x)
         }
     }

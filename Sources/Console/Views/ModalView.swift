@@ -4,12 +4,12 @@ import TerminalKit
 
 /// Draws the open dialog over the panes.
 enum ModalView {
-    static func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
+    static func render(_ state: ConsoleState, keymap: Keymap, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
         guard let modal = state.modal else { return }
         let textWidth = max(10, area.width - 6)
         switch modal {
         case .help(let scroll):
-            let lines = Keymap.helpLines().map { Dialog.Line($0, $0.hasPrefix("  ") ? .dialog : .header) }
+            let lines = keymap.helpLines().map { Dialog.Line($0, $0.hasPrefix("  ") ? .dialog : .header) }
             let rows = max(1, area.height - 3)
             let shown = window(lines, scroll: scroll, rows: rows - 1) + [Dialog.Line("↑↓ scroll · any other key closes", .muted)]
             Dialog(title: "Keys", lines: shown).render(into: &buffer, area: area, theme: theme)
