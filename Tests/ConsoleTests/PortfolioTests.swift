@@ -70,9 +70,11 @@ final class PortfolioTests: XCTestCase {
         XCTAssertEqual(state.chartSpan, .week, "since start, 24 h, and round to 7 d again")
     }
 
+    /// From 159 columns: Scheduler's two fifths (63), Execution's least (38) and the glance's 58.
     func testTheDashboardShowsThePortfolioPaneOnlyWhenWide() {
         XCTAssertTrue(render(Fixtures.busyState(), 200, 60).text.contains("Portfolio"))
-        XCTAssertFalse(render(Fixtures.busyState(), 159, 40).text.contains("┌ Portfolio"))
+        XCTAssertTrue(render(Fixtures.busyState(), 159, 40).text.contains("┌ Portfolio"))
+        XCTAssertFalse(render(Fixtures.busyState(), 158, 40).text.contains("┌ Portfolio"))
     }
 
     func testTheViewsSummaryIsWhatTheBookMeasures() throws {

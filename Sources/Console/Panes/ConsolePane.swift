@@ -2,8 +2,9 @@ import Foundation
 import MammonCore
 import TerminalKit
 
-/// One pane of the dashboard: its name, its view, and what the keys do while it has the focus. Tab,
-/// the number keys, the tabs and the help follow from `PaneRegistry.standard`.
+/// One pane of the dashboard: its name, its view, the room it asks for, and what the keys do while it
+/// has the focus. A new pane is one file with a type conforming to this and one line in
+/// `PaneRegistry.standard`; the layout, Tab, the number keys, the tabs and the help follow from them.
 protocol ConsolePane: Sendable {
     var id: PaneID { get }
     /// "Scheduler": the tab, the focus key's help.
@@ -12,6 +13,14 @@ protocol ConsolePane: Sendable {
     var shortTitle: String { get }
     /// Whether Tab and a number key reach it; focusable panes are numbered in registry order.
     var focusable: Bool { get }
+    /// Which band of the dashboard it sits in; the panes of a band sit left to right in registry order.
+    var band: DashboardBand { get }
+
+    /// The columns it asks for, out of the band's width.
+    func width(_ state: ConsoleState, available: Int) -> SizeRule
+    /// The rows it asks for, border included, out of the dashboard's height. The band is as tall as
+    /// the most demanding of its panes asks.
+    func height(_ state: ConsoleState, available: Int) -> SizeRule
 
     func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext)
 

@@ -11,6 +11,13 @@ struct ErrorsPane: ConsolePane {
     let id = PaneID.errors
     let title = "Errors"
     let shortTitle = "Err"
+    let band = DashboardBand.bottom
+
+    func width(_ state: ConsoleState, available: Int) -> SizeRule { .fill(minimum: 40) }
+
+    /// At least two errors inside the border; seven under their header once Opportunities has the rows
+    /// it prefers (the bands above are served first).
+    func height(_ state: ConsoleState, available: Int) -> SizeRule { SizeRule(minimum: 2 + 2, preferred: 2 + 1 + 7) }
 
     func tabBadge(_ state: ConsoleState) -> String? { state.errors.isEmpty ? nil : "(\(state.errors.count))" }
 

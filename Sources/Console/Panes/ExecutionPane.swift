@@ -11,6 +11,26 @@ struct ExecutionPane: ConsolePane {
     let id = PaneID.execution
     let title = "Execution"
     let shortTitle = "Exec"
+    let band = DashboardBand.top
+    /// The recent executions it asks room for; more show when the pane is taller anyway.
+    static let recentAskedFor = 6
+
+    /// At least a step line up to its time (`✓ withdraw      0xab2a…2ab2 1.2s`) inside the border;
+    /// whatever the row has left.
+    func width(_ state: ConsoleState, available: Int) -> SizeRule { .fill(minimum: 38) }
+
+    /// Its lines and the border, up to a third of the dashboard; at least a move with every step and
+    /// the last execution under "Recent".
+    func height(_ state: ConsoleState, available: Int) -> SizeRule {
+        SizeRule(minimum: 2 + 1 + ExecutionStep.allCases.count + 2, preferred: 2 + lineCount(state), maximum: available / 3)
+    }
+
+    /// The lines `render` draws with room for all (the recent executions up to `recentAskedFor`).
+    func lineCount(_ state: ConsoleState) -> Int {
+        let current = 1 + (state.execution.map { $0.steps.count + ($0.summary?.error == nil ? 0 : 1) } ?? 0)
+        let recent = state.recentExecutions.isEmpty ? 0 : 1 + min(state.recentExecutions.count, Self.recentAskedFor)
+        return current + recent
+    }
 
     func moveSelection(_ state: inout ConsoleState, by delta: Int) {
         let count = state.recentExecutions.count

@@ -13,6 +13,15 @@ struct OpportunitiesPane: ConsolePane {
     let id = PaneID.opportunities
     let title = "Opportunities"
     let shortTitle = "Opps"
+    let band = DashboardBand.middle
+
+    func width(_ state: ConsoleState, available: Int) -> SizeRule { .fill(minimum: 40) }
+
+    /// At least a header and one row inside the border; a header and ten rows before the band below
+    /// grows; then every row left over.
+    func height(_ state: ConsoleState, available: Int) -> SizeRule {
+        SizeRule(minimum: 2 + 1 + 1, preferred: 2 + 1 + 10, fills: true)
+    }
 
     func tabBadge(_ state: ConsoleState) -> String? {
         state.pendingApprovals.isEmpty ? nil : "●\(state.pendingApprovals.count)"

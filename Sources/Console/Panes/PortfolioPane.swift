@@ -12,6 +12,23 @@ struct PortfolioPane: ConsolePane {
     let id = PaneID.portfolio
     let title = "Portfolio"
     let focusable = false
+    let band = DashboardBand.top
+
+    /// A holding's line (name, amount, share, APY, realized APY) inside the border, or nothing: it is
+    /// left out when the panes before it in its band would have less than they prefer.
+    func width(_ state: ConsoleState, available: Int) -> SizeRule { .fixed(58, optional: true) }
+
+    /// Its lines and the border, up to a third of the dashboard.
+    func height(_ state: ConsoleState, available: Int) -> SizeRule {
+        SizeRule(minimum: 2 + 1, preferred: 2 + lineCount(state), maximum: available / 3)
+    }
+
+    /// The lines `render` draws with room for all.
+    func lineCount(_ state: ConsoleState) -> Int {
+        let s = state.portfolioSummary
+        guard s.asOf != nil else { return 1 }
+        return s.holdings.count + 2 + (s.window(.all) == nil ? 0 : 1) + (s.scorecard.summary.moves > 0 ? 1 : 0)
+    }
 
     func render(_ state: ConsoleState, into buffer: inout ScreenBuffer, area: Rect, theme: Theme, context: PaneContext) {
         let s = state.portfolioSummary

@@ -11,6 +11,24 @@ struct SchedulerPane: ConsolePane {
     let id = PaneID.scheduler
     let title = "Scheduler"
     let shortTitle = "Sched"
+    let band = DashboardBand.top
+
+    /// At least the state line (`● RUNNING  simulated  approval manual`) inside the border; two fifths
+    /// of the row, up to 70 columns (wider only stretches the gauges).
+    func width(_ state: ConsoleState, available: Int) -> SizeRule {
+        SizeRule(minimum: 42, preferred: available * 2 / 5, maximum: 70)
+    }
+
+    /// Its lines and the border, up to a third of the dashboard; at least the six lines every state has.
+    func height(_ state: ConsoleState, available: Int) -> SizeRule {
+        SizeRule(minimum: 2 + 6, preferred: 2 + lineCount(state), maximum: available / 3)
+    }
+
+    /// The lines `render` draws with room for all.
+    func lineCount(_ state: ConsoleState) -> Int {
+        guard let s = state.status else { return 1 }
+        return 6 + (s.halted || state.scanningCycle != nil ? 1 : 0) + (s.treasury == nil ? 0 : 1) + state.markets.count
+    }
 
     func details(_ state: ConsoleState) -> Modal? {
         guard let s = state.status else { return nil }

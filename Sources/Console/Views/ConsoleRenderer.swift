@@ -7,10 +7,6 @@ import TerminalKit
 public enum ConsoleRenderer {
     /// Below this the console shows one line saying so.
     public static let minimumSize = Size(width: 40, height: 12)
-    /// Narrower than this, panes become tabs.
-    public static let tabsBelowWidth = 80
-    /// From this width the dashboard shows the portfolio pane beside Execution.
-    public static let portfolioPaneFromWidth = 160
 
     public static func render(_ state: ConsoleState, size: Size, theme: Theme = ThemeLoader.fallback) -> ScreenBuffer {
         render(state, size: size, theme: theme, panes: .standard)
@@ -29,40 +25,22 @@ public enum ConsoleRenderer {
             EventLogView.render(state, into: &buffer, area: main, theme: theme)
         } else if state.view == .portfolio {
             PortfolioView.render(state, into: &buffer, area: main, theme: theme)
-        } else if size.width < tabsBelowWidth {
+        } else if let placements = DashboardLayout.arrange(panes.panes, state, in: main) {
+            for placed in placements {
+                placed.pane.render(state, into: &buffer, area: placed.area, theme: theme, context: panes.context(for: placed.pane, state))
+            }
+        } else {
+            // The panes do not fit side by side at their minimum sizes: one at a time, under tabs.
             let (tabs, body) = main.splitTop(1)
             renderTabs(state, panes: panes, into: &buffer, area: tabs, theme: theme)
             if let pane = panes.focusable.first(where: { $0.id == state.focus }) ?? panes.focusable.first {
                 pane.render(state, into: &buffer, area: body, theme: theme, context: PaneContext(focused: true, number: panes.number(of: pane.id)))
             }
-        } else {
-            renderDashboard(state, panes: panes, into: &buffer, area: main, theme: theme)
         }
         StatusLineView.render(state, into: &buffer, area: Rect(x: 0, y: bottom.y, width: size.width, height: 1), theme: theme)
         KeyBar(panes.keymap.barHints).render(into: &buffer, area: Rect(x: 0, y: bottom.y + 1, width: size.width, height: 1), theme: theme)
         if state.modal != nil { ModalView.render(state, keymap: panes.keymap, into: &buffer, area: main, theme: theme) }
         return buffer
-    }
-
-    /// Scheduler and Execution side by side on top, Opportunities in the middle, Errors below.
-    static func renderDashboard(_ state: ConsoleState, panes: PaneRegistry, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
-        let schedulerRows = 6 + state.markets.count
-        let executionRows = 8 + min(state.recentExecutions.count, area.height >= 40 ? 6 : 2)
-        let topHeight = min(max(11, 2 + max(schedulerRows, executionRows)), max(11, area.height / 3))
-        let errorsHeight = area.height >= 40 ? 10 : (area.height >= 30 ? 7 : 4)
-        let (top, rest) = area.splitTop(topHeight)
-        let (middle, bottom) = rest.splitBottom(errorsHeight)
-        let (left, right) = top.splitLeft(max(42, min(70, top.width * 2 / 5)))
-        renderPane(.scheduler, state, panes: panes, into: &buffer, area: left, theme: theme)
-        if top.width >= portfolioPaneFromWidth {
-            let (execution, portfolio) = right.splitLeft(right.width - 58)
-            renderPane(.execution, state, panes: panes, into: &buffer, area: execution, theme: theme)
-            renderPane(.portfolio, state, panes: panes, into: &buffer, area: portfolio, theme: theme)
-        } else {
-            renderPane(.execution, state, panes: panes, into: &buffer, area: right, theme: theme)
-        }
-        renderPane(.opportunities, state, panes: panes, into: &buffer, area: middle, theme: theme)
-        renderPane(.errors, state, panes: panes, into: &buffer, area: bottom, theme: theme)
     }
 
     /// One pane alone in `area`, as the dashboard or the tabs draw it.
