@@ -224,14 +224,18 @@ final class StaleHeadTests: XCTestCase {
         let client = await client(first, second, policy: EndpointPolicy(failuresBeforeUnhealthy: 1))
         _ = try await client.request("eth_gasPrice")
 
-        // The second endpoint goes down: the stale first one is not a fallback.
+        // The second endpoint goes down (the nonce read's head check finds it so): the stale first
+        // one is not a fallback.
         second.down = true
         let failure = await rpcError { try await client.request("eth_getTransactionCount", ["0x00000000000000000000000000000000000000aa", "pending"]) }
-        guard case .transport? = failure else { return XCTFail("the second endpoint's own failure, got \(String(describing: failure))") }
-        let next = await rpcError { try await client.request("eth_getTransactionCount", ["0x00000000000000000000000000000000000000aa", "pending"]) }
-        guard case .behindTheChain(_, nil, let heads)? = next else { return XCTFail("\(String(describing: next))") }
+        guard case .behindTheChain(let method, nil, let heads)? = failure else { return XCTFail("\(String(describing: failure))") }
+        XCTAssertEqual(method, "eth_getTransactionCount")
         XCTAssertEqual(heads, ["https://first.example.com 1000 (stale)", "https://second.example.com 1100"])
+        XCTAssertTrue(failure!.description.hasPrefix("eth_getTransactionCount: every usable RPC endpoint is stale, far behind another's head"),
+                      failure!.description)
         XCTAssertFalse(first.methods.contains("eth_getTransactionCount"), "no nonce from a node 100 blocks behind")
+        let health = await client.endpointHealth()
+        XCTAssertNotNil(health[1].unhealthyUntil)
 
         // Caught up with where the second endpoint was: used again, though the second is still down.
         first.head = 1090
@@ -239,6 +243,23 @@ final class StaleHeadTests: XCTestCase {
         let count = try await client.request("eth_getTransactionCount", ["0x00000000000000000000000000000000000000aa", "pending"])
         XCTAssertEqual(count, "0x1")
         XCTAssertEqual(first.methods.last, "eth_getTransactionCount")
+    }
+
+    func testANonceIsReadOnlyAfterTheHeadsWereChecked() async throws {
+        let first = NodeTransport(url: "https://first.example.com", head: 1000)
+        let second = NodeTransport(url: "https://second.example.com", head: 1000)
+        let client = await client(first, second, policy: EndpointPolicy(headCheckInterval: 3600))
+        _ = try await client.request("eth_gasPrice")
+        XCTAssertEqual(first.methods.last, "eth_gasPrice")
+
+        // Moments later the first endpoint is 100 blocks behind: no interval has passed, but the
+        // pending count is read only after a head check, so it comes from the second.
+        first.head = 900
+        let nonce = try await client.request("eth_getTransactionCount", ["0x00000000000000000000000000000000000000aa", "pending"])
+        XCTAssertEqual(nonce, "0x2")
+        XCTAssertEqual(first.methods.suffix(2), ["eth_chainId", "eth_blockNumber"])
+        XCTAssertFalse(first.methods.contains("eth_getTransactionCount"))
+        XCTAssertEqual(second.methods.suffix(3), ["eth_chainId", "eth_blockNumber", "eth_getTransactionCount"])
     }
 
     // MARK: - Chain id at every head check

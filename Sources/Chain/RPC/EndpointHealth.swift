@@ -17,9 +17,9 @@ public struct EndpointPolicy: Sendable, Hashable {
     /// With two or more endpoints: seconds between head checks, in which every endpoint not refused
     /// or cooling down is asked its chain id and its head (`eth_chainId`, `eth_blockNumber`), so a
     /// backup's head is known and a stale first endpoint is seen. A check runs before the first call
-    /// and then before the first call after each interval: an idle client asks nothing. nil: no
-    /// checks (heads are still learned from the answers calls bring: `eth_blockNumber`, the
-    /// `latest` block).
+    /// and then before the first call after each interval (an idle client asks nothing), and before
+    /// every nonce read whatever the interval. nil: no checks but those before nonce reads (heads are
+    /// still learned from the answers calls bring: `eth_blockNumber`, the `latest` block).
     public var headCheckInterval: Double?
 
     public init(failuresBeforeUnhealthy: Int = 3, unhealthyCooldown: Double = 30, backoffBase: Double = 0.5,

@@ -27,9 +27,11 @@ public struct RPCCall: Sendable, Hashable {
 /// With two or more endpoints the client also watches their heads, so an endpoint that stopped
 /// following the chain does not answer from an old state (old balances, an old nonce, no receipt):
 /// - it learns an endpoint's head from the answers it gives (`eth_blockNumber`, the `latest` block,
-///   in single calls and batches), and runs a head check before the first call and then at most every
-///   `EndpointPolicy.headCheckInterval` seconds of use, asking each endpoint not refused or cooling
-///   down its chain id (a chain that changed is refused for good) and its `eth_blockNumber`;
+///   in single calls and batches), and runs a head check before the first call, then before the
+///   first call after each `EndpointPolicy.headCheckInterval` seconds, and before every nonce read
+///   (`eth_getTransactionCount`: a count from an old state is a nonce already used), asking each
+///   endpoint not refused or cooling down its chain id (a chain that changed is refused for good)
+///   and its `eth_blockNumber`;
 /// - an endpoint is stale when another endpoint reported a head at least `maxHeadLag` blocks higher
 ///   no later than it reported its own (heads only grow, so an earlier head of the other is a lower
 ///   bound of its head now): it is set aside like an unhealthy one (`EndpointHealth.stale` says why),
@@ -161,7 +163,9 @@ public actor JSONRPCClient {
         async throws(RPCError) -> (JSONValue, RPCContext)
     {
         let comparing = watchesHeads
-        if comparing, let interval = policy.headCheckInterval, lastHeadCheck.map({ clock.now() - $0 >= interval }) ?? true {
+        // A nonce read is checked whenever it is made: an old state's count is a nonce already used.
+        let readsANonce = calls.contains { $0.call.method == "eth_getTransactionCount" }
+        if comparing, readsANonce || policy.headCheckInterval.map({ interval in lastHeadCheck.map { clock.now() - $0 >= interval } ?? true }) == true {
             try await checkHeads()
         }
         let pinned = comparing ? calls.compactMap { Self.pinnedBlock($0.call.method, $0.call.params) }.max() : nil
