@@ -698,8 +698,9 @@ def umount(path):
 # -- endpoint failover on the devnet -----------------------------------------------------------------
 FAILOVER = "endpoint failover (devnet)"
 FAILOVER_FAULTS = ["drop", "stall", "429", "stale head", "chain-id lie"]
-DEVNET_KEY = "0x" + "46" * 32  # the Swift devnet tests' wallet
-DEVNET_WALLET = "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"
+# A wallet of its own (the Swift devnet tests sign with 0x46…46): an engine holds a lock on its wallet and
+# chain for the whole machine, so the soak must not meet a test run's engine there.
+DEVNET_KEY = "0x" + "5a" * 32
 DEVNET_USDC = 1_000_000_000  # 1 000 USDC: MAX_TRANSACTION_VALUE_USD's default allows the whole of it in one move
 DEVNET_PASSWORD = "devnet password"
 # Supply rates the devnet markets are set to, so that each case has a move to make: the market that
@@ -867,8 +868,19 @@ class Failover:
     def start(self):
         here = os.path.dirname(os.path.abspath(__file__))
         devnet_dir = os.path.join(os.path.dirname(here), "Tests", "Devnet")
+        # The keystore (scrypt N=2^10: a test key, decrypted at every start) and the address it declares.
+        self.keystore, self.password = os.path.join(self.dir, "wallet.json"), os.path.join(self.dir, "password")
+        made = subprocess.run([self.python, "-c", "import json, sys; from eth_account import Account; "
+                               "k = Account.encrypt(sys.argv[2], sys.argv[3], kdf='scrypt', iterations=1024); "
+                               "open(sys.argv[1], 'w').write(json.dumps(k)); print('0x' + k['address'])",
+                               self.keystore, DEVNET_KEY, DEVNET_PASSWORD], check=True, capture_output=True, text=True)
+        self.wallet = made.stdout.strip()
+        with open(self.password, "w") as f:
+            f.write(DEVNET_PASSWORD + "\n")
+        for path in (self.keystore, self.password):
+            os.chmod(path, 0o600)
         devnet = Helper(self.python, os.path.join(devnet_dir, "devnet.py"),
-                        ["--deploy", "--fund", DEVNET_WALLET, "--fund-usdc", "1000"], os.path.join(self.dir, "devnet.log"))
+                        ["--deploy", "--fund", self.wallet, "--fund-usdc", "1000"], os.path.join(self.dir, "devnet.log"))
         self.helpers.append(devnet)
         self.node = devnet.ready["rpc_url"]
         self.network = devnet.ready["network"]
@@ -886,15 +898,7 @@ class Failover:
         self.network_file = os.path.join(self.dir, "devnet.json")
         with open(self.network_file, "w") as f:
             json.dump(network, f)
-        self.keystore, self.password = os.path.join(self.dir, "wallet.json"), os.path.join(self.dir, "password")
-        subprocess.run([self.python, "-c", "import json, sys; from eth_account import Account; "
-                        "open(sys.argv[1], 'w').write(json.dumps(Account.encrypt(sys.argv[2], sys.argv[3], kdf='scrypt', iterations=1024)))",
-                        self.keystore, DEVNET_KEY, DEVNET_PASSWORD], check=True)
-        with open(self.password, "w") as f:
-            f.write(DEVNET_PASSWORD + "\n")
-        for path in (self.keystore, self.password):
-            os.chmod(path, 0o600)
-        self.opening_eth = int(rpc(self.node, "eth_getBalance", [DEVNET_WALLET, "latest"]), 16)
+        self.opening_eth = int(rpc(self.node, "eth_getBalance", [self.wallet, "latest"]), 16)
         self.start_block = int(rpc(self.node, "eth_blockNumber"), 16)
         self.start_engine()
         # The first cycle deposits the idle 1 000 USDC (Moonwell pays 4 %, Aave 3 %).
@@ -951,10 +955,10 @@ class Failover:
     def holdings(self):
         """The wallet's USDC where it is, exactly as the contracts count it (base units)."""
         usdc, mtoken, vault = self.network["usdc"], self.market("moonwell", "m_token"), self.market("morpho-vault", "vault")
-        wallet = self.call(usdc, SELECTOR["balanceOf"] + word(DEVNET_WALLET))
-        aave = self.call(self.market("aave-v3", "a_token"), SELECTOR["balanceOf"] + word(DEVNET_WALLET))
-        moonwell = self.call(mtoken, SELECTOR["balanceOf"] + word(DEVNET_WALLET)) * self.call(mtoken, SELECTOR["exchangeRateStored"]) // 10**18
-        shares = self.call(vault, SELECTOR["balanceOf"] + word(DEVNET_WALLET))
+        wallet = self.call(usdc, SELECTOR["balanceOf"] + word(self.wallet))
+        aave = self.call(self.market("aave-v3", "a_token"), SELECTOR["balanceOf"] + word(self.wallet))
+        moonwell = self.call(mtoken, SELECTOR["balanceOf"] + word(self.wallet)) * self.call(mtoken, SELECTOR["exchangeRateStored"]) // 10**18
+        shares = self.call(vault, SELECTOR["balanceOf"] + word(self.wallet))
         return {"idle": wallet, "aave-v3": aave, "moonwell": moonwell,
                 "morpho-vault": self.call(vault, SELECTOR["convertToAssets"] + hex(shares)[2:].rjust(64, "0"))}
 
@@ -973,7 +977,7 @@ class Failover:
         for n in range(self.start_block + 1, head + 1):
             block = rpc(self.node, "eth_getBlockByNumber", [hex(n), True])
             for tx in block["transactions"]:
-                if tx["from"].lower() == DEVNET_WALLET.lower():
+                if tx["from"].lower() == self.wallet.lower():
                     out.append((tx, rpc(self.node, "eth_getTransactionReceipt", [tx["hash"]])))
         return out
 
@@ -984,7 +988,7 @@ class Failover:
     def audit(self):
         holdings = self.holdings()
         mined = self.wallet_transactions()
-        eth = int(rpc(self.node, "eth_getBalance", [DEVNET_WALLET, "latest"]), 16)
+        eth = int(rpc(self.node, "eth_getBalance", [self.wallet, "latest"]), 16)
         gas = sum(int(r["gasUsed"], 16) * int(r["effectiveGasPrice"], 16) for _, r in mined)
         con = sqlite3.connect(self.db)
         q = lambda sql, *a: con.execute(sql, a).fetchall()  # noqa: E731
@@ -1118,7 +1122,7 @@ class Failover:
                       f"refused for good: never asked again ({asked})": not asked}
             # ... a start while it lies is refused, nothing signed ...
             rc = self.engine.stop()
-            nonce = rpc(self.node, "eth_getTransactionCount", [DEVNET_WALLET, "latest"])
+            nonce = rpc(self.node, "eth_getTransactionCount", [self.wallet, "latest"])
             lie()
             start = subprocess.run([self.args.binary, "--no-ui", "--once", *self.engine_args()], env=self.engine_env(),
                                    capture_output=True, text=True, timeout=120)
@@ -1127,7 +1131,7 @@ class Failover:
                 f"stopped cleanly (rc {rc})": rc == 0,
                 f"a start while it lies is refused ({start.returncode}: {start.stderr.strip()[-300:]!r})":
                     start.returncode not in (0, None) and start.returncode > 0 and "999" in start.stderr,
-                "nothing signed by the refused start": rpc(self.node, "eth_getTransactionCount", [DEVNET_WALLET, "latest"]) == nonce,
+                "nothing signed by the refused start": rpc(self.node, "eth_getTransactionCount", [self.wallet, "latest"]) == nonce,
             })
             # ... and once it tells the truth, a new start uses it again.
             before_start = self.proxy(self.first)["methods"]
