@@ -39,7 +39,7 @@ Prints a table of fault classes x (injected, survived, lost), resource figures a
 is `soak: N passed, M failed` (exit 1 if any failed). `--seed N` replays a run.
 """
 import argparse, contextlib, datetime, hashlib, json, os, random, re, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
-import urllib.request
+import types, urllib.request
 
 OPENING_USDC = 4_000_000_000
 YEAR_START = 1_798_761_600  # 2027-01-01T00:00:00Z
@@ -697,7 +697,7 @@ def umount(path):
 
 # -- endpoint failover on the devnet -----------------------------------------------------------------
 FAILOVER = "endpoint failover (devnet)"
-FAILOVER_FAULTS = ["drop", "stall", "429", "stale head", "chain-id lie"]
+FAILOVER_FAULTS = ["drop", "stall", "429", "500", "stale head", "chain-id lie"]
 # A wallet of its own (the Swift devnet tests sign with 0x46…46): an engine holds a lock on its wallet and
 # chain for the whole machine, so the soak must not meet a test run's engine there.
 DEVNET_KEY = "0x" + "5a" * 32
@@ -843,11 +843,13 @@ class Failover:
                 # Mid-life first: 429 and a stale head leave the first endpoint in use afterwards ...
                 self.throttle()
                 self.stale_head()
-                # ... dropped and stalled requests set it aside for the cooldown (30 s): a restart after each
+                # ... dropped, stalled and 500 requests set it aside for the cooldown (30 s): a restart after each
                 # gives the next fault a first endpoint in use again (and restarts the engine twice a round).
                 self.drop()
                 self.restart()
                 self.stall()
+                self.restart()
+                self.server_error()
                 self.restart()
                 # Refused for good: the case ends with restarts of its own.
                 self.chain_id_lie()
@@ -862,7 +864,8 @@ class Failover:
         outcomes = dict(con.execute("SELECT status, COUNT(*) FROM execution GROUP BY status").fetchall()) if con else {}
         if con:
             con.close()
-        self.soak.figures["failover"] = {"faults": self.results, "seconds": time.monotonic() - began, "outcomes": outcomes}
+        self.soak.figures["failover"] = {"faults": self.results, "seconds": time.monotonic() - began, "outcomes": outcomes,
+                                         "moves": self.moves}
 
     # -- set-up ---------------------------------------------------------------------------------------
     def start(self):
@@ -1049,7 +1052,9 @@ class Failover:
         if move:
             checks[f"one move, succeeded ({new})"] = len(new) == 1 and new[0][1] == "succeeded"
             checks["its transactions went through the second endpoint"] = delta[self.second].get("eth_sendRawTransaction", 0) >= 2
-        checks.update(checks_for(delta, faulted, lied, self.log_since(offset)))
+        seen = types.SimpleNamespace(first=delta[self.first], second=delta[self.second], faulted=faulted, lied=lied,
+                                     log=self.log_since(offset), seconds=cycle.get("duration_ms", 0) / 1000)
+        checks.update(checks_for(seen))
         if follow_up:
             checks.update(follow_up())
         checks.update(self.audit())
@@ -1057,7 +1062,8 @@ class Failover:
         self.results[fault][0] += 1
         self.results[fault][1] += ok
         self.soak.outcome(FAILOVER, ok, f"{fault}: " + (self.soak.failed_checks(checks) or "ok")
-                          + f"; first endpoint asked {delta[self.first]}, second {delta[self.second]}" + ("" if ok else "\n" + self.tail()))
+                          + f"; first endpoint: {faulted} faulted, {lied} lies, asked {delta[self.first]}; second asked {delta[self.second]}"
+                          + ("" if ok else "\n" + self.tail()))
 
     def executions(self):
         con = sqlite3.connect(self.db)
@@ -1073,20 +1079,37 @@ class Failover:
         self.proxy(self.first, "proxy_clear")
         self.proxy(self.first, "proxy_clearLies")
 
+    @staticmethod
+    def set_aside(seen):
+        """Three failures in a row set the first endpoint aside for the 30 s cooldown: of the cycle's ~60 calls
+        only a handful reached it (a head check's, and the calls that failed over; libcurl may retry a
+        dropped kept-alive connection once)."""
+        return {f"set aside after its failures ({seen.faulted} requests reached it)": seen.faulted <= 6}
+
     def drop(self):
-        self.case("drop", self.fault("drop"), self.clear, lambda delta, faulted, lied, log: {
-            "the first endpoint's connections were dropped": faulted > 0,
-            "it carried nothing (every request to it dropped)": not delta[self.first]})
+        self.case("drop", self.fault("drop"), self.clear, lambda seen: {
+            "the first endpoint's connections were dropped": seen.faulted > 0,
+            **self.set_aside(seen),
+            "it carried nothing (every request to it dropped)": not seen.first})
 
     def stall(self):
         # Held past the request timeout: each request to it times out, then is sent to the second endpoint.
-        self.case("stall", self.fault("delay", delay_ms=(RPC_TIMEOUT_SECONDS + 2) * 1000), self.clear, lambda delta, faulted, lied, log: {
-            "the first endpoint stalled requests": faulted > 0})
+        self.case("stall", self.fault("delay", delay_ms=(RPC_TIMEOUT_SECONDS + 2) * 1000), self.clear, lambda seen: {
+            "the first endpoint stalled requests": seen.faulted > 0,
+            **self.set_aside(seen)})
+
+    def server_error(self):
+        self.case("500", self.fault("http500"), self.clear, lambda seen: {
+            "the first endpoint answered 500": seen.faulted > 0,
+            **self.set_aside(seen),
+            "it carried nothing": not seen.first})
 
     def throttle(self):
-        self.case("429", self.fault("http429"), self.clear, lambda delta, faulted, lied, log: {
-            "the first endpoint answered 429": faulted > 0,
-            "it carried nothing": not delta[self.first]})
+        self.case("429", self.fault("http429"), self.clear, lambda seen: {
+            "the first endpoint answered 429": seen.faulted > 0,
+            # Retry-After: 1 and a 429 is not a failure: asked again about once a second, never hammered.
+            f"backed off ({seen.faulted} requests in a {seen.seconds:.1f} s cycle)": seen.faulted <= seen.seconds + 3,
+            "it carried nothing": not seen.first})
 
     def stale_head(self):
         lie = lambda: self.proxy(self.first, "proxy_setLie", [{"mode": "stale_head", "behind": STALE_BEHIND}])  # noqa: E731
@@ -1103,11 +1126,11 @@ class Failover:
                     f"caught up: the first endpoint serves again ({served})": bool(set(served) - {"eth_chainId", "eth_blockNumber"}),
                     "caught up: the operator is told": "caught up" in log}
 
-        self.case("stale head", lie, self.clear, lambda delta, faulted, lied, log: {
-            "the first endpoint answered 100 blocks behind": lied > 0,
-            "it was asked its chain and head only, never state": set(delta[self.first]) <= {"eth_chainId", "eth_blockNumber"},
-            f"the operator is told it is stale ({log.strip()[-300:]!r})":
-                any(int(n) >= STALE_BEHIND for n in re.findall(r"stale: its head \d+ is (\d+) blocks behind", log))}, follow_up=caught_up)
+        self.case("stale head", lie, self.clear, lambda seen: {
+            "the first endpoint answered 100 blocks behind": seen.lied > 0,
+            "it was asked its chain and head only, never state": set(seen.first) <= {"eth_chainId", "eth_blockNumber"},
+            f"the operator is told it is stale ({seen.log.strip()[-300:]!r})":
+                any(int(n) >= STALE_BEHIND for n in re.findall(r"stale: its head \d+ is (\d+) blocks behind", seen.log))}, follow_up=caught_up)
 
     def chain_id_lie(self):
         lie = lambda: self.proxy(self.first, "proxy_setLie", [{"mode": "chain_id", "chain_id": 999}])  # noqa: E731
@@ -1130,7 +1153,7 @@ class Failover:
             checks.update({
                 f"stopped cleanly (rc {rc})": rc == 0,
                 f"a start while it lies is refused ({start.returncode}: {start.stderr.strip()[-300:]!r})":
-                    start.returncode not in (0, None) and start.returncode > 0 and "999" in start.stderr,
+                    start.returncode > 0 and "999" in start.stderr,
                 "nothing signed by the refused start": rpc(self.node, "eth_getTransactionCount", [self.wallet, "latest"]) == nonce,
             })
             # ... and once it tells the truth, a new start uses it again.
@@ -1141,9 +1164,9 @@ class Failover:
             checks[f"restarted: the first endpoint serves again ({used})"] = bool(set(used) - {"eth_chainId", "eth_blockNumber"})
             return checks
 
-        self.case("chain-id lie", lie, self.clear, lambda delta, faulted, lied, log: {
-            f"asked its chain id once, then nothing ({delta[self.first]})": delta[self.first] == {"eth_chainId": 1},
-            "the operator is told it is refused": "reports chain 999" in log}, follow_up=refused_for_good)
+        self.case("chain-id lie", lie, self.clear, lambda seen: {
+            f"asked its chain id once, then nothing ({seen.first})": seen.first == {"eth_chainId": 1},
+            "the operator is told it is refused": "reports chain 999" in seen.log}, follow_up=refused_for_good)
 
 
 def main():
@@ -1192,8 +1215,8 @@ def main():
           f"{f.get('interest', 0) / 1e6:.2f} USDC interest credited; outcomes {f.get('outcomes')}")
     if "failover" in f:
         fo = f["failover"]
-        print(f"failover: {', '.join(f'{k} {s}/{i}' for k, (i, s) in fo['faults'].items())} survived on the devnet, "
-              f"{fo['seconds']:.0f} s; outcomes {fo['outcomes']}")
+        print(f"failover: {', '.join(f'{k} {s}/{i}' for k, (i, s) in fo['faults'].items())} survived on the devnet; "
+              f"{fo['moves']} moves under a fault, {fo['seconds']:.0f} s; outcomes of every move {fo['outcomes']}")
     days, ecycles, eseconds = f.get("endurance", (0, 0, 0))
     rss, fds = f.get("rss kB", (None, None)), f.get("fds", (None, None))
     print(f"resources: one engine left alone for {days} days ({ecycles} cycles, {eseconds:.0f} s): RSS {rss[0]} kB after its first "

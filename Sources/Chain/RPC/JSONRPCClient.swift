@@ -312,7 +312,7 @@ public actor JSONRPCClient {
         judge(index)
         for other in health.indices where other != index && health[other].refusal == nil {
             guard let theirs = health[other].head, let seen = health[other].headSeenAt, seen >= now,
-                  head >= theirs &+ policy.maxHeadLag, health[other].stale == nil else { continue }
+                  lags(theirs, behind: head), health[other].stale == nil else { continue }
             setStale(other, StaleHead(head: theirs, aheadURL: health[index].url, aheadHead: head))
         }
     }
@@ -326,13 +326,16 @@ public actor JSONRPCClient {
             guard let theirs = health[other].head, let when = health[other].headSeenAt, when <= seen else { continue }
             if theirs > (ahead?.head ?? 0) { ahead = (health[other].url, theirs) }
         }
-        if let ahead, ahead.head >= head &+ policy.maxHeadLag {
+        if let ahead, lags(head, behind: ahead.head) {
             setStale(index, StaleHead(head: head, aheadURL: ahead.url, aheadHead: ahead.head))
         } else if health[index].stale != nil {
             health[index].stale = nil
             changeObserver?("RPC endpoint \(EndpointURL.redacted(health[index].url)) caught up (head \(head), less than \(policy.maxHeadLag) blocks behind the others): in use again")
         }
     }
+
+    /// Whether `head` is `maxHeadLag` blocks or more behind `ahead`.
+    private func lags(_ head: UInt64, behind ahead: UInt64) -> Bool { ahead > head && ahead - head >= policy.maxHeadLag }
 
     private func setStale(_ index: Int, _ reason: StaleHead) {
         let wasStale = health[index].stale != nil
