@@ -28,10 +28,11 @@ chaos: test-deps venv build
 	$(SWIFT) test --filter LiveChaosTests 2>&1 | grep -A40 "fault on the devnet"
 
 # A year unattended, in minutes: hourly cycles through a simulated year with random kill -9, clock jumps,
-# corrupt and foreign files and a full disk; audits after every restart (README, "Reliability").
-# SOAK_SEED replays a run. Mounts tmpfs for the disk-full and read-only cases (root).
+# corrupt and foreign files and a full disk; audits after every restart (README, "Reliability"). Then
+# endpoint failover on the devnet (the venv's Python runs it). SOAK_SEED replays a run. Mounts tmpfs
+# for the disk-full and read-only cases (root).
 SOAK_SEED ?=
-soak: build
+soak: venv build
 	$(PYTHON) scripts/soak.py --binary $(CURDIR)/.build/debug/mammon $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 build:

@@ -20,6 +20,14 @@ Then, on copies of that database or fresh ones:
                      failpoint after the withdraw was mined, then restarted on a full disk): exits with an
                      error or halts, never crashes or hangs, the database passes PRAGMA integrity_check, no
                      step is on the chain without its journal row; once space is back it resumes clean.
+Then, on the devnet (real signed transactions; needs the Python of `make venv`, --python):
+  endpoint failover  two RPC endpoints, both fault proxies in front of one devnet; while the engine moves
+                     1 000 USDC between Aave and Moonwell, the first answers 429, falls 100 blocks behind (and
+                     catches up), drops every connection, stalls past the request timeout, and reports another
+                     chain id (refused for good; a start while it lies is refused). Audited from the devnet and
+                     the database after each: USDC conserved to the base unit, ETH spent = the gas of the mined
+                     transactions, every mined transaction journaled once, no nonce signed for two steps, every
+                     move finished or ended with a reason, positions and receipts as the chain's.
 
 The audit (after every restart), from the database and the simulated chain's ledger stored in it:
 funds conserved to the base unit (wallet + markets = opening + interest the markets credited); every mined
@@ -30,7 +38,8 @@ running; PRAGMA integrity_check ok.
 Prints a table of fault classes x (injected, survived, lost), resource figures and the seed; the last line
 is `soak: N passed, M failed` (exit 1 if any failed). `--seed N` replays a run.
 """
-import argparse, contextlib, datetime, hashlib, json, os, random, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, contextlib, datetime, hashlib, json, os, random, re, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import types, urllib.request
 
 OPENING_USDC = 4_000_000_000
 YEAR_START = 1_798_761_600  # 2027-01-01T00:00:00Z
@@ -39,7 +48,8 @@ MAX_PER_DAY = 5
 KNOWN = {"truncated WAL, below checkpoint"}  # rows of known gaps: shown, never failing the run
 CLASSES = ["kill -9 (random)", "clock jump back 2 h", "clock jump forward 26 h", "truncated WAL", "truncated WAL, below checkpoint",
            "newer database", "read-only database", "disk full, outside a move", "disk full, mid-move",
-           "load: observers attach/detach", "load: stalled observer dropped", "load: control command burst"]
+           "load: observers attach/detach", "load: stalled observer dropped", "load: control command burst",
+           "endpoint failover (devnet)"]
 
 
 def base_env():
@@ -488,6 +498,19 @@ class Soak:
             umount(mnt)
 
 
+    # -- endpoint failover ----------------------------------------------------------------------------
+    def failover(self):
+        python = self.args.python
+        if not python or not os.access(python, os.X_OK):
+            message = f"soak: {FAILOVER} skipped: no Python with the devnet's packages (--python, MAMMON_TEST_PYTHON or .venv; make venv)"
+            if os.environ.get("MAMMON_REQUIRE_ALL_SUITES") == "1":
+                self.outcome(FAILOVER, False, message)
+            else:
+                print(message)
+            return
+        Failover(self, python).run(self.args.failover_rounds)
+
+
 class Load:
     """Clients on the engine's sockets while it runs: observers attaching and detaching, one observer
     that never reads (the engine must drop it, not wait for it), and a burst of control commands each
@@ -671,6 +694,481 @@ def umount(path):
     subprocess.run(["umount", "-l", path], capture_output=True)
 
 
+
+# -- endpoint failover on the devnet -----------------------------------------------------------------
+FAILOVER = "endpoint failover (devnet)"
+FAILOVER_FAULTS = ["drop", "stall", "429", "500", "stale head", "chain-id lie"]
+# A wallet of its own (the Swift devnet tests sign with 0x46…46): an engine holds a lock on its wallet and
+# chain for the whole machine, so the soak must not meet a test run's engine there.
+DEVNET_KEY = "0x" + "5a" * 32
+DEVNET_USDC = 1_000_000_000  # 1 000 USDC: MAX_TRANSACTION_VALUE_USD's default allows the whole of it in one move
+DEVNET_PASSWORD = "devnet password"
+# Supply rates the devnet markets are set to, so that each case has a move to make: the market that
+# holds the funds pays 3 % APR, the other 10 %.
+RATES = {"aave-v3": {"low": hex(3 * 10**25), "high": hex(10**26)},        # ray, currentLiquidityRate
+         "moonwell": {"low": "951293760", "high": "3170979198"}}          # per-second mantissa
+SELECTOR = {"balanceOf": "0x70a08231", "exchangeRateStored": "0x182df0f5", "convertToAssets": "0x07a2d13a"}
+HEAD_CHECK_SECONDS = 1  # the network file's rpc_head_check_seconds: a cycle after an idle second starts with a head check
+RPC_TIMEOUT_SECONDS = 2  # rpc_timeout_seconds: a stalled request costs 2 s, not the default 30
+STALE_BEHIND = 100
+
+
+def rpc(url, method, params=(), timeout=60):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = json.loads(response.read())
+    if answer.get("error"):
+        raise RuntimeError(f"{method} at {url}: {answer['error']}")
+    return answer["result"]
+
+
+def word(address):
+    return address[2:].lower().rjust(64, "0")
+
+
+class Helper:
+    """A Tests/Devnet script (devnet.py, fault_proxy.py) that prints one JSON ready line; dies with its stdin."""
+
+    def __init__(self, python, script, args, log):
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen([python, script, "--watch-stdin", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{os.path.basename(script)} exited before it was ready: see {log}")
+        self.ready = json.loads(line)
+
+    def stop(self):
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        self.proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.log.close()
+
+
+class LiveEngine:
+    """`mammon --no-ui` on the devnet (real clock): its events followed, cycles started from its control socket."""
+
+    def __init__(self, binary, args, env, log):
+        self.log = open(log, "a")
+        self.proc = subprocess.Popen([binary, "--no-ui", *args], env=env, stdout=subprocess.PIPE, stderr=self.log, text=True, bufsize=1)
+        self.events = []
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            with self.changed:
+                self.events.append(event)
+                self.changed.notify_all()
+        with self.changed:
+            self.changed.notify_all()
+
+    def finished_cycles(self):
+        with self.changed:
+            return [e for e in self.events if e.get("type") == "scan.finished"]
+
+    def wait_cycles(self, count, limit):
+        """Waits (bounded) until `count` cycles have finished; False if the process ended or time ran out first."""
+        with self.changed:
+            self.changed.wait_for(lambda: sum(e.get("type") == "scan.finished" for e in self.events) >= count
+                                  or self.proc.poll() is not None, limit)
+            return sum(e.get("type") == "scan.finished" for e in self.events) >= count
+
+    def run_once(self, db, limit=180):
+        """One cycle now, through the control socket, as an operator's console asks for it; its scan.finished."""
+        count = len(self.finished_cycles()) + 1
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(30)
+            sock.connect(db + ".control.sock")
+            lines = sock.makefile("r")
+            lines.readline()  # hello
+            sock.sendall((json.dumps({"command": "run_once", "request_id": f"cycle-{count}"}) + "\n").encode())
+            while True:
+                event = json.loads(lines.readline() or "{}")
+                if event.get("type") == "command.response" and event.get("request_id") == f"cycle-{count}":
+                    if not event.get("accepted"):
+                        raise RuntimeError(f"run_once refused: {event}")
+                    break
+                if not event:
+                    raise RuntimeError("the engine closed the control connection")
+        if not self.wait_cycles(count, limit):
+            raise RuntimeError(f"no cycle finished within {limit} s (engine rc {self.proc.poll()})")
+        return self.finished_cycles()[count - 1]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+class Failover:
+    """Two RPC endpoints, both fault proxies in front of one devnet; the engine signs real moves while the
+    first endpoint drops connections, stalls past the request timeout, answers 429, falls 100 blocks behind
+    (and catches up), and reports another chain id (refused for good, and a restart is refused while it does).
+    The second proxy never misbehaves: it shows what the engine asked where. After every case, from the devnet
+    and the database: USDC conserved to the base unit, ETH spent = the mined transactions' gas, every mined
+    transaction journaled, no nonce signed for two steps, no transaction journaled twice, every move finished
+    or ended with a reason, the database's positions and receipts equal the chain's."""
+
+    def __init__(self, soak, python):
+        self.soak, self.python, self.args = soak, python, soak.args
+        self.dir = os.path.join(soak.tmp, "failover")
+        os.makedirs(self.dir)
+        self.db = os.path.join(self.dir, "failover.sqlite")
+        self.log = os.path.join(self.dir, "engine.log")
+        self.helpers, self.engine = [], None
+        self.results = {f: [0, 0] for f in FAILOVER_FAULTS}  # injected, survived
+        self.moves = 0
+
+    def run(self, rounds):
+        began = time.monotonic()
+        try:
+            self.start()
+            for r in range(rounds):
+                # Mid-life first: 429 and a stale head leave the first endpoint in use afterwards ...
+                self.throttle()
+                self.stale_head()
+                # ... dropped, stalled and 500 requests set it aside for the cooldown (30 s): a restart after each
+                # gives the next fault a first endpoint in use again (and restarts the engine twice a round).
+                self.drop()
+                self.restart()
+                self.stall()
+                self.restart()
+                self.server_error()
+                self.restart()
+                # Refused for good: the case ends with restarts of its own.
+                self.chain_id_lie()
+        except Exception as e:  # a broken harness or a dead engine: every fault not yet run is lost
+            self.soak.outcome(FAILOVER, False, f"the failover run stopped: {e!r}; engine log: {self.tail()}")
+        finally:
+            if self.engine:
+                self.engine.stop()
+            for h in reversed(self.helpers):
+                h.stop()
+        con = sqlite3.connect(self.db) if os.path.exists(self.db) else None
+        outcomes = dict(con.execute("SELECT status, COUNT(*) FROM execution GROUP BY status").fetchall()) if con else {}
+        if con:
+            con.close()
+        self.soak.figures["failover"] = {"faults": self.results, "seconds": time.monotonic() - began, "outcomes": outcomes,
+                                         "moves": self.moves}
+
+    # -- set-up ---------------------------------------------------------------------------------------
+    def start(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        devnet_dir = os.path.join(os.path.dirname(here), "Tests", "Devnet")
+        # The keystore (scrypt N=2^10: a test key, decrypted at every start) and the address it declares.
+        self.keystore, self.password = os.path.join(self.dir, "wallet.json"), os.path.join(self.dir, "password")
+        made = subprocess.run([self.python, "-c", "import json, sys; from eth_account import Account; "
+                               "k = Account.encrypt(sys.argv[2], sys.argv[3], kdf='scrypt', iterations=1024); "
+                               "open(sys.argv[1], 'w').write(json.dumps(k)); print('0x' + k['address'])",
+                               self.keystore, DEVNET_KEY, DEVNET_PASSWORD], check=True, capture_output=True, text=True)
+        self.wallet = made.stdout.strip()
+        with open(self.password, "w") as f:
+            f.write(DEVNET_PASSWORD + "\n")
+        for path in (self.keystore, self.password):
+            os.chmod(path, 0o600)
+        devnet = Helper(self.python, os.path.join(devnet_dir, "devnet.py"),
+                        ["--deploy", "--fund", self.wallet, "--fund-usdc", "1000"], os.path.join(self.dir, "devnet.log"))
+        self.helpers.append(devnet)
+        self.node = devnet.ready["rpc_url"]
+        self.network = devnet.ready["network"]
+        self.proxies = []
+        for n in ("first", "second"):
+            proxy = Helper(self.python, os.path.join(devnet_dir, "fault_proxy.py"), ["--upstream", self.node], os.path.join(self.dir, f"proxy-{n}.log"))
+            self.helpers.append(proxy)
+            self.proxies.append(proxy.ready["proxy_url"])
+        self.first, self.second = self.proxies
+        # A chain long enough to be 100 blocks behind on (its state then already holds the markets).
+        for _ in range(STALE_BEHIND + 20):
+            rpc(self.node, "evm_mine")
+        network = {k: v for k, v in self.network.items() if k not in ("deployer",)}
+        network.update({"rpc_urls": self.proxies, "rpc_timeout_seconds": RPC_TIMEOUT_SECONDS, "rpc_head_check_seconds": HEAD_CHECK_SECONDS})
+        self.network_file = os.path.join(self.dir, "devnet.json")
+        with open(self.network_file, "w") as f:
+            json.dump(network, f)
+        self.opening_eth = int(rpc(self.node, "eth_getBalance", [self.wallet, "latest"]), 16)
+        self.start_block = int(rpc(self.node, "eth_blockNumber"), 16)
+        self.start_engine()
+        # The first cycle deposits the idle 1 000 USDC (Moonwell pays 4 %, Aave 3 %).
+        if not self.engine.wait_cycles(1, 180):
+            raise RuntimeError("the engine's first cycle did not finish")
+        checks = self.audit()
+        if not all(checks.values()):
+            raise RuntimeError("the first deposit: " + self.soak.failed_checks(checks))
+
+    def engine_args(self):
+        return ["--network-file", self.network_file, "--keystore", self.keystore, "--password-file", self.password, "--db", self.db]
+
+    def engine_env(self):
+        env = base_env()
+        # The cases make a move each, several a day: room under the daily limits (all still enforced and audited).
+        env.update({"MAX_REBALANCES_PER_DAY": "20", "MAX_GAS_PER_DAY_USD": "1000", "MAX_GAS_PER_DAY_ETH": "1",
+                    "MAMMON_LOG_LEVEL": "notice"})
+        return env
+
+    def start_engine(self):
+        self.engine = LiveEngine(self.args.binary, self.engine_args(), self.engine_env(), self.log)
+
+    def restart(self):
+        """A clean stop (SIGTERM) and a new start; its first cycle must finish."""
+        rc = self.engine.stop()
+        if rc != 0:
+            raise RuntimeError(f"the engine did not stop cleanly (rc {rc})")
+        self.start_engine()
+        if not self.engine.wait_cycles(1, 180):
+            raise RuntimeError("the restarted engine's first cycle did not finish")
+
+    def tail(self, n=1500):
+        try:
+            with open(self.log) as f:
+                return f.read()[-n:]
+        except OSError:
+            return ""
+
+    def log_size(self):
+        return os.path.getsize(self.log) if os.path.exists(self.log) else 0
+
+    def log_since(self, offset):
+        with open(self.log) as f:
+            f.seek(offset)
+            return f.read()
+
+    # -- the devnet -----------------------------------------------------------------------------------
+    def call(self, to, data):
+        return int(rpc(self.node, "eth_call", [{"to": to, "data": data}, "latest"]), 16)
+
+    def market(self, protocol, key):
+        return next(m[key] for m in self.network["markets"] if m["protocol"] == protocol)
+
+    def holdings(self):
+        """The wallet's USDC where it is, exactly as the contracts count it (base units)."""
+        usdc, mtoken, vault = self.network["usdc"], self.market("moonwell", "m_token"), self.market("morpho-vault", "vault")
+        wallet = self.call(usdc, SELECTOR["balanceOf"] + word(self.wallet))
+        aave = self.call(self.market("aave-v3", "a_token"), SELECTOR["balanceOf"] + word(self.wallet))
+        moonwell = self.call(mtoken, SELECTOR["balanceOf"] + word(self.wallet)) * self.call(mtoken, SELECTOR["exchangeRateStored"]) // 10**18
+        shares = self.call(vault, SELECTOR["balanceOf"] + word(self.wallet))
+        return {"idle": wallet, "aave-v3": aave, "moonwell": moonwell,
+                "morpho-vault": self.call(vault, SELECTOR["convertToAssets"] + hex(shares)[2:].rjust(64, "0"))}
+
+    def flip(self):
+        """The market holding the funds pays 3 %, the other 10 %: the next cycle moves them."""
+        held = max(("aave-v3", "moonwell"), key=lambda p: self.holdings()[p])
+        other = "moonwell" if held == "aave-v3" else "aave-v3"
+        rpc(self.node, "devnet_setAaveRate", [RATES["aave-v3"]["high" if other == "aave-v3" else "low"]])
+        rpc(self.node, "devnet_setMoonwellRate", [RATES["moonwell"]["high" if other == "moonwell" else "low"]])
+        return other
+
+    def wallet_transactions(self):
+        """Every transaction the wallet sent since the start, with its receipt, from the devnet itself."""
+        head = int(rpc(self.node, "eth_blockNumber"), 16)
+        out = []
+        for n in range(self.start_block + 1, head + 1):
+            block = rpc(self.node, "eth_getBlockByNumber", [hex(n), True])
+            for tx in block["transactions"]:
+                if tx["from"].lower() == self.wallet.lower():
+                    out.append((tx, rpc(self.node, "eth_getTransactionReceipt", [tx["hash"]])))
+        return out
+
+    def proxy(self, url, method="proxy_stats", params=()):
+        return rpc(url, method, params)
+
+    # -- the audit ------------------------------------------------------------------------------------
+    def audit(self):
+        holdings = self.holdings()
+        mined = self.wallet_transactions()
+        eth = int(rpc(self.node, "eth_getBalance", [self.wallet, "latest"]), 16)
+        gas = sum(int(r["gasUsed"], 16) * int(r["effectiveGasPrice"], 16) for _, r in mined)
+        con = sqlite3.connect(self.db)
+        q = lambda sql, *a: con.execute(sql, a).fetchall()  # noqa: E731
+        try:
+            attempts = q("SELECT execution_id, step, nonce, tx_hash FROM step_attempt")
+            executions = q("SELECT id, status, error FROM execution")
+            receipts = {h.lower(): (g, p) for h, g, p in q("SELECT hash, gas_used, effective_gas_price_wei FROM tx_receipt")}
+            positions = {p: int(a) for p, a in q("SELECT protocol, amount_base_units FROM position")}
+            budget = [n for (n,) in q("SELECT rebalances FROM daily_budget")]
+            integrity = q("PRAGMA integrity_check") == [("ok",)]
+        finally:
+            con.close()
+        steps_by_nonce = {}
+        for execution, step, nonce, _ in attempts:
+            steps_by_nonce.setdefault(nonce, set()).add((execution, step))
+        reused = {n: sorted(s) for n, s in steps_by_nonce.items() if len(s) > 1}
+        journaled = [h.lower() for *_, h in attempts]
+        nonces = sorted(int(tx["nonce"], 16) for tx, _ in mined)
+        unfinished = [(i, s) for i, s, e in executions if s == "running" or (s != "succeeded" and not (e or "").strip())]
+        return {
+            "integrity": integrity,
+            f"USDC conserved ({holdings})": sum(holdings.values()) == DEVNET_USDC,
+            f"ETH spent = gas of the mined transactions ({self.opening_eth - eth} vs {gas})": self.opening_eth - eth == gas,
+            "every mined transaction succeeded": all(r["status"] == "0x1" for _, r in mined),
+            "every mined transaction journaled": all(tx["hash"].lower() in journaled for tx, _ in mined),
+            "no transaction journaled twice": len(set(journaled)) == len(journaled),
+            f"no nonce signed for two steps {reused}": not reused,
+            "mined nonces 0..n-1": nonces == list(range(len(nonces))),
+            "receipts as the chain's": all(receipts.get(tx["hash"].lower()) == (int(r["gasUsed"], 16), str(int(r["effectiveGasPrice"], 16)))
+                                           for tx, r in mined),
+            f"every move finished or ended with a reason {unfinished}": not unfinished,
+            f"positions as the chain's ({positions})": all(positions.get(p, 0) == holdings[p] for p in ("aave-v3", "moonwell", "morpho-vault")),
+            "daily limit held": all(n <= 20 for n in budget),
+        }
+
+    # -- the cases ------------------------------------------------------------------------------------
+    def case(self, fault, arm, clear, checks_for, move=True, follow_up=None):
+        """Arms the fault on the first endpoint, lets the engine sit idle past its head-check interval (as
+        between scans), runs one cycle (with a move to make when `move`), disarms, audits."""
+        before = {url: self.proxy(url) for url in self.proxies}
+        executions = self.executions()
+        offset = self.log_size()
+        if move:
+            self.flip()
+        arm()
+        time.sleep(HEAD_CHECK_SECONDS + 0.2)
+        cycle = self.engine.run_once(self.db)
+        after = {url: self.proxy(url) for url in self.proxies}
+        clear()
+        new = self.executions()[len(executions):]
+        if move:
+            self.moves += 1
+        delta = {url: {m: n - before[url]["methods"].get(m, 0) for m, n in after[url]["methods"].items() if n - before[url]["methods"].get(m, 0)}
+                 for url in self.proxies}
+        faulted = after[self.first]["faulted"] - before[self.first]["faulted"]
+        lied = after[self.first]["lies"] - before[self.first]["lies"]
+        checks = {f"cycle ok ({cycle.get('error')})": cycle.get("ok") is True}
+        if move:
+            checks[f"one move, succeeded ({new})"] = len(new) == 1 and new[0][1] == "succeeded"
+            checks["its transactions went through the second endpoint"] = delta[self.second].get("eth_sendRawTransaction", 0) >= 2
+        seen = types.SimpleNamespace(first=delta[self.first], second=delta[self.second], faulted=faulted, lied=lied,
+                                     log=self.log_since(offset), seconds=cycle.get("duration_ms", 0) / 1000)
+        checks.update(checks_for(seen))
+        if follow_up:
+            checks.update(follow_up())
+        checks.update(self.audit())
+        ok = all(checks.values())
+        self.results[fault][0] += 1
+        self.results[fault][1] += ok
+        self.soak.outcome(FAILOVER, ok, f"{fault}: " + (self.soak.failed_checks(checks) or "ok")
+                          + f"; first endpoint: {faulted} faulted, {lied} lies, asked {delta[self.first]}; second asked {delta[self.second]}"
+                          + ("" if ok else "\n" + self.tail()))
+
+    def executions(self):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute("SELECT id, status, error FROM execution ORDER BY started_at, id").fetchall()
+        finally:
+            con.close()
+
+    def fault(self, mode, **extra):
+        return lambda: self.proxy(self.first, "proxy_setFault", [{"mode": mode, "count": -1, **extra}])
+
+    def clear(self):
+        self.proxy(self.first, "proxy_clear")
+        self.proxy(self.first, "proxy_clearLies")
+
+    @staticmethod
+    def set_aside(seen):
+        """Three failures in a row set the first endpoint aside for the 30 s cooldown: of the cycle's ~60 calls
+        only a handful reached it (a head check's, and the calls that failed over; libcurl may retry a
+        dropped kept-alive connection once)."""
+        return {f"set aside after its failures ({seen.faulted} requests reached it)": seen.faulted <= 6}
+
+    def drop(self):
+        self.case("drop", self.fault("drop"), self.clear, lambda seen: {
+            "the first endpoint's connections were dropped": seen.faulted > 0,
+            **self.set_aside(seen),
+            "it carried nothing (every request to it dropped)": not seen.first})
+
+    def stall(self):
+        # Held past the request timeout: each request to it times out, then is sent to the second endpoint.
+        self.case("stall", self.fault("delay", delay_ms=(RPC_TIMEOUT_SECONDS + 2) * 1000), self.clear, lambda seen: {
+            "the first endpoint stalled requests": seen.faulted > 0,
+            **self.set_aside(seen)})
+
+    def server_error(self):
+        self.case("500", self.fault("http500"), self.clear, lambda seen: {
+            "the first endpoint answered 500": seen.faulted > 0,
+            **self.set_aside(seen),
+            "it carried nothing": not seen.first})
+
+    def throttle(self):
+        self.case("429", self.fault("http429"), self.clear, lambda seen: {
+            "the first endpoint answered 429": seen.faulted > 0,
+            # Retry-After: 1 and a 429 is not a failure: asked again about once a second, never hammered.
+            f"backed off ({seen.faulted} requests in a {seen.seconds:.1f} s cycle)": seen.faulted <= seen.seconds + 3,
+            "it carried nothing": not seen.first})
+
+    def stale_head(self):
+        lie = lambda: self.proxy(self.first, "proxy_setLie", [{"mode": "stale_head", "behind": STALE_BEHIND}])  # noqa: E731
+
+        def caught_up():
+            # Back in step: the next cycle (no move to make) is served by the first endpoint again.
+            offset = self.log_size()
+            before = self.proxy(self.first)["methods"]
+            time.sleep(HEAD_CHECK_SECONDS + 0.2)
+            cycle = self.engine.run_once(self.db)
+            served = {m: n - before.get(m, 0) for m, n in self.proxy(self.first)["methods"].items() if n - before.get(m, 0)}
+            log = self.log_since(offset)
+            return {f"caught up: the next cycle ok ({cycle.get('error')})": cycle.get("ok") is True,
+                    f"caught up: the first endpoint serves again ({served})": bool(set(served) - {"eth_chainId", "eth_blockNumber"}),
+                    "caught up: the operator is told": "caught up" in log}
+
+        self.case("stale head", lie, self.clear, lambda seen: {
+            "the first endpoint answered 100 blocks behind": seen.lied > 0,
+            "it was asked its chain and head only, never state": set(seen.first) <= {"eth_chainId", "eth_blockNumber"},
+            f"the operator is told it is stale ({seen.log.strip()[-300:]!r})":
+                any(int(n) >= STALE_BEHIND for n in re.findall(r"stale: its head \d+ is (\d+) blocks behind", seen.log))}, follow_up=caught_up)
+
+    def chain_id_lie(self):
+        lie = lambda: self.proxy(self.first, "proxy_setLie", [{"mode": "chain_id", "chain_id": 999}])  # noqa: E731
+
+        def refused_for_good():
+            # Telling the truth again does not bring it back in this process ...
+            before = self.proxy(self.first)["methods"]
+            time.sleep(HEAD_CHECK_SECONDS + 0.2)
+            cycle = self.engine.run_once(self.db)
+            asked = {m: n - before.get(m, 0) for m, n in self.proxy(self.first)["methods"].items() if n - before.get(m, 0)}
+            checks = {f"refused for good: the next cycle ok ({cycle.get('error')})": cycle.get("ok") is True,
+                      f"refused for good: never asked again ({asked})": not asked}
+            # ... a start while it lies is refused, nothing signed ...
+            rc = self.engine.stop()
+            nonce = rpc(self.node, "eth_getTransactionCount", [self.wallet, "latest"])
+            lie()
+            start = subprocess.run([self.args.binary, "--no-ui", "--once", *self.engine_args()], env=self.engine_env(),
+                                   capture_output=True, text=True, timeout=120)
+            self.clear()
+            checks.update({
+                f"stopped cleanly (rc {rc})": rc == 0,
+                f"a start while it lies is refused ({start.returncode}: {start.stderr.strip()[-300:]!r})":
+                    start.returncode > 0 and "999" in start.stderr,
+                "nothing signed by the refused start": rpc(self.node, "eth_getTransactionCount", [self.wallet, "latest"]) == nonce,
+            })
+            # ... and once it tells the truth, a new start uses it again.
+            before_start = self.proxy(self.first)["methods"]
+            self.start_engine()
+            checks["restarted: first cycle"] = self.engine.wait_cycles(1, 180)
+            used = {m: n - before_start.get(m, 0) for m, n in self.proxy(self.first)["methods"].items() if n - before_start.get(m, 0)}
+            checks[f"restarted: the first endpoint serves again ({used})"] = bool(set(used) - {"eth_chainId", "eth_blockNumber"})
+            return checks
+
+        self.case("chain-id lie", lie, self.clear, lambda seen: {
+            f"asked its chain id once, then nothing ({seen.first})": seen.first == {"eth_chainId": 1},
+            "the operator is told it is refused": "reports chain 999" in seen.log}, follow_up=refused_for_good)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=os.environ.get("MAMMON_BINARY", ".build/debug/mammon"))
@@ -678,15 +1176,18 @@ def main():
     ap.add_argument("--seed", type=int, default=None, help="replay a run (printed at the end of every run)")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR (created) and keep the databases for a post-mortem")
     ap.add_argument("--verbose", action="store_true", help="say what happened in every case, not only the failed ones")
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--python", default=os.environ.get("MAMMON_TEST_PYTHON") or os.path.join(repo, ".venv", "bin", "python"),
+                    help="the Python with the devnet's packages, for the failover class (default $MAMMON_TEST_PYTHON, else .venv)")
     args = ap.parse_args()
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 1 << 31)
     if args.short:
         args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 30, 8, 1, 2, 0.05, 30
-        args.load_rounds = 20
+        args.load_rounds, args.failover_rounds = 20, 1
     else:
         args.days, args.kills, args.jumps, args.wal_cases, args.kill_spread, args.endurance_days = 365, 220, 10, 20, 0.05, 90
-        args.load_rounds = 200
+        args.load_rounds, args.failover_rounds = 200, 3
     args.binary = os.path.abspath(args.binary)
     began = time.monotonic()
     if args.keep:
@@ -700,6 +1201,7 @@ def main():
         soak.read_only()
         soak.disk_full(mid_move=False)
         soak.disk_full(mid_move=True)
+        soak.failover()
     duration = time.monotonic() - began
     f = soak.figures
     width = max(len(c) for c in CLASSES)
@@ -711,6 +1213,10 @@ def main():
     print(f"simulated: {f.get('simulated days', 0):.0f} days, {f.get('cycles', 0)} hourly cycles in {f.get('year seconds', 0):.0f} s "
           f"({f.get('cycles per second', 0):.1f} cycles/s), {f.get('executions', 0)} moves, {f.get('mined', 0)} transactions, "
           f"{f.get('interest', 0) / 1e6:.2f} USDC interest credited; outcomes {f.get('outcomes')}")
+    if "failover" in f:
+        fo = f["failover"]
+        print(f"failover: {', '.join(f'{k} {s}/{i}' for k, (i, s) in fo['faults'].items())} survived on the devnet; "
+              f"{fo['moves']} moves under a fault, {fo['seconds']:.0f} s; outcomes of every move {fo['outcomes']}")
     days, ecycles, eseconds = f.get("endurance", (0, 0, 0))
     rss, fds = f.get("rss kB", (None, None)), f.get("fds", (None, None))
     print(f"resources: one engine left alone for {days} days ({ecycles} cycles, {eseconds:.0f} s): RSS {rss[0]} kB after its first "

@@ -16,7 +16,9 @@ final class FaultyEndpointTests: XCTestCase {
         faults?.stop()
     }
 
-    private func client(_ paths: String..., policy: EndpointPolicy = EndpointPolicy(),
+    /// Head checks off: these tests count one call's round trips and failovers; with two endpoints a
+    /// head check would ask both first (StaleHeadTests covers it).
+    private func client(_ paths: String..., policy: EndpointPolicy = EndpointPolicy(headCheckInterval: nil),
                         options: TransportOptions = TransportOptions()) throws -> JSONRPCClient {
         try JSONRPCClient(urls: paths.map { faults.url($0) }, options: options, policy: policy, clock: clock)
     }

@@ -41,6 +41,32 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertEqual(error { $0["markets"] = [["pool": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"]] }, "net.json: markets[0]: missing \"protocol\"")
     }
 
+    func testANetworkFileTunesItsRPCEndpoints() throws {
+        var object = Self.devnetFile.objectValue!
+        let plain = try NetworkRegistry.parse(.object(object))
+        XCTAssertNil(plain.rpcTimeoutSeconds)
+        XCTAssertNil(plain.rpcMaxHeadLagBlocks)
+        XCTAssertNil(plain.rpcHeadCheckSeconds)
+        object["rpc_timeout_seconds"] = 2
+        object["rpc_max_head_lag_blocks"] = 100
+        object["rpc_head_check_seconds"] = .number("0.5")
+        let tuned = try NetworkRegistry.parse(.object(object))
+        XCTAssertEqual(tuned.rpcTimeoutSeconds, 2)
+        XCTAssertEqual(tuned.rpcMaxHeadLagBlocks, 100)
+        XCTAssertEqual(tuned.rpcHeadCheckSeconds, 0.5)
+
+        func error(_ key: String, _ value: JSONValue) -> String {
+            var bad = Self.devnetFile.objectValue!
+            bad[key] = value
+            do { _ = try NetworkRegistry.parse(.object(bad), source: "net.json"); return "parsed" } catch { return error.description }
+        }
+        XCTAssertEqual(error("rpc_timeout_seconds", 0), "net.json: \"rpc_timeout_seconds\" = 0: not a number of seconds 0.1–600")
+        XCTAssertEqual(error("rpc_timeout_seconds", "30"), "net.json: \"rpc_timeout_seconds\" = \"30\": not a number of seconds 0.1–600")
+        XCTAssertEqual(error("rpc_head_check_seconds", -1), "net.json: \"rpc_head_check_seconds\" = -1: not a number of seconds 0–3600")
+        XCTAssertEqual(error("rpc_max_head_lag_blocks", 0), "net.json: \"rpc_max_head_lag_blocks\" = 0: not an integer 1–1000000")
+        XCTAssertEqual(error("rpc_max_head_lag_blocks", .number("2.5")), "net.json: \"rpc_max_head_lag_blocks\" = 2.5: not an integer 1–1000000")
+    }
+
     func testBuiltInNetworks() throws {
         let base = try NetworkRegistry.builtIn("base")
         XCTAssertEqual(base.chainID, 8453)

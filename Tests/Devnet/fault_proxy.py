@@ -41,6 +41,17 @@ are 0x strings):
                                                                (another signer's transactions waiting)
     block         {"timestamp": Q}                             the timestamp of every eth_getBlockByNumber block
     unknown_transaction {}                                     eth_getTransactionByHash answers null
+    stale_head    {"behind": N}                                answer as a node N blocks behind the upstream
+                                                               (see below)
+
+A stale head is a node that stopped following the chain: every answer comes from the state N blocks
+before the upstream's head, as such a node would give it. eth_blockNumber answers head - N; a block
+tag ("latest", "pending", "safe", "finalized", or no block) in eth_call, eth_getBalance,
+eth_getTransactionCount, eth_getCode, eth_getStorageAt, eth_estimateGas, eth_feeHistory,
+eth_getBlockByNumber and eth_getLogs is replaced by that block's number (so balances, nonces and
+prices are N blocks old); a block number above it answers geth's -32000 "header not found" (a block
+read: null); a receipt or transaction mined above it answers null. Sends are forwarded (the node
+still relays them). Batches are answered call by call. Each call so answered counts as a lie.
 """
 
 import argparse
@@ -124,6 +135,10 @@ def make_handler(upstream: str):
                     if isinstance(call, dict):
                         name = str(call.get("method"))
                         state["methods"][name] = state["methods"].get(name, 0) + 1
+                stale = state["lies"].get("stale_head")
+            if stale is not None and isinstance(request, (dict, list)):
+                answer = behind(upstream, request, int(stale.get("behind", 0)))
+                return self.reply(200, lie(request, json.dumps(answer).encode()))
             self.reply(200, lie(request, forward(upstream, body)))
 
         def reply(self, status: int, payload: bytes, content_type: str = "application/json", headers=None) -> None:
@@ -204,6 +219,64 @@ def lie(request, answer: bytes) -> bytes:
     with lock:
         state["lied"] += told
     return json.dumps(response).encode()
+
+
+# The block parameter's position, for the methods a stale node answers from an old state.
+BLOCK_PARAM = {"eth_call": 1, "eth_getBalance": 1, "eth_getTransactionCount": 1, "eth_getCode": 1, "eth_estimateGas": 1,
+               "eth_feeHistory": 1, "eth_getStorageAt": 2, "eth_getProof": 2, "eth_getBlockByNumber": 0}
+TAGS = ("latest", "pending", "safe", "finalized")
+
+
+def behind(upstream: str, request, lag: int):
+    """The answer of a node `lag` blocks behind the upstream (the stale_head lie), call by call."""
+    head = int(json.loads(forward(upstream, json.dumps({"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber", "params": []}).encode()))["result"], 16)
+    stale = max(0, head - lag)
+    calls = request if isinstance(request, list) else [request]
+    answers = [stale_call(upstream, call, stale) for call in calls]
+    with lock:
+        state["lied"] += len(answers)
+    return answers if isinstance(request, list) else answers[0]
+
+
+def stale_call(upstream: str, call, stale: int):
+    if not isinstance(call, dict):
+        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
+    method, params, rid = call.get("method"), list(call.get("params") or []), call.get("id")
+    ok = lambda result: {"jsonrpc": "2.0", "id": rid, "result": result}  # noqa: E731
+
+    def number(value):
+        value = value.get("blockNumber", "latest") if isinstance(value, dict) else value
+        if value is None or value in TAGS:
+            return stale
+        return int(value, 16) if isinstance(value, str) and value.startswith("0x") else None
+
+    if method == "eth_blockNumber":
+        return ok(hex(stale))
+    if method in BLOCK_PARAM:
+        at = BLOCK_PARAM[method]
+        if method == "eth_estimateGas" and len(params) <= at:
+            params.append("latest")
+        if len(params) > at:
+            n = number(params[at])
+            if n is not None and n > stale:
+                if method == "eth_getBlockByNumber":
+                    return ok(None)
+                return {"jsonrpc": "2.0", "id": rid, "error": {"code": -32000, "message": "header not found"}}
+            if n is not None:
+                params[at] = hex(n)
+    elif method == "eth_getLogs" and params and isinstance(params[0], dict):
+        f = dict(params[0])
+        for key in ("fromBlock", "toBlock"):
+            n = number(f.get(key, "latest"))
+            if n is not None:
+                f[key] = hex(min(n, stale))
+        params[0] = f
+    answer = json.loads(forward(upstream, json.dumps({**call, "params": params}).encode()))
+    if method in ("eth_getTransactionReceipt", "eth_getTransactionByHash"):
+        r = answer.get("result")
+        if isinstance(r, dict) and r.get("blockNumber") and int(r["blockNumber"], 16) > stale:
+            answer["result"] = None
+    return answer
 
 
 def hold_sends(request):

@@ -31,6 +31,14 @@ extension LiveChain {
     private static func connect(network: NetworkConfig, wallet: Address, signer: (any Signer)?, fence: TreasuryFence?, options: LiveChainOptions,
                                 transport: TransportOptions, policy: EndpointPolicy, clock: any RPCClock) async throws -> LiveChain {
         guard !network.rpcURLs.isEmpty else { throw LiveChainError.misconfigured("network '\(network.name)' has no RPC URL: pass --rpc-url") }
+        // The network file's RPC tuning, where it sets any.
+        var transport = transport, policy = policy
+        if let timeout = network.rpcTimeoutSeconds {
+            transport.totalTimeout = timeout
+            transport.connectTimeout = min(transport.connectTimeout, timeout)
+        }
+        if let lag = network.rpcMaxHeadLagBlocks { policy.maxHeadLag = lag }
+        if let interval = network.rpcHeadCheckSeconds { policy.headCheckInterval = interval }
         if let url = network.insecureRPCURL { throw LiveChainError.insecureEndpoint(url: url, chainID: network.chainID) }
         if let pins = network.pins {
             try pins.check(.usdc, network.usdc, source: "the network's configuration", network: network.name)
@@ -57,6 +65,8 @@ extension LiveChain {
         if reachable == 0, let lastFailure { throw LiveChainError.rpc(lastFailure) }
         let rpc = try JSONRPCClient(urls: network.rpcURLs, options: transport, policy: policy, clock: clock,
                                     chainID: network.chainID, verifiedURLs: verified)
+        // An endpoint set aside as stale, back in use, or refused: the operator hears of it.
+        await rpc.observeEndpointChanges { [notice = options.notice] in notice($0) }
         let client = EthClient(rpc: rpc, clock: clock, batching: options.batchRequests)
 
         var network = network

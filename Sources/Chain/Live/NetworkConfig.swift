@@ -48,6 +48,13 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     /// id): what the configuration and the node report must match them at connect. nil for other
     /// network files, whose addresses the engine records on first start instead.
     public var pins: AddressPins?
+    /// From a network file, for its endpoints (nil: the client's defaults): seconds one RPC request may
+    /// take (`rpc_timeout_seconds`, default 30), the head lag that makes an endpoint stale
+    /// (`rpc_max_head_lag_blocks`, default 20: size it to the chain's block time) and the seconds
+    /// between head checks when there are several endpoints (`rpc_head_check_seconds`, default 15).
+    public var rpcTimeoutSeconds: Double?
+    public var rpcMaxHeadLagBlocks: UInt64?
+    public var rpcHeadCheckSeconds: Double?
 
     public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,
                 markets: [MarketConfig], gasPriceOracle: Address? = nil, isMainnet: Bool = false,

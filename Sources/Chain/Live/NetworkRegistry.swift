@@ -8,8 +8,10 @@ import MammonCore
 /// [{"protocol": "aave-v3", "pool"}, {"protocol": "moonwell", "m_token"}, {"protocol":
 /// "morpho-vault", "vault"}]}`; optional `"op_stack": true` adds the L1 data fee from the OP-stack
 /// predeploy (`"gas_price_oracle": "0x…"` from another address), optional `"feed_max_age_seconds"`,
-/// `"max_fee_gwei"` (the default MAX_FEE_GWEI: 2 on Base's chain ids, else 100) and
-/// `"sequencer_uptime_feed"` (a Chainlink L2 sequencer uptime feed); other keys are ignored. A file
+/// `"max_fee_gwei"` (the default MAX_FEE_GWEI: 2 on Base's chain ids, else 100),
+/// `"sequencer_uptime_feed"` (a Chainlink L2 sequencer uptime feed) and the RPC client's
+/// `"rpc_timeout_seconds"`, `"rpc_max_head_lag_blocks"` and `"rpc_head_check_seconds"`; other keys
+/// are ignored. A file
 /// naming the chain id of a built-in network gets that network's compiled-in pins: a file cannot turn
 /// Base mainnet into trust on first use.
 public enum NetworkRegistry {
@@ -136,10 +138,30 @@ public enum NetworkRegistry {
             maxFee = fee
         }
         let sequencer = json["sequencer_uptime_feed"] == nil ? nil : try address(json, "sequencer_uptime_feed", entry: entry)
-        return NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
-                             markets: markets, gasPriceOracle: oracle,
-                             isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)),
-                             pins: builtInPins(chainID: UInt64(chainID)), defaultMaxFeeGwei: maxFee, sequencerUptimeFeed: sequencer)
+        var network = NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
+                                    markets: markets, gasPriceOracle: oracle,
+                                    isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)),
+                                    pins: builtInPins(chainID: UInt64(chainID)), defaultMaxFeeGwei: maxFee, sequencerUptimeFeed: sequencer)
+        network.rpcTimeoutSeconds = try seconds(json, "rpc_timeout_seconds", entry: entry, allowed: 0.1...600, text: "0.1–600")
+        network.rpcHeadCheckSeconds = try seconds(json, "rpc_head_check_seconds", entry: entry, allowed: 0...3600, text: "0–3600")
+        if let value = json["rpc_max_head_lag_blocks"] {
+            guard let lag = value.intValue, (1...1_000_000).contains(lag) else {
+                throw .badValue(entry: entry, key: "rpc_max_head_lag_blocks", value: value.serialized, reason: "not an integer 1–1000000")
+            }
+            network.rpcMaxHeadLagBlocks = UInt64(lag)
+        }
+        return network
+    }
+
+    /// An optional number of seconds within `allowed`.
+    private static func seconds(_ json: JSONValue, _ key: String, entry: String,
+                                allowed: ClosedRange<Double>, text: String) throws(NetworkConfigError) -> Double? {
+        guard let value = json[key] else { return nil }
+        guard case .number(let literal) = value, let seconds = Double(literal), allowed.contains(seconds) else {
+            throw .badValue(entry: entry, key: key, value: value.serialized,
+                            reason: "not a number of seconds \(text)")
+        }
+        return seconds
     }
 
     private static func string(_ json: JSONValue, _ key: String, entry: String) throws(NetworkConfigError) -> String {

@@ -32,8 +32,13 @@ public enum RPCError: Error, Sendable, Hashable {
     case noHealthyEndpoint(urls: [String], retryIn: Double)
     /// A result of the wrong shape for a typed call (e.g. a chain id that is not a quantity).
     case unexpectedResult(RPCContext, expected: String, got: String)
-    /// The endpoint reported another chain when first used: it is set aside for good.
+    /// The endpoint reported another chain (when first used, or at a head check): it is set aside for good.
     case wrongChain(url: String, expected: UInt64, reported: UInt64)
+    /// With several endpoints, none that may serve the call has the state it needs: each one not
+    /// refused or cooling down is stale (its head far behind another endpoint's), or, for a read pinned
+    /// to `block`, none has reported that block yet. `heads`: each endpoint's head, redacted
+    /// (`https://rpc.example.com/… 1200`). The call was sent nowhere an older state would answer it.
+    case behindTheChain(method: String, block: UInt64?, heads: [String])
     case cancelled
 }
 
@@ -80,6 +85,12 @@ extension RPCError: CustomStringConvertible {
             return "\(context): expected \(expected), got \(got.prefix(120))"
         case .wrongChain(let url, let expected, let reported):
             return "refusing the RPC endpoint \(EndpointURL.redacted(url)): it reports chain \(reported), not the network's chain \(expected); it is never used again (check its URL)"
+        case .behindTheChain(let method, let block, let heads):
+            let known = heads.isEmpty ? "no head known" : "heads: " + heads.joined(separator: ", ")
+            if let block {
+                return "\(method) at block \(block): no usable RPC endpoint has reached that block (\(known)); not asked where an older state would answer"
+            }
+            return "\(method): every usable RPC endpoint is stale, far behind another's head (\(known)); not asked where an older state would answer"
         case .cancelled:
             return "RPC call cancelled"
         }
@@ -87,10 +98,11 @@ extension RPCError: CustomStringConvertible {
 }
 
 extension RPCError: AlertCoded {
-    /// No answer at all: the endpoint is down or every endpoint is cooling down.
+    /// No answer at all: the endpoint is down, every endpoint is cooling down, or every one left is
+    /// behind the chain.
     public var alertCode: AlertCode? {
         switch self {
-        case .transport, .noHealthyEndpoint: .rpcUnreachable
+        case .transport, .noHealthyEndpoint, .behindTheChain: .rpcUnreachable
         default: nil
         }
     }
