@@ -47,7 +47,9 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertTrue(base.isMainnet)
         XCTAssertEqual(base.defaultApprovalMode, .manual, "real money defaults to manual approval")
         XCTAssertEqual(base.gasPriceOracle?.checksummed, "0x420000000000000000000000000000000000000F")
-        XCTAssertEqual(base.markets.map(\.marketID.rawValue), ["aave-v3", "moonwell", "morpho-vault", "aerodrome"])
+        XCTAssertEqual(base.markets.map(\.marketID.rawValue),
+                       ["aave-v3", "moonwell", "morpho-vault", "compound-v3:usdc", "erc4626:fluid-usdc", "erc4626:steakhouse-usdc",
+                        "erc4626:gauntlet-usdc-prime", "erc4626:spark-usdc", "aerodrome"])
         XCTAssertEqual(base.markets.first, .aaveV3Provider(provider: try Address(hex: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
                        "the Pool is read from Aave's registry at start")
         let sepolia = try NetworkRegistry.builtIn("base-sepolia")

@@ -95,6 +95,11 @@ final class NodeTrustUnitTests: XCTestCase {
         XCTAssertEqual(pin("aave-v3.atoken"), "0x4e65fE4DbA92790696d040ac24Aa414708F5c0AB")
         XCTAssertEqual(pin("moonwell.mtoken"), "0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22")
         XCTAssertEqual(pin("morpho-vault.vault"), "0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca")
+        XCTAssertEqual(pin("compound-v3:usdc.comet"), "0xb125E6687d4313864e53df431d5425969c15Eb2F")
+        XCTAssertEqual(pin("erc4626:fluid-usdc.vault"), "0xf42f5795D9ac7e9D757dB633D693cD548Cfd9169")
+        XCTAssertEqual(pin("erc4626:steakhouse-usdc.vault"), "0xbeeF010f9cb27031ad51e3333f9aF9C6B1228183")
+        XCTAssertEqual(pin("erc4626:gauntlet-usdc-prime.vault"), "0xeE8F4eC5672F09119b96Ab6fB59C27E1b7e44b61")
+        XCTAssertEqual(pin("erc4626:spark-usdc.vault"), "0x7BfA7C4f149E7415b73bdeDfe609237e29CBF34A")
         // Every market of the network that can receive funds has its address pinned, and nothing else is.
         let network = try NetworkRegistry.builtIn("base")
         let receiving = network.markets.compactMap { $0.role }

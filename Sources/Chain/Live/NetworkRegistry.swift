@@ -60,6 +60,7 @@ public enum NetworkRegistry {
     /// the files named; the README's market list says the same):
     static var baseMarkets: [MarketConfig] {
         func a(_ hex: String) -> Address { try! Address(hex: hex) }
+        func vault(_ name: String) -> MarketID { MarketID(family: .erc4626, name: name)! }
         return [
             // bgd-labs/aave-address-book, AaveV3Base.POOL_ADDRESSES_PROVIDER (the Pool and aToken are pinned above).
             .aaveV3Provider(provider: a("0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
@@ -68,6 +69,16 @@ public enum NetworkRegistry {
             // moonwell-fi/moonwell-contracts-v2 chains/8453.json, USDC_METAMORPHO_VAULT (Moonwell Flagship USDC,
             // curated by Anthias Labs / B.Protocol); kept under its first id so stored rows still name it.
             .erc4626(.morphoVault, vault: a("0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca"), name: "Moonwell Flagship USDC"),
+            // compound-finance/comet deployments/base/usdc/roots.json, "comet" (cUSDCv3; configuration.json: baseToken USDC 0x8335…2913).
+            .compoundV3(MarketID(family: .compoundV3, name: "usdc")!, comet: a("0xb125E6687d4313864e53df431d5425969c15Eb2F")),
+            // Instadapp/fluid-contracts-public deployments/base/fToken_fUSDC.json (constructor asset 0x8335…2913).
+            .erc4626(vault("fluid usdc"), vault: a("0xf42f5795D9ac7e9D757dB633D693cD548Cfd9169"), name: "Fluid USDC"),
+            // morpho-org/morpho-blue-api-metadata data/vaults-listing.json, chain 8453: "The Steakhouse USDC vault …".
+            .erc4626(vault("steakhouse usdc"), vault: a("0xbeeF010f9cb27031ad51e3333f9aF9C6B1228183"), name: "Steakhouse USDC"),
+            // morpho-org/morpho-blue-api-metadata data/vaults-listing.json, chain 8453: "The Gauntlet USDC Prime vault …".
+            .erc4626(vault("gauntlet usdc prime"), vault: a("0xeE8F4eC5672F09119b96Ab6fB59C27E1b7e44b61"), name: "Gauntlet USDC Prime"),
+            // sparkdotfi/spark-address-registry src/Base.sol MORPHO_VAULT_SUSDC, listed in Morpho's vaults-listing.json too.
+            .erc4626(vault("spark usdc"), vault: a("0x7BfA7C4f149E7415b73bdeDfe609237e29CBF34A"), name: "Spark USDC"),
             // aerodrome-finance/contracts script/constants/output/DeployCore-Base.json: the Router (listed only: never a target, receives nothing).
             .amm(.aerodrome, router: a("0xcF77a3Ba9A5CA399B7c97c74d54e5b1Beb874E43")),
         ]
