@@ -80,6 +80,16 @@ final class MarketFamilyUnitTests: XCTestCase {
         }
     }
 
+    func testEveryBuiltInMarketCanBeNamedInSupportedProtocolsAndTheDefaultIsTheOriginalThree() throws {
+        XCTAssertEqual(MammonConfig().supportedProtocols, [.aaveV3, .moonwell, .morphoVault])
+        let base = try NetworkRegistry.builtIn("base").markets.filter { !$0.isListedOnly }.map(\.marketID)
+        let all = try ConfigLoader.load(flags: [], environment: ["SUPPORTED_PROTOCOLS": base.map(\.rawValue).joined(separator: ",")], file: nil)
+        XCTAssertEqual(all.supportedProtocols, base)
+        XCTAssertEqual(base.count, 8)
+        // The AMM stays out whatever it is called.
+        XCTAssertThrowsError(try ConfigLoader.load(flags: [], environment: ["SUPPORTED_PROTOCOLS": "compound-v3:usdc,aerodrome"], file: nil))
+    }
+
     // MARK: - USDC at connect
 
     func testAVaultOverAnotherTokenIsRefusedByName() throws {
