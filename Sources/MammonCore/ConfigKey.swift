@@ -50,7 +50,7 @@ public struct ConfigKey: Sendable {
             c.targetToken = .usdc
             return true
         },
-        ConfigKey(name: "SUPPORTED_PROTOCOLS", range: "comma list of aave-v3, moonwell, morpho-vault",
+        ConfigKey(name: "SUPPORTED_PROTOCOLS", range: "comma list of market ids (aave-v3, moonwell, morpho-vault, compound-v3:usdc, erc4626:<name>, …); no AMM",
                   help: "markets the engine may move funds into") { text, c in
             let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let parsed = names.compactMap(MarketID.init(name:))

@@ -18,6 +18,9 @@ final class FencedTreasuryTests: DevnetTestCase {
     /// The engine's key: the role's member, holding gas ETH only.
     static let operatorKeyByte: UInt8 = 0x47
     static let limits = ["--max-transaction-value-usd", "1000", "--max-rebalances-per-day", "5"]
+    static func limits(families: Bool) -> [String] {
+        limits + (families ? ["--supported-protocols", everyMarket.map(\.rawValue).joined(separator: ",")] : [])
+    }
     static let dust = UInt256(2)
 
     struct Treasury {
@@ -37,10 +40,14 @@ final class FencedTreasuryTests: DevnetTestCase {
         try await super.tearDown()
     }
 
-    /// A Safe owned by `ownerKey` holding `usdc` whole USDC, fenced by the executed plan.
-    func fencedTreasury(usdc: UInt64) async throws -> Treasury {
+    /// Every market of the devnet, the Comet and the Fluid-style vault included: what the families' plan enables.
+    static let everyMarket = [MarketID.aaveV3, .moonwell, .morphoVault, LiveDevnet.comet, LiveDevnet.fluid]
+
+    /// A Safe owned by `ownerKey` holding `usdc` whole USDC, fenced by the executed plan (for the original
+    /// three markets, or with `families` for `everyMarket`).
+    func fencedTreasury(usdc: UInt64, families: Bool = false) async throws -> Treasury {
         let binary = try MammonBinary.require()
-        let files = try LiveRunFiles.make(network: devnet.networkFile(), keyByte: Self.operatorKeyByte)
+        let files = try LiveRunFiles.make(network: devnet.networkFile(families: families), keyByte: Self.operatorKeyByte)
         self.files = files
         var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
         let operatorAddress = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key)).address
@@ -54,7 +61,7 @@ final class FencedTreasuryTests: DevnetTestCase {
 
         let planFile = files.directory.appendingPathComponent("plan.json").path
         let plan = try await binary.run(["treasury", "plan", "--network-file", files.networkFile, "--safe", safe.checksummed,
-                                         "--operator", operatorAddress.checksummed, "--out", planFile] + Self.limits)
+                                         "--operator", operatorAddress.checksummed, "--out", planFile] + Self.limits(families: families))
         XCTAssertEqual(plan.status, 0, plan.stderr)
         let module = FencePlan.predictedModule(safe: safe)
         XCTAssertTrue(plan.stdout.contains("Roles module (predicted): \(module.checksummed)"), plan.stdout)
@@ -69,13 +76,15 @@ final class FencedTreasuryTests: DevnetTestCase {
 
     /// The engine in process with the operator's key through the treasury's role (1 000 USDC a move,
     /// 5 a day: the plan's allowance), opened.
-    func fencedEngine(_ t: Treasury, clock: any EngineClock = SystemClock(), vaultAPYWindowSeconds: UInt64 = 3600) async throws
+    func fencedEngine(_ t: Treasury, clock: any EngineClock = SystemClock(), vaultAPYWindowSeconds: UInt64 = 3600, families: Bool = false) async throws
         -> (engine: Engine, chain: LiveChain, store: AppDatabase) {
         var key = [UInt8](repeating: Self.operatorKeyByte, count: 32)
         let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
-        let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
+        let chain = try await LiveChain.connect(network: try devnet.network(families: families), signer: signer,
+                                                fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
                                                 options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: vaultAPYWindowSeconds))
         var config = MammonConfig()
+        if families { config.supportedProtocols = Self.everyMarket }
         config.maxTransactionValueUSD = 1_000
         config.maxRebalancesPerDay = 5
         config.gates.minProfitUSD = 1
@@ -242,6 +251,42 @@ final class FencedTreasuryTests: DevnetTestCase {
         let moved = try store.executions(limit: 10)
         XCTAssertTrue(moved.contains { $0.recommendation.from == nil && $0.recommendation.to == .morphoVault && $0.status == .succeeded },
                       "\(moved.map { "\($0.recommendation.route) \($0.status)" })")
+    }
+
+    func testThePlanForEveryFamilyIsAcceptedByRolesAndTheEngineMovesThroughTheCometAndTheVault() async throws {
+        let binary = try MammonBinary.require()
+        let t = try await fencedTreasury(usdc: 1_000, families: true)
+        // Aave, Moonwell and the MetaMorpho stand-in's 9 permissions, the Comet's supply and withdraw, the
+        // Fluid-style vault's deposit, withdraw and redeem: all stored by Roles as planned.
+        let check = try await binary.run(["treasury", "check", "--network-file", t.files.networkFile, "--safe", t.safe.checksummed,
+                                          "--keystore", t.files.keystore] + Self.limits(families: true))
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("the fence is exactly the plan: 14 permissions"), check.stdout)
+        let (engine, _, _) = try await fencedEngine(t, vaultAPYWindowSeconds: 60, families: true)
+
+        // The Comet's base pays 10 %: idle → Comet (approve, supply) through the role.
+        try await devnet.admin("devnet_setCometCurve", ["900000000000000000", "100000000000000000", "40000000000000000", "1000000000000000000"])
+        var ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        let inComet = try await devnet.cometBalance(of: t.safe)
+        XCTAssertEqual(inComet, UInt256(1_000_000_000))
+
+        // The vault grows about 30 % a year while the Comet falls to 2 %: Comet → vault (withdraw to the
+        // Safe, approve, deposit with the Safe as receiver), through the role.
+        try await devnet.admin("devnet_vaultAccrue", ["5000000", "erc4626:devnet-fluid-usdc"])
+        let now = Int(try await devnet.chainTime().timeIntervalSince1970)
+        try await devnet.admin("evm_mine", [.integer(now + 600)])
+        try await devnet.admin("devnet_setCometCurve", ["900000000000000000", "20000000000000000", "40000000000000000", "1000000000000000000"])
+        let start = try await devnet.blockNumber()
+        ok = await engine.runOnce()
+        XCTAssertTrue(ok)
+        let cometAfter = try await devnet.cometBalance(of: t.safe)
+        XCTAssertEqual(cometAfter, .zero)
+        let inVault = try await devnet.fluidAssets(of: t.safe)
+        XCTAssertGreaterThanOrEqual(inVault, UInt256(1_000_000_000) - Self.dust)
+        let sent = try await operatorTransactions(t, after: start)
+        XCTAssertEqual(sent.count, 3, "withdraw, approve, deposit")
+        XCTAssertTrue(sent.allSatisfy { $0["to"]?.stringValue?.lowercased() == t.module.checksummed.lowercased() })
     }
 
     /// While it runs, the engine reads the allowance and the operator's gas every cycle and the role

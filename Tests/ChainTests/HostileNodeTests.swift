@@ -66,7 +66,7 @@ final class HostileNodeTests: DevnetTestCase {
         // address, it must be the compiled-in one.
         var network = try pinnedNetwork(rpcURL: devnet.info.rpcURL)
         let other = try Address(hex: "0x00000000000000000000000000000000000000a7")
-        network.pins?.aaveAToken = other
+        network.pins?.markets[.aaveAToken] = other
         let error = await liveError { try await LiveChain.connect(network: network, signer: try LiveDevnet.signer()) }
         let aToken = try Address(hex: devnet.info.aToken).checksummed
         XCTAssertTrue(error?.hasPrefix("refusing to sign: aave-v3.atoken is pinned to \(other.checksummed) but Aave Pool \(try Address(hex: devnet.info.pool).checksummed) getReserveData(USDC) reports \(aToken)") ?? false,
@@ -294,10 +294,11 @@ final class HostileNodeTests: DevnetTestCase {
         var network = try devnet.network(rpcURLs: [rpcURL])
         let info = devnet.info
         network.markets = [.aaveV3Provider(provider: try Address(hex: info.aavePoolAddressesProvider)),
-                           .moonwell(mToken: try Address(hex: info.mToken)), .morphoVault(vault: try Address(hex: info.vault))]
+                           .compoundV2(.moonwell, mToken: try Address(hex: info.mToken)), .erc4626(.morphoVault, vault: try Address(hex: info.vault), name: nil)]
         network.pins = AddressPins(usdc: try Address(hex: info.usdc), usdcDecimals: 6, ethUSDFeed: try Address(hex: info.feed),
-                                   aavePool: try Address(hex: info.pool), aaveAToken: try Address(hex: info.aToken),
-                                   moonwellMToken: try Address(hex: info.mToken), morphoVault: try Address(hex: info.vault))
+                                   markets: [.aavePool: try Address(hex: info.pool), .aaveAToken: try Address(hex: info.aToken),
+                                             .market(.moonwell, "mtoken"): try Address(hex: info.mToken),
+                                             .market(.morphoVault, "vault"): try Address(hex: info.vault)])
         return network
     }
 

@@ -7,7 +7,7 @@ import XCTest
 /// Reads on the devnet: round trips of a scan, what a failed read does, and transaction status
 /// for crash recovery.
 final class LiveScanTests: DevnetTestCase {
-    func testScanOfEveryMarketTakesTwoHTTPRoundTrips() async throws {
+    func testScanOfEveryMarketTakesOneHTTPRoundTrip() async throws {
         let chain = try await devnet.chain()
         try await devnet.send(chain, .approve(.usdc, spender: .aaveV3, LiveDevnet.usdc(1_000)))
         try await devnet.send(chain, .deposit(.aaveV3, .usdc, LiveDevnet.usdc(1_000)))
@@ -16,7 +16,7 @@ final class LiveScanTests: DevnetTestCase {
         let markets = try await chain.scanMarkets(token: .usdc)
         let after = try await devnet.admin("devnet_stats")
         let requests = (after["http_requests"]?.intValue ?? 0) - (before["http_requests"]?.intValue ?? 0) - 1
-        XCTAssertEqual(requests, 2, "one batch for every market, one for the vault's shares → assets")
+        XCTAssertEqual(requests, 1, "one batch for every market: no read waits for another's answer (a vault's position included)")
         // Every snapshot names the block it was read at (the position history keeps it).
         let head = try await devnet.blockNumber()
         XCTAssertEqual(Set(markets.map(\.block)), [head])
@@ -36,7 +36,7 @@ final class LiveScanTests: DevnetTestCase {
         XCTAssertNotNil(unreachable, "an unreachable node is an error, not an empty market list")
         // A market address with no contract: eth_call returns no data, which is not an address or a balance.
         var broken = network
-        broken.markets = [.moonwell(mToken: try Address(hex: "0x00000000000000000000000000000000000000bb"))]
+        broken.markets = [.compoundV2(.moonwell, mToken: try Address(hex: "0x00000000000000000000000000000000000000bb"))]
         let noContract = await liveError { try await LiveChain.connect(network: broken, signer: try LiveDevnet.signer()) }
         XCTAssertTrue(noContract?.contains("Moonwell underlying: unexpected result") ?? false, noContract ?? "connected to a market with no contract")
         // An account without code answers empty data to any call; a balance read from it throws.

@@ -32,13 +32,13 @@ final class LiveUnitTests: XCTestCase {
             do { _ = try NetworkRegistry.parse(.object(object), source: "net.json"); return "parsed" } catch { return error.description }
         }
         XCTAssertEqual(error { $0["markets"] = [["protocol": "compound", "comet": "0x00"]] },
-                       "net.json: markets[0]: unknown protocol 'compound' (known: aave-v3, moonwell, morpho-vault, aerodrome)")
+                       "net.json: markets[0]: unknown protocol 'compound' (known: aave-v3, moonwell, morpho-vault, aerodrome; or give \"family\")")
         XCTAssertTrue(error { $0["markets"] = [["protocol": "moonwell", "m_token": "0x1234"]] }
             .hasPrefix("net.json: markets[0]: \"m_token\" = 0x1234: not an address"))
         // A mixed-case address with a broken checksum is a typo, not an address.
         XCTAssertTrue(error { $0["usdc"] = "0x5FbDB2315678afecb367f032d93F642f64180aA3" }.hasPrefix("net.json: \"usdc\" = "))
         XCTAssertEqual(error { $0["eth_usd_feed"] = nil }, "net.json: missing \"eth_usd_feed\"")
-        XCTAssertEqual(error { $0["markets"] = [["pool": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"]] }, "net.json: markets[0]: missing \"protocol\"")
+        XCTAssertEqual(error { $0["markets"] = [["pool": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"]] }, "net.json: markets[0]: missing \"family\"")
     }
 
     func testANetworkFileTunesItsRPCEndpoints() throws {
@@ -73,7 +73,9 @@ final class LiveUnitTests: XCTestCase {
         XCTAssertTrue(base.isMainnet)
         XCTAssertEqual(base.defaultApprovalMode, .manual, "real money defaults to manual approval")
         XCTAssertEqual(base.gasPriceOracle?.checksummed, "0x420000000000000000000000000000000000000F")
-        XCTAssertEqual(base.markets.map(\.marketID), [.aaveV3, .moonwell, .morphoVault, .aerodrome])
+        XCTAssertEqual(base.markets.map(\.marketID.rawValue),
+                       ["aave-v3", "moonwell", "morpho-vault", "compound-v3:usdc", "erc4626:fluid-usdc", "erc4626:steakhouse-usdc",
+                        "erc4626:gauntlet-usdc-prime", "erc4626:spark-usdc", "aerodrome"])
         XCTAssertEqual(base.markets.first, .aaveV3Provider(provider: try Address(hex: "0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
                        "the Pool is read from Aave's registry at start")
         let sepolia = try NetworkRegistry.builtIn("base-sepolia")

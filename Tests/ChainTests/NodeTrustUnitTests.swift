@@ -90,28 +90,41 @@ final class NodeTrustUnitTests: XCTestCase {
 
     func testBuiltInNetworksPinEveryAddressThatReceivesFunds() throws {
         let base = try XCTUnwrap(try NetworkRegistry.builtIn("base").pins)
-        XCTAssertEqual(base.aavePool?.checksummed, "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5")
-        XCTAssertEqual(base.aaveAToken?.checksummed, "0x4e65fE4DbA92790696d040ac24Aa414708F5c0AB")
-        XCTAssertEqual(base.moonwellMToken?.checksummed, "0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22")
-        XCTAssertEqual(base.morphoVault?.checksummed, "0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca")
+        func pin(_ role: String) -> String? { base.pinned(AddressRole(rawValue: role))?.checksummed }
+        XCTAssertEqual(pin("aave-v3.pool"), "0xA238Dd80C259a72e81d7e4664a9801593F98d1c5")
+        XCTAssertEqual(pin("aave-v3.atoken"), "0x4e65fE4DbA92790696d040ac24Aa414708F5c0AB")
+        XCTAssertEqual(pin("moonwell.mtoken"), "0xEdc817A28E8B93B03976FBd4a3dDBc9f7D176c22")
+        XCTAssertEqual(pin("morpho-vault.vault"), "0xc1256Ae5FF1cf2719D4937adb3bbCCab2E00A2Ca")
+        XCTAssertEqual(pin("compound-v3:usdc.comet"), "0xb125E6687d4313864e53df431d5425969c15Eb2F")
+        XCTAssertEqual(pin("erc4626:fluid-usdc.vault"), "0xf42f5795D9ac7e9D757dB633D693cD548Cfd9169")
+        XCTAssertEqual(pin("erc4626:steakhouse-usdc.vault"), "0xbeeF010f9cb27031ad51e3333f9aF9C6B1228183")
+        XCTAssertEqual(pin("erc4626:gauntlet-usdc-prime.vault"), "0xeE8F4eC5672F09119b96Ab6fB59C27E1b7e44b61")
+        XCTAssertEqual(pin("erc4626:spark-usdc.vault"), "0x7BfA7C4f149E7415b73bdeDfe609237e29CBF34A")
+        // Every market of the network that can receive funds has its address pinned, and nothing else is.
+        let network = try NetworkRegistry.builtIn("base")
+        let receiving = network.markets.compactMap { $0.role }
+        XCTAssertEqual(Set(base.markets.keys), Set(receiving + [.aavePool, .aaveAToken]), "the Pool comes from its provider, the aToken from the Pool")
+        for market in network.markets { if let role = market.role { XCTAssertEqual(base.pinned(role), market.address, role.rawValue) } }
         XCTAssertEqual(base.usdc.checksummed, "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
         XCTAssertEqual(base.usdcDecimals, 6)
         XCTAssertEqual(base.ethUSDFeed.checksummed, "0x71041dddad3595F9CEd3DcCFBe3D1F4b0a16Bb70")
         let sepolia = try XCTUnwrap(try NetworkRegistry.builtIn("base-sepolia").pins)
-        XCTAssertEqual(sepolia.aavePool?.checksummed, "0xbE781D7Bdf469f3d94a62Cdcc407aCe106AEcA74")
-        XCTAssertEqual(sepolia.aaveAToken?.checksummed, "0xfE45Bf4dEF7223Ab1Bf83cA17a4462Ef1647F7FF")
+        XCTAssertEqual(sepolia.pinned(.aavePool)?.checksummed, "0xbE781D7Bdf469f3d94a62Cdcc407aCe106AEcA74")
+        XCTAssertEqual(sepolia.pinned(.aaveAToken)?.checksummed, "0xfE45Bf4dEF7223Ab1Bf83cA17a4462Ef1647F7FF")
         XCTAssertNil(try NetworkRegistry.parse(LiveUnitTests.devnetFile).pins, "network files are recorded by the engine, not pinned")
 
         let rogue = try Address(hex: "0x00000000000000000000000000000000000000bb")
         XCTAssertThrowsError(try base.check(.aavePool, rogue, source: "PoolAddressesProvider getPool()", network: "base")) { error in
             XCTAssertEqual("\(error)", "refusing to sign: aave-v3.pool is pinned to 0xA238Dd80C259a72e81d7e4664a9801593F98d1c5 but PoolAddressesProvider getPool() reports \(rogue.checksummed); an endpoint that answers with another contract would receive the funds — check the RPC URL (nothing was sent)")
         }
-        XCTAssertThrowsError(try sepolia.check(.moonwellMToken, rogue, source: "configuration", network: "base-sepolia")) { error in
+        XCTAssertThrowsError(try sepolia.check(.market(.moonwell, "mtoken"), rogue, source: "configuration", network: "base-sepolia")) { error in
             XCTAssertTrue("\(error)".contains("no compiled-in address for moonwell.mtoken"), "\(error)")
         }
-        XCTAssertEqual(AddressRole.allCases.map(\.rawValue),
-                       ["usdc", "eth-usd-feed", "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault"],
-                       "the engine stores these names: they must not change")
+        // The engine stores these names: the original markets' roles must read as they always did.
+        XCTAssertEqual([AddressRole.usdc, .ethUSDFeed, .aavePool, .aaveAToken, .market(.moonwell, "mtoken"), .market(.morphoVault, "vault")]
+                        .map(\.rawValue),
+                       ["usdc", "eth-usd-feed", "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault"])
+        XCTAssertEqual(AddressRole.market(try XCTUnwrap(MarketID(rawValue: "compound-v3:usdc")), "comet").rawValue, "compound-v3:usdc.comet")
     }
 
     func testANetworkFileOfABuiltInChainIDGetsItsCompiledPins() async throws {
@@ -183,10 +196,13 @@ final class NodeTrustUnitTests: XCTestCase {
         let usdc = try Address(hex: "0x00000000000000000000000000000000000000aa")
         func word(_ v: UInt256) -> [UInt8] { ABI.encode([.uint(v)]) }
         let big = UInt256(1) << 200
+        let model = try Address(hex: "0x00000000000000000000000000000000000000b0")
         let moonwell = try MoonwellAdapter(mToken: try Address(hex: "0x00000000000000000000000000000000000000bb"), usdc: usdc, decimals: 6,
-                                           underlying: ABI.encode([.address(usdc)]))
+                                           resolution: [ABI.encode([.address(usdc)]), ABI.encode([.address(model)])])
         let cash = word(UInt256(1_000_000_000_000))
-        let sane = [word(1_585_489_599), word(5_000_000_000), word(200_000_000_000_000), word(UInt256(5_000_000_000_000_000)), cash]
+        let curve = [word(0), word(1_585_489_599), word(95_129_375_951), word(UInt256(800_000_000_000_000_000))]
+        let sane = [word(1_585_489_599), word(5_000_000_000), word(200_000_000_000_000), word(UInt256(5_000_000_000_000_000)), cash,
+                    word(UInt256(400_000_000_000)), word(UInt256(100_000_000_000_000_000)), ABI.encode([.address(model)])] + curve
         let reading = try moonwell.reading(first: sane, second: [])
         XCTAssertEqual(reading.position, 1_000_000)
         XCTAssertEqual(reading.liquidity, 1_000_000_000_000)
@@ -209,12 +225,16 @@ final class NodeTrustUnitTests: XCTestCase {
 
         var reserve = [UInt8](repeating: 0, count: 15 * 32)
         reserve.replaceSubrange(8 * 32 + 12..<9 * 32, with: try Address(hex: "0x00000000000000000000000000000000000000cc").bytes)
+        reserve.replaceSubrange(10 * 32 + 12..<11 * 32, with: try Address(hex: "0x00000000000000000000000000000000000000c1").bytes)
+        reserve.replaceSubrange(11 * 32 + 12..<12 * 32, with: try Address(hex: "0x00000000000000000000000000000000000000c2").bytes)
         let aave = try AaveV3Adapter(pool: try Address(hex: "0x00000000000000000000000000000000000000dd"), usdc: usdc, decimals: 6,
                                      reserveData: reserve)
-        func aaveReading(rate: UInt256, balance: UInt256 = 7) throws -> MarketReading {
+        let ray = UInt256.powerOfTen(27)!
+        let strategy = ABI.encode([.uint(ray * UInt256(9) / UInt256(10)), .uint(.zero), .uint(ray / UInt256(20)), .uint(ray * UInt256(6) / UInt256(10))])
+        func aaveReading(rate: UInt256, balance: UInt256 = 7, strategy: [UInt8] = strategy) throws -> MarketReading {
             var data = reserve
             data.replaceSubrange(64..<96, with: rate.bigEndianBytes)
-            return try aave.reading(first: [data, word(balance), word(1_000), word(900)], second: [])
+            return try aave.reading(first: [data, word(balance), word(1_000), word(900), word(100), strategy], second: [])
         }
         XCTAssertEqual(try aaveReading(rate: UInt256(50_000_000) * UInt256(1_000_000_000_000_000_000)).apy, Decimal(string: "5.12711"))
         XCTAssertEqual(try aaveReading(rate: 1).liquidity, 900)
@@ -224,15 +244,19 @@ final class NodeTrustUnitTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("Aave aToken balanceOf answered \(big.decimalString)"), "\(error)")
         }
 
-        let vault = try MorphoVaultAdapter(vault: try Address(hex: "0x00000000000000000000000000000000000000ee"), usdc: usdc, decimals: 6,
-                                           asset: ABI.encode([.address(usdc)]))
+        let vault = try ERC4626Adapter(.morphoVault, vault: try Address(hex: "0x00000000000000000000000000000000000000ee"), name: nil, usdc: usdc,
+                                       decimals: 6, resolution: [ABI.encode([.address(usdc)])])
         let price = word(UInt256.powerOfTen(18)!)
-        let good = try vault.reading(first: [word(0), word(2_000), price, word(300), word(500)], second: [word(0)])
+        let good = try vault.reading(first: [word(0), word(2_000), price, word(300), word(500)], second: [])
         XCTAssertEqual(good.liquidity, 500, "the larger of idle USDC and maxWithdraw")
-        XCTAssertThrowsError(try vault.reading(first: [word(0), word(2_000), word(0), word(300), word(500)], second: [word(0)]),
+        XCTAssertThrowsError(try vault.reading(first: [word(0), word(2_000), word(0), word(300), word(500)], second: []),
                              "a share price of 0")
-        XCTAssertThrowsError(try vault.reading(first: [word(0), word(2_000), word(.max), word(300), word(500)], second: [word(0)]))
-        XCTAssertThrowsError(try vault.reading(first: [word(0), word(2_000), price, word(300), word(500)], second: [word(big)]))
+        XCTAssertThrowsError(try vault.reading(first: [word(0), word(2_000), word(.max), word(300), word(500)], second: []))
+        // Shares of 2^127 at the largest price allowed: the product passes 256 bits, an error rather than a trap.
+        XCTAssertThrowsError(try vault.reading(first: [word(UInt256(1) << 127), word(2_000), word(NodeBounds.maxVaultSharePrice), word(300), word(500)],
+                                               second: []))
+        XCTAssertThrowsError(try vault.reading(first: [word(UInt256(1) << 128), word(2_000), price, word(300), word(500)], second: []),
+                             "more shares than 2^128")
     }
 
     func testGasLimitAboveTheCapIsRefusedBeforeSigning() throws {

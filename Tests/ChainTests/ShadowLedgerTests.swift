@@ -30,11 +30,29 @@ final class ShadowLedgerTests: XCTestCase {
         XCTAssertEqual(ledger.idle, 500_000_000 + later.value(of: UInt256(970_873_786) - UInt256(480_630_588)))
     }
 
-    func testVaultSharesUseTheVirtualOffset() {
-        // An empty MetaMorpho-style vault: 1 USDC unit buys 10^12 shares (offset 10^12, one virtual asset).
-        let empty = ShadowMarketIndex.vault(totalAssets: .zero, totalSupply: .zero, offset: .powerOfTen(12)!)
-        XCTAssertEqual(empty.unitsMinted(for: 1_000_000), UInt256.powerOfTen(18)!)
-        XCTAssertEqual(empty.value(of: .powerOfTen(18)!), 1_000_000)
+    func testVaultSharesFollowTheSharePrice() {
+        // A MetaMorpho-style vault at par: 10^30 shares are worth 10^18 USDC units (18-decimal shares).
+        let par = ShadowMarketIndex.sharePrice(.powerOfTen(18)!)
+        XCTAssertEqual(par.unitsMinted(for: 1_000_000), UInt256.powerOfTen(18)!)
+        XCTAssertEqual(par.value(of: .powerOfTen(18)!), 1_000_000)
+        // A Fluid-style fToken, 6-decimal shares at 1.05: 100 USDC buy floor(100e6 / 1.05) shares, worth 99.999999.
+        let fToken = ShadowMarketIndex.sharePrice(try! UInt256(decimal: "1050000000000000000000000000000"))
+        XCTAssertEqual(fToken.unitsMinted(for: 100_000_000), UInt256(95_238_095))
+        XCTAssertEqual(fToken.value(of: UInt256(95_238_095)), 99_999_999)
+        XCTAssertEqual(fToken.unitsBurned(for: 50_000_000), UInt256(47_619_048), "burned rounding up")
+    }
+
+    func testCometPrincipalFollowsTheSupplyIndex() throws {
+        // Comet's index starts at 1e15; at 1.02 a supply of 1 000 USDC is principal floor(1e9 × 1e15 / 1.02e15).
+        let index = ShadowMarketIndex.comet(baseSupplyIndex: UInt256(1_020_000_000_000_000))
+        var ledger = ShadowLedger(idle: 1_000_000_000, units: [:])
+        let comet = try XCTUnwrap(MarketID(rawValue: "compound-v3:usdc"))
+        ledger.approve(comet, amount: 1_000_000_000)
+        try ledger.deposit(comet, amount: 1_000_000_000, index: index)
+        XCTAssertEqual(ledger.units[comet], UInt256(980_392_156))
+        XCTAssertEqual(index.value(of: UInt256(980_392_156)), 999_999_999, "principal × index / 1e15, rounded down as balanceOf")
+        let later = ShadowMarketIndex.comet(baseSupplyIndex: UInt256(1_030_200_000_000_000))
+        XCTAssertEqual(later.value(of: UInt256(980_392_156)), 1_009_999_999)
     }
 
     func testRefusalsLeaveTheLedgerAsItWas() throws {

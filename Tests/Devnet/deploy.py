@@ -35,8 +35,18 @@ INITIAL_ETH_USD = 2500 * 10**8
 INITIAL_L1_FEE_PER_BYTE = 10**9
 # Other suppliers' money in each market, so yield paid out is backed by cash.
 SEED_LIQUIDITY = 1_000_000 * USDC_UNIT
+# The rate curves the lending stand-ins report (what a deposit does to the rate; the spot rates are
+# set directly). Aave: optimal usage 90 %, base 0, slopes 5 % and 60 %, reserve factor 10 % (in the
+# pool). Moonwell's JumpRateModel: base 0, multiplier 5 %, jump 300 %, kink 80 %. Comet's supply
+# curve: kink 90 %, base 2 % (so an empty Comet pays 2 %, below Aave's 3 %), slopes 4 % and 100 %.
+AAVE_CURVE = (90 * RAY // 100, 0, 5 * RAY // 100, 60 * RAY // 100)
+MOONWELL_CURVE = (0, 5 * 10**16, 3 * 10**18, 8 * 10**17)
+COMET_CURVE = (9 * 10**17, 2 * 10**16, 4 * 10**16, 10**18)
 
 Send = Callable[..., Any]
+# The devnet's markets by id, and the contract each admin method acts on.
+MARKET_KEYS = {"aave-v3": "pool", "moonwell": "m_token", "morpho-vault": "vault", "compound-v3:usdc": "comet",
+               "erc4626:devnet-fluid-usdc": "fluid"}
 
 
 # --- compilation ----------------------------------------------------------------------------
@@ -158,14 +168,14 @@ class Deployment:
     @classmethod
     def deploy_all(cls, send: Send, chain_id: int) -> "Deployment":
         d = Deployer(send, chain_id)
-        usdc = d.deploy("USDC")
+        usdc = d.deploy("USDC", "USD Coin (devnet)", "USDC")
         pool = d.deploy("AavePool", usdc.address)
         a_token = d.deploy("AToken", pool.address, usdc.address)
         d.call(pool, "initReserve", a_token.address)
         d.call(pool, "setLiquidityRate", INITIAL_AAVE_RATE)
         m_token = d.deploy("MToken", usdc.address, INITIAL_EXCHANGE_RATE)
         d.call(m_token, "setSupplyRatePerTimestamp", INITIAL_MOONWELL_RATE)
-        vault = d.deploy("Vault4626", usdc.address)
+        vault = d.deploy("Vault4626", usdc.address, "Devnet USDC Vault", "dvUSDC", 12)
         feed = d.deploy("PriceFeed", INITIAL_ETH_USD)
         # After every other contract, so their addresses stay what they were before it existed.
         oracle = d.deploy("GasPriceOracle", INITIAL_L1_FEE_PER_BYTE)
@@ -175,16 +185,34 @@ class Deployment:
         # contract, so their addresses stay what they were before it existed.
         sequencer = d.deploy("PriceFeed", 0)
         d.call(sequencer, "setRoundData", 1, 0, 1, 1, 1)
+        # The market families' contracts, after every other one (earlier addresses stay): Aave's rate
+        # strategy and debt token, Moonwell's rate model, a Comet, a Fluid-style vault (6-decimal
+        # shares), and a vault over a token that is not USDC (a bridged "USDbC").
+        debt_token = d.deploy("AaveDebtToken", pool.address)
+        strategy = d.deploy("AaveRateStrategy", usdc.address, *AAVE_CURVE)
+        d.call(pool, "setRateModel", debt_token.address, strategy.address)
+        jump_model = d.deploy("JumpRateModel", *MOONWELL_CURVE)
+        d.call(m_token, "setInterestRateModel", jump_model.address)
+        comet = d.deploy("Comet", usdc.address, *COMET_CURVE)
+        fluid = d.deploy("Vault4626", usdc.address, "Devnet Fluid USDC", "fUSDC", 0)
+        bridged = d.deploy("USDC", "USD Base Coin (devnet)", "USDbC")
+        bridged_vault = d.deploy("Vault4626", bridged.address, "Devnet USDbC Vault", "dvUSDbC", 12)
 
-        d.call(usdc, "mint", DEPLOYER, 3 * SEED_LIQUIDITY)
+        d.call(usdc, "mint", DEPLOYER, 5 * SEED_LIQUIDITY)
         d.call(usdc, "approve", pool.address, SEED_LIQUIDITY)
         d.call(pool, "supply", usdc.address, SEED_LIQUIDITY, DEPLOYER, 0)
         d.call(usdc, "approve", m_token.address, SEED_LIQUIDITY)
         d.call(m_token, "mint", SEED_LIQUIDITY)
         d.call(usdc, "approve", vault.address, SEED_LIQUIDITY)
         d.call(vault, "deposit", SEED_LIQUIDITY, DEPLOYER)
+        d.call(usdc, "approve", comet.address, SEED_LIQUIDITY)
+        d.call(comet, "supply", usdc.address, SEED_LIQUIDITY)
+        d.call(usdc, "approve", fluid.address, SEED_LIQUIDITY)
+        d.call(fluid, "deposit", SEED_LIQUIDITY, DEPLOYER)
         contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
-                     "oracle": oracle, "provider": provider, "sequencer": sequencer}
+                     "oracle": oracle, "provider": provider, "sequencer": sequencer, "debt_token": debt_token,
+                     "strategy": strategy, "jump_model": jump_model, "comet": comet, "fluid": fluid, "bridged": bridged,
+                     "bridged_vault": bridged_vault}
         return cls(d, contracts)
 
     def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
@@ -200,12 +228,18 @@ class Deployment:
                 {"protocol": "aave-v3", "pool": c["pool"].address, "a_token": c["a_token"].address},
                 {"protocol": "moonwell", "m_token": c["m_token"].address},
                 {"protocol": "morpho-vault", "vault": c["vault"].address},
+                # The newer format: a family, an address and a name (ids compound-v3:usdc, erc4626:devnet-fluid-usdc).
+                {"family": "compound-v3", "address": c["comet"].address, "name": "usdc"},
+                {"family": "erc4626", "address": c["fluid"].address, "name": "Devnet Fluid USDC"},
             ],
             "deployer": DEPLOYER,
             # Not read by mammon unless copied to "gas_price_oracle": the devnet has no L1 fee by default.
             "l1_gas_price_oracle": c["oracle"].address,
             # Aave's registry stand-in: {"protocol": "aave-v3", "pool_addresses_provider": …} resolves the pool.
             "aave_pool_addresses_provider": c["provider"].address,
+            # An ERC-4626 vault over the bridged stand-in (not USDC): a network naming it must be refused.
+            "bridged_usdc": c["bridged"].address,
+            "bridged_usdc_vault": c["bridged_vault"].address,
         }
 
     # --- admin actions (each is one or more deployer transactions) --------------------------
@@ -235,17 +269,24 @@ class Deployment:
     def fail_next_redeem(self, code: int) -> None:
         self.deployer.call(self.c["m_token"], "setFailNextRedeem", code)
 
-    def vault_accrue(self, usdc_units: int) -> None:
-        vault, usdc = self.c["vault"], self.c["usdc"]
+    def vault_accrue(self, usdc_units: int, key: str = "vault") -> None:
+        vault, usdc = self.c[key], self.c["usdc"]
         self.deployer.call(usdc, "mint", DEPLOYER, usdc_units)
         self.deployer.call(usdc, "approve", vault.address, usdc_units)
         self.deployer.call(vault, "accrue", usdc_units)
 
     def set_paused(self, market: str, paused: bool) -> None:
-        key = {"aave-v3": "pool", "moonwell": "m_token", "morpho-vault": "vault"}.get(market)
+        key = MARKET_KEYS.get(market)
         if key is None:
-            raise ValueError(f"unknown market {market!r}: use aave-v3, moonwell or morpho-vault")
+            raise ValueError(f"unknown market {market!r}: use {', '.join(MARKET_KEYS)}")
         self.deployer.call(self.c[key], "setPaused", paused)
+
+    def set_comet_index(self, index: int) -> None:
+        self.deployer.call(self.c["comet"], "setSupplyIndex", index)
+
+    def set_comet_curve(self, kink: int, base: int, slope_low: int, slope_high: int) -> None:
+        """Yearly rates (1e18 = 100 %) and the kink, as Comet's configuration gives them."""
+        self.deployer.call(self.c["comet"], "setSupplyCurve", kink, base, slope_low, slope_high)
 
     def set_vault_withdraw_limit(self, usdc_units: int) -> None:
         self.deployer.call(self.c["vault"], "setWithdrawLimit", usdc_units)
@@ -266,13 +307,18 @@ class Deployment:
             holder, lent = m.address, self.deployer.view(m, "totalBorrows")[0]
             take, give, target = (lambda a: self.deployer.call(m, "borrowCash", a, DEPLOYER)), \
                 (lambda a: self.deployer.call(m, "repayCash", a)), m.address
-        elif market == "morpho-vault":
-            v = self.c["vault"]
+        elif market == "compound-v3:usdc":
+            cm = self.c["comet"]
+            holder, lent = cm.address, self.deployer.view(cm, "totalBorrow")[0]
+            take, give, target = (lambda a: self.deployer.call(cm, "borrowCash", a, DEPLOYER)), \
+                (lambda a: self.deployer.call(cm, "repayCash", a)), cm.address
+        elif market in ("morpho-vault", "erc4626:devnet-fluid-usdc"):
+            v = self.c[MARKET_KEYS[market]]
             holder, lent = v.address, self.deployer.view(v, "allocated")[0]
             take, give, target = (lambda a: self.deployer.call(v, "allocate", a, DEPLOYER)), \
                 (lambda a: self.deployer.call(v, "reclaim", a)), v.address
         else:
-            raise ValueError(f"unknown market {market!r}: use aave-v3, moonwell or morpho-vault")
+            raise ValueError(f"unknown market {market!r}: use {', '.join(MARKET_KEYS)}")
         cash = self.deployer.view(usdc, "balanceOf", holder)[0]
         wanted = (cash + lent) * percent // 100
         if wanted > lent:
@@ -291,6 +337,9 @@ class Deployment:
         a_token = self.deployer.deploy("AToken", pool.address, usdc.address)
         self.deployer.call(pool, "initReserve", a_token.address)
         self.deployer.call(pool, "setLiquidityRate", 9 * RAY // 100)
+        # A reserve as complete as the real one's: its own debt token, the same rate strategy.
+        debt_token = self.deployer.deploy("AaveDebtToken", pool.address)
+        self.deployer.call(pool, "setRateModel", debt_token.address, self.c["strategy"].address)
         return {"pool": pool.address, "a_token": a_token.address}
 
     def set_feed_answer(self, answer: int, updated_at: int) -> None:

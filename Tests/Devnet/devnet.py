@@ -283,7 +283,10 @@ class Devnet:
             "devnet_setMoonwellExchangeRate": self.admin(lambda d, p: d.set_moonwell_exchange_rate(as_int(p[0]))),
             "devnet_failNextMint": self.admin(lambda d, p: d.fail_next_mint(as_int(p[0]))),
             "devnet_failNextRedeem": self.admin(lambda d, p: d.fail_next_redeem(as_int(p[0]))),
-            "devnet_vaultAccrue": self.admin(lambda d, p: d.vault_accrue(as_int(p[0]))),
+            "devnet_vaultAccrue": self.admin(
+                lambda d, p: d.vault_accrue(as_int(p[0]), deploy.MARKET_KEYS[str(p[1])] if len(p) > 1 else "vault")),
+            "devnet_setCometIndex": self.admin(lambda d, p: d.set_comet_index(as_int(p[0]))),
+            "devnet_setCometCurve": self.admin(lambda d, p: d.set_comet_curve(*(as_int(x) for x in p[:4]))),
             "devnet_setVaultWithdrawLimit": self.admin(lambda d, p: d.set_vault_withdraw_limit(as_int(p[0]))),
             "devnet_setUtilization": self.admin(lambda d, p: d.set_utilization(str(p[0]), as_int(p[1]))),
             "devnet_deployRoguePool": self.admin(lambda d, p: d.deploy_rogue_pool(), returns=True),
@@ -472,7 +475,7 @@ class Devnet:
                 raise JsonRpcError(-32601, "devnet admin methods need the contracts: start with --deploy")
             try:
                 result = action(self.deployment, params)
-            except (IndexError, ValueError) as exc:
+            except (IndexError, KeyError, ValueError) as exc:
                 raise JsonRpcError(-32602, f"bad params {params!r}: {exc}") from exc
             except RuntimeError as exc:
                 raise JsonRpcError(-32000, str(exc)) from exc

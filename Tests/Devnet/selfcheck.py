@@ -164,6 +164,42 @@ def main() -> None:
     check(usdc_balance() - before == position, "redeem(all shares) pays convertToAssets(shares)")
     check(wallet.view(v, "balanceOf", me)[0] == 0, "no shares left")
 
+    # --- Comet --------------------------------------------------------------------------------
+    cm = c["comet"]
+    check(wallet.view(cm, "baseToken")[0].lower() == c["usdc"].address.lower(), "Comet's base token is the devnet USDC")
+    wallet.call(c["usdc"], "approve", cm.address, 1_000 * USDC)
+    wallet.call(cm, "supply", c["usdc"].address, 1_000 * USDC)
+    check(wallet.view(cm, "balanceOf", me)[0] == 1_000 * USDC, "balance = supplied at index 1e15")
+    check(wallet.view(cm, "userBasic", me)[0][0] == 1_000 * USDC, "userBasic's first field is the principal")
+    dep.set_comet_index(1_050_000_000_000_000)
+    check(wallet.view(cm, "balanceOf", me)[0] == 1_050 * USDC, "balance = principal × index / 1e15")
+    check(wallet.view(cm, "totalsBasic")[0][0] == 1_050_000_000_000_000, "totalsBasic's first field is baseSupplyIndex")
+    too_much = wallet.call(cm, "withdraw", c["usdc"].address, 1_050 * USDC + 1, expect_success=False)
+    check(int(too_much["status"], 16) == 0, "a withdraw past the balance (a borrow without collateral) reverts")
+    dep.set_utilization("compound-v3:usdc", 95)
+    u = wallet.view(cm, "getUtilization")[0]
+    base, low, high, kink = (wallet.view(cm, name)[0] for name in (
+        "supplyPerSecondInterestRateBase", "supplyPerSecondInterestRateSlopeLow", "supplyPerSecondInterestRateSlopeHigh", "supplyKink"))
+    check(wallet.view(cm, "getSupplyRate", u)[0] == base + low * kink // 10**18 + high * (u - kink) // 10**18,
+          "getSupplyRate above the kink is Comet's formula, each product rounded down")
+    dep.set_utilization("compound-v3:usdc", 0)
+    before = usdc_balance()
+    wallet.call(cm, "withdraw", c["usdc"].address, 2**256 - 1)
+    check(usdc_balance() - before == 1_050 * USDC and wallet.view(cm, "balanceOf", me)[0] == 0,
+          "withdraw(max) pays exactly the balance and leaves nothing")
+
+    # --- A Fluid-style vault and one over another token -----------------------------------------
+    fv = c["fluid"]
+    check(wallet.view(fv, "decimals")[0] == 6 and wallet.view(fv, "asset")[0].lower() == c["usdc"].address.lower(), "6-decimal shares over USDC")
+    check(wallet.view(c["bridged_vault"], "asset")[0].lower() == c["bridged"].address.lower(), "the bridged vault holds the other token")
+    check(wallet.view(c["bridged"], "symbol")[0] == "USDbC", "the other token is named USDbC")
+
+    # --- Rate models --------------------------------------------------------------------------
+    reserve = wallet.view(c["pool"], "getReserveData", c["usdc"].address)[0]
+    check(reserve[10].lower() == c["debt_token"].address.lower() and reserve[11].lower() == c["strategy"].address.lower(), "words 10 and 11: debt token, strategy")
+    check(reserve[0][0] >> 64 & 0xFFFF == 1000, "reserve factor 10 % in bits 64-79")
+    check(wallet.view(c["m_token"], "interestRateModel")[0].lower() == c["jump_model"].address.lower(), "the mToken names its rate model")
+
     # --- Feed ---------------------------------------------------------------------------------
     f = c["feed"]
     check(wallet.view(f, "decimals")[0] == 8, "feed has 8 decimals")

@@ -19,6 +19,13 @@ enum APYMath {
         return percent(power(rate * 86_400 + 1, 365) - 1)
     }
 
+    /// A per-second rate (1e18-scaled) compounded every second for a year: Compound V3's supply index
+    /// grows by rate × seconds on each accrual, and accruals come every few seconds.
+    static func perSecondCompoundedAPY(ratePerSecond: UInt256) -> Decimal {
+        let rate = ratePerSecond.decimalValue / Decimal.powerOfTen(18)
+        return percent(power(1 + rate, secondsPerYear) - 1)
+    }
+
     /// An ERC-4626 vault's APY from two share prices `seconds` apart: (p1/p0)^(year/seconds) − 1.
     /// The fractional exponent needs `exp`/`log`; a rate, not money, so a Double is fine here,
     /// rounded to 6 decimals of a percent.

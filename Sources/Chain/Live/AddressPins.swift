@@ -1,14 +1,28 @@
 import EVM
+import MammonCore
 
 /// What an address is for, by a name that stays the same across releases (the engine stores
-/// them with the address it first saw, and refuses a later change).
-public enum AddressRole: String, Sendable, Hashable, CaseIterable {
-    case usdc
-    case ethUSDFeed = "eth-usd-feed"
-    case aavePool = "aave-v3.pool"
-    case aaveAToken = "aave-v3.atoken"
-    case moonwellMToken = "moonwell.mtoken"
-    case morphoVault = "morpho-vault.vault"
+/// them with the address it first saw, and refuses a later change): `usdc`, `eth-usd-feed`, and
+/// `<market id>.<part>` for a market's contracts. The original markets' ids are `aave-v3`,
+/// `moonwell` and `morpho-vault`, so their roles read as they were first stored (`aave-v3.pool`,
+/// `moonwell.mtoken`, `morpho-vault.vault`); newer ones read `compound-v3:usdc.comet`,
+/// `erc4626:steakhouse-usdc.vault`.
+public struct AddressRole: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let usdc = AddressRole(rawValue: "usdc")
+    public static let ethUSDFeed = AddressRole(rawValue: "eth-usd-feed")
+
+    /// One of a market's contracts: `pool`, `atoken`, `mtoken`, `comet` or `vault`.
+    public static func market(_ id: MarketID, _ part: String) -> AddressRole { AddressRole(rawValue: "\(id.rawValue).\(part)") }
+
+    public static let aavePool = market(.aaveV3, "pool")
+    public static let aaveAToken = market(.aaveV3, "atoken")
+
+    public var description: String { rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// The addresses compiled into a built-in network: every contract that receives USDC or an
@@ -21,30 +35,21 @@ public struct AddressPins: Sendable, Hashable {
     /// USDC's `decimals()`, which sizes every amount.
     public var usdcDecimals: UInt8
     public var ethUSDFeed: Address
-    public var aavePool: Address?
-    public var aaveAToken: Address?
-    public var moonwellMToken: Address?
-    public var morphoVault: Address?
+    /// Each market's contracts by role (`aave-v3.pool`, `compound-v3:usdc.comet`, …).
+    public var markets: [AddressRole: Address]
 
-    public init(usdc: Address, usdcDecimals: UInt8, ethUSDFeed: Address, aavePool: Address? = nil, aaveAToken: Address? = nil,
-                moonwellMToken: Address? = nil, morphoVault: Address? = nil) {
+    public init(usdc: Address, usdcDecimals: UInt8, ethUSDFeed: Address, markets: [AddressRole: Address] = [:]) {
         self.usdc = usdc
         self.usdcDecimals = usdcDecimals
         self.ethUSDFeed = ethUSDFeed
-        self.aavePool = aavePool
-        self.aaveAToken = aaveAToken
-        self.moonwellMToken = moonwellMToken
-        self.morphoVault = morphoVault
+        self.markets = markets
     }
 
     public func pinned(_ role: AddressRole) -> Address? {
         switch role {
         case .usdc: usdc
         case .ethUSDFeed: ethUSDFeed
-        case .aavePool: aavePool
-        case .aaveAToken: aaveAToken
-        case .moonwellMToken: moonwellMToken
-        case .morphoVault: morphoVault
+        default: markets[role]
         }
     }
 

@@ -72,8 +72,8 @@ extension LiveChain {
         var network = network
         network.markets = try await resolveProviders(network.markets, client: client, pins: network.pins, network: network.name)
         if let pins = network.pins { try checkConfiguredMarkets(network.markets, pins: pins, network: network.name) }
-        let resolution = network.markets.map { MarketAdapters.resolutionCall($0, usdc: network.usdc) }
-        let calls = resolution.compactMap { $0 } + [
+        let resolution = network.markets.map { MarketAdapters.resolutionCalls($0, usdc: network.usdc) }
+        let calls = resolution.flatMap { $0 } + [
             PriceFeed.decimalsCall(network.ethUSDFeed),
             ContractCall(to: network.usdc, "decimals()", label: "USDC decimals"),
         ]
@@ -90,10 +90,14 @@ extension LiveChain {
         }
         var adapters: [any MarketAdapter] = []
         var next = 0
-        for (config, call) in zip(network.markets, resolution) {
-            var answer: [UInt8]?
-            if call != nil { answer = answers[next]; next += 1 }
-            if let a = try MarketAdapters.make(config, resolution: answer, usdc: network.usdc, decimals: UInt8(ud)) { adapters.append(a) }
+        for (config, reads) in zip(network.markets, resolution) {
+            let answer = Array(answers[next..<next + reads.count])
+            next += reads.count
+            let adapter: (any MarketAdapter)?
+            do { adapter = try MarketAdapters.make(config, resolution: answer, usdc: network.usdc, decimals: UInt8(ud)) } catch {
+                throw await named(error, client: client)
+            }
+            if let adapter { adapters.append(adapter) }
         }
         // Derived addresses (the aToken) are what the node says: on a pinned network they must be the pins.
         if let pins = network.pins {
@@ -125,12 +129,17 @@ extension LiveChain {
     /// The markets' own addresses (after `getPool()`) against the pins, before any of them is read.
     static func checkConfiguredMarkets(_ markets: [MarketConfig], pins: AddressPins, network: String) throws(LiveChainError) {
         for market in markets {
-            switch market {
-            case .aaveV3(let pool): try pins.check(.aavePool, pool, source: "the network's configuration", network: network)
-            case .moonwell(let mToken): try pins.check(.moonwellMToken, mToken, source: "the network's configuration", network: network)
-            case .morphoVault(let vault): try pins.check(.morphoVault, vault, source: "the network's configuration", network: network)
-            case .aaveV3Provider, .aerodrome: break  // resolved above; never sent funds
-            }
+            // A provider was resolved above; an AMM is listed only and never sent funds.
+            guard let role = market.role, let address = market.address else { continue }
+            try pins.check(role, address, source: "the network's configuration", network: network)
         }
+    }
+
+    /// A market refused for holding another token than USDC, with that token named by its `symbol()`
+    /// when the table of known tokens does not name it (best effort: the refusal stands either way).
+    static func named(_ error: LiveChainError, client: EthClient) async -> LiveChainError {
+        guard case .wrongAsset(let market, let verb, let asset, nil, let usdc) = error,
+              let answer = try? await client.call(ContractCall(to: asset, "symbol()", label: "token symbol")) else { return error }
+        return .wrongAsset(market: market, verb: verb, asset: asset, name: MarketAsset.symbolName(answer), usdc: usdc)
     }
 }

@@ -18,8 +18,9 @@ public actor LiveChain: ChainGateway {
     public nonisolated let client: EthClient
     /// Every address that receives funds or an allowance, and the feed, as resolved at connect
     /// (pinned ones checked), under stable role names (`AddressRole`): "usdc", "eth-usd-feed",
-    /// "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault". The engine records
-    /// them on first start for network files and refuses a later change.
+    /// "aave-v3.pool", "aave-v3.atoken", "moonwell.mtoken", "morpho-vault.vault", and for newer
+    /// markets `<market id>.<part>` ("compound-v3:usdc.comet", "erc4626:steakhouse-usdc.vault"). The
+    /// engine records them on first start for network files and refuses a later change.
     public nonisolated let resolvedAddresses: [(role: String, address: Address)]
     /// The operator: signs, pays gas, owns the nonce.
     let wallet: Address
@@ -132,7 +133,9 @@ public actor LiveChain: ChainGateway {
         return zip(adapters, readings).map { a, r in
             MarketSnapshot(quote: YieldQuote(marketID: a.marketID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
                            position: TokenAmount(baseUnits: r.position, decimals: token.decimals), apyMeasured: r.apyMeasured,
-                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: block)
+                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: block,
+                           supply: r.supply.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, utilization: r.utilization,
+                           rateModel: r.rateModel)
         }
     }
 
@@ -143,9 +146,9 @@ public actor LiveChain: ChainGateway {
             MarketListing(marketID: a.marketID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
                           position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
         }
-        for case .aerodrome(let router) in network.markets {
-            out.append(MarketListing(marketID: .aerodrome, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
-                                     note: "listed only: \(MarketID.aerodrome.notMovableReason!); USDC there needs a swap into the pair token and earns fees or AERO emissions, not a supply rate"))
+        for case .amm(let id, let router) in network.markets {
+            out.append(MarketListing(marketID: id, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
+                                     note: "listed only: \(id.notMovableReason!); USDC there needs a swap into the pair token and earns fees or emissions, not a supply rate"))
         }
         return out
     }

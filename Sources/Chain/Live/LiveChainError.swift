@@ -38,6 +38,8 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case misconfigured(String)
     case notALendingMarket(String)
     case marketNotConfigured(MarketID)
+    /// A market whose token is not the network's USDC (`name`: what it is, when known).
+    case wrongAsset(market: String, verb: String, asset: Address, name: String?, usdc: Address)
     /// A signing or sending call on a chain connected without a key.
     case watchOnly(String)
 
@@ -79,6 +81,9 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .misconfigured(let m): return m
         case .notALendingMarket(let m): return m
         case .marketNotConfigured(let p): return "\(p.displayName) is not configured on this network"
+        case .wrongAsset(let market, let verb, let asset, let name, let usdc):
+            let token = name == nil ? "" : " (its token is \(asset.checksummed))"
+            return "\(market) \(verb) \(name ?? asset.checksummed), not native USDC \(usdc.checksummed): refused\(token); every market must hold the network's USDC, and nothing is read from or sent to this one"
         case .watchOnly(let wallet): return "watch-only: \(wallet) is watched without its key, so nothing can be signed or sent"
         }
     }

@@ -10,12 +10,32 @@ struct MarketReading: Sendable, Hashable {
     var position: UInt128
     /// What the market could pay out now, in underlying base units.
     var liquidity: UInt128?
-    /// Underlying units per `MorphoVaultAdapter.priceShares` shares (vaults), for APY from the share
+    /// Underlying units per `ERC4626Adapter.priceShares` shares (vaults), for APY from the share
     /// price over time.
     var sharePrice: UInt256?
     /// False while the APY is not a measured rate (a vault before its first share-price window).
     var apyMeasured = true
     var note: String?
+    /// Everything supplied to the market, ours included, in underlying base units.
+    var supply: UInt128?
+    /// Borrowed / supplied, 0…1 (lending markets; nil for vaults).
+    var utilization: Decimal?
+    /// How the supply rate answers a deposit, as read from the market's own model.
+    var rateModel: SupplyRateModel?
+
+    init(apy: Decimal, tvlUSD: Decimal?, position: UInt128, liquidity: UInt128?, sharePrice: UInt256? = nil, apyMeasured: Bool = true,
+         note: String? = nil, supply: UInt128? = nil, utilization: Decimal? = nil, rateModel: SupplyRateModel? = nil) {
+        self.apy = apy
+        self.tvlUSD = tvlUSD
+        self.position = position
+        self.liquidity = liquidity
+        self.sharePrice = sharePrice
+        self.apyMeasured = apyMeasured
+        self.note = note
+        self.supply = supply
+        self.utilization = utilization
+        self.rateModel = rateModel
+    }
 }
 
 /// One protocol's calls: reads for a scan (at most two batched rounds), and the transactions
@@ -66,27 +86,32 @@ extension MarketAdapter {
     }
 }
 
-/// A market configured on the network, resolved against its contracts at start.
+/// The registry of families: a market configured on the network, resolved against its contracts at
+/// start by its family's adapter.
 enum MarketAdapters {
-    /// The read that checks a market against the network's USDC (and finds derived addresses).
-    static func resolutionCall(_ config: MarketConfig, usdc: Address) -> ContractCall? {
+    /// The reads that check a market against the network's USDC and find its derived addresses
+    /// (none for a market listed only; a provider is resolved to its Pool before this).
+    static func resolutionCalls(_ config: MarketConfig, usdc: Address) -> [ContractCall] {
         switch config {
-        case .aaveV3(let pool): AaveV3Adapter.resolutionCall(pool: pool, usdc: usdc)
-        case .aaveV3Provider: nil  // resolved to .aaveV3(pool:) before this
-        case .moonwell(let mToken): MoonwellAdapter.resolutionCall(mToken: mToken)
-        case .morphoVault(let vault): MorphoVaultAdapter.resolutionCall(vault: vault)
-        case .aerodrome: nil
+        case .aaveV3(let pool): AaveV3Adapter.resolutionCalls(pool: pool, usdc: usdc)
+        case .compoundV2(_, let mToken): MoonwellAdapter.resolutionCalls(mToken: mToken)
+        case .compoundV3(_, let comet): CompoundV3Adapter.resolutionCalls(comet: comet)
+        case .erc4626(_, let vault, _): ERC4626Adapter.resolutionCalls(vault: vault)
+        case .aaveV3Provider, .amm: []
         }
     }
 
-    static func make(_ config: MarketConfig, resolution: [UInt8]?, usdc: Address, decimals: UInt8) throws(LiveChainError) -> (any MarketAdapter)? {
+    /// The market's adapter from the answers to its `resolutionCalls`; nil for a market listed only.
+    static func make(_ config: MarketConfig, resolution: [[UInt8]], usdc: Address, decimals: UInt8) throws(LiveChainError) -> (any MarketAdapter)? {
         switch config {
-        case .aaveV3(let pool): try AaveV3Adapter(pool: pool, usdc: usdc, decimals: decimals, reserveData: resolution ?? [])
+        case .aaveV3(let pool): try AaveV3Adapter(pool: pool, usdc: usdc, decimals: decimals, reserveData: resolution.first ?? [])
         case .aaveV3Provider(let provider):
             throw .misconfigured("Aave PoolAddressesProvider \(provider.checksummed) was not resolved to a Pool")
-        case .moonwell(let mToken): try MoonwellAdapter(mToken: mToken, usdc: usdc, decimals: decimals, underlying: resolution ?? [])
-        case .morphoVault(let vault): try MorphoVaultAdapter(vault: vault, usdc: usdc, decimals: decimals, asset: resolution ?? [])
-        case .aerodrome: nil
+        case .compoundV2(let id, let mToken): try MoonwellAdapter(id, mToken: mToken, usdc: usdc, decimals: decimals, resolution: resolution)
+        case .compoundV3(let id, let comet): try CompoundV3Adapter(id, comet: comet, usdc: usdc, decimals: decimals, resolution: resolution)
+        case .erc4626(let id, let vault, let name):
+            try ERC4626Adapter(id, vault: vault, name: name, usdc: usdc, decimals: decimals, resolution: resolution)
+        case .amm: nil
         }
     }
 }

@@ -2,24 +2,53 @@ import EVM
 import Foundation
 import MammonCore
 
-/// One lending market of a network, as named in the registry or a network file. Derived
-/// addresses (the aToken, the mToken's underlying, the vault's asset) are read from the contracts.
+/// One market of a network, as named in the registry or a network file: its family, its identity
+/// and its own address. Several markets of one family may exist (three MetaMorpho vaults, a Fluid
+/// fToken); Aave V3 is one reserve per network. Derived addresses (the aToken, the rate strategy,
+/// the mToken's rate model) are read from the contracts at connect.
 public enum MarketConfig: Sendable, Hashable {
     case aaveV3(pool: Address)
     /// Aave's PoolAddressesProvider: the Pool is read from `getPool()` at start (the address book
     /// advises this over a hard-coded Pool, which governance can move).
     case aaveV3Provider(provider: Address)
-    case moonwell(mToken: Address)
-    case morphoVault(vault: Address)
+    /// A Compound V2-style market (Moonwell's mTokens; the original one is `.moonwell`).
+    case compoundV2(MarketID, mToken: Address)
+    /// A Compound V3 Comet whose base asset is the network's USDC.
+    case compoundV3(MarketID, comet: Address)
+    /// Any ERC-4626 vault over the network's USDC (MetaMorpho, Fluid, Euler); `name` is how people
+    /// call it ("Steakhouse USDC"). The original MetaMorpho vault is `.morphoVault`.
+    case erc4626(MarketID, vault: Address, name: String?)
     /// Listed for the operator; never a target (an AMM, not a lending market).
-    case aerodrome(router: Address?)
+    case amm(MarketID, router: Address?)
 
     public var marketID: MarketID {
         switch self {
         case .aaveV3, .aaveV3Provider: .aaveV3
-        case .moonwell: .moonwell
-        case .morphoVault: .morphoVault
-        case .aerodrome: .aerodrome
+        case .compoundV2(let id, _), .compoundV3(let id, _), .erc4626(let id, _, _), .amm(let id, _): id
+        }
+    }
+
+    /// The address the configuration names for the market (a provider stands for its Pool until resolved).
+    public var address: Address? {
+        switch self {
+        case .aaveV3(let a), .aaveV3Provider(let a), .compoundV2(_, let a), .compoundV3(_, let a), .erc4626(_, let a, _): a
+        case .amm(_, let router): router
+        }
+    }
+
+    /// Whether the engine may ever move funds there (an AMM is listed only).
+    public var isListedOnly: Bool { !marketID.acceptsSingleAssetDeposits }
+
+    /// The role under which the market's own address is pinned or recorded (`aave-v3.pool`,
+    /// `moonwell.mtoken`, `compound-v3:usdc.comet`, `erc4626:steakhouse-usdc.vault`); nil for a
+    /// provider (its Pool is checked once read) and for listed-only markets, which receive nothing.
+    public var role: AddressRole? {
+        switch self {
+        case .aaveV3: .market(.aaveV3, "pool")
+        case .compoundV2(let id, _): .market(id, "mtoken")
+        case .compoundV3(let id, _): .market(id, "comet")
+        case .erc4626(let id, _, _): .market(id, "vault")
+        case .aaveV3Provider, .amm: nil
         }
     }
 }
@@ -114,6 +143,7 @@ public enum NetworkConfigError: Error, Sendable, Hashable, CustomStringConvertib
     case missingKey(entry: String, key: String)
     case badValue(entry: String, key: String, value: String, reason: String)
     case unknownProtocol(entry: String, name: String)
+    case unknownFamily(entry: String, name: String)
 
     public var description: String {
         switch self {
@@ -123,7 +153,9 @@ public enum NetworkConfigError: Error, Sendable, Hashable, CustomStringConvertib
         case .missingKey(let entry, let key): return "\(entry): missing \"\(key)\""
         case .badValue(let entry, let key, let value, let reason): return "\(entry): \"\(key)\" = \(value.prefix(80)): \(reason)"
         case .unknownProtocol(let entry, let name):
-            return "\(entry): unknown protocol '\(name)' (known: aave-v3, moonwell, morpho-vault, aerodrome)"
+            return "\(entry): unknown protocol '\(name)' (known: aave-v3, moonwell, morpho-vault, aerodrome; or give \"family\")"
+        case .unknownFamily(let entry, let name):
+            return "\(entry): unknown family '\(name)' (known: \(MarketFamily.allCases.map(\.rawValue).joined(separator: ", ")))"
         }
     }
 }

@@ -19,7 +19,7 @@ enum NodeBounds {
     /// Moonwell's exchange rate (underlying base units per mToken base unit, × 1e18): at most 10 000
     /// whole underlying tokens per whole 8-decimal mToken (Moonwell starts at 0.02 and only accrues).
     static func maxMoonwellExchangeRate(decimals: UInt8) -> UInt256 { .powerOfTen(18 - 8 + Int(decimals) + 4)! }
-    /// A vault's share price as read (assets per `MorphoVaultAdapter.priceShares` shares): 10^24
+    /// A vault's share price as read (assets per `ERC4626Adapter.priceShares` shares): 10^24
     /// times what an 18-decimal vault over an 18-decimal asset reads at par.
     static let maxVaultSharePrice: UInt256 = .powerOfTen(54)!
 

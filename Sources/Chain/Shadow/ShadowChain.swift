@@ -66,16 +66,25 @@ public actor ShadowChain: ChainGateway {
         var units: [MarketID: UInt256] = [:]
         for (i, market) in markets.enumerated() {
             let label = calls[i + 1].label
-            units[market] = try NodeBounds.atMost(try UInt256.word(0, of: answers[i + 1], call: label), Self.maxUnits, call: label)
+            let word = try UInt256.word(0, of: answers[i + 1], call: label)
+            // Comet's principal is signed (int104): negative, the address borrows there, which the ledger cannot hold.
+            if market.family == .compoundV3, word.bitWidth == 256 {
+                throw LiveChainError.outOfRange(call: label, value: "a negative principal (a borrow)", limit: "a supply position or none")
+            }
+            units[market] = try NodeBounds.atMost(word, Self.maxUnits, call: label)
         }
         let nonce = try await reader.client.pendingNonce(reader.wallet)
         return ShadowLedger(idle: idle, units: units, nextNonce: nonce)
     }
 
-    /// The read of `wallet`'s units in a market: Aave's scaled balance, else the market token's balance.
+    /// The read of `wallet`'s units in a market: Aave's scaled balance, Comet's principal (word 0 of
+    /// `userBasic`), else the market token's balance (mTokens, vault shares).
     static func unitsCall(_ a: any MarketAdapter, wallet: Address) -> ContractCall {
         if let aave = a as? AaveV3Adapter {
             return ContractCall(to: aave.aToken, "scaledBalanceOf(address)", [.address(wallet)], label: "Aave aToken scaledBalanceOf")
+        }
+        if a.marketID.family == .compoundV3 {
+            return ContractCall(to: a.market, "userBasic(address)", [.address(wallet)], label: "Comet userBasic principal")
         }
         return ContractCall(to: a.market, "balanceOf(address)", [.address(wallet)], label: "\(a.marketID.displayName) balanceOf")
     }
@@ -96,10 +105,12 @@ public actor ShadowChain: ChainGateway {
                                           label: "Aave getReserveNormalizedIncome"))
             case .compoundV2:
                 calls.append(ContractCall(to: a.market, "exchangeRateStored()", label: "Moonwell exchangeRateStored"))
+            case .compoundV3:
+                calls.append(ContractCall(to: a.market, "totalsBasic()", label: "Comet totalsBasic baseSupplyIndex"))
             case .erc4626:
-                calls.append(ContractCall(to: a.market, "totalAssets()", label: "vault totalAssets"))
-                calls.append(ContractCall(to: a.market, "totalSupply()", label: "vault totalSupply"))
-            default: continue
+                calls.append(ContractCall(to: a.market, "convertToAssets(uint256)", [.uint(ShadowMarketIndex.priceShares)],
+                                          label: "vault convertToAssets(10^30)"))
+            case .amm: continue
             }
             order.append(a.marketID)
         }
@@ -119,12 +130,20 @@ public actor ShadowChain: ChainGateway {
                 guard !rate.isZero else { throw LiveChainError.outOfRange(call: calls[i].label, value: "0", limit: "a positive rate") }
                 out[market] = .exchangeRate(rate)
                 i += 1
-            default:
-                let assets = try NodeBounds.atMost(try UInt256.word(0, of: answers[i], call: calls[i].label), Self.maxUnits, call: calls[i].label)
-                let supply = try NodeBounds.atMost(try UInt256.word(0, of: answers[i + 1], call: calls[i + 1].label), Self.maxUnits, call: calls[i + 1].label)
-                // MetaMorpho's virtual shares: 10^(18 − the asset's decimals).
-                out[market] = .vault(totalAssets: assets, totalSupply: supply, offset: .powerOfTen(max(0, 18 - Int(reader.decimals)))!)
-                i += 2
+            case .compoundV3:
+                // Word 0 of TotalsBasic, a uint64 (1e15 at launch, growing with interest).
+                let index = try NodeBounds.atMost(try UInt256.word(0, of: answers[i], call: calls[i].label), UInt256(UInt64.max), call: calls[i].label)
+                guard !index.isZero else { throw LiveChainError.outOfRange(call: calls[i].label, value: "0", limit: "a positive index") }
+                out[market] = .comet(baseSupplyIndex: index)
+                i += 1
+            case .erc4626:
+                let price = try NodeBounds.atMost(try UInt256.word(0, of: answers[i], call: calls[i].label), NodeBounds.maxVaultSharePrice,
+                                                  call: calls[i].label)
+                guard !price.isZero else { throw LiveChainError.outOfRange(call: calls[i].label, value: "0", limit: "a positive share price") }
+                out[market] = .sharePrice(price)
+                i += 1
+            case .amm:
+                continue
             }
         }
         return out
@@ -169,7 +188,14 @@ public actor ShadowChain: ChainGateway {
     // MARK: - Would-be transactions
 
     /// The call the step would make. A full exit redeems the ledger's units (the real address may hold others).
+    /// A Comet withdraw is built here: the live one refuses an amount beyond what the address really
+    /// holds, which after earlier shadow moves may differ from the ledger (`verify` says so instead).
     func shadowCall(for action: ChainAction) async throws -> ContractCall {
+        if case .withdraw(let p, _, let amount, let fullExit) = action, p.family == .compoundV3 {
+            let market = try await reader.adapter(p).market
+            return ContractCall(to: market, "withdraw(address,uint256)", [.address(reader.network.usdc), .uint(fullExit ? .max : UInt256(amount.baseUnits))],
+                                label: "Comet withdraw")
+        }
         if case .withdraw(let p, _, _, true) = action, p.family == .compoundV2 || p.family == .erc4626 {
             let units = ledger.units[p] ?? .zero
             let market = try await reader.adapter(p).market

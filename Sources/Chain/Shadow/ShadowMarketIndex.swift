@@ -8,19 +8,26 @@ public enum ShadowMarketIndex: Sendable, Hashable {
     case aave(indexRay: UInt256)
     /// Compound-style: the exchange rate (1e18-scaled): value = mTokens × rate / 1e18.
     case exchangeRate(UInt256)
-    /// An ERC-4626 vault at (total assets, total supply) with its virtual offset (MetaMorpho:
-    /// 10^(18 − asset decimals)): value = shares × (assets + 1) / (supply + offset).
-    case vault(totalAssets: UInt256, totalSupply: UInt256, offset: UInt256)
+    /// Compound V3: the Comet's base supply index (`totalsBasic().baseSupplyIndex`, scaled 1e15):
+    /// value = principal × index / 1e15, as `balanceOf` is.
+    case comet(baseSupplyIndex: UInt256)
+    /// Any ERC-4626 vault by its share price, `convertToAssets(10^30)`: value = shares × price / 10^30,
+    /// within one base unit of the vault's own conversion whatever its formula (virtual shares,
+    /// exchange prices).
+    case sharePrice(UInt256)
 
     static let ray = UInt256.powerOfTen(27)!
     static let exp = UInt256.powerOfTen(18)!
+    static let cometIndexScale = UInt256.powerOfTen(15)!
+    static let priceShares = UInt256.powerOfTen(30)!
 
     /// (numerator, denominator) of units → underlying.
     var ratio: (UInt256, UInt256) {
         switch self {
         case .aave(let index): (index, Self.ray)
         case .exchangeRate(let rate): (rate, Self.exp)
-        case .vault(let assets, let supply, let offset): (assets + UInt256(1), supply + offset)
+        case .comet(let index): (index, Self.cometIndexScale)
+        case .sharePrice(let price): (price, Self.priceShares)
         }
     }
 

@@ -178,15 +178,8 @@ extension NetworkConfig {
     /// What binds a database to this network beyond its chain id: USDC and the markets as configured
     /// (before the node resolves anything), so the same file always gives the same fingerprint.
     var contractFingerprint: ContractFingerprint {
-        let markets: [String] = self.markets.compactMap {
-            switch $0 {
-            case .aaveV3(let pool): pool.checksummed
-            case .aaveV3Provider(let provider): provider.checksummed
-            case .moonwell(let mToken): mToken.checksummed
-            case .morphoVault(let vault): vault.checksummed
-            case .aerodrome: nil  // listed, never a target
-            }
-        }
+        // Listed-only markets (an AMM) are never a target.
+        let markets: [String] = self.markets.compactMap { $0.isListedOnly ? nil : $0.address?.checksummed }
         return ContractFingerprint(usdc: usdc.checksummed, markets: markets)
     }
 }

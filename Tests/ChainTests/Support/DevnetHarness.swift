@@ -21,6 +21,13 @@ struct DevnetInfo {
     let sequencerFeed: String
     /// Blocks the deployment mined (one transaction per block).
     let deployTransactions: Int
+    /// The Comet stand-in (`compound-v3:usdc`) and the Fluid-style vault (6-decimal shares), listed in
+    /// the devnet's own network file in the family format.
+    let comet: String
+    let fluidVault: String
+    /// A vault over a token that is not USDC (the bridged "USDbC" stand-in): never listed.
+    let bridgedUSDC: String
+    let bridgedVault: String
 }
 
 /// A devnet.py process for one test: started on a free port with the contracts deployed and
@@ -48,6 +55,9 @@ final class DevnetHarness: @unchecked Sendable {
         func market(_ protocolName: String, _ key: String) -> String {
             markets.first { $0["protocol"]?.stringValue == protocolName }?[key]?.stringValue ?? ""
         }
+        func family(_ name: String) -> String {
+            markets.first { $0["family"]?.stringValue == name }?["address"]?.stringValue ?? ""
+        }
         let info = DevnetInfo(
             rpcURL: ready["rpc_url"]?.stringValue ?? "",
             chainID: UInt64(ready["chain_id"]?.intValue ?? 0),
@@ -61,7 +71,9 @@ final class DevnetHarness: @unchecked Sendable {
             l1GasPriceOracle: network["l1_gas_price_oracle"]?.stringValue ?? "",
             aavePoolAddressesProvider: network["aave_pool_addresses_provider"]?.stringValue ?? "",
             sequencerFeed: network["sequencer_uptime_feed"]?.stringValue ?? "",
-            deployTransactions: ready["deploy_transactions"]?.intValue ?? 0)
+            deployTransactions: ready["deploy_transactions"]?.intValue ?? 0,
+            comet: family("compound-v3"), fluidVault: family("erc4626"),
+            bridgedUSDC: network["bridged_usdc"]?.stringValue ?? "", bridgedVault: network["bridged_usdc_vault"]?.stringValue ?? "")
         print("devnet: ready in \(Int(server.startupSeconds * 1000)) ms (node + deployment \(ready["startup_ms"]?.intValue ?? -1) ms)")
         return DevnetHarness(server: server, info: info)
     }

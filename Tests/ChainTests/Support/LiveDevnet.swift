@@ -21,15 +21,18 @@ struct LiveDevnet {
         return try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
     }
 
-    /// The devnet's network description, as a network file would give it.
-    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false) throws -> NetworkConfig {
+    /// The devnet's network description, as a network file would give it: the original three markets,
+    /// and with `families` the Comet and the Fluid-style vault too (in the family format).
+    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false, families: Bool = false) throws -> NetworkConfig {
+        var markets: [JSONValue] = [["protocol": "aave-v3", "pool": .string(info.pool)],
+                                    ["protocol": "moonwell", "m_token": .string(info.mToken)],
+                                    ["protocol": "morpho-vault", "vault": .string(info.vault)]]
+        if families { markets += Self.familyMarkets(info) }
         var json: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(chainID ?? info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
             "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
-            "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
-                        ["protocol": "moonwell", "m_token": .string(info.mToken)],
-                        ["protocol": "morpho-vault", "vault": .string(info.vault)]],
+            "markets": .array(markets),
         ]
         if l1Fees, case .object(var object) = json {
             object["gas_price_oracle"] = .string(info.l1GasPriceOracle)
@@ -38,10 +41,19 @@ struct LiveDevnet {
         return try NetworkRegistry.parse(json, source: "devnet")
     }
 
+    /// The Comet and the Fluid-style vault as a network file names them, by family (no code knows them).
+    static func familyMarkets(_ info: DevnetInfo) -> [JSONValue] {
+        [["family": "compound-v3", "address": .string(info.comet), "name": "usdc"],
+         ["family": "erc4626", "address": .string(info.fluidVault), "name": "Devnet Fluid USDC"]]
+    }
+
+    static let comet = MarketID(rawValue: "compound-v3:usdc")!
+    static let fluid = MarketID(rawValue: "erc4626:devnet-fluid-usdc")!
+
     func chain(options: LiveChainOptions = LiveChainOptions(receiptPollSeconds: 0.05),
-               rpcURLs: [String]? = nil, l1Fees: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees), signer: try Self.signer(), options: options,
-                                    policy: EndpointPolicy(maxAttempts: 4), clock: clock)
+               rpcURLs: [String]? = nil, l1Fees: Bool = false, families: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees, families: families), signer: try Self.signer(),
+                                    options: options, policy: EndpointPolicy(maxAttempts: 4), clock: clock)
     }
 
     @discardableResult
@@ -63,6 +75,13 @@ struct LiveDevnet {
         let tokens = try await uint(info.mToken, "balanceOf(address)", [.address(wallet)])
         let rate = try await uint(info.mToken, "exchangeRateStored()")
         return tokens * rate / UInt256(1_000_000_000_000_000_000)
+    }
+    func cometBalance(of account: Address? = nil) async throws -> UInt256 {
+        try await uint(info.comet, "balanceOf(address)", [.address(account ?? wallet)])
+    }
+    func fluidAssets(of account: Address? = nil) async throws -> UInt256 {
+        let shares = try await uint(info.fluidVault, "balanceOf(address)", [.address(account ?? wallet)])
+        return try await uint(info.fluidVault, "convertToAssets(uint256)", [.uint(shares)])
     }
     func vaultAssets() async throws -> UInt256 {
         let shares = try await uint(info.vault, "balanceOf(address)", [.address(wallet)])
@@ -116,15 +135,17 @@ func liveError<T>(_ body: () async throws -> T) async -> String? {
 
 extension LiveDevnet {
     /// The network file `mammon --network-file` reads for this devnet (with the sequencer uptime
-    /// feed's stand-in when `sequencer`).
-    func networkFile(rpcURLs: [String]? = nil, sequencer: Bool = false) -> JSONValue {
+    /// feed's stand-in when `sequencer`, and the Comet and the Fluid-style vault when `families`).
+    func networkFile(rpcURLs: [String]? = nil, sequencer: Bool = false, families: Bool = false) -> JSONValue {
+        var markets: [JSONValue] = [["protocol": "aave-v3", "pool": .string(info.pool)],
+                                    ["protocol": "moonwell", "m_token": .string(info.mToken)],
+                                    ["protocol": "morpho-vault", "vault": .string(info.vault)]]
+        if families { markets += Self.familyMarkets(info) }
         var file: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
             "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
-            "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
-                        ["protocol": "moonwell", "m_token": .string(info.mToken)],
-                        ["protocol": "morpho-vault", "vault": .string(info.vault)]],
+            "markets": .array(markets),
         ]
         if sequencer, case .object(var object) = file {
             object["sequencer_uptime_feed"] = .string(info.sequencerFeed)

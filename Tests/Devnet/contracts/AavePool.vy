@@ -61,6 +61,9 @@ currentVariableBorrowRate: public(uint256)
 lastUpdateTimestamp: public(uint256)
 paused: public(bool)
 totalBorrowed: public(uint256)  # USDC lent out of the aToken by the owner (utilization)
+variableDebtToken: public(address)  # the read side of totalBorrowed (AaveDebtToken)
+interestRateStrategy: public(address)  # AaveRateStrategy
+reserveFactorBps: public(uint256)
 
 
 @deploy
@@ -69,6 +72,7 @@ def __init__(asset: address):
     self.asset = asset
     self.liquidityIndex = RAY
     self.lastUpdateTimestamp = block.timestamp
+    self.reserveFactorBps = 1000  # 10 %
 
 
 @external
@@ -116,8 +120,8 @@ def getReserveNormalizedIncome(asset: address) -> uint256:
 def getReserveData(asset: address) -> ReserveDataLegacy:
     if asset != self.asset:
         return empty(ReserveDataLegacy)
-    # decimals 6 in bits 48-55, active bit 56, paused bit 60.
-    config: uint256 = (6 << 48) | (1 << 56)
+    # decimals 6 in bits 48-55, active bit 56, paused bit 60, reserve factor (bps) in bits 64-79.
+    config: uint256 = (6 << 48) | (1 << 56) | (self.reserveFactorBps << 64)
     if self.paused:
         config = config | (1 << 60)
     return ReserveDataLegacy(
@@ -131,8 +135,8 @@ def getReserveData(asset: address) -> ReserveDataLegacy:
         id=0,
         aTokenAddress=self.aToken,
         stableDebtTokenAddress=empty(address),
-        variableDebtTokenAddress=empty(address),
-        interestRateStrategyAddress=empty(address),
+        variableDebtTokenAddress=self.variableDebtToken,
+        interestRateStrategyAddress=self.interestRateStrategy,
         accruedToTreasury=0,
         unbacked=0,
         isolationModeTotalDebt=0,
@@ -147,6 +151,14 @@ def setLiquidityRate(rate_ray: uint256):
     self.currentLiquidityRate = rate_ray
     self.currentVariableBorrowRate = rate_ray * 5 // 4
     self.lastUpdateTimestamp = block.timestamp
+
+
+@external
+def setRateModel(debt_token: address, strategy: address):
+    """@notice The reserve's variable debt token and interest rate strategy (getReserveData words 10, 11)."""
+    assert msg.sender == self.owner, "POOL: only owner"
+    self.variableDebtToken = debt_token
+    self.interestRateStrategy = strategy
 
 
 @external

@@ -5,7 +5,9 @@
         and log Failure(error, info, detail) when they do. 8-decimal tokens; the exchange
         rate is underlying-per-mToken scaled by 1e18 (initial 0.02 => 2e14 for 6-dec USDC).
         Interest does not accrue with time: the owner sets the exchange rate and the
-        per-second supply rate, so balances in tests stay exact. The owner lends cash out
+        per-second supply rate, so balances in tests stay exact. reserveFactorMantissa and
+        interestRateModel (a JumpRateModel stand-in) describe the rate curve, for the rate
+        after a deposit; they do not drive the supply rate. The owner lends cash out
         (borrowCash/repayCash) to set the utilization: getCash() is what can be redeemed.
 """
 from ethereum.ercs import IERC20
@@ -65,6 +67,8 @@ failNextMintCode: public(uint256)
 failNextRedeemCode: public(uint256)
 paused: public(bool)
 totalBorrows: public(uint256)
+reserveFactorMantissa: public(uint256)
+interestRateModel: public(address)  # a JumpRateModel stand-in (setInterestRateModel)
 
 
 @deploy
@@ -75,6 +79,7 @@ def __init__(underlying: address, initial_exchange_rate: uint256):
     self.symbol = "mDevUSDC"
     self.exchangeRateStored = initial_exchange_rate
     self.accrualBlockTimestamp = block.timestamp
+    self.reserveFactorMantissa = 10 ** 17  # 10 %
 
 
 @external
@@ -151,6 +156,12 @@ def setSupplyRatePerTimestamp(rate: uint256):
     assert msg.sender == self.owner, "only owner"
     self.supplyRatePerTimestamp = rate
     self.borrowRatePerTimestamp = rate * 5 // 4
+
+
+@external
+def setInterestRateModel(model: address):
+    assert msg.sender == self.owner, "only owner"
+    self.interestRateModel = model
 
 
 @external

@@ -1,7 +1,8 @@
 # pragma version ~=0.4.3
 """
 @title Devnet USDC
-@notice A 6-decimal ERC-20 standing in for USDC. The deployer (owner) can mint.
+@notice A 6-decimal ERC-20 standing in for USDC (and, under another name, for a token that is
+        not USDC, such as Base's bridged USDbC). The deployer (owner) can mint.
 """
 
 event Transfer:
@@ -24,9 +25,9 @@ owner: public(address)
 
 
 @deploy
-def __init__():
-    self.name = "USD Coin (devnet)"
-    self.symbol = "USDC"
+def __init__(name_: String[32], symbol_: String[8]):
+    self.name = name_
+    self.symbol = symbol_
     self.owner = msg.sender
 
 

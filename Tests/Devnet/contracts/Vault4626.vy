@@ -1,8 +1,9 @@
 # pragma version ~=0.4.3
 """
-@title Devnet MetaMorpho-like ERC-4626 vault
-@notice 18-decimal shares over 6-decimal USDC (decimals offset 12, virtual shares and assets
-        like OpenZeppelin/MetaMorpho). totalAssets is the USDC the vault holds (idle) plus what
+@title Devnet ERC-4626 vault (MetaMorpho-like, or Fluid/Euler-like with offset 0)
+@notice Shares of 6 + `decimals_offset` decimals over a 6-decimal asset (MetaMorpho: offset 12;
+        an fToken or an Euler vault: offset 0), with virtual shares (10^offset) and one virtual
+        asset as OpenZeppelin/MetaMorpho. totalAssets is the asset the vault holds (idle) plus what
         the owner allocated out of it (`allocate`, standing for Morpho Blue markets lent out),
         so anyone sending USDC to the vault (the owner's `accrue`) raises the share price.
         Only idle USDC can be withdrawn, as with MetaMorpho's markets' liquidity.
@@ -32,12 +33,12 @@ event Withdraw:
     assets: uint256
     shares: uint256
 
-VIRTUAL_SHARES: constant(uint256) = 10 ** 12
+VIRTUAL_SHARES: immutable(uint256)
 VIRTUAL_ASSETS: constant(uint256) = 1
 
 name: public(String[32])
 symbol: public(String[16])
-decimals: public(constant(uint8)) = 18
+decimals: public(immutable(uint8))
 owner: public(address)
 asset: public(address)
 totalSupply: public(uint256)
@@ -49,11 +50,13 @@ allocated: public(uint256)  # USDC lent out of the vault: counted in totalAssets
 
 
 @deploy
-def __init__(asset: address):
+def __init__(asset: address, name_: String[32], symbol_: String[16], decimals_offset: uint8):
     self.owner = msg.sender
     self.asset = asset
-    self.name = "Devnet USDC Vault"
-    self.symbol = "dvUSDC"
+    self.name = name_
+    self.symbol = symbol_
+    decimals = 6 + decimals_offset
+    VIRTUAL_SHARES = 10 ** convert(decimals_offset, uint256)
     self.withdrawLimit = max_value(uint256)
 
 
