@@ -287,6 +287,7 @@ class Devnet:
             "devnet_setVaultWithdrawLimit": self.admin(lambda d, p: d.set_vault_withdraw_limit(as_int(p[0]))),
             "devnet_setUtilization": self.admin(lambda d, p: d.set_utilization(str(p[0]), as_int(p[1]))),
             "devnet_deployRoguePool": self.admin(lambda d, p: d.deploy_rogue_pool(), returns=True),
+            "devnet_deployMarkets": self.admin(lambda d, p: d.deploy_markets(as_int(p[0])), returns=True),
             "devnet_setPaused": self.admin(lambda d, p: d.set_paused(str(p[0]), bool(p[1]))),
             "devnet_setFeedAnswer": self.admin(
                 lambda d, p: d.set_feed_answer(as_int(p[0]), as_int(p[1]) if len(p) > 1 else 0)),

@@ -19,6 +19,8 @@ struct DevnetInfo {
     let aavePoolAddressesProvider: String
     /// The L2 sequencer uptime feed's stand-in (a PriceFeed: answer 0 = up since startedAt).
     let sequencerFeed: String
+    /// Multicall3's own bytecode, deployed at the devnet's address (the network file's "multicall3").
+    let multicall3: String
     /// Blocks the deployment mined (one transaction per block).
     let deployTransactions: Int
 }
@@ -61,6 +63,7 @@ final class DevnetHarness: @unchecked Sendable {
             l1GasPriceOracle: network["l1_gas_price_oracle"]?.stringValue ?? "",
             aavePoolAddressesProvider: network["aave_pool_addresses_provider"]?.stringValue ?? "",
             sequencerFeed: network["sequencer_uptime_feed"]?.stringValue ?? "",
+            multicall3: network["multicall3"]?.stringValue ?? "",
             deployTransactions: ready["deploy_transactions"]?.intValue ?? 0)
         print("devnet: ready in \(Int(server.startupSeconds * 1000)) ms (node + deployment \(ready["startup_ms"]?.intValue ?? -1) ms)")
         return DevnetHarness(server: server, info: info)

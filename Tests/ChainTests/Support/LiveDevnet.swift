@@ -21,8 +21,9 @@ struct LiveDevnet {
         return try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
     }
 
-    /// The devnet's network description, as a network file would give it.
-    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false) throws -> NetworkConfig {
+    /// The devnet's network description, as a network file would give it (its Multicall3 unless
+    /// `multicall` is false: the markets then read with one eth_call each).
+    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false, multicall: Bool = true) throws -> NetworkConfig {
         var json: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(chainID ?? info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
@@ -31,17 +32,18 @@ struct LiveDevnet {
                         ["protocol": "moonwell", "m_token": .string(info.mToken)],
                         ["protocol": "morpho-vault", "vault": .string(info.vault)]],
         ]
-        if l1Fees, case .object(var object) = json {
-            object["gas_price_oracle"] = .string(info.l1GasPriceOracle)
+        if case .object(var object) = json {
+            if l1Fees { object["gas_price_oracle"] = .string(info.l1GasPriceOracle) }
+            if multicall { object["multicall3"] = .string(info.multicall3) }
             json = .object(object)
         }
         return try NetworkRegistry.parse(json, source: "devnet")
     }
 
     func chain(options: LiveChainOptions = LiveChainOptions(receiptPollSeconds: 0.05),
-               rpcURLs: [String]? = nil, l1Fees: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees), signer: try Self.signer(), options: options,
-                                    policy: EndpointPolicy(maxAttempts: 4), clock: clock)
+               rpcURLs: [String]? = nil, l1Fees: Bool = false, multicall: Bool = true, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees, multicall: multicall), signer: try Self.signer(),
+                                    options: options, policy: EndpointPolicy(maxAttempts: 4), clock: clock)
     }
 
     @discardableResult
@@ -121,7 +123,7 @@ extension LiveDevnet {
         var file: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
-            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
+            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed), "multicall3": .string(info.multicall3),
             "markets": [["protocol": "aave-v3", "pool": .string(info.pool)],
                         ["protocol": "moonwell", "m_token": .string(info.mToken)],
                         ["protocol": "morpho-vault", "vault": .string(info.vault)]],
