@@ -38,6 +38,9 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case misconfigured(String)
     case notALendingMarket(String)
     case marketNotConfigured(MarketID)
+    /// Markets a scan could not read, each with why (the others, `read`, answered). A market that
+    /// cannot be read is never taken as holding nothing, so the scan as a whole fails.
+    case marketsUnreadable([MarketReadFailure], read: [MarketID])
     /// A signing or sending call on a chain connected without a key.
     case watchOnly(String)
 
@@ -79,6 +82,9 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .misconfigured(let m): return m
         case .notALendingMarket(let m): return m
         case .marketNotConfigured(let p): return "\(p.displayName) is not configured on this network"
+        case .marketsUnreadable(let failures, let read):
+            let what = failures.map { "\($0.market) could not be read: \($0.error)" }.joined(separator: "; ")
+            return read.isEmpty ? what : "\(what) (read: \(read.map(\.rawValue).joined(separator: ", ")))"
         case .watchOnly(let wallet): return "watch-only: \(wallet) is watched without its key, so nothing can be signed or sent"
         }
     }
@@ -89,9 +95,16 @@ extension LiveChainError: AlertCoded {
         switch self {
         case .rpc(let e): e.alertCode
         case .stalePrice, .incompleteRound, .badPrice, .priceOutOfBounds: .priceFeedUnusable
+        case .marketsUnreadable(let failures, _): failures.lazy.compactMap(\.error.alertCode).first
         default: nil
         }
     }
+}
+
+/// One market a scan could not read, and why.
+public struct MarketReadFailure: Sendable {
+    public let market: MarketID
+    public let error: LiveChainError
 }
 
 /// Compound v2's ErrorReporter codes (Moonwell keeps them).
