@@ -378,7 +378,8 @@ class Devnet:
         oldest = newest - count + 1
         base_fees, ratios, rewards = [], [], []
         for number in range(oldest, newest + 1):
-            block = self.rpc.rpc("eth_getBlockByNumber", hex(number), True)
+            # Transaction hashes only: alysis cannot serialize a contract creation as a full transaction.
+            block = self.rpc.rpc("eth_getBlockByNumber", hex(number), False)
             base_fee = int(block["baseFeePerGas"], 16)
             base_fees.append(base_fee)
             ratios.append(int(block["gasUsed"], 16) / int(block["gasLimit"], 16))
@@ -401,15 +402,12 @@ class Devnet:
         return result
 
     def _rewards(self, block: dict[str, Any], base_fee: int, percentiles: list[float]) -> list[int]:
-        """Gas-weighted effective tips at the given percentiles, as geth computes them."""
+        """Gas-weighted effective tips at the given percentiles, as geth computes them: a receipt's
+        effective gas price less the base fee is min(tip cap, fee cap − base fee), or gas price − base fee."""
         tips = []
-        for tx in block["transactions"]:
-            receipt = self.rpc.rpc("eth_getTransactionReceipt", tx["hash"])
-            if "maxFeePerGas" in tx:
-                tip = min(int(tx["maxPriorityFeePerGas"], 16), int(tx["maxFeePerGas"], 16) - base_fee)
-            else:
-                tip = int(tx["gasPrice"], 16) - base_fee
-            tips.append((tip, int(receipt["gasUsed"], 16)))
+        for tx_hash in block["transactions"]:
+            receipt = self.rpc.rpc("eth_getTransactionReceipt", tx_hash)
+            tips.append((int(receipt["effectiveGasPrice"], 16) - base_fee, int(receipt["gasUsed"], 16)))
         if not tips:
             return [0 for _ in percentiles]
         tips.sort()
