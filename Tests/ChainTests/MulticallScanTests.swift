@@ -99,6 +99,29 @@ final class MulticallScanTests: DevnetTestCase {
         XCTAssertEqual(scan.fee, fee, "the scan's fees are what feeQuote reads")
     }
 
+    /// The engine's cycle reads through `scan`: a cycle that moves nothing is one HTTP round trip, and
+    /// what it read is what it recorded.
+    func testACycleThatMovesNothingIsOneHTTPRoundTrip() async throws {
+        var network = try devnet.network()
+        network.markets = [.aaveV3(pool: try Address(hex: devnet.info.pool)), .moonwell(mToken: try Address(hex: devnet.info.mToken))]
+        let chain = try await LiveChain.connect(network: network, signer: try LiveDevnet.signer())
+        var config = MammonConfig()
+        config.supportedProtocols = [.aaveV3, .moonwell]
+        config.gates.minRebalanceAmountUSD = 1_000_000  // the wallet's 100 000 idle USDC stay where they are
+        let store = try AppDatabase.inMemory()
+        let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
+        await engine.open()
+        let before = await chain.client.rpc.roundTrips
+        let ok = await engine.runOnce()
+        let trips = await chain.client.rpc.roundTrips - before
+        XCTAssertTrue(ok)
+        XCTAssertEqual(trips, 1)
+        let scanned = try store.events(after: 0).compactMap { if case .marketsScanned(_, let markets, let idle) = $0.kind { (markets, idle) } else { nil } }
+        XCTAssertEqual(scanned.count, 1)
+        XCTAssertEqual(scanned.first?.0.map(\.quote.marketID), [.aaveV3, .moonwell])
+        XCTAssertEqual(scanned.first?.1, LiveDevnet.usdc(100_000))
+    }
+
     /// The devnet's own three markets: its vault reads shares → assets after the first answers, so
     /// a scan of them is two round trips until that read needs none.
     func testAMarketThatAsksForASecondRoundGetsOneMore() async throws {
