@@ -58,14 +58,11 @@ extension Engine {
         var failure: String?
         do {
             let token = config.targetToken
-            let markets: [MarketSnapshot], idle: TokenAmount, fee: FeeQuote
-            do {
-                markets = try await chain.scanMarkets(token: token)
-                idle = try await chain.walletBalance(token: token)
-                fee = try await chain.feeQuote()
-            } catch {
+            let scan: ChainScan
+            do { scan = try await chain.scan(token: token) } catch {
                 throw CycleError(message: "market scan failed: \(error)", alertCode: AlertCode.of(error))
             }
+            let (markets, idle, fee) = (scan.markets, scan.idle, scan.fee)
             let observed = observation(markets, idle: idle, token: token)
             commit(observed.mutations, [observed.event])
             guard try await checkTreasury(fee: fee) else { throw CycleError(message: persisted.haltReason ?? "the fenced treasury is not its plan") }

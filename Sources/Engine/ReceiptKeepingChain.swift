@@ -16,6 +16,7 @@ struct ReceiptKeepingChain: ChainGateway {
     func walletBalance(token: Token) async throws -> TokenAmount { try await inner.walletBalance(token: token) }
     func position(in market: MarketID, token: Token) async throws -> TokenAmount { try await inner.position(in: market, token: token) }
     func feeQuote() async throws -> FeeQuote { try await inner.feeQuote() }
+    func scan(token: Token) async throws -> ChainScan { try await inner.scan(token: token) }
     func signedWorstCaseWei(rawTransaction: String) -> UInt128? { inner.signedWorstCaseWei(rawTransaction: rawTransaction) }
     func gasEstimate(_ action: ChainAction) async throws -> UInt64 { try await inner.gasEstimate(action) }
     func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await inner.gasLimitCap(action) }

@@ -143,6 +143,19 @@ public struct FeeQuote: Codable, Hashable, Sendable {
     }
 }
 
+/// What a cycle reads before it decides: every market, the wallet's idle funds and the fees.
+public struct ChainScan: Sendable, Hashable {
+    public var markets: [MarketSnapshot]
+    public var idle: TokenAmount
+    public var fee: FeeQuote
+
+    public init(markets: [MarketSnapshot], idle: TokenAmount, fee: FeeQuote) {
+        self.markets = markets
+        self.idle = idle
+        self.fee = fee
+    }
+}
+
 /// Everything the engine needs from a chain. The simulated chain and a live chain both implement it,
 /// so the executor runs one path. A read that fails throws; it never answers zero.
 public protocol ChainGateway: Sendable {
@@ -154,6 +167,8 @@ public protocol ChainGateway: Sendable {
     func walletBalance(token: Token) async throws -> TokenAmount
     func position(in market: MarketID, token: Token) async throws -> TokenAmount
     func feeQuote() async throws -> FeeQuote
+    /// `scanMarkets`, `walletBalance` and `feeQuote` together: a live chain reads them in one HTTP round trip.
+    func scan(token: Token) async throws -> ChainScan
     /// Gas units the action is expected to use.
     func gasEstimate(_ action: ChainAction) async throws -> UInt64
     /// The largest gas limit a transaction for `action` may be signed with: the worst case the daily
@@ -187,6 +202,13 @@ public protocol ChainGateway: Sendable {
 }
 
 extension ChainGateway {
+    /// The three reads one after another.
+    public func scan(token: Token) async throws -> ChainScan {
+        let markets = try await scanMarkets(token: token)
+        let idle = try await walletBalance(token: token)
+        return ChainScan(markets: markets, idle: idle, fee: try await feeQuote())
+    }
+
     /// A chain whose transactions use exactly their estimate.
     public func gasLimitCap(_ action: ChainAction) async throws -> UInt64 { try await gasEstimate(action) }
 

@@ -167,7 +167,7 @@ final class HostileNodeTests: DevnetTestCase {
         let ok = await engine.runOnce()
         XCTAssertFalse(ok)
         let error = try lastCycleError(store)
-        XCTAssertTrue(error.contains("market scan failed: Moonwell exchangeRateStored answered \(rate.decimalString), outside what the protocol allows"), error)
+        XCTAssertTrue(error.contains("market scan failed: moonwell could not be read: Moonwell exchangeRateStored answered \(rate.decimalString), outside what the protocol allows"), error)
         let stats = try await proxy.stats()
         XCTAssertGreaterThan(stats["lies"]?.intValue ?? 0, 0, "the lie was told")
         let after = try await chainState()

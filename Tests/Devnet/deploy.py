@@ -20,6 +20,7 @@ from eth_utils import keccak, to_checksum_address
 
 HERE = Path(__file__).resolve().parent
 CONTRACTS = HERE / "contracts"
+MULTICALL3_FIXTURE = HERE / "fixtures" / "multicall3" / "multicall3.json"
 DEPLOYER_KEY = "0x" + "00" * 31 + "01"
 DEPLOYER = Account.from_key(DEPLOYER_KEY).address
 
@@ -73,6 +74,21 @@ def compile_contract(name: str) -> dict[str, Any]:
     os.replace(tmp, cached)  # atomic: parallel test runs may compile at the same time
     return artifact
 
+
+
+def multicall3_init_code() -> tuple[str, str]:
+    """Multicall3's creation code, taken from the keyless transaction that deployed it on Base
+    (fixtures/multicall3, MIT), and the keccak of the runtime code it must leave behind."""
+    import rlp  # installed with eth-account
+
+    fixture = json.loads(MULTICALL3_FIXTURE.read_text())
+    raw = bytes.fromhex(fixture["presignedTransaction"][2:])
+    if "0x" + keccak(raw).hex() != fixture["presignedTransactionHash"]:
+        raise RuntimeError(f"{MULTICALL3_FIXTURE}: the presigned transaction is not the one deployed on Base")
+    fields = rlp.decode(raw)  # legacy: nonce, gasPrice, gas, to (empty: a creation), value, data, v, r, s
+    if len(fields) != 9 or fields[3] != b"":
+        raise RuntimeError(f"{MULTICALL3_FIXTURE}: not a legacy contract creation")
+    return "0x" + fields[5].hex(), fixture["runtimeCodeKeccak"]
 
 
 # --- ABI helpers ----------------------------------------------------------------------------
@@ -148,6 +164,15 @@ class Deployer:
         address = to_checksum_address(receipt["contractAddress"])
         return Contract(name, address, artifact["abi"])
 
+    def deploy_code(self, init_code: str, runtime_keccak: str, name: str) -> Contract:
+        """Deploys third-party creation code and checks the runtime code it left (no ABI kept)."""
+        receipt = self.transact(None, init_code, gas=5_000_000)
+        address = to_checksum_address(receipt["contractAddress"])
+        code = bytes.fromhex(self.send("eth_getCode", address, "latest")[2:])
+        if "0x" + keccak(code).hex() != runtime_keccak:
+            raise RuntimeError(f"{name} at {address}: runtime code keccak {keccak(code).hex()}, expected {runtime_keccak}")
+        return Contract(name, address, [])
+
     def call(self, contract: Contract, fn: str, *args: Any, gas: int = 500_000,
              expect_success: bool = True) -> dict[str, Any]:
         return self.transact(contract.address, contract.encode(fn, *args), gas=gas, expect_success=expect_success)
@@ -209,10 +234,14 @@ class Deployment:
         d.call(comet, "supply", usdc.address, SEED_LIQUIDITY)
         d.call(usdc, "approve", fluid.address, SEED_LIQUIDITY)
         d.call(fluid, "deposit", SEED_LIQUIDITY, DEPLOYER)
+        # Multicall3's own bytecode, from the deployer: at the devnet's address, not the canonical one,
+        # so a network file's "multicall3" is what the engine follows. Last, so every other contract
+        # keeps the address it had before.
+        multicall = d.deploy_code(*multicall3_init_code(), name="Multicall3")
         contracts = {"usdc": usdc, "pool": pool, "a_token": a_token, "m_token": m_token, "vault": vault, "feed": feed,
                      "oracle": oracle, "provider": provider, "sequencer": sequencer, "debt_token": debt_token,
                      "strategy": strategy, "jump_model": jump_model, "comet": comet, "fluid": fluid, "bridged": bridged,
-                     "bridged_vault": bridged_vault}
+                     "bridged_vault": bridged_vault, "multicall3": multicall}
         return cls(d, contracts)
 
     def network(self, rpc_url: str, chain_id: int) -> dict[str, Any]:
@@ -224,6 +253,7 @@ class Deployment:
             "usdc": c["usdc"].address,
             "eth_usd_feed": c["feed"].address,
             "sequencer_uptime_feed": c["sequencer"].address,
+            "multicall3": c["multicall3"].address,
             "markets": [
                 {"protocol": "aave-v3", "pool": c["pool"].address, "a_token": c["a_token"].address},
                 {"protocol": "moonwell", "m_token": c["m_token"].address},
@@ -328,6 +358,26 @@ class Deployment:
             self.deployer.call(usdc, "mint", DEPLOYER, back)
             self.deployer.call(usdc, "approve", target, back)
             give(back)
+
+    def deploy_markets(self, count: int) -> list[dict[str, str]]:
+        """`count` more markets over the same USDC, Aave- and Moonwell-style in turn (Aave 3 % APR + 0.1 pp
+        per market, Moonwell 4 %), unseeded: their network-file entries, for scans of many markets.
+        Deployed on demand (after everything else)."""
+        if not 0 <= count <= 64:
+            raise ValueError(f"count {count} is not within 0..64")
+        usdc, out = self.c["usdc"], []
+        for i in range(count):
+            if i % 2 == 0:
+                pool = self.deployer.deploy("AavePool", usdc.address)
+                a_token = self.deployer.deploy("AToken", pool.address, usdc.address)
+                self.deployer.call(pool, "initReserve", a_token.address)
+                self.deployer.call(pool, "setLiquidityRate", INITIAL_AAVE_RATE + i * RAY // 1000)
+                out.append({"protocol": "aave-v3", "pool": pool.address, "a_token": a_token.address})
+            else:
+                m_token = self.deployer.deploy("MToken", usdc.address, INITIAL_EXCHANGE_RATE)
+                self.deployer.call(m_token, "setSupplyRatePerTimestamp", INITIAL_MOONWELL_RATE)
+                out.append({"protocol": "moonwell", "m_token": m_token.address})
+        return out
 
     def deploy_rogue_pool(self) -> dict[str, str]:
         """A second Aave pool stand-in and its aToken, listing the same USDC at 9 % APR: what a lying

@@ -290,6 +290,7 @@ class Devnet:
             "devnet_setVaultWithdrawLimit": self.admin(lambda d, p: d.set_vault_withdraw_limit(as_int(p[0]))),
             "devnet_setUtilization": self.admin(lambda d, p: d.set_utilization(str(p[0]), as_int(p[1]))),
             "devnet_deployRoguePool": self.admin(lambda d, p: d.deploy_rogue_pool(), returns=True),
+            "devnet_deployMarkets": self.admin(lambda d, p: d.deploy_markets(as_int(p[0])), returns=True),
             "devnet_setPaused": self.admin(lambda d, p: d.set_paused(str(p[0]), bool(p[1]))),
             "devnet_setFeedAnswer": self.admin(
                 lambda d, p: d.set_feed_answer(as_int(p[0]), as_int(p[1]) if len(p) > 1 else 0)),
@@ -380,7 +381,8 @@ class Devnet:
         oldest = newest - count + 1
         base_fees, ratios, rewards = [], [], []
         for number in range(oldest, newest + 1):
-            block = self.rpc.rpc("eth_getBlockByNumber", hex(number), True)
+            # Transaction hashes only: alysis cannot serialize a contract creation as a full transaction.
+            block = self.rpc.rpc("eth_getBlockByNumber", hex(number), False)
             base_fee = int(block["baseFeePerGas"], 16)
             base_fees.append(base_fee)
             ratios.append(int(block["gasUsed"], 16) / int(block["gasLimit"], 16))
@@ -403,15 +405,12 @@ class Devnet:
         return result
 
     def _rewards(self, block: dict[str, Any], base_fee: int, percentiles: list[float]) -> list[int]:
-        """Gas-weighted effective tips at the given percentiles, as geth computes them."""
+        """Gas-weighted effective tips at the given percentiles, as geth computes them: a receipt's
+        effective gas price less the base fee is min(tip cap, fee cap − base fee), or gas price − base fee."""
         tips = []
-        for tx in block["transactions"]:
-            receipt = self.rpc.rpc("eth_getTransactionReceipt", tx["hash"])
-            if "maxFeePerGas" in tx:
-                tip = min(int(tx["maxPriorityFeePerGas"], 16), int(tx["maxFeePerGas"], 16) - base_fee)
-            else:
-                tip = int(tx["gasPrice"], 16) - base_fee
-            tips.append((tip, int(receipt["gasUsed"], 16)))
+        for tx_hash in block["transactions"]:
+            receipt = self.rpc.rpc("eth_getTransactionReceipt", tx_hash)
+            tips.append((int(receipt["effectiveGasPrice"], 16) - base_fee, int(receipt["gasUsed"], 16)))
         if not tips:
             return [0 for _ in percentiles]
         tips.sort()

@@ -31,7 +31,9 @@ forwarding it: a send that never arrived; other calls pass through and don't cou
 
 Lies rewrite the upstream's well-formed answers, in single requests and batches alike (quantities
 are 0x strings):
-    call          {"selector": "0x026b1d5f", "result": "0x…"}   eth_call of that selector answers result
+    call          {"selector": "0x026b1d5f", "result": "0x…"}   eth_call of that selector answers result,
+                                                               also as a call inside a Multicall3
+                                                               aggregate3 (that call then succeeds)
     receipt       {"effectiveGasPrice": Q, "gasUsed": Q, "l1Fee": Q}  fields of every mined receipt
     fees          {"base_fee": Q, "tip": Q, "gas_price": Q}     eth_feeHistory base fees,
                                                                eth_maxPriorityFeePerGas, eth_gasPrice
@@ -187,6 +189,9 @@ def lie(request, answer: bytes) -> bytes:
             if answer is not None:
                 r["result"] = answer["result"]
                 told += 1
+            elif data.startswith(AGGREGATE3) and any(k.startswith("call:") for k in lies):
+                r["result"], inner = lie_in_aggregate3(data, r["result"], lies)
+                told += inner
         elif method == "eth_getTransactionReceipt" and "receipt" in lies and isinstance(r["result"], dict):
             for key in ("effectiveGasPrice", "gasUsed", "l1Fee"):
                 if key in lies["receipt"]:
@@ -277,6 +282,24 @@ def stale_call(upstream: str, call, stale: int):
         if isinstance(r, dict) and r.get("blockNumber") and int(r["blockNumber"], 16) > stale:
             answer["result"] = None
     return answer
+
+
+AGGREGATE3 = "0x82ad56cb"  # aggregate3((address,bool,bytes)[])
+
+
+def lie_in_aggregate3(data: str, result: str, lies) -> tuple[str, int]:
+    """aggregate3's answer with every inner call of a lied-about selector answering the lie."""
+    import eth_abi  # installed with eth-account in the test venv
+
+    calls = eth_abi.decode(["(address,bool,bytes)[]"], bytes.fromhex(data[10:]))[0]
+    answers = list(eth_abi.decode(["(bool,bytes)[]"], bytes.fromhex(result[2:]))[0])
+    told = 0
+    for i, (_target, _allow_failure, call_data) in enumerate(calls):
+        spec = lies.get("call:0x" + call_data[:4].hex())
+        if spec is not None and i < len(answers):
+            answers[i] = (True, bytes.fromhex(spec["result"][2:]))
+            told += 1
+    return "0x" + eth_abi.encode(["(bool,bytes)[]"], [answers]).hex(), told
 
 
 def hold_sends(request):

@@ -92,12 +92,15 @@ public struct EthClient: Sendable {
     public func batch(_ calls: [ContractCall], extra: [RPCCall] = [], from: Address? = nil,
                       block: String = "latest") async throws(LiveChainError) -> (calls: [[UInt8]], extra: [Result<JSONValue, RPCError>]) {
         guard !calls.isEmpty || !extra.isEmpty else { return ([], []) }
-        var requests: [RPCCall] = calls.map { c in
-            var tx: [String: JSONValue] = ["to": .string(c.to.checksummed), "data": .string(Hex.data(c.data))]
-            if let from { tx["from"] = .string(from.checksummed) }
-            return RPCCall("eth_call", [.object(tx), .string(block)])
-        }
-        requests += extra
+        let results = try await send(calls.map { Self.ethCall($0, from: from, block: block) } + extra)
+        var out: [[UInt8]] = []
+        for (i, c) in calls.enumerated() { out.append(try Self.callData(results[i], label: c.label).get()) }
+        return (out, Array(results.dropFirst(calls.count)))
+    }
+
+    /// Requests in one HTTP round trip (a JSON-RPC batch), or one request each when batching is off;
+    /// each answers on its own. Throws only when a batch as a whole got no usable answer.
+    func send(_ requests: [RPCCall]) async throws(LiveChainError) -> [Result<JSONValue, RPCError>] {
         var results: [Result<JSONValue, RPCError>] = []
         if batching {
             do { results = try await rpc.batch(requests) } catch { throw .rpc(error) }
@@ -106,16 +109,23 @@ public struct EthClient: Sendable {
                 do { results.append(.success(try await rpc.request(r.method, r.params))) } catch { results.append(.failure(error)) }
             }
         }
-        var out: [[UInt8]] = []
-        for (i, c) in calls.enumerated() {
-            do {
-                let value = try results[i].get()
-                out.append(try JSONRPCClient.data(value, context: RPCContext(url: "", method: "eth_call \(c.label)")))
-            } catch {
-                throw Self.mapCallError(error, label: c.label)
-            }
+        return results
+    }
+
+    /// The `eth_call` request of `call`.
+    static func ethCall(_ call: ContractCall, from: Address? = nil, block: String = "latest") -> RPCCall {
+        var tx: [String: JSONValue] = ["to": .string(call.to.checksummed), "data": .string(Hex.data(call.data))]
+        if let from { tx["from"] = .string(from.checksummed) }
+        return RPCCall("eth_call", [.object(tx), .string(block)])
+    }
+
+    /// The bytes an `eth_call` answered, or why not (a revert decoded).
+    static func callData(_ result: Result<JSONValue, RPCError>, label: String) -> Result<[UInt8], LiveChainError> {
+        do {
+            return .success(try JSONRPCClient.data(try result.get(), context: RPCContext(url: "", method: "eth_call \(label)")))
+        } catch {
+            return .failure(mapCallError(error, label: label))
         }
-        return (out, Array(results.dropFirst(calls.count)))
     }
 
     /// The value of an extra call of a batch, or its error.

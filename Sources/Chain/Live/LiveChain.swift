@@ -84,67 +84,97 @@ public actor LiveChain: ChainGateway {
 
     // MARK: - Reads
 
-    /// Every market's rate, size and the wallet's position: one batch, plus one for the reads
-    /// that need its answers (vault shares → assets). Two HTTP round trips.
-    func readAll(_ selected: [any MarketAdapter]) async throws(LiveChainError) -> (readings: [MarketReading], timestamp: UInt64, block: UInt64?) {
+    /// Every market's rate, size and the wallet's position, with the reads of `alongside` (the wallet's
+    /// USDC, the fee inputs) and the latest block in the same request: one JSON-RPC batch — one HTTP
+    /// round trip — whose market reads are one Multicall3 `aggregate3` where the network names one;
+    /// a second only for markets whose reads need the first's answers (`followUpCalls`: the Morpho
+    /// vault's shares → assets). Each market answers on its own: one that cannot be read is that
+    /// market's error, never a zero, and the others are read all the same.
+    func readAll(_ selected: [any MarketAdapter], alongside: ScanAlongside = ScanAlongside()) async throws(LiveChainError) -> MarketReads {
         let firstCalls = selected.map { $0.scanCalls(wallet: treasury) }
-        let (flat, extra) = try await client.batch(firstCalls.flatMap { $0 }, extra: [RPCCall("eth_getBlockByNumber", ["latest", false])])
-        var first: [[[UInt8]]] = [], offset = 0
+        let answers = try await client.read(grouped: firstCalls.flatMap { $0 } + alongside.grouped, multicall: network.multicall3,
+                                            single: alongside.single, extra: [Self.latestBlock] + alongside.extra)
+        let head = try EthClient.value(answers.extra[0])
+        let timestamp = try Self.timestamp(of: head, wallTime: Self.unixSeconds(options.wallClock.now()))
+        var first: [Result<[[UInt8]], LiveChainError>] = [], offset = 0
         for calls in firstCalls {
-            first.append(Array(flat[offset..<offset + calls.count]))
+            first.append(Self.every(answers.grouped[offset..<offset + calls.count]))
             offset += calls.count
         }
-        let head = try EthClient.value(extra[0])
-        let timestamp = try Self.timestamp(of: head, wallTime: Self.unixSeconds(options.wallClock.now()))
+        let alongsideAnswers = Array(answers.grouped[offset...])
         var followUps: [[ContractCall]] = []
-        for (a, answers) in zip(selected, first) { followUps.append(try a.followUpCalls(first: answers)) }
-        var second: [[[UInt8]]] = followUps.map { _ in [] }
+        for (i, a) in selected.enumerated() {
+            guard case .success(let answers) = first[i] else { followUps.append([]); continue }
+            do { followUps.append(try a.followUpCalls(first: answers)) } catch {
+                first[i] = .failure(error)
+                followUps.append([])
+            }
+        }
+        var second: [Result<[[UInt8]], LiveChainError>] = followUps.map { _ in .success([]) }
         if followUps.contains(where: { !$0.isEmpty }) {
-            let (answers, _) = try await client.batch(followUps.flatMap { $0 })
+            let answers = try await client.read(grouped: followUps.flatMap { $0 }, multicall: network.multicall3)
             offset = 0
             for (i, calls) in followUps.enumerated() {
-                second[i] = Array(answers[offset..<offset + calls.count])
+                second[i] = Self.every(answers.grouped[offset..<offset + calls.count])
                 offset += calls.count
             }
         }
-        var readings: [MarketReading] = []
+        var readings: [Result<MarketReading, LiveChainError>] = []
         for (i, a) in selected.enumerated() {
-            var r = try a.reading(first: first[i], second: second[i])
-            if let price = r.sharePrice {
-                var history = sharePrices[a.marketID]
-                    ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
-                                         observations: storedSharePrices()[SharePriceHistory.storeKey(vault: a.market)] ?? [])
-                (r.apy, r.note, r.apyMeasured) = history.record(price: price, at: timestamp)
-                sharePrices[a.marketID] = history
-                saveSharePrices()
+            do {
+                var r = try a.reading(first: try first[i].get(), second: try second[i].get())
+                if let price = r.sharePrice {
+                    var history = sharePrices[a.marketID]
+                        ?? SharePriceHistory(minimumWindow: options.vaultAPYWindowSeconds,
+                                             observations: storedSharePrices()[SharePriceHistory.storeKey(vault: a.market)] ?? [])
+                    (r.apy, r.note, r.apyMeasured) = history.record(price: price, at: timestamp)
+                    sharePrices[a.marketID] = history
+                    saveSharePrices()
+                }
+                readings.append(.success(r))
+            } catch {
+                readings.append(.failure(error))
             }
-            readings.append(r)
         }
         // The block the reads were made at (the batch asks for "latest" throughout), for the position history.
         let block = head["number"]?.stringValue.flatMap { try? Hex.parseQuantity($0) }.flatMap { $0 <= UInt64(Int64.max) ? $0 : nil }
-        return (readings, timestamp, block)
+        return MarketReads(readings: readings, timestamp: timestamp, block: block, head: head, grouped: alongsideAnswers,
+                           single: answers.single, extra: Array(answers.extra.dropFirst()))
     }
 
     /// Every market's rate, the wallet's position there, whether the rate is measured (a vault's
     /// is not before its first share-price window) and what the market can pay out now.
     public func scanMarkets(token: Token) async throws -> [MarketSnapshot] {
-        let (readings, timestamp, block) = try await readAll(adapters)
-        let at = Date(timeIntervalSince1970: TimeInterval(timestamp))
-        return zip(adapters, readings).map { a, r in
+        try snapshots(try await readAll(adapters), token: token)
+    }
+
+    /// The snapshots of every market `reads` holds; when any could not be read, an error naming each
+    /// such market and why.
+    func snapshots(_ reads: MarketReads, token: Token) throws(LiveChainError) -> [MarketSnapshot] {
+        let at = Date(timeIntervalSince1970: TimeInterval(reads.timestamp))
+        let read = try Self.everyMarket(adapters, reads.readings)
+        return read.map { a, r in
             MarketSnapshot(quote: YieldQuote(marketID: a.marketID, token: token, apy: r.apy, tvlUSD: r.tvlUSD, observedAt: at),
                            position: TokenAmount(baseUnits: r.position, decimals: token.decimals), apyMeasured: r.apyMeasured,
-                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: block,
+                           withdrawableLiquidity: r.liquidity.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, block: reads.block,
                            supply: r.supply.map { TokenAmount(baseUnits: $0, decimals: token.decimals) }, utilization: r.utilization,
                            rateModel: r.rateModel)
         }
     }
 
-    /// Every configured market for `mammon markets`, the ones the engine never uses included.
+    /// Every configured market for `mammon markets`, the ones the engine never uses included; a
+    /// market that cannot be read says why, and the others are listed all the same.
     public func listings(token: Token) async throws -> [MarketListing] {
-        let (readings, _, _) = try await readAll(adapters)
-        var out = zip(adapters, readings).map { a, r in
-            MarketListing(marketID: a.marketID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
-                          position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
+        let reads = try await readAll(adapters)
+        var out = zip(adapters, reads.readings).map { a, result in
+            switch result {
+            case .success(let r):
+                MarketListing(marketID: a.marketID, address: a.market.checksummed, apy: r.apy, tvlUSD: r.tvlUSD,
+                              position: TokenAmount(baseUnits: r.position, decimals: token.decimals), note: r.note)
+            case .failure(let error):
+                MarketListing(marketID: a.marketID, address: a.market.checksummed, apy: nil, tvlUSD: nil, position: nil,
+                              note: "could not be read: \(error)")
+            }
         }
         for case .amm(let id, let router) in network.markets {
             out.append(MarketListing(marketID: id, address: router?.checksummed ?? "-", apy: nil, tvlUSD: nil, position: nil,
@@ -154,38 +184,44 @@ public actor LiveChain: ChainGateway {
     }
 
     public func walletBalance(token: Token) async throws -> TokenAmount {
-        let data = try await client.call(ContractCall(to: network.usdc, "balanceOf(address)", [.address(treasury)], label: "USDC balanceOf"))
-        let units = try NodeBounds.tokenUnits(try UInt256.word(0, of: data, call: "USDC balanceOf"), decimals: token.decimals,
-                                              call: "USDC balanceOf")
-        return TokenAmount(baseUnits: units, decimals: token.decimals)
+        try idleAmount(try await client.call(walletBalanceCall), token: token)
     }
 
     public func position(in market: MarketID, token: Token) async throws -> TokenAmount {
-        let (readings, _, _) = try await readAll([try adapter(market)])
-        return TokenAmount(baseUnits: readings[0].position, decimals: token.decimals)
+        let reading = try await readAll([try adapter(market)]).readings[0].get()
+        return TokenAmount(baseUnits: reading.position, decimals: token.decimals)
     }
 
     /// The sequencer's status (where the network has an uptime feed), ETH/USD checked for
     /// staleness and for its change since the last accepted round, the fee cap the next step would
     /// use (tip capped), and the L1 data fee of a typical step on OP-stack networks. One round trip.
     public func feeQuote() async throws -> FeeQuote {
+        let reads = feeReads
+        let (answers, extra) = try await client.batch(reads.calls, extra: [Self.latestBlock] + reads.extra)
+        return try fee(answers, head: try EthClient.value(extra[0]), history: extra[1], tip: extra[2])
+    }
+
+    /// What a fee quote reads besides the latest block: ETH/USD, the sequencer's status, the L1 fee
+    /// (each its own `eth_call`, never through Multicall3: a Chainlink proxy may admit off-chain
+    /// readers, `tx.origin`, and refuse a contract calling for them), then the base fee and the tip.
+    var feeReads: (calls: [ContractCall], extra: [RPCCall]) {
         var calls = [PriceFeed.latestRoundDataCall(feed.address)]
         if let sequencer { calls.append(sequencer.call) }
         if let oracle = network.gasPriceOracle { calls.append(L1Fee.call(oracle: oracle)) }
-        let (answers, extra) = try await client.batch(calls, extra: [
-            RPCCall("eth_getBlockByNumber", ["latest", false]),
-            RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]),
-            RPCCall("eth_maxPriorityFeePerGas"),
-        ])
+        return (calls, [RPCCall("eth_feeHistory", [.string("0x1"), "latest", .array([])]), RPCCall("eth_maxPriorityFeePerGas")])
+    }
+
+    /// The fee quote from the answers to `feeReads` and the latest block.
+    func fee(_ answers: [[UInt8]], head: JSONValue, history: Result<JSONValue, RPCError>,
+             tip tipAnswer: Result<JSONValue, RPCError>) throws -> FeeQuote {
         let wall = Self.unixSeconds(options.wallClock.now())
         if let sequencer { try sequencer.check(answers[1], wallTime: wall) }
-        let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: try EthClient.value(extra[0]), wallTime: wall),
-                                    wallTime: wall)
+        let ethUSD = try feed.price(from: answers[0], blockTime: try Self.timestamp(of: head, wallTime: wall), wallTime: wall)
         let last = lastAccepted()
         try feed.checkChange(ethUSD, last: last, wallTime: wall, maxChangePercentPerHour: options.ethUSDMaxChangePercentPerHour)
         let reference = PriceFeed.reference(after: last, accepting: ethUSD, at: wall)
         if reference != last { accept(reference) }
-        let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(extra[1]), tip: extra[2])
+        let (baseFee, tip) = try EthClient.feeInputs(history: try EthClient.value(history), tip: tipAnswer)
         let maxFee = feePolicy.fees(baseFee: baseFee, tip: tip).maxFeePerGas
         var l1Wei: UInt128 = 0
         if network.gasPriceOracle != nil {

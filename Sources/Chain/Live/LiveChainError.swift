@@ -40,6 +40,9 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
     case marketNotConfigured(MarketID)
     /// A market whose token is not the network's USDC (`name`: what it is, when known).
     case wrongAsset(market: String, verb: String, asset: Address, name: String?, usdc: Address)
+    /// Markets a scan could not read, each with why (the others, `read`, answered). A market that
+    /// cannot be read is never taken as holding nothing, so the scan as a whole fails.
+    case marketsUnreadable([MarketReadFailure], read: [MarketID])
     /// A signing or sending call on a chain connected without a key.
     case watchOnly(String)
 
@@ -84,6 +87,9 @@ public enum LiveChainError: Error, Sendable, CustomStringConvertible {
         case .wrongAsset(let market, let verb, let asset, let name, let usdc):
             let token = name == nil ? "" : " (its token is \(asset.checksummed))"
             return "\(market) \(verb) \(name ?? asset.checksummed), not native USDC \(usdc.checksummed): refused\(token); every market must hold the network's USDC, and nothing is read from or sent to this one"
+        case .marketsUnreadable(let failures, let read):
+            let what = failures.map { "\($0.market) could not be read: \($0.error)" }.joined(separator: "; ")
+            return read.isEmpty ? what : "\(what) (read: \(read.map(\.rawValue).joined(separator: ", ")))"
         case .watchOnly(let wallet): return "watch-only: \(wallet) is watched without its key, so nothing can be signed or sent"
         }
     }
@@ -94,9 +100,16 @@ extension LiveChainError: AlertCoded {
         switch self {
         case .rpc(let e): e.alertCode
         case .stalePrice, .incompleteRound, .badPrice, .priceOutOfBounds: .priceFeedUnusable
+        case .marketsUnreadable(let failures, _): failures.lazy.compactMap(\.error.alertCode).first
         default: nil
         }
     }
+}
+
+/// One market a scan could not read, and why.
+public struct MarketReadFailure: Sendable {
+    public let market: MarketID
+    public let error: LiveChainError
 }
 
 /// Compound v2's ErrorReporter codes (Moonwell keeps them).

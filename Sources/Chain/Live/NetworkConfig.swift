@@ -84,11 +84,15 @@ public struct NetworkConfig: Sendable, Hashable, CustomStringConvertible {
     public var rpcTimeoutSeconds: Double?
     public var rpcMaxHeadLagBlocks: UInt64?
     public var rpcHeadCheckSeconds: Double?
+    /// Multicall3, through which a scan reads every market in one `eth_call` (`aggregate3`). nil: the
+    /// markets are read with one `eth_call` each (still in the scan's one JSON-RPC batch).
+    public var multicall3: Address?
 
     public init(name: String, chainID: UInt64, rpcURLs: [String], usdc: Address, ethUSDFeed: Address,
                 markets: [MarketConfig], gasPriceOracle: Address? = nil, isMainnet: Bool = false,
                 feedMaxAgeSeconds: UInt64 = 3600, pins: AddressPins? = nil, defaultMaxFeeGwei: Decimal? = nil,
-                sequencerUptimeFeed: Address? = nil) {
+                sequencerUptimeFeed: Address? = nil, multicall3: Address? = nil) {
+        self.multicall3 = multicall3
         self.name = name
         self.chainID = chainID
         self.rpcURLs = rpcURLs

@@ -15,10 +15,11 @@ import MammonCore
 /// `"op_stack": true` adds the L1 data fee from the OP-stack predeploy (`"gas_price_oracle": "0x…"`
 /// from another address), optional `"feed_max_age_seconds"`, `"max_fee_gwei"` (the default
 /// MAX_FEE_GWEI: 2 on Base's chain ids, else 100) and `"sequencer_uptime_feed"` (a Chainlink L2
-/// sequencer uptime feed) and the RPC client's `"rpc_timeout_seconds"`, `"rpc_max_head_lag_blocks"` and
-/// `"rpc_head_check_seconds"`; other keys are ignored. A file naming the chain id of a built-in network
-/// gets that network's compiled-in pins: a file cannot turn Base mainnet into trust on first use,
-/// and a market there that is not pinned is refused.
+/// sequencer uptime feed), the RPC client's `"rpc_timeout_seconds"`, `"rpc_max_head_lag_blocks"` and
+/// `"rpc_head_check_seconds"`, and `"multicall3"` (where a scan's market reads go as one `aggregate3`;
+/// without it, one `eth_call` each); other keys are ignored. A file naming the chain id of a built-in
+/// network gets that network's compiled-in pins and Multicall3 (naming another is refused): a file
+/// cannot turn Base mainnet into trust on first use, and a market there that is not pinned is refused.
 public enum NetworkRegistry {
     public static let builtInNames = ["base", "base-sepolia"]
 
@@ -40,7 +41,7 @@ public enum NetworkRegistry {
                 name: "base", chainID: 8453, rpcURLs: ["https://mainnet.base.org"],
                 usdc: pins.usdc, ethUSDFeed: pins.ethUSDFeed, markets: markets,
                 gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: true, feedMaxAgeSeconds: NetworkConfig.baseFeedMaxAgeSeconds,
-                pins: pins, sequencerUptimeFeed: NetworkConfig.baseSequencerUptimeFeed)
+                pins: pins, sequencerUptimeFeed: NetworkConfig.baseSequencerUptimeFeed, multicall3: Multicall3.canonicalAddress)
         case "base-sepolia":
             // Only Aave publishes a USDC market on Base Sepolia in the reference address books.
             let pins = AddressPins(usdc: a("0x036CbD53842c5426634e7929541eC2318f3dCF7e"), usdcDecimals: 6,
@@ -51,7 +52,8 @@ public enum NetworkRegistry {
                 name: "base-sepolia", chainID: 84532, rpcURLs: ["https://sepolia.base.org"],
                 usdc: pins.usdc, ethUSDFeed: pins.ethUSDFeed,
                 markets: [.aaveV3Provider(provider: a("0x150E9a8b83b731B9218a5633F1E804BC82508A46"))],
-                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: false, feedMaxAgeSeconds: 86_400, pins: pins)
+                gasPriceOracle: NetworkConfig.opStackGasPriceOracle, isMainnet: false, feedMaxAgeSeconds: 86_400, pins: pins,
+                multicall3: Multicall3.canonicalAddress)
         default:
             throw .unknownNetwork(name)
         }
@@ -161,10 +163,19 @@ public enum NetworkRegistry {
             maxFee = fee
         }
         let sequencer = json["sequencer_uptime_feed"] == nil ? nil : try address(json, "sequencer_uptime_feed", entry: entry)
+        var multicall = json["multicall3"] == nil ? nil : try address(json, "multicall3", entry: entry)
+        if let pinned = builtInMulticall3(chainID: UInt64(chainID)) {
+            if let named = multicall, named != pinned {
+                throw .badValue(entry: entry, key: "multicall3", value: named.checksummed,
+                                reason: "chain \(chainID) is a built-in network's, whose Multicall3 is \(pinned.checksummed): leave the key out or name that one")
+            }
+            multicall = pinned
+        }
         var network = NetworkConfig(name: name, chainID: UInt64(chainID), rpcURLs: urls, usdc: usdc, ethUSDFeed: feed,
                                     markets: markets, gasPriceOracle: oracle,
                                     isMainnet: UInt64(chainID) == 8453, feedMaxAgeSeconds: UInt64(max(1, maxAge)),
-                                    pins: builtInPins(chainID: UInt64(chainID)), defaultMaxFeeGwei: maxFee, sequencerUptimeFeed: sequencer)
+                                    pins: builtInPins(chainID: UInt64(chainID)), defaultMaxFeeGwei: maxFee, sequencerUptimeFeed: sequencer,
+                                    multicall3: multicall)
         network.rpcTimeoutSeconds = try seconds(json, "rpc_timeout_seconds", entry: entry, allowed: 0.1...600, text: "0.1–600")
         network.rpcHeadCheckSeconds = try seconds(json, "rpc_head_check_seconds", entry: entry, allowed: 0...3600, text: "0–3600")
         if let value = json["rpc_max_head_lag_blocks"] {
@@ -247,6 +258,14 @@ public enum NetworkRegistry {
             default: return .erc4626(id, vault: contract, name: name)
             }
         }
+    }
+
+    /// The compiled-in Multicall3 of the built-in network on `chainID`, if there is one.
+    public static func builtInMulticall3(chainID: UInt64) -> Address? {
+        for name in builtInNames {
+            if let network = try? builtIn(name), network.chainID == chainID { return network.multicall3 }
+        }
+        return nil
     }
 
     private static func string(_ json: JSONValue, _ key: String, entry: String) throws(NetworkConfigError) -> String {

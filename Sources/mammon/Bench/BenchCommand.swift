@@ -12,7 +12,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Fewer iterations (for profiling under valgrind).")
     var quick = false
 
-    static var suites: [any BenchSuite.Type] { [EngineBench.self, EVMBench.self, ChainBench.self, ConsoleBench.self, ServiceBench.self, HistoryBench.self] }
+    static var suites: [any BenchSuite.Type] { [EngineBench.self, EVMBench.self, ChainBench.self, ConsoleBench.self, ServiceBench.self, HistoryBench.self,
+                                                 ScanBench.self] }
 
     func run() async throws {
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }

@@ -19,6 +19,8 @@ struct DevnetInfo {
     let aavePoolAddressesProvider: String
     /// The L2 sequencer uptime feed's stand-in (a PriceFeed: answer 0 = up since startedAt).
     let sequencerFeed: String
+    /// Multicall3's own bytecode, deployed at the devnet's address (the network file's "multicall3").
+    let multicall3: String
     /// Blocks the deployment mined (one transaction per block).
     let deployTransactions: Int
     /// The Comet stand-in (`compound-v3:usdc`) and the Fluid-style vault (6-decimal shares), listed in
@@ -71,6 +73,7 @@ final class DevnetHarness: @unchecked Sendable {
             l1GasPriceOracle: network["l1_gas_price_oracle"]?.stringValue ?? "",
             aavePoolAddressesProvider: network["aave_pool_addresses_provider"]?.stringValue ?? "",
             sequencerFeed: network["sequencer_uptime_feed"]?.stringValue ?? "",
+            multicall3: network["multicall3"]?.stringValue ?? "",
             deployTransactions: ready["deploy_transactions"]?.intValue ?? 0,
             comet: family("compound-v3"), fluidVault: family("erc4626"),
             bridgedUSDC: network["bridged_usdc"]?.stringValue ?? "", bridgedVault: network["bridged_usdc_vault"]?.stringValue ?? "")

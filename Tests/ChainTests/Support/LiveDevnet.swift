@@ -22,8 +22,10 @@ struct LiveDevnet {
     }
 
     /// The devnet's network description, as a network file would give it: the original three markets,
-    /// and with `families` the Comet and the Fluid-style vault too (in the family format).
-    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false, families: Bool = false) throws -> NetworkConfig {
+    /// and with `families` the Comet and the Fluid-style vault too (in the family format); its Multicall3
+    /// unless `multicall` is false (the markets then read with one eth_call each).
+    func network(rpcURLs: [String]? = nil, chainID: UInt64? = nil, l1Fees: Bool = false, families: Bool = false,
+                 multicall: Bool = true) throws -> NetworkConfig {
         var markets: [JSONValue] = [["protocol": "aave-v3", "pool": .string(info.pool)],
                                     ["protocol": "moonwell", "m_token": .string(info.mToken)],
                                     ["protocol": "morpho-vault", "vault": .string(info.vault)]]
@@ -34,8 +36,9 @@ struct LiveDevnet {
             "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
             "markets": .array(markets),
         ]
-        if l1Fees, case .object(var object) = json {
-            object["gas_price_oracle"] = .string(info.l1GasPriceOracle)
+        if case .object(var object) = json {
+            if l1Fees { object["gas_price_oracle"] = .string(info.l1GasPriceOracle) }
+            if multicall { object["multicall3"] = .string(info.multicall3) }
             json = .object(object)
         }
         return try NetworkRegistry.parse(json, source: "devnet")
@@ -51,8 +54,10 @@ struct LiveDevnet {
     static let fluid = MarketID(rawValue: "erc4626:devnet-fluid-usdc")!
 
     func chain(options: LiveChainOptions = LiveChainOptions(receiptPollSeconds: 0.05),
-               rpcURLs: [String]? = nil, l1Fees: Bool = false, families: Bool = false, clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
-        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees, families: families), signer: try Self.signer(),
+               rpcURLs: [String]? = nil, l1Fees: Bool = false, families: Bool = false, multicall: Bool = true,
+               clock: any RPCClock = SystemRPCClock()) async throws -> LiveChain {
+        try await LiveChain.connect(network: try network(rpcURLs: rpcURLs, l1Fees: l1Fees, families: families, multicall: multicall),
+                                    signer: try Self.signer(),
                                     options: options, policy: EndpointPolicy(maxAttempts: 4), clock: clock)
     }
 
@@ -144,7 +149,7 @@ extension LiveDevnet {
         var file: JSONValue = [
             "name": "devnet", "chain_id": .integer(Int(info.chainID)),
             "rpc_urls": .array((rpcURLs ?? [info.rpcURL]).map { .string($0) }),
-            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed),
+            "usdc": .string(info.usdc), "eth_usd_feed": .string(info.feed), "multicall3": .string(info.multicall3),
             "markets": .array(markets),
         ]
         if sequencer, case .object(var object) = file {
