@@ -52,7 +52,7 @@ final class MulticallScanTests: DevnetTestCase {
     }
 
     /// Twelve markets, the wallet's USDC, the block and the fees: one HTTP request of five JSON-RPC
-    /// calls; without Multicall3 still one request, of 59 calls; with batching off five requests.
+    /// calls; without Multicall3 still one request, of 113 calls (a rate model is several reads); with batching off five requests.
     /// All three read the same.
     func testAScanOfTwelveMarketsIsOneHTTPRoundTrip() async throws {
         let setUp = try await devnet.chain()
@@ -65,11 +65,16 @@ final class MulticallScanTests: DevnetTestCase {
         XCTAssertEqual(network.markets.count, 12)
 
         var scans: [ChainScan] = []
-        for (multicall, batching, requests, calls) in [(true, true, 1, 5), (false, true, 1, 59), (true, false, 5, 5)] {
+        for (multicall, batching, requests, calls) in [(true, true, 1, 5), (false, true, 1, 113), (true, false, 5, 5)] {
             var config = network
             if !multicall { config.multicall3 = nil }
             let chain = try await LiveChain.connect(network: config, signer: try LiveDevnet.signer(),
                                                     options: LiveChainOptions(batchRequests: batching))
+            // Without Multicall3 each market read is its own eth_call; the USDC balance and the
+            // fee, feed and block calls are five more, whatever the markets.
+            let wallet = try Address(hex: chain.walletAddress)
+            let marketReads = await chain.adapters.reduce(0) { $0 + $1.scanCalls(wallet: wallet).count }
+            if !multicall { XCTAssertEqual(calls, 5 + marketReads, "every market's reads, one eth_call each") }
             let tripsBefore = await chain.client.rpc.roundTrips
             let before = try await devnet.admin("devnet_stats")
             let scan = try await chain.scan(token: .usdc)
@@ -92,7 +97,8 @@ final class MulticallScanTests: DevnetTestCase {
         XCTAssertEqual(scan.markets[0].quote.apy, Decimal(string: "5.12711"))
         XCTAssertEqual(scan.markets[0].position, LiveDevnet.usdc(1_000))
         XCTAssertEqual(scan.markets[1].quote.apy.fixed(2), "4.08")
-        XCTAssertEqual(scan.markets[2].quote.apy.fixed(2), "3.05", "the first market devnet_deployMarkets added: 3 % APR")
+        XCTAssertEqual(scan.markets[2].quote.apy.fixed(2), "4.08", "the first market devnet_deployMarkets added: Moonwell-style, 4 % APR")
+        XCTAssertEqual(Set(scan.markets.map(\.quote.marketID.family)), [.aaveV3, .compoundV2, .compoundV3, .erc4626])
         XCTAssertEqual(scan.idle, LiveDevnet.usdc(99_000))
         XCTAssertEqual(scan.fee.ethUSD, 2500)
         let fee = try await setUp.feeQuote()
@@ -122,15 +128,15 @@ final class MulticallScanTests: DevnetTestCase {
         XCTAssertEqual(scanned.first?.1, LiveDevnet.usdc(100_000))
     }
 
-    /// The devnet's own three markets: its vault reads shares → assets after the first answers, so
-    /// a scan of them is two round trips until that read needs none.
-    func testAMarketThatAsksForASecondRoundGetsOneMore() async throws {
-        let chain = try await devnet.chain()
+    /// The devnet's own markets, one of each family (the MetaMorpho stand-in's position read in the
+    /// same round as the rest): one round trip.
+    func testEveryFamilyIsReadInOneRoundTrip() async throws {
+        let chain = try await devnet.chain(families: true)
         let before = await chain.client.rpc.roundTrips
         let scan = try await chain.scan(token: .usdc)
         let trips = await chain.client.rpc.roundTrips - before
-        XCTAssertEqual(trips, 2)
-        XCTAssertEqual(scan.markets.map(\.quote.marketID), [.aaveV3, .moonwell, .morphoVault])
+        XCTAssertEqual(trips, 1)
+        XCTAssertEqual(scan.markets.map(\.quote.marketID), [.aaveV3, .moonwell, .morphoVault, LiveDevnet.comet, LiveDevnet.fluid])
     }
 
     /// A market whose read reverts on chain (Aave's getReserveData cannot fit an index past 2^128 in
@@ -182,13 +188,13 @@ final class MulticallScanTests: DevnetTestCase {
 
     // MARK: - Support
 
-    /// `count` more markets from `devnet_deployMarkets`.
+    /// `count` more markets from `devnet_deployMarkets`, read as a network file names them (by family,
+    /// each under its own name).
     private func more(_ count: Int) async throws -> [MarketConfig] {
         let entries = try await devnet.admin("devnet_deployMarkets", [.integer(count)]).arrayValue ?? []
-        return try entries.map { entry in
-            if let mToken = entry["m_token"]?.stringValue { return .compoundV2(.moonwell, mToken: try Address(hex: mToken)) }
-            return .aaveV3(pool: try Address(hex: entry["pool"]?.stringValue ?? ""))
-        }
+        let file: JSONValue = ["name": "bench", "chain_id": .integer(Int(devnet.info.chainID)), "usdc": .string(devnet.info.usdc),
+                               "eth_usd_feed": .string(devnet.info.feed), "markets": .array(entries)]
+        return try NetworkRegistry.parse(file, source: "devnet_deployMarkets").markets
     }
 
     private static func text(_ answer: Result<[UInt8], LiveChainError>) -> String {

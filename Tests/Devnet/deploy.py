@@ -360,23 +360,26 @@ class Deployment:
             give(back)
 
     def deploy_markets(self, count: int) -> list[dict[str, str]]:
-        """`count` more markets over the same USDC, Aave- and Moonwell-style in turn (Aave 3 % APR + 0.1 pp
-        per market, Moonwell 4 %), unseeded: their network-file entries, for scans of many markets.
-        Deployed on demand (after everything else)."""
+        """`count` more markets over the same USDC, a Moonwell-style market (with the devnet's rate
+        model), a Comet and an ERC-4626 vault in turn, unseeded: their network-file entries in the
+        family format, each under its own name (`bench-N`), for scans of many markets. Aave is one
+        reserve per network, so none is added. Deployed on demand (after everything else)."""
         if not 0 <= count <= 64:
             raise ValueError(f"count {count} is not within 0..64")
         usdc, out = self.c["usdc"], []
         for i in range(count):
-            if i % 2 == 0:
-                pool = self.deployer.deploy("AavePool", usdc.address)
-                a_token = self.deployer.deploy("AToken", pool.address, usdc.address)
-                self.deployer.call(pool, "initReserve", a_token.address)
-                self.deployer.call(pool, "setLiquidityRate", INITIAL_AAVE_RATE + i * RAY // 1000)
-                out.append({"protocol": "aave-v3", "pool": pool.address, "a_token": a_token.address})
-            else:
+            name = f"bench-{i + 1}"
+            if i % 3 == 0:
                 m_token = self.deployer.deploy("MToken", usdc.address, INITIAL_EXCHANGE_RATE)
                 self.deployer.call(m_token, "setSupplyRatePerTimestamp", INITIAL_MOONWELL_RATE)
-                out.append({"protocol": "moonwell", "m_token": m_token.address})
+                self.deployer.call(m_token, "setInterestRateModel", self.c["jump_model"].address)
+                out.append({"family": "compound-v2", "address": m_token.address, "name": name})
+            elif i % 3 == 1:
+                comet = self.deployer.deploy("Comet", usdc.address, *COMET_CURVE)
+                out.append({"family": "compound-v3", "address": comet.address, "name": name})
+            else:
+                vault = self.deployer.deploy("Vault4626", usdc.address, f"Devnet Bench Vault {i + 1}", f"bv{i + 1}", 0)
+                out.append({"family": "erc4626", "address": vault.address, "name": name})
         return out
 
     def deploy_rogue_pool(self) -> dict[str, str]:

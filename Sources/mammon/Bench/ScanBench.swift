@@ -5,18 +5,15 @@ import MammonCore
 
 /// What one scan — every market, the wallet's idle USDC, the block and the fees: what a cycle reads
 /// before it decides — costs on a devnet this suite starts (as `ChainBench` does): HTTP round trips,
-/// JSON-RPC calls and ms (median) per scan, for 3 and for 12 markets that need no second round
-/// (the devnet's Aave and Moonwell markets, then more of each from `devnet_deployMarkets`), and for
-/// the devnet's own 3 (its vault still reads shares → assets in a second round). Each set is read:
+/// JSON-RPC calls and ms (median) per scan, for 3 and for 12 markets (the devnet's own five, one of
+/// each family, then Moonwell-style markets, Comets and vaults from `devnet_deployMarkets`, each under
+/// its own name); every family reads in one round. Each set is read:
 ///
 /// - `one_request`: `LiveChain.scan`, the market reads as one Multicall3 `aggregate3`;
 /// - `no_multicall`: the same without Multicall3 (one `eth_call` per read, still one batch);
 /// - `unbatched`: with Multicall3 and batching off (a provider that refuses batches);
 /// - `before`: `scanMarkets`, `walletBalance` and `feeQuote` one after another without Multicall3,
 ///   as a cycle read before `scan`.
-///
-/// Until network files name markets, the extra markets share the originals' ids (aave-v3, moonwell):
-/// the bench reads them, nothing more.
 struct ScanBench: BenchSuite {
     static let name = "scan"
 
@@ -32,10 +29,10 @@ struct ScanBench: BenchSuite {
         }
         let admin = try JSONRPCClient(urls: [url])
         let more = try await admin.request("devnet_deployMarkets", [.integer(10)]).arrayValue ?? []
-        let oneRound = devnetMarkets.filter { $0["protocol"]?.stringValue != "morpho-vault" } + more
-        let sets: [(label: String, markets: [JSONValue])] = [
-            ("3_markets", Array(oneRound.prefix(3))), ("12_markets", Array(oneRound.prefix(12))), ("3_markets_with_vault", devnetMarkets),
-        ]
+        // Every family reads in one round: the devnet's own markets (Aave, Moonwell, the MetaMorpho
+        // stand-in, a Comet, a Fluid-style vault), then more of each.
+        let all = devnetMarkets + more
+        let sets: [(label: String, markets: [JSONValue])] = [("3_markets", Array(all.prefix(3))), ("12_markets", Array(all.prefix(12)))]
         let watched = try Address(hex: ChainBench.wallet)
         let rounds = max(3, Int(10 * scale))
         var figures: [String: BenchFigure] = [:]
