@@ -75,7 +75,7 @@ final class FencedTreasuryTests: DevnetTestCase {
         let signer = try Secp256k1Signer(privateKey: SecretBytes(consuming: &key))
         let chain = try await LiveChain.connect(network: try devnet.network(), signer: signer, fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
                                                 options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: vaultAPYWindowSeconds))
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000
         config.maxRebalancesPerDay = 5
         config.gates.minProfitUSD = 1
