@@ -31,10 +31,10 @@ public struct GuardChecks: Codable, Hashable, Sendable {
         let supply = size.supplyAfter.map { Self.tokens($0) }
         out.append(GateVerdict(name: "market_tvl", passed: size.tvlPassed, reason: supply.map {
             "Market supply \($0) after the move \(size.tvlPassed ? "≥" : "<") \(size.minMultiple.plainString) × our \(Self.tokens(size.positionAfter))"
-        } ?? "Market supply not reported by the chain: not checked"))
+        } ?? "Market supply unknown (not read or not given): not checked"))
         out.append(GateVerdict(name: "market_share", passed: size.sharePassed, reason: size.sharePct.map {
             "Our share after the move \($0.fixed(2))% \(size.sharePassed ? "≤" : ">") maximum \(size.maxSharePct.fixed(2))%"
-        } ?? "Market supply not reported by the chain: not checked"))
+        } ?? "Market supply unknown (not read or not given): not checked"))
         if let patience { out.append(GateVerdict(name: "patience", passed: patience.passed, reason: patience.reason)) }
         return out.map { exit != nil && Self.waivedForExit.contains($0.name) ? $0.waiving() : $0 }
     }
