@@ -58,6 +58,10 @@ public struct SizeCheck: Codable, Hashable, Sendable {
         self.maxSharePct = maxSharePct
     }
 
+    enum CodingKeys: String, CodingKey {
+        case supplyAfter = "supply_after", positionAfter = "position_after", minMultiple = "min_multiple", maxSharePct = "max_share_pct"
+    }
+
     /// `target` receiving `amount` now.
     public init(_ target: MarketSnapshot, receiving amount: TokenAmount, guards: MarketGuards) {
         self.init(supplyAfter: target.supply.map { $0.adding(amount) }, positionAfter: target.position.adding(amount),

@@ -285,6 +285,28 @@ final class MarketGuardsTests: XCTestCase {
         XCTAssertEqual(position, usdc(2000))
     }
 
+    func testAnExitAndItsGuardsSurviveTheEventLog() throws {
+        let exit = ExitReason.supplyDrop(.moonwell, peak: usdc(1_000_000), peakAt: now.addingTimeInterval(-3600), now: usdc(400_000), dropPct: 60)
+        let rec = RebalanceRecommendation(id: UUID(), from: .moonwell, to: .morphoVault, token: .usdc, amount: usdc(1000), currentAPY: 5,
+                                          expectedAPY: 3, reason: "exit", confidence: 0, exit: exit)
+        let checks = GuardChecks(targetRate: RateCheck(spotAPY: Decimal(string: "3.1")!, windowAPY: 3, windowHours: 24, coveredHours: 20,
+                                                       neededHours: 12, hasEnoughHistory: true, judgedAPY: 3),
+                                 size: SizeCheck(supplyAfter: usdc(500_001_000), positionAfter: usdc(1000), minMultiple: 10, maxSharePct: 15),
+                                 patience: PatienceCheck(marketID: .moonwell, lastMoveAt: now.addingTimeInterval(-3600), now: now, minimumHours: 6),
+                                 exit: exit)
+        let analysis = ProfitabilityGate.analyze(currentAPY: 5, targetAPY: 3, amountUSD: 1000,
+                                                 plan: MovePlan(withdrawGas: 150_000, approveGas: 50_000, depositGas: 150_000, gasPriceGwei: 0, ethUSD: 2500),
+                                                 thresholds: GateThresholds(), guards: checks)
+        for kind in [EngineEvent.Kind.opportunityFound(rec), .gateVerdict(recommendationID: rec.id, analysis: analysis)] {
+            let line = try EngineEvent(at: now, kind: kind).jsonLine()
+            XCTAssertEqual(try EngineEvent.fromJSON(Data(line.utf8)).kind, kind, line)
+        }
+        let line = try EngineEvent(at: now, kind: .gateVerdict(recommendationID: rec.id, analysis: analysis)).jsonLine()
+        for key in [#""rule":"supply_drop""#, #""waived":true"#, #""supply_after""#, #""judged_apy""#, #""enough_history":true"#, #""last_move_at""#] {
+            XCTAssertTrue(line.contains(key), "\(key) in \(line)")
+        }
+    }
+
     // MARK: - Patience
 
     func testPatienceCountsFromTheLastMoveTouchingTheSource() {
