@@ -12,6 +12,12 @@ enum DetailsBuilder {
             .init("  from  \(rec.from?.displayName ?? "wallet (idle funds)")  at \(Format.apy(rec.currentAPY))"),
             .init("  to    \(rec.to.displayName)  at \(Format.apy(rec.expectedAPY))  (\(Format.points(rec.apyImprovement)) pts)"),
         ]
+        if let exit = rec.exit { lines.append(.init("EXIT for safety, not profit: \(exit)", .warning)) }
+        if let rate = row.analysis?.guards?.targetRate {
+            let window = rate.windowAPY.map { "\(rate.windowHours) h average \(Format.apy($0)) over \(rate.coveredHours.plainString) h" }
+                ?? (rate.windowHours == 0 ? "no window" : "no history yet")
+            lines.append(.init("  target rate: spot \(Format.apy(rate.spotAPY)), \(window), \(rate.judgedAPY.fixed(4))% after our deposit", .muted))
+        }
         if let a = row.analysis {
             let gasPrice = row.approval.map { "gas price now \($0.plan.gasPriceGwei.fixed(4)) gwei, ETH \(Format.usd($0.plan.ethUSD))" }
             lines += [
@@ -35,7 +41,11 @@ enum DetailsBuilder {
                 .init("Gates", .header),
             ]
             for gate in a.gates {
-                lines.append(.init("  \(gate.passed ? "✓" : "✗") \(gate.name): \(gate.reason)", gate.passed ? .ok : .error))
+                if gate.waived {
+                    lines.append(.init("  – \(gate.name): \(gate.reason) (waived: exit)", .muted))
+                } else {
+                    lines.append(.init("  \(gate.passed ? "✓" : "✗") \(gate.name): \(gate.reason)", gate.passed ? .ok : .error))
+                }
             }
         } else {
             lines.append(.init("gates not evaluated yet", .warning))

@@ -46,7 +46,7 @@ public struct OpportunityRow: Hashable, Sendable, Identifiable {
         public var netPositive: Bool?
 
         init(_ rec: RebalanceRecommendation, _ analysis: ProfitabilityAnalysis?) {
-            route = rec.route
+            route = rec.exit == nil ? rec.route : "exit " + rec.route
             amount = Format.amount(rec.amount)
             apyShort = "\(rec.currentAPY.fixed(2))→\(rec.expectedAPY.fixed(2))"
             apyLong = "\(Format.apy(rec.currentAPY)) → \(Format.apy(rec.expectedAPY))"

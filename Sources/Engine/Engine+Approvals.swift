@@ -62,18 +62,22 @@ extension Engine {
         do {
             // Fresh rates and fees: the move must still pass everything now.
             let markets = try await chain.scanMarkets(token: rec.token)
+            let conditions = try marketConditions(markets)
             // The market checks a new proposal gets, on today's scan: a manual yes cannot skip them.
             let source = rec.from.flatMap { from in markets.first { $0.quote.marketID == from } }
-            if let why = source.flatMap(optimizer.trust.sourceExclusion) ?? optimizer.trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets) {
+            let target = markets.first { $0.quote.marketID == rec.to }
+            if let why = source.flatMap(optimizer.trust.sourceExclusion) ?? optimizer.trust.receiveExclusion(of: rec.amount, into: rec.to, markets: markets)
+                ?? target.flatMap({ optimizer.guardExclusion($0, optimizer.condition($0, conditions)) }) {
                 reportExclusions([why])
                 resolve(id, outcome: .rejectedOnRecheck, detail: "market check fails now: \(why)")
                 return
             }
             let fee = try await chain.feeQuote()
-            var current = rec
-            if let from = rec.from, let q = markets.first(where: { $0.quote.marketID == from }) { current.currentAPY = q.quote.apy }
-            if let q = markets.first(where: { $0.quote.marketID == rec.to }) { current.expectedAPY = q.quote.apy }
-            let candidate = try await evaluate(current, fee: fee)
+            // Rates judged again, and an exit only while its market still meets an exit rule.
+            var current = optimizer.rejudged(rec, markets: markets, conditions: conditions)
+            current.exit = source.flatMap { optimizer.condition($0, conditions).exit }
+            let checks = guardChecks(current, markets: markets, conditions: conditions, lastMoves: try lastMoves())
+            let candidate = try await evaluate(current, fee: fee, guards: checks)
             commit([], [.gateVerdict(recommendationID: id, analysis: candidate.analysis)])
             if !candidate.analysis.profitable {
                 let failed = candidate.analysis.failedGates.map(\.reason).joined(separator: "; ")

@@ -20,9 +20,12 @@ extension Engine {
         let worth = exclusions.filter { if case .unmeasured = $0 { false } else { true } }
         guard !worth.isEmpty else { return }
         commit([], worth.map { exclusion in
-            // A rate above the ceiling is suspect (manipulated or broken); a shallow market is news.
-            if case .apyAboveCeiling = exclusion { return .error(.market, exclusion.description) }
-            return .notice(.market, exclusion.description)
+            // A rate above the ceiling is suspect (manipulated or broken), and a position that must
+            // leave but cannot is at risk; a shallow, full, unsafe or new market is news.
+            switch exclusion {
+            case .apyAboveCeiling, .noSafeTarget: return .error(.market, exclusion.description)
+            default: return .notice(.market, exclusion.description)
+            }
         })
     }
 
@@ -67,16 +70,19 @@ extension Engine {
             commit(observed.mutations, [observed.event])
             guard try await checkTreasury(fee: fee) else { throw CycleError(message: persisted.haltReason ?? "the fenced treasury is not its plan") }
 
-            let plan = optimizer.plan(markets: markets, idle: idle, token: token, makeID: makeID)
+            let conditions = try marketConditions(markets)
+            let plan = optimizer.plan(markets: markets, idle: idle, token: token, conditions: conditions, makeID: makeID)
             reportExclusions(plan.exclusions)
+            let moved = plan.recommendations.isEmpty ? [:] : try lastMoves()
             var candidates: [Candidate] = []
             for rec in plan.recommendations {
-                candidates.append(try await evaluate(rec, fee: fee))
+                let checks = guardChecks(rec, markets: markets, conditions: conditions, lastMoves: moved)
+                candidates.append(try await evaluate(rec, fee: fee, guards: checks))
             }
-            // Highest confidence first; on a tie, moves of existing positions before idle deployments.
+            // Exits first; then highest confidence; on a tie, moves of existing positions before idle deployments.
             candidates.sort {
-                ($0.recommendation.confidence, $0.recommendation.from != nil ? 1 : 0)
-                    > ($1.recommendation.confidence, $1.recommendation.from != nil ? 1 : 0)
+                ($0.recommendation.exit != nil ? 1 : 0, $0.recommendation.confidence, $0.recommendation.from != nil ? 1 : 0)
+                    > ($1.recommendation.exit != nil ? 1 : 0, $1.recommendation.confidence, $1.recommendation.from != nil ? 1 : 0)
             }
             found = candidates.count
 
@@ -165,8 +171,8 @@ extension Engine {
         var description: String { message }
     }
 
-    /// Plans the gas of the steps this move will send and runs every gate.
-    func evaluate(_ rec: RebalanceRecommendation, fee: FeeQuote) async throws -> Candidate {
+    /// Plans the gas of the steps this move will send and runs every gate, the guards' among them.
+    func evaluate(_ rec: RebalanceRecommendation, fee: FeeQuote, guards: GuardChecks?) async throws -> Candidate {
         var rec = rec
         var withdrawGas: UInt64?
         var capUnits: UInt64 = 0
@@ -188,7 +194,8 @@ extension Engine {
             depositGas: try await chain.gasEstimate(.deposit(rec.to, rec.token, rec.amount)),
             gasPriceGwei: fee.maxFeePerGasGwei, ethUSD: fee.ethUSD, l1FeeUSDPerTransaction: fee.l1FeeUSDPerTransaction)
         let analysis = ProfitabilityGate.analyze(currentAPY: rec.currentAPY, targetAPY: rec.expectedAPY,
-                                                 amountUSD: YieldOptimizer.usd(rec.amount), plan: plan, thresholds: config.gates)
+                                                 amountUSD: YieldOptimizer.usd(rec.amount), plan: plan, thresholds: config.gates,
+                                                 guards: guards)
         rec.confidence = ProfitabilityGate.confidence(analysis)
         return Candidate(recommendation: rec, plan: plan, analysis: analysis, worstCaseGasUSD: worst,
                          worstCaseGasWei: o1 || o2 || o3 ? .max : worstWei)

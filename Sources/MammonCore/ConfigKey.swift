@@ -66,6 +66,21 @@ public struct ConfigKey: Sendable {
         decimal("TARGET_LIQUIDITY_MULTIPLE", min: 1, max: 1000, "a target's withdrawable liquidity must cover this many times the amount") {
             $0.targetLiquidityMultiple = $1
         },
+        int("APY_WINDOW_HOURS", 0...168, "a target's APY is judged over this many hours of scans (0: the spot rate, no history needed)") {
+            $0.guards.apyWindowHours = $1
+        },
+        decimal("MIN_MARKET_TVL_MULTIPLE", min: 1, max: 1000, "a target's supply after the move must be this many times our position there (1: off)") {
+            $0.guards.minMarketTVLMultiple = $1
+        },
+        decimal("MAX_MARKET_SHARE_PCT", min: 0, max: 100, exclusiveMin: true, "our share of a target's supply after the move, in percent, at most") {
+            $0.guards.maxMarketSharePct = $1
+        },
+        decimal("EXIT_TVL_DROP_PCT", min: 0, max: 100, exclusiveMin: true, "a position leaves a market whose supply fell this many percent within 24 h") {
+            $0.guards.exitTVLDropPct = $1
+        },
+        int("MIN_HOURS_BETWEEN_MOVES", 0...168, "hours a position waits after a move touching its market before it moves again (exits do not wait)") {
+            $0.guards.minHoursBetweenMoves = $1
+        },
         decimal("ETH_USD_MIN", min: 0, exclusiveMin: true, "lowest believable ETH/USD; below it spending stops") { $0.ethUSDMin = $1 },
         decimal("ETH_USD_MAX", min: 0, exclusiveMin: true, "highest believable ETH/USD; above it spending stops") { $0.ethUSDMax = $1 },
         // Up to 100 000 %: an operator who has checked a price outside the band can let it in for one run.

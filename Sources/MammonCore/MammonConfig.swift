@@ -32,6 +32,9 @@ public struct MammonConfig: Sendable, Hashable {
     public var maxAPYPct: Decimal = 50
     /// A target must be able to pay out this many times the amount moved into it.
     public var targetLiquidityMultiple: Decimal = 2
+    /// APY_WINDOW_HOURS, MIN_MARKET_TVL_MULTIPLE, MAX_MARKET_SHARE_PCT, EXIT_TVL_DROP_PCT,
+    /// MIN_HOURS_BETWEEN_MOVES: the careful allocator's rules beside the gates.
+    public var guards = MarketGuards()
     /// ETH/USD outside these bounds blocks spending, like a stale feed round.
     public var ethUSDMin: Decimal = 100
     public var ethUSDMax: Decimal = 100_000

@@ -23,6 +23,16 @@ public struct MarketTrust: Sendable, Hashable {
         case liquidityUnknown(MarketID)
         case illiquid(MarketID, available: TokenAmount, needed: TokenAmount)
         case notScanned(MarketID)
+        /// Too little rate history in the APY window to judge the rate (not a spike?).
+        case notEnoughHistory(MarketID, coveredHours: Decimal, neededHours: Decimal, windowHours: Int)
+        /// The market meets an exit rule: nothing goes in.
+        case unsafe(ExitReason)
+        /// Utilization at or above 99 % now: withdrawals may have to wait.
+        case crowded(MarketID, utilization: Decimal)
+        /// The size rules leave the market room for less than a move worth making.
+        case full(MarketID, room: TokenAmount)
+        /// A position must leave, and no safe market can take it now.
+        case noSafeTarget(ExitReason, position: TokenAmount)
 
         public var description: String {
             switch self {
@@ -33,6 +43,15 @@ public struct MarketTrust: Sendable, Hashable {
             case .illiquid(let p, let available, let needed):
                 "\(p.displayName) can pay out only \(available) now, less than the \(needed) it must be able to return for this move: not a target"
             case .notScanned(let p): "\(p.displayName) was not in this scan, so it cannot be checked and is not a target"
+            case .notEnoughHistory(let p, let covered, let needed, let window):
+                "\(p.displayName): \(covered.plainString) h of rate history in the \(window) h APY window, \(needed.plainString) h needed: not a target yet"
+            case .unsafe(let reason): "\(reason.marketID.displayName) is not a target: \(reason)"
+            case .crowded(let p, let u):
+                "\(p.displayName) is \((u * 100).fixed(2))% utilized, at or above \((MarketGuards.exitUtilization * 100).fixed(0))%: withdrawals may wait, not a target"
+            case .full(let p, let room):
+                "\(p.displayName) has room for only \(room) more under MIN_MARKET_TVL_MULTIPLE and MAX_MARKET_SHARE_PCT: not a target for this move"
+            case .noSafeTarget(let reason, let position):
+                "exit wanted (\(reason)) but no safe market can take the \(position) there now: it stays until one can"
             }
         }
     }

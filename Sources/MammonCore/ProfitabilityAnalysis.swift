@@ -58,6 +58,8 @@ public struct CostBreakdown: Codable, Hashable, Sendable {
 public struct GateVerdict: Codable, Hashable, Sendable {
     public var name: String
     public var passed: Bool
+    /// Shown but not binding: an exit's profit gates (it moves for safety, not profit).
+    public var waived = false
     private var explanation: Explanation
 
     /// What a gate measured against its limit.
@@ -87,6 +89,16 @@ public struct GateVerdict: Codable, Hashable, Sendable {
         self.explanation = .measure(measure)
     }
 
+    /// The same verdict, shown but not binding.
+    public func waiving() -> GateVerdict {
+        var v = self
+        v.waived = true
+        return v
+    }
+
+    /// Passed, or waived: the gate does not stop the move.
+    public var allows: Bool { passed || waived }
+
     public var reason: String {
         switch explanation {
         case .text(let t): return t
@@ -112,12 +124,13 @@ public struct GateVerdict: Codable, Hashable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case name, passed, reason }
+    enum CodingKeys: String, CodingKey { case name, passed, reason, waived }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(name: try c.decode(String.self, forKey: .name), passed: try c.decode(Bool.self, forKey: .passed),
                   reason: try c.decode(String.self, forKey: .reason))
+        waived = try c.decodeIfPresent(Bool.self, forKey: .waived) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -125,11 +138,12 @@ public struct GateVerdict: Codable, Hashable, Sendable {
         try c.encode(name, forKey: .name)
         try c.encode(passed, forKey: .passed)
         try c.encode(reason, forKey: .reason)
+        if waived { try c.encode(true, forKey: .waived) }
     }
 
     /// Verdicts are equal when they say the same thing, however the sentence is held.
-    public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.passed == b.passed && a.reason == b.reason }
-    public func hash(into h: inout Hasher) { h.combine(name); h.combine(passed); h.combine(reason) }
+    public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.passed == b.passed && a.waived == b.waived && a.reason == b.reason }
+    public func hash(into h: inout Hasher) { h.combine(name); h.combine(passed); h.combine(waived); h.combine(reason) }
 }
 
 /// The full profitability picture of one move: gain, costs, and every gate evaluated.
@@ -146,19 +160,24 @@ public struct ProfitabilityAnalysis: Codable, Hashable, Sendable {
     /// Net gain over costs in percent; 999999 when there are no costs.
     public var roiPct: Decimal
     public var gates: [GateVerdict]
+    /// What the market guards measured (nil for the calculator's what-ifs, which list no guard gates).
+    public var guards: GuardChecks?
 
-    public var profitable: Bool { gates.allSatisfy(\.passed) }
-    public var failedGates: [GateVerdict] { gates.filter { !$0.passed } }
+    /// Every binding gate passed: the move may go on to the limits. (An exit's waived profit gates
+    /// do not count: it moves for safety.)
+    public var profitable: Bool { gates.allSatisfy(\.allows) }
+    public var failedGates: [GateVerdict] { gates.filter { !$0.allows } }
+    public var isExit: Bool { guards?.exit != nil }
 
     enum CodingKeys: String, CodingKey {
         case currentAPY = "current_apy", targetAPY = "target_apy", amountUSD = "amount_usd",
              apyImprovement = "apy_improvement", annualGainUSD = "annual_gain_usd", costs,
-             netGainUSD = "net_gain_usd", breakEvenDays = "break_even_days", roiPct = "roi_pct", gates, profitable
+             netGainUSD = "net_gain_usd", breakEvenDays = "break_even_days", roiPct = "roi_pct", gates, profitable, guards
     }
 
     public init(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal, apyImprovement: Decimal,
                 annualGainUSD: Decimal, costs: CostBreakdown, netGainUSD: Decimal, breakEvenDays: Int,
-                roiPct: Decimal, gates: [GateVerdict]) {
+                roiPct: Decimal, gates: [GateVerdict], guards: GuardChecks? = nil) {
         self.currentAPY = currentAPY
         self.targetAPY = targetAPY
         self.amountUSD = amountUSD
@@ -169,6 +188,7 @@ public struct ProfitabilityAnalysis: Codable, Hashable, Sendable {
         self.breakEvenDays = breakEvenDays
         self.roiPct = roiPct
         self.gates = gates
+        self.guards = guards
     }
 
     public init(from decoder: any Decoder) throws {
@@ -182,7 +202,8 @@ public struct ProfitabilityAnalysis: Codable, Hashable, Sendable {
                   netGainUSD: try c.decode(Decimal.self, forKey: .netGainUSD),
                   breakEvenDays: try c.decode(Int.self, forKey: .breakEvenDays),
                   roiPct: try c.decode(Decimal.self, forKey: .roiPct),
-                  gates: try c.decode([GateVerdict].self, forKey: .gates))
+                  gates: try c.decode([GateVerdict].self, forKey: .gates),
+                  guards: try c.decodeIfPresent(GuardChecks.self, forKey: .guards))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -198,5 +219,6 @@ public struct ProfitabilityAnalysis: Codable, Hashable, Sendable {
         try c.encode(breakEvenDays, forKey: .breakEvenDays)
         try c.encode(roiPct, forKey: .roiPct)
         try c.encode(gates, forKey: .gates)
+        try c.encodeIfPresent(guards, forKey: .guards)
     }
 }

@@ -21,13 +21,15 @@ public struct GateThresholds: Codable, Hashable, Sendable {
 }
 
 /// Proves a move pays for itself: the original's four profitability gates plus the two strategy gates,
-/// all evaluated (never short-circuited) so the operator sees every reason at once.
+/// all evaluated (never short-circuited) so the operator sees every reason at once. With the market
+/// guards' measures, their gates follow (rate window, market size and share, patience); an exit's
+/// profit gates are then shown but waived.
 public enum ProfitabilityGate {
     public static let sentinelDays = 999_999
     public static let sentinelROI: Decimal = 999_999
 
     public static func analyze(currentAPY: Decimal, targetAPY: Decimal, amountUSD: Decimal,
-                               plan: MovePlan, thresholds: GateThresholds) -> ProfitabilityAnalysis {
+                               plan: MovePlan, thresholds: GateThresholds, guards: GuardChecks? = nil) -> ProfitabilityAnalysis {
         let improvement = targetAPY - currentAPY
         let annualGain = (amountUSD * improvement).shifted(by: -2)
         let swapBase = plan.swapAmountUSD ?? amountUSD
@@ -44,7 +46,7 @@ public enum ProfitabilityGate {
         let roi = total > 0 ? (net / total).shifted(by: 2) : sentinelROI
         let costShare = amountUSD > 0 ? total / amountUSD : 0
 
-        let gates = [
+        var gates = [
             GateVerdict(name: "apy_improvement", passed: improvement > 0,
                         measure: .apyImprovement(improvement: improvement, current: currentAPY, target: targetAPY)),
             GateVerdict(name: "min_profit", passed: net >= thresholds.minProfitUSD,
@@ -58,9 +60,13 @@ public enum ProfitabilityGate {
             GateVerdict(name: "min_rebalance_amount", passed: amountUSD >= thresholds.minRebalanceAmountUSD,
                         measure: .minAmount(amount: amountUSD, minimum: thresholds.minRebalanceAmountUSD)),
         ]
+        if let guards {
+            if guards.exit != nil { gates = gates.map { GuardChecks.waivedForExit.contains($0.name) ? $0.waiving() : $0 } }
+            gates += guards.gates
+        }
         return ProfitabilityAnalysis(currentAPY: currentAPY, targetAPY: targetAPY, amountUSD: amountUSD,
                                      apyImprovement: improvement, annualGainUSD: annualGain, costs: costs,
-                                     netGainUSD: net, breakEvenDays: breakEven, roiPct: roi, gates: gates)
+                                     netGainUSD: net, breakEvenDays: breakEven, roiPct: roi, gates: gates, guards: guards)
     }
 
     /// round-half-even(costs / gain × 365). Multiplies before dividing, so an exact half (3.5 days)

@@ -12,9 +12,12 @@ public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable
     public var reason: String
     /// 0–100, higher first.
     public var confidence: Int
+    /// Set when the position leaves its market for safety (a draining or fully borrowed market):
+    /// such a move is gated on safety, not profit.
+    public var exit: ExitReason?
 
     public init(id: UUID, from: MarketID?, to: MarketID, token: Token, amount: TokenAmount,
-                currentAPY: Decimal, expectedAPY: Decimal, reason: String, confidence: Int) {
+                currentAPY: Decimal, expectedAPY: Decimal, reason: String, confidence: Int, exit: ExitReason? = nil) {
         self.id = id
         self.from = from
         self.to = to
@@ -24,6 +27,7 @@ public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable
         self.expectedAPY = expectedAPY
         self.reason = reason
         self.confidence = confidence
+        self.exit = exit
     }
 
     public var isNewPosition: Bool { from == nil }
@@ -33,7 +37,7 @@ public struct RebalanceRecommendation: Codable, Hashable, Sendable, Identifiable
     public var route: String { "\(from?.displayName ?? "wallet") → \(to.displayName)" }
 
     enum CodingKeys: String, CodingKey {
-        case id, from, to, token, amount, reason, confidence
+        case id, from, to, token, amount, reason, confidence, exit
         case currentAPY = "current_apy", expectedAPY = "expected_apy"
     }
 }

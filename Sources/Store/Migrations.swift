@@ -296,6 +296,14 @@ extension AppDatabase {
             // Filled at the next open by the engine's claim (older databases keep opening).
             try db.execute(sql: "ALTER TABLE database_identity ADD COLUMN contracts TEXT")
         }
+        m.registerMigration("v23: each market's supply and utilization in the position history") { db in
+            // What the exit rules watch (a supply that halves, utilization that stays at the top). NULL
+            // in rows scanned before: not read then, never a zero.
+            try db.execute(sql: """
+                ALTER TABLE position_history ADD COLUMN supply_base_units TEXT;
+                ALTER TABLE position_history ADD COLUMN utilization TEXT;
+                """)
+        }
         return m
     }
 }

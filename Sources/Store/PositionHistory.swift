@@ -14,10 +14,12 @@ enum PositionHistory {
             """).execute(arguments: [at.sqliteText, block, logPosition, token.symbol, Int(idle.decimals), String(idle.baseUnits)])
         let scan = db.lastInsertedRowID
         let row = try db.cachedStatement(sql: """
-            INSERT INTO position_history(scan_id, protocol, amount_base_units, apy, apy_measured) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO position_history(scan_id, protocol, amount_base_units, apy, apy_measured, supply_base_units, utilization)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for m in markets {
-            try row.execute(arguments: [scan, m.quote.marketID.rawValue, String(m.position.baseUnits), m.quote.apy.plainString, m.apyMeasured])
+            try row.execute(arguments: [scan, m.quote.marketID.rawValue, String(m.position.baseUnits), m.quote.apy.plainString, m.apyMeasured,
+                                        m.supply.map { String($0.baseUnits) }, m.utilization?.plainString])
         }
     }
 }
@@ -82,6 +84,62 @@ extension AppDatabase {
                 out[out.count - 1].markets.append(MarketBalance(
                     marketID: p, amount: TokenAmount(baseUnits: units, decimals: out[out.count - 1].idle.decimals), apy: apy,
                     apyMicroPercent: Int64(clamping: micro), apyMeasured: row[9]))
+            }
+            return out
+        }
+    }
+
+    /// Every market's reading in the scans since `from`, and in the newest scan at or before it (where
+    /// a window's first reading comes from), oldest first: what the rate window and the exit rules
+    /// judge. Supply and utilization are nil in rows scanned before they were kept.
+    public func marketReadings(from: Date) throws -> [MarketHistoryEntry] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.id, s.at, s.decimals, p.protocol, p.apy, p.apy_measured, p.supply_base_units, p.utilization
+                FROM balance_scan s JOIN position_history p ON p.scan_id = s.id
+                WHERE s.id >= coalesce((SELECT max(id) FROM balance_scan WHERE at <= ?), 0)
+                ORDER BY s.id
+                """, arguments: [from.sqliteText])
+            var out: [MarketHistoryEntry] = []
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                let name: String = row[3]
+                let apyText: String = row[4]
+                let supplyText: String? = row[6]
+                let utilizationText: String? = row[7]
+                let supply = supplyText.map { UInt128($0) }
+                let utilization = utilizationText.map { Decimal.plain($0) }
+                guard let at = try row.storedDate("at", in: "balance_scan"), let market = MarketID(rawValue: name), let apy = Decimal.plain(apyText),
+                      supply != .some(nil), utilization != .some(nil) else {
+                    throw StoreError.corruptRow(table: "position_history", detail: "scan \(id) \(name)")
+                }
+                let decimals = UInt8(clamping: row[2] as Int)
+                out.append(MarketHistoryEntry(at: at, marketID: market, apy: apy, apyMeasured: row[5],
+                                         supply: supply.flatMap { $0 }.map { TokenAmount(baseUnits: $0, decimals: decimals) },
+                                         utilization: utilization.flatMap { $0 }))
+            }
+            return out
+        }
+    }
+
+    /// When an executed move last touched each market: its newest mined deposit into it or
+    /// withdrawal from it (`MIN_HOURS_BETWEEN_MOVES` counts from there).
+    public func lastMoves() throws -> [MarketID: Date] {
+        try read { db in
+            // SQLite takes a bare column from the row that max() picked: the newest flow per market.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT market, at, max(seq) FROM (
+                    SELECT f.seq, f.at, CASE f.step WHEN 'withdraw' THEN x.from_protocol ELSE x.to_protocol END AS market
+                    FROM treasury_flow f JOIN execution x ON x.id = f.execution_id)
+                WHERE market IS NOT NULL GROUP BY market
+                """)
+            var out: [MarketID: Date] = [:]
+            while let row = try rows.next() {
+                let name: String = row[0], text: String = row[1]
+                guard let market = MarketID(rawValue: name), let at = Date(iso8601: text) else {
+                    throw StoreError.corruptRow(table: "treasury_flow", detail: "\(name) at \(text)")
+                }
+                out[market] = at
             }
             return out
         }

@@ -83,7 +83,7 @@ final class FencedTreasuryTests: DevnetTestCase {
         let chain = try await LiveChain.connect(network: try devnet.network(families: families), signer: signer,
                                                 fence: TreasuryFence(safe: t.safe, rolesModule: t.module),
                                                 options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: vaultAPYWindowSeconds))
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         if families { config.supportedProtocols = Self.everyMarket }
         config.maxTransactionValueUSD = 1_000
         config.maxRebalancesPerDay = 5

@@ -283,7 +283,7 @@ final class HostileNodeTests: DevnetTestCase {
     static let nearMax = "0x8" + String(repeating: "0", count: 63)
 
     private func engine(_ chain: LiveChain, store: AppDatabase) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         return try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
     }

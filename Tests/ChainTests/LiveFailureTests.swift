@@ -10,7 +10,7 @@ import XCTest
 /// feed, fees above the ceiling, a dead endpoint.
 final class LiveFailureTests: DevnetTestCase {
     func engine(_ chain: LiveChain, store: AppDatabase) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         return try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
     }

@@ -14,7 +14,7 @@ final class LiveRebalanceTests: DevnetTestCase {
     static let moonwellTenPercent: JSONValue = "3170979198"
 
     func engine(_ chain: LiveChain) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         return try Engine(config: config, chain: chain, store: try AppDatabase.inMemory(), clock: SystemClock(), approvalMode: .auto)
     }

@@ -12,7 +12,7 @@ final class LiveVaultTests: DevnetTestCase {
     static let dust = UInt256(2)
 
     func engine(_ chain: LiveChain) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         return try Engine(config: config, chain: chain, store: try AppDatabase.inMemory(), clock: SystemClock(), approvalMode: .auto)
     }

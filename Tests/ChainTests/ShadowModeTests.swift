@@ -32,7 +32,7 @@ final class ShadowModeTests: DevnetTestCase {
     }
 
     func engine(_ chain: ShadowChain, _ store: AppDatabase, alerts: Bool = false) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         if alerts { config.notifyURLsFile = "/unused: alerts are on" }
         return try Engine(config: config, chain: chain, store: store, clock: wall, approvalMode: .auto)

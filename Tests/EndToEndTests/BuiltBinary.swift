@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `mammon` binary (path in MAMMON_BINARY, set by `make test`).
@@ -32,6 +33,7 @@ struct BuiltBinary {
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("MAX_") || key.hasPrefix("MIN_") || key == "APPROVAL_MODE" { env.removeValue(forKey: key) }
+        env.merge(MovesAtOnce.environment) { $1 }
         env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()

@@ -112,6 +112,39 @@ final class HeadlessRunTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("Unknown option '--bogus'"), unknown.stderr)
     }
 
+    func testProfitabilityShowsTheMarketGuardsWhenGivenTheirFigures() throws {
+        let bin = try BuiltBinary.require()
+        // The guards at their defaults (BuiltBinary's runs otherwise move at once: MovesAtOnce).
+        let defaults = ["APY_WINDOW_HOURS": "24", "MIN_HOURS_BETWEEN_MOVES": "6"]
+        func gates(_ extra: [String]) throws -> (status: Int32, json: [String: Any], gates: [String: [String: Any]]) {
+            let r = try bin.run(["profitability", "--current-apy", "3", "--target-apy", "6", "--amount", "10000", "--json"] + extra, environment: defaults)
+            let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let list = o["gates"] as! [[String: Any]]
+            return (r.status, o, Dictionary(uniqueKeysWithValues: list.map { ($0["name"] as! String, $0) }))
+        }
+        // A spike: spot 6 %, 24 h average 3.2 %: judged at 3.2, under the 0.5 pp minimum; 4 h since the
+        // source moved, under the 6 h of patience; a market of 50,000 too small for 10,000 (10×).
+        let spike = try gates(["--window-apy", "3.2", "--history-hours", "20", "--market-supply", "50000", "--hours-since-move", "4"])
+        XCTAssertEqual(spike.status, 1)
+        XCTAssertEqual((spike.json["target_apy"] as? NSNumber)?.doubleValue, 2.2222, "3.2 × (50,000 / 60,000)², rounded down to 4 decimals")
+        XCTAssertEqual(spike.gates["apy_window"]?["passed"] as? Bool, true)
+        XCTAssertEqual(spike.gates["market_tvl"]?["passed"] as? Bool, false)
+        XCTAssertEqual(spike.gates["market_share"]?["passed"] as? Bool, false)
+        XCTAssertEqual(spike.gates["patience"]?["passed"] as? Bool, false)
+        XCTAssertEqual(spike.gates["patience"]?["reason"] as? String, "Source last moved 4 h ago < minimum 6 h")
+        let young = try gates(["--history-hours", "11.9"])
+        XCTAssertEqual(young.gates["apy_window"]?["passed"] as? Bool, false)
+        XCTAssertEqual(young.status, 1)
+        // An exit: the source's supply fell 60 %; moving to a market paying less is allowed, for safety.
+        let exit = try bin.run(["profitability", "--current-apy", "5", "--target-apy", "4", "--amount", "1000", "--supply-drop-pct", "60",
+                                "--hours-since-move", "1"], environment: defaults)
+        XCTAssertEqual(exit.status, 0, exit.stdout)
+        XCTAssertTrue(exit.stdout.contains("– apy_improvement"), exit.stdout)
+        XCTAssertTrue(exit.stdout.contains("(waived: exit)"), exit.stdout)
+        XCTAssertTrue(exit.stdout.contains("✓ exit"), exit.stdout)
+        XCTAssertTrue(exit.stdout.contains("\nPROFITABLE"), exit.stdout)
+    }
+
     func testProfitabilityCalculatorJSON() throws {
         let bin = try BuiltBinary.require()
         let r = try bin.run(["profitability", "--current-apy", "3", "--target-apy", "5", "--amount", "10000", "--json"])
@@ -122,6 +155,8 @@ final class HeadlessRunTests: XCTestCase {
         let costs = o["costs"] as! [String: Any]
         XCTAssertEqual(Set(costs.keys), ["withdraw_gas_usd", "approve_gas_usd", "swap_gas_usd", "deposit_gas_usd", "slippage_usd", "protocol_fees_usd", "total_usd"])
         XCTAssertEqual((o["gates"] as! [[String: Any]]).count, 6)
+        let text = try bin.run(["profitability", "--current-apy", "3", "--target-apy", "5", "--amount", "10000"])
+        XCTAssertTrue(text.stdout.contains("(market guards not applied"), text.stdout)
         let bad = try bin.run(["profitability", "--current-apy", "x", "--target-apy", "5", "--amount", "1"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--current-apy 'x' is not a number"), bad.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A headless engine started from the built binary that keeps running while a test does something
@@ -17,7 +18,7 @@ final class RunningEngine {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(MovesAtOnce.environment) { $1 }.merging(environment) { $1 }
         try process.run()
         let reader = out.fileHandleForReading
         while !String(decoding: stdout, as: UTF8.self).contains("\"next_scan_time\"") {

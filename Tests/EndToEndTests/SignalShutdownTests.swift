@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// SIGINT, SIGTERM and SIGHUP stop a running headless engine cleanly with exit 0.
@@ -23,7 +24,7 @@ final class SignalShutdownTests: XCTestCase {
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(MovesAtOnce.environment) { $1 }.merging(environment) { $1 }
         try p.run()
         // Blocking reads until the first cycle has finished and the next scan is scheduled (a status
         // carrying next_scan_time): events arrive line by line, live.

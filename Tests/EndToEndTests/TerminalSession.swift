@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A real terminal for end-to-end tests: a private tmux server running `mammon` (or ssh into it)
@@ -36,6 +37,7 @@ final class TerminalSession {
     func mammonCommand(env: [String: String] = [:], arguments: [String] = []) -> [String] {
         var environment = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "APPROVAL_MODE": "manual",
                            "MAMMON_SIM_BLOCK_SECONDS": "1", "XDG_CONFIG_HOME": dir.path]
+        environment.merge(MovesAtOnce.environment) { $1 }
         environment.merge(env) { $1 }
         // A clean environment: nothing from the test runner (NO_COLOR, APPROVAL_MODE, …) leaks in.
         return ["env", "-i", "PATH=/usr/bin:/bin", "HOME=\(dir.path)"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

@@ -16,7 +16,7 @@ struct EngineFixture {
     /// Seconds per simulated block (0: mined at once), slept on the manual clock.
     var blockTime: TimeInterval = 0
 
-    init(config: MammonConfig = MammonConfig(), approvalMode: ApprovalMode = .auto, start: Date = EngineFixture.start) {
+    init(config: MammonConfig = .movesAtOnce, approvalMode: ApprovalMode = .auto, start: Date = EngineFixture.start) {
         clock = ManualClock(start)
         path = NSTemporaryDirectory() + "mammon-engine-\(UUID().uuidString)/test.sqlite"
         self.config = config
@@ -37,6 +37,20 @@ struct EngineFixture {
     }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+}
+
+extension MammonConfig {
+    /// The engine judging as it did before the market guards' history and patience: spot rates
+    /// (APY_WINDOW_HOURS 0) and no wait between moves (MIN_HOURS_BETWEEN_MOVES 0), so a test of
+    /// execution, recovery, approvals or alerts moves on its first cycle as it always has. The size
+    /// and exit rules stay at their defaults (the simulated markets are deep enough that they do not
+    /// bind). GuardTests run every guard at its default.
+    static var movesAtOnce: MammonConfig {
+        var config = MammonConfig()
+        config.guards.apyWindowHours = 0
+        config.guards.minHoursBetweenMoves = 0
+        return config
+    }
 }
 
 extension AppDatabase {

@@ -13,6 +13,27 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.gates.maxBreakEvenDays, 30)
         XCTAssertEqual(c.gates.maxCostPct, Decimal(string: "0.01"))
         XCTAssertNil(c.approvalMode)
+        XCTAssertEqual(c.guards, MarketGuards())
+        XCTAssertEqual(c.guards.apyWindowHours, 24)
+        XCTAssertEqual(c.guards.minMarketTVLMultiple, 10)
+        XCTAssertEqual(c.guards.maxMarketSharePct, 15)
+        XCTAssertEqual(c.guards.exitTVLDropPct, 50)
+        XCTAssertEqual(c.guards.minHoursBetweenMoves, 6)
+    }
+
+    func testTheMarketGuardsKeysAreValidated() throws {
+        let c = try ConfigLoader.load(flags: [], environment: ["APY_WINDOW_HOURS": "0", "MIN_MARKET_TVL_MULTIPLE": "1", "MAX_MARKET_SHARE_PCT": "100",
+                                                               "EXIT_TVL_DROP_PCT": "33.5", "MIN_HOURS_BETWEEN_MOVES": "168"], file: nil)
+        XCTAssertEqual(c.guards, MarketGuards(apyWindowHours: 0, minMarketTVLMultiple: 1, maxMarketSharePct: 100, exitTVLDropPct: Decimal(string: "33.5")!,
+                                              minHoursBetweenMoves: 168))
+        for (key, bad) in [("APY_WINDOW_HOURS", "169"), ("APY_WINDOW_HOURS", "-1"), ("APY_WINDOW_HOURS", "1.5"), ("MIN_MARKET_TVL_MULTIPLE", "0.5"),
+                           ("MIN_MARKET_TVL_MULTIPLE", "1001"), ("MAX_MARKET_SHARE_PCT", "0"), ("MAX_MARKET_SHARE_PCT", "100.1"),
+                           ("EXIT_TVL_DROP_PCT", "0"), ("EXIT_TVL_DROP_PCT", "101"), ("MIN_HOURS_BETWEEN_MOVES", "169")] {
+            XCTAssertThrowsError(try ConfigLoader.load(flags: [], environment: [key: bad], file: nil), "\(key) = \(bad)")
+        }
+        XCTAssertThrowsError(try ConfigLoader.load(flags: [], environment: ["MAX_MARKET_SHARE_PCT": "0"], file: nil)) { e in
+            XCTAssertEqual("\(e)", "config: MAX_MARKET_SHARE_PCT = '0' (from environment) is invalid: allowed a number > 0 and ≤ 100")
+        }
     }
 
     func testFlagsBeatEnvironmentBeatFileBeatDefaults() throws {

@@ -11,7 +11,14 @@ import Synchronization
 struct ServiceFixture {
     let directory = NSTemporaryDirectory() + "mammon-svc-\(UUID().uuidString.prefix(8))"
     let clock = ManualClock(Date(timeIntervalSince1970: 1_800_007_200))
-    var config = MammonConfig()
+    /// Moving at the first scan, as before the market guards' history and patience (the guards are
+    /// tested in MarketGuardsTests and GuardTests): these tests are about the sockets.
+    var config: MammonConfig = {
+        var config = MammonConfig()
+        config.guards.apyWindowHours = 0
+        config.guards.minHoursBetweenMoves = 0
+        return config
+    }()
 
     var database: String { directory + "/s.sqlite" }
     var controlPath: String { directory + "/s.control.sock" }

@@ -36,6 +36,26 @@ final class PositionHistoryTests: XCTestCase {
         XCTAssertEqual(try db.latestBalanceObservation(), history[1])
     }
 
+    func testMarketReadingsKeepSupplyAndUtilizationFromTheScanBeforeTheWindow() throws {
+        let db = try AppDatabase.inMemory()
+        var deep = snapshot(.moonwell, 5, apy: "4.9")
+        deep.supply = usdc(150_000_000_000_000)
+        deep.utilization = Decimal(string: "0.72")
+        for h in 0..<4 {
+            try scan(db, at: at.addingTimeInterval(Double(h) * 3600), idle: 0, [deep, snapshot(.aaveV3, 1, apy: "3.\(h)")])
+        }
+        // From 1.5 h: the scan at 1 h opens the window, then 2 h and 3 h.
+        let readings = try db.marketReadings(from: at.addingTimeInterval(1.5 * 3600))
+        XCTAssertEqual(readings.map(\.at), [3600, 3600, 7200, 7200, 10_800, 10_800].map { at.addingTimeInterval($0) })
+        XCTAssertEqual(readings.filter { $0.marketID == .aaveV3 }.map(\.apy), [Decimal(string: "3.1")!, Decimal(string: "3.2")!, Decimal(string: "3.3")!])
+        let moonwell = try XCTUnwrap(readings.first { $0.marketID == .moonwell })
+        XCTAssertEqual(moonwell.supply, usdc(150_000_000_000_000))
+        XCTAssertEqual(moonwell.utilization, Decimal(string: "0.72"))
+        let aave = try XCTUnwrap(readings.first { $0.marketID == .aaveV3 })
+        XCTAssertNil(aave.supply, "not read is NULL, never a zero")
+        XCTAssertNil(aave.utilization)
+    }
+
     func testThePositionHistoryCannotBeRewritten() throws {
         let path = NSTemporaryDirectory() + "mammon-history-\(UUID().uuidString)/db.sqlite"
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

@@ -71,11 +71,41 @@ public actor SimulatedChain: ChainGateway {
         return markets.markets.map { p in
             let drained = faults.contains(.illiquid(p))
             let liquidity = drained ? 0 : Self.marketLiquidityUnits(token) + (ledger.deposits[p] ?? 0)
-            return MarketSnapshot(quote: YieldQuote(marketID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
-                                  position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals),
-                                  withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals),
-                                  block: ledger.blockNumber)
+            var snapshot = MarketSnapshot(quote: YieldQuote(marketID: p, token: token, apy: markets.apy(p, at: now), observedAt: now),
+                                          position: TokenAmount(baseUnits: ledger.deposits[p] ?? 0, decimals: token.decimals),
+                                          withdrawableLiquidity: TokenAmount(baseUnits: liquidity, decimals: token.decimals),
+                                          block: ledger.blockNumber)
+            depth(p, token: token, into: &snapshot)
+            return snapshot
         }
+    }
+
+    /// The market's supply (the others' and ours), utilization and rate model. A draining market
+    /// has lost 60 % of the others' supply (its borrowers repaid alike); a crowded one is 99.5 %
+    /// borrowed, an illiquid one 100 %.
+    private func depth(_ p: MarketID, token: Token, into snapshot: inout MarketSnapshot) {
+        let depth = SimulatedMarkets.depth(p)
+        let unit = (0..<token.decimals).reduce(UInt128(1)) { u, _ in u * 10 }
+        var others = UInt128(depth.othersSupply) * unit
+        if faults.contains(.draining(p)) { others = others * 4 / 10 }
+        let supply = others + (ledger.deposits[p] ?? 0)
+        snapshot.supply = TokenAmount(baseUnits: supply, decimals: token.decimals)
+        let borrowed: UInt128?
+        if faults.contains(.illiquid(p)) {
+            borrowed = supply
+        } else if faults.contains(.crowded(p)) {
+            borrowed = supply * 995 / 1000
+            snapshot.withdrawableLiquidity = TokenAmount(baseUnits: supply - borrowed!, decimals: token.decimals)
+        } else {
+            borrowed = depth.borrowedPerMille.map { others * UInt128($0) / 1000 }
+        }
+        guard let borrowed else {
+            snapshot.rateModel = .dilution
+            return
+        }
+        let supplyTokens = snapshot.supply!.decimalValue, borrowedTokens = TokenAmount(baseUnits: borrowed, decimals: token.decimals).decimalValue
+        snapshot.utilization = supply > 0 ? (borrowedTokens / supplyTokens).rounded(6, .down) : 0
+        snapshot.rateModel = depth.rateModel.map { .borrowCurve($0, borrows: borrowedTokens, reserveFactor: depth.reserveFactor) } ?? .dilution
     }
 
     /// Brings the ledger's interest up to the clock's block; the change is persisted (staged for
@@ -272,6 +302,10 @@ public enum SimulatedFault: Sendable, Hashable {
     case congestion(ExecutionStep, bumps: Int)
     /// The market is 100 % utilized: nothing can be withdrawn from it (lasts the whole run).
     case illiquid(MarketID)
+    /// The other lenders have taken 60 % of their supply out of the market (lasts the whole run).
+    case draining(MarketID)
+    /// The market is 99.5 % borrowed: little can be withdrawn (lasts the whole run).
+    case crowded(MarketID)
 
     var congests: ExecutionStep? { if case .congestion(let s, _) = self { s } else { nil } }
 
@@ -284,6 +318,8 @@ public enum SimulatedFault: Sendable, Hashable {
         case .readFailure(let m, _): m
         case .congestion(let s, let bumps): "\(s.rawValue) congested until \(bumps) fee raise(s)"
         case .illiquid(let p): "\(p.displayName) is 100 % utilized"
+        case .draining(let p): "\(p.displayName) lost 60 % of its supply"
+        case .crowded(let p): "\(p.displayName) is 99.5 % utilized"
         }
     }
 }

@@ -33,6 +33,43 @@ public struct SimulatedMarkets: Sendable {
         return baseBps[market, default: 0] + offset
     }
 
+    /// What other lenders supply to a market and what its borrowers owe, in whole tokens, and how
+    /// its rate answers a deposit. Hundreds of millions, as deep as Base's USDC markets: the treasury's
+    /// few thousand never come near the size rules, and its own deposit moves a rate by far less
+    /// than half a basis point, so the guards act only when a fault makes them.
+    public struct Depth: Sendable, Hashable {
+        public var othersSupply: UInt64
+        /// Borrowed per 1000 of the others' supply; nil for a vault (no borrowers of its own).
+        public var borrowedPerMille: UInt64?
+        public var rateModel: KinkedRateCurve?
+        public var reserveFactor: Decimal
+
+        public init(othersSupply: UInt64, borrowedPerMille: UInt64?, rateModel: KinkedRateCurve?, reserveFactor: Decimal = 0) {
+            self.othersSupply = othersSupply
+            self.borrowedPerMille = borrowedPerMille
+            self.rateModel = rateModel
+            self.reserveFactor = reserveFactor
+        }
+    }
+
+    public static let depths: [MarketID: Depth] = [
+        // Aave V3: base 0, slope 4 % to 90 % usage, then 60 %; reserve factor 10 %.
+        .aaveV3: Depth(othersSupply: 400_000_000, borrowedPerMille: 780,
+                       rateModel: KinkedRateCurve(base: 0, slopeLow: Decimal(string: "0.04")!, slopeHigh: Decimal(string: "0.6")!,
+                                                  kink: Decimal(string: "0.9")!), reserveFactor: Decimal(string: "0.1")!),
+        // Moonwell's JumpRateModel: multiplier 4.5 %, jump 300 % above 80 %; reserve factor 15 %.
+        .moonwell: Depth(othersSupply: 150_000_000, borrowedPerMille: 720,
+                         rateModel: KinkedRateCurve(base: 0, slopeLow: Decimal(string: "0.045")!, slopeHigh: 3, kink: Decimal(string: "0.8")!),
+                         reserveFactor: Decimal(string: "0.15")!),
+        .morphoVault: Depth(othersSupply: 250_000_000, borrowedPerMille: nil, rateModel: nil),
+        .aerodrome: Depth(othersSupply: 60_000_000, borrowedPerMille: nil, rateModel: nil),
+    ]
+
+    /// A market the table does not list: a vault 100 million deep.
+    public static func depth(_ market: MarketID) -> Depth {
+        depths[market] ?? Depth(othersSupply: 100_000_000, borrowedPerMille: nil, rateModel: nil)
+    }
+
     /// SplitMix64's finalizer: a cheap, well-spread hash.
     static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E37_79B9_7F4A_7C15

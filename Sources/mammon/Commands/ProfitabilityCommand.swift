@@ -19,6 +19,13 @@ struct ProfitabilityCommand: AsyncParsableCommand {
     @Option(help: "ETH price in USD.") var ethUsd: String = "2500"
     @Flag(help: "No approve transaction is needed.") var noApprove = false
     @Flag(help: "Idle funds: no withdraw transaction.") var newPosition = false
+    @Option(help: "Market guards: the target's average APY over APY_WINDOW_HOURS (default: --target-apy).") var windowApy: String?
+    @Option(help: "Market guards: hours of the APY window the target's history covers (default: all of it).") var historyHours: String?
+    @Option(help: "Market guards: the target market's supply in USD before the move (default: not checked).") var marketSupply: String?
+    @Option(help: "Market guards: our position already in the target, in USD.") var positionInTarget: String?
+    @Option(help: "Market guards: hours since a move last touched the source market (default: never).") var hoursSinceMove: String?
+    @Option(help: "Market guards: the source market's supply fell this many percent within 24 h (an exit at EXIT_TVL_DROP_PCT).") var supplyDropPct: String?
+    @Option(help: "Market guards: the source market's utilization in percent, stayed for an hour (an exit at 99).") var utilizationPct: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var settings: ConfigOptions
 
@@ -40,9 +47,20 @@ struct ProfitabilityCommand: AsyncParsableCommand {
             slippageBps: try number(slippageBps, "slippage-bps"),
             swapAmountUSD: try swapAmount.map { try number($0, "swap-amount") },
             protocolFeePct: try number(protocolFeePct, "protocol-fee-pct"))
+        var whatIf = GuardWhatIf()
+        whatIf.windowAPY = try windowApy.map { try number($0, "window-apy", min: nil) }
+        whatIf.historyHours = try historyHours.map { try number($0, "history-hours") }
+        whatIf.marketSupplyUSD = try marketSupply.map { try number($0, "market-supply") }
+        whatIf.positionInTargetUSD = try positionInTarget.map { try number($0, "position-in-target") }
+        whatIf.hoursSinceMove = try hoursSinceMove.map { try number($0, "hours-since-move") }
+        whatIf.supplyDropPct = try supplyDropPct.map { try number($0, "supply-drop-pct") }
+        whatIf.utilizationPct = try utilizationPct.map { try number($0, "utilization-pct") }
+        let amountUSD = try number(amount, "amount"), spot = try number(targetApy, "target-apy", min: nil)
+        // With a guard figure, the target is judged as the engine judges it and the guards' gates are listed.
+        let judged = whatIf.judge(targetAPY: spot, amountUSD: amountUSD, newPosition: newPosition, guards: config.guards, now: Date())
         let analysis = ProfitabilityGate.analyze(
-            currentAPY: try number(currentApy, "current-apy", min: nil), targetAPY: try number(targetApy, "target-apy", min: nil),
-            amountUSD: try number(amount, "amount"), plan: plan, thresholds: config.gates)
+            currentAPY: try number(currentApy, "current-apy", min: nil), targetAPY: judged?.targetAPY ?? spot,
+            amountUSD: amountUSD, plan: plan, thresholds: config.gates, guards: judged?.checks)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -74,7 +92,13 @@ struct ProfitabilityCommand: AsyncParsableCommand {
             "  ROI on costs        \(a.roiPct.fixed(2))%",
             "  gates:",
         ]
-        for g in a.gates { lines.append("    \(g.passed ? "✓" : "✗") \(g.name.padding(toLength: 21, withPad: " ", startingAt: 0)) \(g.reason)") }
+        for g in a.gates {
+            let mark = g.waived ? "–" : g.passed ? "✓" : "✗"
+            lines.append("    \(mark) \(g.name.padding(toLength: 21, withPad: " ", startingAt: 0)) \(g.reason)\(g.waived ? " (waived: exit)" : "")")
+        }
+        if a.guards == nil {
+            lines.append("    (market guards not applied: give --window-apy, --history-hours, --market-supply, --hours-since-move, … to apply them)")
+        }
         lines.append(a.profitable ? "PROFITABLE" : "NOT PROFITABLE: " + a.failedGates.map(\.name).joined(separator: ", "))
         return lines.joined(separator: "\n")
     }

@@ -77,6 +77,21 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("max-replacements"), help: "MAX_REPLACEMENTS (see README).")
     var maxReplacements: String?
 
+    @Option(name: .customLong("apy-window-hours"), help: "APY_WINDOW_HOURS (see README).")
+    var apyWindowHours: String?
+
+    @Option(name: .customLong("min-market-tvl-multiple"), help: "MIN_MARKET_TVL_MULTIPLE (see README).")
+    var minMarketTvlMultiple: String?
+
+    @Option(name: .customLong("max-market-share-pct"), help: "MAX_MARKET_SHARE_PCT (see README).")
+    var maxMarketSharePct: String?
+
+    @Option(name: .customLong("exit-tvl-drop-pct"), help: "EXIT_TVL_DROP_PCT (see README).")
+    var exitTvlDropPct: String?
+
+    @Option(name: .customLong("min-hours-between-moves"), help: "MIN_HOURS_BETWEEN_MOVES (see README).")
+    var minHoursBetweenMoves: String?
+
     var flagSettings: [ConfigLoader.Setting] {
         let values: [(String, String?)] = [
             ("SCAN_INTERVAL_HOURS", scanIntervalHours),
@@ -102,6 +117,11 @@ struct ConfigOptions: ParsableArguments {
             ("SIMULATION_SEED", simulationSeed),
             ("STUCK_TRANSACTION_SECONDS", stuckTransactionSeconds),
             ("MAX_REPLACEMENTS", maxReplacements),
+            ("APY_WINDOW_HOURS", apyWindowHours),
+            ("MIN_MARKET_TVL_MULTIPLE", minMarketTvlMultiple),
+            ("MAX_MARKET_SHARE_PCT", maxMarketSharePct),
+            ("EXIT_TVL_DROP_PCT", exitTvlDropPct),
+            ("MIN_HOURS_BETWEEN_MOVES", minHoursBetweenMoves),
         ]
         return values.compactMap { key, value in
             value.map { ConfigLoader.Setting(key: key, value: $0, source: .flag(key.lowercased().replacingOccurrences(of: "_", with: "-"))) }

@@ -19,6 +19,7 @@ enum SimulatedHistory {
         let clock = ManualClock(Date(timeIntervalSince1970: end - Double(days) * 86_400))
         let store = try AppDatabase.inMemory()
         var config = base
+        config.scanIntervalHours = intervalHours  // the rate window counts a reading until the next scan
         config.gates = GateThresholds(minProfitUSD: Decimal(string: "0.5")!, maxBreakEvenDays: 60, minAPYImprovement: Decimal(string: "0.05")!,
                                       minRebalanceAmountUSD: 100)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger()) { accounts in

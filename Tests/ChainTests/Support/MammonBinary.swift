@@ -1,7 +1,19 @@
 import Chain
 import EVM
 import Foundation
+import MammonCore
+import TestSupport
 import XCTest
+
+extension MammonConfig {
+    /// The engine as the devnet tests run it in process: moving at its first scan (see `MovesAtOnce`).
+    static var movesAtOnce: MammonConfig {
+        var config = MammonConfig()
+        config.guards.apyWindowHours = 0
+        config.guards.minHoursBetweenMoves = 0
+        return config
+    }
+}
 
 /// The built `mammon` (MAMMON_BINARY): skipped when unset, a failure under MAMMON_REQUIRE_ALL_SUITES=1
 /// (the convention of Tests/EndToEndTests/BuiltBinary.swift).
@@ -41,6 +53,7 @@ struct MammonBinary {
             env.removeValue(forKey: key)
         }
         env["XDG_RUNTIME_DIR"] = Self.runtimeDirectory
+        env.merge(MovesAtOnce.environment) { $1 }
         env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A `mammon` process that keeps running while a test works beside it: its output is collected as
 /// it comes, a test waits for a line (never a sleep), then signals it.
@@ -14,7 +15,7 @@ final class SpawnedMammon: @unchecked Sendable {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["XDG_RUNTIME_DIR"] = MammonBinary.runtimeDirectory
-        process.environment = env.merging(environment) { $1 }
+        process.environment = env.merging(MovesAtOnce.environment) { $1 }.merging(environment) { $1 }
         let o = Pipe(), e = Pipe()
         process.standardOutput = o
         process.standardError = e
