@@ -16,7 +16,7 @@ final class LiveFamiliesTests: DevnetTestCase {
     static let kept = UInt256(10_000_000_000)
 
     func engine(_ chain: LiveChain, markets: [MarketID]) throws -> Engine {
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         config.supportedProtocols = markets
         return try Engine(config: config, chain: chain, store: try AppDatabase.inMemory(), clock: SystemClock(), approvalMode: .auto)
@@ -149,7 +149,7 @@ final class LiveFamiliesTests: DevnetTestCase {
                                                 options: LiveChainOptions(receiptPollSeconds: 0.05, vaultAPYWindowSeconds: 60))
         XCTAssertEqual(chain.resolvedAddresses.first { $0.role == "\(vault.rawValue).vault" }?.address, try Address(hex: devnet.info.fluidVault))
         let store = try AppDatabase.inMemory()
-        var config = MammonConfig()
+        var config = MammonConfig.movesAtOnce
         config.maxTransactionValueUSD = 1_000_000
         config.supportedProtocols = [.aaveV3, vault]
         let engine = try Engine(config: config, chain: chain, store: store, clock: SystemClock(), approvalMode: .auto)
