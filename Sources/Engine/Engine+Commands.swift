@@ -47,9 +47,10 @@ extension Engine {
             if let done = resolvedApprovals[id] { return .refused("already \(done)") }
             guard let request = pendingApprovals[id] else { return .refused("no pending approval \(id.uuidString.prefix(8))") }
             if request.expiresAt <= clock.now() { return .refused("expired at \(request.expiresAt.iso8601)") }
+            // Who already approved it is the answer, also while that approval's execution runs.
+            if let claimant = approvalClaims[id] { return .refused("already approved by \(claimant)") }
             if halted { return .refused("halted (\(persisted.haltReason ?? "")); resume first") }
             if cycleInFlight { return .refused("a cycle is running; approve again when it finishes") }
-            if let claimant = approvalClaims[id] { return .refused("already approved by \(claimant)") }
             approvalClaims[id] = client
             return .accepted("approved: re-checking every gate and limit, then executing")
         case .decline(let id):
