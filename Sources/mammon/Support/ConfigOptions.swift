@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MammonCore
+import Runtime
 
 /// The engine settings as flags, one per config key, plus `--config FILE`. Flags win over the
 /// environment, which wins over the file, which wins over defaults.
