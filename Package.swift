@@ -107,6 +107,9 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ConsoleRuntime", "Service", "Engine", "Chain", "Store", "MammonCore", "EVM", "Console",
                                                           .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
+        // The executable's own wiring: the config flags generated from the ConfigKey table.
+        .testTarget(name: "MammonCommandTests", dependencies: ["mammon", "MammonCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store", "TestSupport"], swiftSettings: strict),
         // Helpers more than one test suite needs (an HTTP client with no library of ours).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

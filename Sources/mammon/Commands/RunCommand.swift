@@ -22,14 +22,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run one cycle and exit: 0 when it completed, 1 when it failed.")
     var once = false
 
+    @Flag(help: "Open the console with the scheduler stopped (press s to start).")
+    var stopped = false
+
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @OptionGroup var console: ConsoleFlags
-    @OptionGroup var treasury: TreasuryOptions
 
     func run() async throws {
         let config: MammonConfig
-        do { config = try settings.load(extraFlags: console.configSettings + treasury.configSettings) } catch { throw error.exit() }
+        do { config = try settings.load() } catch { throw error.exit() }
         if let safe = config.treasurySafe {
             if network.selection.isSimulated { throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network").exit() }
             if let watched = network.watch, watched.lowercased() != safe.lowercased() {
@@ -70,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
                 await services.alerts?.opened(longRunning: true)
                 StartupTrace.mark("servers started")
                 code = try await ConsoleLauncher.run(engine: engine, store: store, network: network.network, databasePath: network.databasePath,
-                                                     startScheduler: !console.stopped, themeName: config.consoleTheme, prefetch: prefetch)
+                                                     startScheduler: !stopped, themeName: config.consoleTheme, prefetch: prefetch)
                 await services.alerts?.stopping(reason: "console closed")
             }
         } catch {

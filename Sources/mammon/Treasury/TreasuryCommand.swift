@@ -2,8 +2,8 @@ import ArgumentParser
 import Chain
 import EVM
 import Foundation
-import MammonCore
 import Runtime
+import MammonCore
 
 /// `mammon treasury`: the fenced treasury's plan (what the Safe's owners sign) and its check (what the
 /// chain holds, against the plan).
@@ -20,7 +20,6 @@ struct TreasuryPlanCommand: AsyncParsableCommand {
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @Option(help: ArgumentHelp("The Safe that holds the funds.", valueName: "address")) var safe: String
     @Option(name: .customLong("operator"), help: ArgumentHelp("The engine's key's address: the role's only member.", valueName: "address"))
     var operatorAddress: String
     @Option(help: "Write the batch here (default: stdout gets the words only).") var out: String?
@@ -28,7 +27,7 @@ struct TreasuryPlanCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryArguments.parse(safe, "--safe"), op = try TreasuryArguments.parse(operatorAddress, "--operator")
+        let safe = try TreasuryArguments.safe(config), op = try TreasuryArguments.parse(operatorAddress, "--operator")
         guard safe != op else { throw ValidationError("--operator is the Safe itself: the operator is the engine's own key") }
         let chain = try await TreasuryArguments.connect(network.selection, config: config, watching: op)
         let plan = chain.fencePlan(safe: safe, operatorAddress: op, markets: config.supportedProtocols, limits: config.limits)
@@ -53,7 +52,6 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @Option(help: ArgumentHelp("The Safe that holds the funds.", valueName: "address")) var safe: String
     @Option(name: .customLong("operator"),
             help: ArgumentHelp("The operator's address (default: the keystore's, else the role's only member).", valueName: "address"))
     var operatorAddress: String?
@@ -63,7 +61,7 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryArguments.parse(safe, "--safe")
+        let safe = try TreasuryArguments.safe(config)
         var op = try operatorAddress.map { try TreasuryArguments.parse($0, "--operator") }
         if op == nil, let keystore = network.keystore { op = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) }
         let chain = try await TreasuryArguments.connect(network.selection, config: config, watching: op ?? safe)
