@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store", "Service"], swiftSettings: strict),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: strict),

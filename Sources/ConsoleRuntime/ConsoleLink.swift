@@ -1,9 +1,10 @@
 import Console
 import MammonCore
 
-/// How a console reaches its engine: in this process (`InProcessLink`) or through the engine's
-/// socket (`AttachedLink`). Either way the console reads what happened before it opened from the
-/// database up to a sequence number, then applies live events after it: no gap, no duplicate.
+/// How a console reaches its engine: in this process (`InProcessLink`, reading the database) or
+/// through the engine's socket (`AttachedLink`, reading nothing else). Either way the console reads
+/// what happened before it opened up to a sequence number, then applies the live events `LiveSeam`
+/// admits after it: no gap, no duplicate.
 public protocol ConsoleLink: Sendable {
     var initialState: EngineLinkState { get }
     /// This console's name in `command.handled` events.

@@ -58,7 +58,7 @@ public final class InProcessLink: ConsoleLink {
             StartupTrace.mark("history read")
             let restored = try records.get()
             inbox.push(.restored(restored))
-            for event in try LiveStateReplay.events(from: store) { inbox.push(.engineEvent(event)) }
+            inbox.push(.replayed(try LiveStateReplay.events(from: store)))
             // The scheduler as the engine holds it now (restored from the database): shown at once,
             // while opening commits and publishes the same (or what recovery changed) as events.
             inbox.push(.engineEvent(EngineEvent(at: Date(), kind: .status(await engine.status()))))
@@ -67,8 +67,9 @@ public final class InProcessLink: ConsoleLink {
             // and what SQLite and the decoding freed, which glibc would otherwise keep resident.
             ProcessMemory.releaseFreeHeap()
             StartupTrace.mark("live state read, memory released")
+            let seam = LiveSeam(through: last)
             let task = Task {
-                for await event in events where event.sequence > last || event.type == EngineEvent.Kind.statusType || event.sequence == 0 {
+                for await event in events where seam.admits(event) {
                     inbox.push(.engineEvent(event))
                 }
                 inbox.push(.engineStreamEnded)

@@ -43,7 +43,7 @@ public final class EngineServices: Sendable {
             server = try await ControlServer.start(
                 engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
                 observerGroup: try config.observerSocketGroup.map(ObserverGroup.id(named:)),
-                info: .init(network: engine.networkName, database: databasePath, since: Date()))
+                info: .init(network: engine.networkName, since: Date()))
         } catch {
             await alerts?.finish()
             throw error

@@ -38,7 +38,7 @@ enum ServiceBench: BenchSuite {
         // Room for every observer: the sockets' default (32 at once) would close the last 18 of 50 as they
         // arrive, and the run would wait forever for their last event.
         let server = try await ControlServer.start(engine: engine, store: store, controlPath: dir + "/c.sock", observerPath: dir + "/o.sock",
-                                                   info: .init(network: "simulated", database: dir + "/b.sqlite", since: Date()),
+                                                   info: .init(network: "simulated", since: Date()),
                                                    limits: .init(connectionsPerSocket: 64))
         return (engine, server, dir, clock)
     }
