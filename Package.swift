@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mammon", targets: ["mammon"]),
+        // Performance figures as JSON (`swift run -c release mammon-bench`): never part of the installed binary.
+        .executable(name: "mammon-bench", targets: ["mammon-bench"]),
         // Exposed so the fuzzing package in Fuzz/ can link the decoders: EVM for RLP and ABI, Chain
         // for the JSON-RPC answers a node sends (the JSON parser and the typed reads of results).
         .library(name: "EVM", targets: ["EVM"]),
@@ -57,12 +59,32 @@ let package = Package(
         .target(name: "TerminalKit", swiftSettings: strict),
         .target(name: "Console", dependencies: ["MammonCore", "TerminalKit"], swiftSettings: strict),
         .target(name: "NcursesBackend", dependencies: ["TerminalKit", "CNcursesw"], swiftSettings: strict),
+        // The engine's process: its setup, locks, paths and secrets, supervision (systemd, heartbeat),
+        // metrics and alerts, the headless writer, and the one place that starts and stops them in order.
+        .target(name: "Runtime",
+                dependencies: ["MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "MammonMetrics", "CProcess",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        // The terminal console's process side: how it reaches an engine (in this process, or attached
+        // through its socket) and the loop on its ncurses thread.
+        .target(name: "ConsoleRuntime",
+                dependencies: ["MammonCore", "Store", "Engine", "Service", "Console", "TerminalKit", "NcursesBackend", "Runtime"],
+                swiftSettings: strict),
+        // Argument parsing, wiring and exit codes.
         .executableTarget(
             name: "mammon",
             dependencies: [
-                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "MammonMetrics", "TerminalKit", "Console", "NcursesBackend", "CProcess",
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "Runtime", "ConsoleRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "mammon-bench",
+            dependencies: [
+                "MammonCore", "EVM", "Chain", "Store", "Engine", "Service", "Console", "TerminalKit", "NcursesBackend",
+                "Runtime", "ConsoleRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
 
@@ -71,7 +93,7 @@ let package = Package(
         .testTarget(name: "ChainTests", dependencies: ["Chain", "EVM", "MammonCore", "Engine", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Chain", "Store", "Service"], swiftSettings: strict),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore",
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "Chain", "Store", "MammonCore", "TestSupport",
                                                           .product(name: "NIOCore", package: "swift-nio"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: strict),
@@ -82,6 +104,12 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ConsoleRuntime", "Service", "Engine", "Chain", "Store", "MammonCore", "EVM", "Console",
+                                                          .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
+        // The executable's own wiring: the config flags generated from the ConfigKey table.
+        .testTarget(name: "MammonCommandTests", dependencies: ["mammon", "MammonCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["MammonCore", "Store", "TestSupport"], swiftSettings: strict),
         // Helpers more than one test suite needs (an HTTP client with no library of ours).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -13,7 +13,7 @@
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
 
-// A pseudo-terminal for measuring the console from outside (`mammon bench`). glibc declares these
+// A pseudo-terminal for measuring the console from outside (`mammon-bench`). glibc declares these
 // only for XSI sources, which the imported system modules are not built as.
 extern int posix_openpt(int flags);
 extern int grantpt(int fd);

@@ -19,7 +19,7 @@ static inline int mammon_limit_malloc_arenas(int arenas) { return mallopt(M_AREN
 // each time such a block is freed (up to 32 MB), and later large temporary buffers (a read's rows,
 // a decoded payload) come from the heap, where the small objects kept beside them pin their pages.
 static inline int mammon_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
-// Bytes allocated and not freed (heap and mmapped): what a structure holds, measured by `mammon bench`.
+// Bytes allocated and not freed (heap and mmapped): what a structure holds, measured by `mammon-bench`.
 static inline size_t mammon_heap_in_use(void) { struct mallinfo2 m = mallinfo2(); return m.uordblks + m.hblkhd; }
 #endif
 #endif

@@ -17,6 +17,11 @@ public enum ConsoleAction: Hashable, Sendable {
     case restored(StoredRecords)
     /// The gate verdicts of the restored moves, read after them (only the scorecard's details need them).
     case verdictsRestored([UUID: ProfitabilityAnalysis])
+    /// What is current when the console opens beside an engine that already runs (proposals waiting
+    /// for approval, an execution in flight with its finished steps), replayed as events: state, not
+    /// news. Shown as live events are, but the books fold only what the engine logs as it happens
+    /// (the restored records hold the rest).
+    case replayed([EngineEvent])
     /// The engine's event stream ended: everything shown is from then and goes stale.
     case engineStreamEnded
     /// The engine's answer to a command this console sent.

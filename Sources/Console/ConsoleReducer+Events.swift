@@ -2,11 +2,14 @@ import Foundation
 import MammonCore
 
 extension ConsoleReducer {
-    /// Folds one engine event into the state and the event log.
-    static func apply(_ event: EngineEvent, to state: inout ConsoleState) {
+    /// Folds one engine event into the state and the event log. The portfolio's books fold an event
+    /// the engine logged as it happened (its log position orders it against the scans), never a
+    /// `replayed` one (the restored records already hold what it says) nor one the engine could not store.
+    static func apply(_ event: EngineEvent, to state: inout ConsoleState, replayed: Bool = false) {
         state.lastEventAt = event.at
         state.engineConnected = true
         let at = event.at
+        let logged = replayed ? nil : event.logPosition
         defer { if let line = LogLine(event) { state.log(line) } }
         switch event.kind {
         case .status(let status):
@@ -22,9 +25,8 @@ extension ConsoleReducer {
             updateMarkets(markets, &state)
             state.idle = idle
             state.marketsAt = at
-            // The books fold only what the store holds (a stored event has its sequence).
-            if event.sequence > 0 {
-                state.portfolio.observe(BalanceObservation(at: at, logPosition: event.sequence, idle: idle, snapshots: markets))
+            if let logged {
+                state.portfolio.observe(BalanceObservation(at: at, logPosition: logged, idle: idle, snapshots: markets))
                 state.refreshPortfolio()
             }
         case .positionsVerified(_, let markets, let idle):
@@ -42,7 +44,7 @@ extension ConsoleReducer {
                 state.insertIntoOrder(rec.id)
             }
         case .gateVerdict(let id, let analysis):
-            if event.sequence > 0 { state.portfolio.verdict(id, analysis) }
+            if logged != nil { state.portfolio.verdict(id, analysis) }
             state.opportunities[id]?.analysis = analysis
             let failed = analysis.failedGates.first
             state.opportunities[id]?.verdict = failed.map { .rejected(gate: $0.name, reason: $0.reason) } ?? .passed
@@ -67,7 +69,7 @@ extension ConsoleReducer {
                 state.say("approval \(outcome.rawValue) by the engine: \(detail)", outcome == .approved ? .info : .warning)
             }
         case .executionStarted(let id, let rec, let steps):
-            if event.sequence > 0 { state.portfolio.executionStarted(id, recommendation: rec) }
+            if logged != nil { state.portfolio.executionStarted(id, recommendation: rec) }
             state.execution = ExecutionView(id: id, recommendation: rec,
                                             steps: steps.map { ExecutionView.StepLine(step: $0) }, startedAt: at)
             state.opportunities[rec.id]?.verdict = .executing
@@ -76,7 +78,7 @@ extension ConsoleReducer {
             state.execution?.steps[i].status = .running
             state.execution?.steps[i].startedAt = at
         case .stepFinished(let record):
-            if event.sequence > 0 { state.portfolio.stepFinished(record, logPosition: event.sequence, at: at) }
+            if let logged { state.portfolio.stepFinished(record, logPosition: logged, at: at) }
             if state.execution?.id == record.executionID,
                let i = state.execution?.steps.firstIndex(where: { $0.step == record.step }) {
                 state.execution?.steps[i].status = record.status
@@ -84,7 +86,7 @@ extension ConsoleReducer {
                 if state.execution?.steps[i].startedAt == nil { state.execution?.steps[i].startedAt = record.startedAt }
             }
         case .executionFinished(let summary):
-            if event.sequence > 0 {
+            if logged != nil {
                 state.portfolio.executionFinished(summary)
                 state.refreshPortfolio()
             }

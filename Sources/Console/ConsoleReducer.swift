@@ -34,6 +34,9 @@ public enum ConsoleReducer {
         case .restored(let records):
             restore(records, to: &state)
             return []
+        case .replayed(let events):
+            for event in events { apply(event, to: &state, replayed: true) }
+            return []
         case .verdictsRestored(let verdicts):
             state.portfolio.attach(verdicts: verdicts)
             state.refreshPortfolio()

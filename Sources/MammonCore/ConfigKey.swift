@@ -8,10 +8,28 @@ public struct ConfigKey: Sendable {
     public var help: String
     /// The value is a secret (a token in a URL): error messages never repeat it.
     public var secret = false
+    /// How the key is given on the command line. Every command that takes settings has these flags,
+    /// generated from this table (`ConfigOptions` in the executable): there is no second list.
+    public var flag = Flag.derived
     let apply: @Sendable (String, inout MammonConfig) -> Bool
 
-    /// `--scan-interval-hours` for `SCAN_INTERVAL_HOURS`.
-    public var flagName: String { name.lowercased().replacingOccurrences(of: "_", with: "-") }
+    public enum Flag: Sendable, Hashable {
+        /// `--scan-interval-hours` for `SCAN_INTERVAL_HOURS`.
+        case derived
+        /// A flag of its own name (`--theme` for CONSOLE_THEME).
+        case named(String)
+        /// Never a flag, and why.
+        case none(reason: String)
+    }
+
+    /// The flag's long name without its dashes; nil for a key that is never a flag.
+    public var flagName: String? {
+        switch flag {
+        case .derived: name.lowercased().replacingOccurrences(of: "_", with: "-")
+        case .named(let name): name
+        case .none: nil
+        }
+    }
 
     public static let all: [ConfigKey] = [
         int("SCAN_INTERVAL_HOURS", 1...24, "hours between scans") { $0.scanIntervalHours = $1 },
@@ -105,7 +123,8 @@ public struct ConfigKey: Sendable {
             return true
         },
         ConfigKey(name: "CONSOLE_THEME", range: "a theme name: letters, digits, '-' and '_'",
-                  help: "console theme: a built-in one or NAME.theme in $XDG_CONFIG_HOME/mammon/themes") { text, c in
+                  help: "console theme: a built-in one or NAME.theme in $XDG_CONFIG_HOME/mammon/themes",
+                  flag: .named("theme")) { text, c in
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
             guard !text.isEmpty, text.count <= 64, text.allSatisfy(allowed.contains) else { return false }
             c.consoleTheme = text
@@ -127,7 +146,8 @@ public struct ConfigKey: Sendable {
             return true
         },
         ConfigKey(name: "HEARTBEAT_URL", range: "an https:// URL without spaces (http:// only to 127.0.0.1, ::1 or localhost)",
-                  help: "GET after each successful cycle, a dead-man's switch", secret: true) { text, c in
+                  help: "GET after each successful cycle, a dead-man's switch", secret: true,
+                  flag: .none(reason: "a secret: every local user can read a command line (ps, /proc/PID/cmdline)")) { text, c in
             let lower = text.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), text.count <= 2048,
                   !text.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
@@ -154,7 +174,8 @@ public struct ConfigKey: Sendable {
         },
         int("DAILY_REPORT_HOUR", 0...23, "UTC hour of the daily report to the notifiers") { $0.dailyReportHour = $1 },
         ConfigKey(name: "TREASURY_SAFE", range: "a Safe's address (0x and 40 hex digits)",
-                  help: "fenced treasury: the funds are this Safe's and the key only acts through its Roles module (see README)") { text, c in
+                  help: "fenced treasury: the funds are this Safe's and the key only acts through its Roles module (see README)",
+                  flag: .named("safe")) { text, c in
             let hex = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
             guard hex.count == 40, hex.allSatisfy(\.isHexDigit) else { return false }
             c.treasurySafe = "0x" + hex

@@ -3,22 +3,38 @@ import Foundation
 /// The engine's socket protocol: JSON lines, newline-terminated, UTF-8.
 ///
 /// The engine speaks first with a hello line, then sends every event (the `--no-ui` schema, with
-/// `seq`), the answers to the client's commands, and a bye line before it closes a connection.
-/// The client may send a hello of its own (its name, for other consoles) and commands:
+/// `seq`), the answers to the client's commands and reads, and a bye line before it closes a
+/// connection. The client may send a hello of its own (its name, for other consoles), commands, and
+/// reads of what happened before it connected, answered through the socket alone (an observer never
+/// needs the engine's database, which it may not be allowed to open):
 ///
 ///     ← {"type":"hello","protocol":1,"access":"control","engine_pid":42,"client":"console pid 7","last_seq":1234,…}
 ///     → {"hello":{"client":"console","pid":7,"user":"ops"}}
+///     → {"history":{"after":0,"through":1234,"limit":1000},"request_id":"h1"}
+///     ← {"type":"history","request_id":"h1","complete":false,"events":[{"type":"markets.scanned","seq":1035,…},…]}
+///     → {"records":{"page":0},"request_id":"h2"}
+///     ← {"type":"records","request_id":"h2","page":0,"pages":3,"data":"{\"executions\":[…"}
+///     → {"current":{},"request_id":"h3"}
+///     ← {"type":"current","request_id":"h3","events":[{"type":"approval.requested",…}]}
 ///     → {"command":"approve","id":"…uuid…","request_id":"r1"}
 ///     ← {"type":"command.response","request_id":"r1","accepted":false,"detail":"already approved by console pid 9"}
 ///     ← {"type":"command.handled","client":"console pid 9","command":"approve 1a2b3c4d","accepted":true,…}   (an event: everyone sees it)
 ///     ← {"type":"bye","reason":"fell behind: 1048576 bytes unsent"}
 ///
 /// No gap and no duplicate at the seam: the engine subscribes the connection to its events before it
-/// reads `last_seq`, the newest stored event. A client reads the history from the database up to
-/// `last_seq`, then applies live events with a greater `seq` (status snapshots always).
+/// reads `last_seq`, the newest stored event. A client reads the history up to `last_seq` (`history`,
+/// newest first in bounded pages), then applies live events with a greater `seq` (status snapshots,
+/// and events the engine could not store, always).
 public enum ControlMessage: Sendable, Equatable {
     case hello(Hello)
     case response(requestID: String, CommandOutcome)
+    /// A page of the stored log (status snapshots left out), oldest first: the newest events of the
+    /// range asked for. Not `complete`: more of what was asked is left, below the oldest one sent.
+    case history(requestID: String, events: [EngineEvent], complete: Bool)
+    /// One page of the stored records (`ConsoleRecords` as JSON text, cut in pages of bounded size).
+    case records(requestID: String, page: Int, pages: Int, data: String)
+    /// What is current, as events: proposals waiting for approval, an execution in flight with its steps.
+    case current(requestID: String, events: [EngineEvent])
     case bye(reason: String)
     case event(EngineEvent)
 
@@ -33,18 +49,16 @@ public enum ControlMessage: Sendable, Equatable {
         public var client: String
         public var lastSequence: Int64
         public var network: String
-        public var database: String
         public var since: Date
 
         public init(protocolVersion: Int = ControlMessage.protocolVersion, readOnly: Bool, enginePID: Int32, client: String,
-                    lastSequence: Int64, network: String, database: String, since: Date) {
+                    lastSequence: Int64, network: String, since: Date) {
             self.protocolVersion = protocolVersion
             self.readOnly = readOnly
             self.enginePID = enginePID
             self.client = client
             self.lastSequence = lastSequence
             self.network = network
-            self.database = database
             self.since = since
         }
     }
@@ -57,10 +71,17 @@ public enum ControlMessage: Sendable, Equatable {
             return Self.object([
                 ("type", "hello"), ("protocol", h.protocolVersion), ("access", h.readOnly ? "read-only" : "control"),
                 ("engine_pid", Int(h.enginePID)), ("client", h.client), ("last_seq", Int(h.lastSequence)),
-                ("network", h.network), ("database", h.database), ("since", h.since.iso8601),
+                ("network", h.network), ("since", h.since.iso8601),
             ])
         case .response(let id, let outcome):
             return Self.object([("type", "command.response"), ("request_id", id), ("accepted", outcome.accepted), ("detail", outcome.detail)])
+        case .history(let id, let events, let complete):
+            // Each event as the log and the live stream write it.
+            return Self.object([("type", "history"), ("request_id", id), ("complete", complete)], raw: ("events", try Self.array(events)))
+        case .records(let id, let page, let pages, let data):
+            return Self.object([("type", "records"), ("request_id", id), ("page", page), ("pages", pages), ("data", data)])
+        case .current(let id, let events):
+            return Self.object([("type", "current"), ("request_id", id)], raw: ("events", try Self.array(events)))
         case .bye(let reason):
             return Self.object([("type", "bye"), ("reason", reason)])
         }
@@ -84,13 +105,26 @@ public enum ControlMessage: Sendable, Equatable {
             }
             return .hello(Hello(protocolVersion: version, readOnly: access != "control", enginePID: enginePID, client: client,
                                 lastSequence: lastSequence, network: object["network"] as? String ?? "",
-                                database: object["database"] as? String ?? "",
                                 since: (object["since"] as? String).flatMap(Date.init(iso8601:)) ?? Date(timeIntervalSince1970: 0)))
         case "command.response":
             guard let id = object["request_id"] as? String, let accepted = object["accepted"] as? Bool else {
                 throw ControlProtocolError.malformed("command.response without request_id or accepted")
             }
             return .response(requestID: id, CommandOutcome(accepted: accepted, detail: object["detail"] as? String ?? ""))
+        case "history":
+            guard let id = object["request_id"] as? String, let complete = object["complete"] as? Bool else {
+                throw ControlProtocolError.malformed("history without request_id or complete")
+            }
+            return .history(requestID: id, events: try EventsPage.decode(line), complete: complete)
+        case "records":
+            guard let id = object["request_id"] as? String, let page = object["page"] as? Int, let pages = object["pages"] as? Int,
+                  let data = object["data"] as? String, page >= 0, page < pages else {
+                throw ControlProtocolError.malformed("records without request_id, page < pages or data")
+            }
+            return .records(requestID: id, page: page, pages: pages, data: data)
+        case "current":
+            guard let id = object["request_id"] as? String else { throw ControlProtocolError.malformed("current without request_id") }
+            return .current(requestID: id, events: try EventsPage.decode(line))
         case "bye":
             return .bye(reason: object["reason"] as? String ?? "")
         default:
@@ -102,7 +136,24 @@ public enum ControlMessage: Sendable, Equatable {
     public enum ClientLine: Sendable, Equatable {
         case hello(client: String)
         case command(requestID: String, OperatorCommand)
+        case read(requestID: String, Read)
     }
+
+    /// What a client may read of what happened before it connected: served to the control and the
+    /// observer socket alike (reading changes nothing), one at a time per connection.
+    public enum Read: Sendable, Equatable {
+        /// The newest `limit` stored events with `after` < seq ≤ `through`, status snapshots left
+        /// out, in pages of at most `historyPageLimit` events (page on with `through` = the oldest
+        /// seq received − 1).
+        case history(after: Int64, through: Int64, limit: Int)
+        /// Page `page` of the records (executions, errors, the last scan, the portfolio's history).
+        case records(page: Int)
+        /// Proposals waiting for approval and an execution in flight, as events.
+        case current
+    }
+
+    /// Events in one history page at most.
+    public static let historyPageLimit = 200
 
     public static func line(_ client: ClientLine) -> String {
         switch client {
@@ -111,6 +162,12 @@ public enum ControlMessage: Sendable, Equatable {
             var fields: [(String, Any)] = [("command", command.name), ("request_id", id)]
             if let target = command.target { fields.append(("id", target.uuidString)) }
             return object(fields)
+        case .read(let id, .history(let after, let through, let limit)):
+            return object([("history", ["after": Int(after), "through": Int(through), "limit": limit]), ("request_id", id)])
+        case .read(let id, .records(let page)):
+            return object([("records", ["page": page]), ("request_id", id)])
+        case .read(let id, .current):
+            return object([("current", [String: Any]()), ("request_id", id)])
         }
     }
 
@@ -123,8 +180,25 @@ public enum ControlMessage: Sendable, Equatable {
             let name = (hello["client"] as? String) ?? "client"
             return .hello(client: String(UntrustedName.clean(name)))
         }
-        guard let name = object["command"] as? String else { throw ControlProtocolError.malformed("no \"command\"") }
         let requestID = (object["request_id"] as? String).map { String($0.prefix(64)) } ?? ""
+        // Numbers from a client are bounded before they are converted (a trapping conversion would let
+        // any observer crash the engine).
+        if let history = object["history"] as? [String: Any] {
+            guard let after = (history["after"] as? Int).flatMap({ Int64(exactly: $0) }), after >= 0,
+                  let through = (history["through"] as? Int).flatMap({ Int64(exactly: $0) }), through >= after,
+                  let limit = history["limit"] as? Int, limit > 0 else {
+                throw ControlProtocolError.malformedRead("history needs after ≥ 0, through ≥ after and limit > 0", requestID: requestID)
+            }
+            return .read(requestID: requestID, .history(after: after, through: through, limit: limit))
+        }
+        if let records = object["records"] as? [String: Any] {
+            guard let page = records["page"] as? Int, page >= 0 else {
+                throw ControlProtocolError.malformedRead("records needs a page ≥ 0", requestID: requestID)
+            }
+            return .read(requestID: requestID, .records(page: page))
+        }
+        if object["current"] is [String: Any] { return .read(requestID: requestID, .current) }
+        guard let name = object["command"] as? String else { throw ControlProtocolError.malformed("no \"command\"") }
         let target = (object["id"] as? String).flatMap(UUID.init(uuidString:))
         guard let command = OperatorCommand(name: name, target: target) else {
             throw ControlProtocolError.unknownCommand(String(name.prefix(40)), requestID: requestID)
@@ -132,25 +206,49 @@ public enum ControlMessage: Sendable, Equatable {
         return .command(requestID: requestID, command)
     }
 
-    private static func object(_ fields: [(String, Any)]) -> String {
-        // Small fixed objects: keys in the given order, values through JSONSerialization for escaping.
-        let parts = fields.map { key, value -> String in
+    private static func object(_ fields: [(String, Any)], raw: (String, String)? = nil) -> String {
+        // Small fixed objects: keys in the given order, values through JSONSerialization for escaping;
+        // `raw` is JSON already written (events, by their own codec).
+        var parts = fields.map { key, value -> String in
             let encoded = (try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed]))
                 .map { String(decoding: $0, as: UTF8.self) }.map { String($0.dropFirst().dropLast()) } ?? "null"
             return "\"\(key)\":\(encoded)"
         }
+        if let (key, json) = raw { parts.append("\"\(key)\":\(json)") }
         return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    private static func array(_ events: [EngineEvent]) throws -> String {
+        "[" + (try events.map { try $0.jsonLine() }).joined(separator: ",") + "]"
+    }
+
+    /// The `events` of a history or current line, decoded as the event log's lines are (dates in ISO 8601).
+    private struct EventsPage: Decodable {
+        var events: [EngineEvent]
+
+        static func decode(_ line: String) throws -> [EngineEvent] {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let c = try decoder.singleValueContainer()
+                let text = try c.decode(String.self)
+                guard let date = Date(iso8601: text) else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time \(text)") }
+                return date
+            }
+            return try decoder.decode(EventsPage.self, from: Data(line.utf8)).events
+        }
     }
 }
 
 public enum ControlProtocolError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
+    /// A read the engine can answer by its request id.
+    case malformedRead(String, requestID: String)
     case unsupportedVersion(Int)
     case unknownCommand(String, requestID: String)
 
     public var description: String {
         switch self {
-        case .malformed(let why): "malformed line: \(why)"
+        case .malformed(let why), .malformedRead(let why, _): "malformed line: \(why)"
         case .unsupportedVersion(let v): "the engine speaks protocol \(v); this mammon speaks \(ControlMessage.protocolVersion): use the same version"
         case .unknownCommand(let name, _): "unknown command '\(name)' (or its id is missing)"
         }

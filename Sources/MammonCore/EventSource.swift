@@ -6,7 +6,7 @@ public enum EventSource: String, CaseIterable, Sendable, Hashable {
     case treasury
     /// The daily report and the engine's own start, stop and crash notices.
     case report, lifecycle
-    /// `mammon bench` and tests.
+    /// `mammon-bench` and tests.
     case bench, test
 }
 

@@ -5,8 +5,9 @@ import NIOPosix
 import Synchronization
 
 /// A connection to a running engine's socket, for an attached console or another tool: messages in
-/// through `onMessage`, commands out with their answers. When the connection ends (the engine
-/// stopped, or dropped this client), `onClose` says why and every unanswered command is refused.
+/// through `onMessage`, commands and reads out with their answers. When the connection ends (the
+/// engine stopped, or dropped this client), `onClose` says why, every unanswered command is refused
+/// and every unanswered read fails.
 public final class ControlClient: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
@@ -15,6 +16,7 @@ public final class ControlClient: Sendable {
     private struct State {
         var nextRequest = 0
         var waiting: [String: CheckedContinuation<CommandOutcome, Never>] = [:]
+        var reads: [String: CheckedContinuation<ControlMessage, any Error>] = [:]
         var closed: String?
     }
 
@@ -93,25 +95,100 @@ public final class ControlClient: Sendable {
         }
     }
 
+    /// The newest `limit` stored events with `after` < seq ≤ `through`, oldest first, without status
+    /// snapshots: page by page, each bounded by the engine.
+    public func history(after: Int64, through: Int64, limit: Int) async throws -> [EngineEvent] {
+        var events: [EngineEvent] = []
+        var upTo = through
+        while events.count < limit, upTo > after {
+            guard case .history(_, let page, let complete) = try await read(.history(after: after, through: upTo, limit: limit - events.count)) else {
+                throw ControlClientError.unexpectedAnswer("history")
+            }
+            // Only what was asked for: a page outside the range or past the limit is the engine's mistake, not more history.
+            let wanted = page.filter { $0.sequence > after && $0.sequence <= upTo }.suffix(limit - events.count)
+            events.insert(contentsOf: wanted, at: 0)
+            guard !complete, let oldest = wanted.first?.sequence else { break }
+            upTo = oldest - 1
+        }
+        return events
+    }
+
+    /// The engine's records (executions, errors, the last scan, the portfolio's history), every page.
+    public func records() async throws -> ConsoleRecords {
+        var json = ""
+        var page = 0
+        var pages = 1
+        while page < pages {
+            guard case .records(_, let number, let count, let data) = try await read(.records(page: page)), number == page else {
+                throw ControlClientError.unexpectedAnswer("records")
+            }
+            json += data
+            pages = count
+            page += 1
+        }
+        return try ConsoleRecords.decode(json)
+    }
+
+    /// What is current: proposals waiting for approval, an execution in flight with its steps.
+    public func current() async throws -> [EngineEvent] {
+        guard case .current(_, let events) = try await read(.current) else { throw ControlClientError.unexpectedAnswer("current") }
+        return events
+    }
+
+    /// Sends a read and waits for its answer; a refusal (a malformed read, a database the engine
+    /// cannot read) and the connection's end are errors.
+    private func read(_ read: ControlMessage.Read) async throws -> ControlMessage {
+        let answer: ControlMessage = try await withCheckedThrowingContinuation { continuation in
+            let id: String? = state.withLock { s in
+                if s.closed != nil { return nil }
+                s.nextRequest += 1
+                let id = "r\(s.nextRequest)"
+                s.reads[id] = continuation
+                return id
+            }
+            guard let id else { return continuation.resume(throwing: ControlClientError.closed(reason: "not connected to the engine")) }
+            write(ControlMessage.line(.read(requestID: id, read)))
+        }
+        if case .response(_, let outcome) = answer { throw ControlClientError.refused(outcome.detail) }
+        return answer
+    }
+
     public func close() async {
         try? await channel.close()
         try? await group.shutdownGracefully()
     }
 
     fileprivate func received(_ message: ControlMessage) -> Bool {
-        guard case .response(let id, let outcome) = message else { return false }
-        let waiter = state.withLock { $0.waiting.removeValue(forKey: id) }
-        waiter?.resume(returning: outcome)
-        return waiter != nil
+        switch message {
+        case .response(let id, let outcome):
+            let (command, read) = state.withLock { ($0.waiting.removeValue(forKey: id), $0.reads.removeValue(forKey: id)) }
+            command?.resume(returning: outcome)
+            read?.resume(returning: message)
+            return command != nil || read != nil
+        case .history(let id, _, _), .records(let id, _, _, _), .current(let id, _):
+            let read = state.withLock { $0.reads.removeValue(forKey: id) }
+            read?.resume(returning: message)
+            return true  // an answer to nobody is dropped, never taken for news
+        case .hello, .bye, .event:
+            return false
+        }
+    }
+
+    /// A line this client cannot read that answers one of its reads: the read fails (a newer engine's
+    /// format, say) instead of waiting forever.
+    fileprivate func unreadable(requestID: String, _ error: any Error) {
+        let read = state.withLock { $0.reads.removeValue(forKey: requestID) }
+        read?.resume(throwing: ControlClientError.unexpectedAnswer("\(requestID) (\(error))"))
     }
 
     fileprivate func closed(_ reason: String) {
-        let waiters = state.withLock { s in
+        let (waiters, reads) = state.withLock { s in
             s.closed = reason
-            defer { s.waiting = [:] }
-            return Array(s.waiting.values)
+            defer { s.waiting = [:]; s.reads = [:] }
+            return (Array(s.waiting.values), Array(s.reads.values))
         }
         for w in waiters { w.resume(returning: .refused("the connection to the engine ended: \(reason)")) }
+        for r in reads { r.resume(throwing: ControlClientError.closed(reason: reason)) }
     }
 
     private func write(_ line: String) {
@@ -125,6 +202,9 @@ public final class ControlClient: Sendable {
 public enum ControlClientError: Error, CustomStringConvertible {
     case untrustedServer(path: String, uid: UInt32)
     case closedAtOnce(path: String)
+    case closed(reason: String)
+    case refused(String)
+    case unexpectedAnswer(String)
 
     public var description: String {
         switch self {
@@ -132,6 +212,9 @@ public enum ControlClientError: Error, CustomStringConvertible {
             "the socket \(path) is served by uid \(uid), not by this user, root or the owner of its directory: not an engine to trust"
         case .closedAtOnce(let path):
             "the engine at \(path) closed the connection at once (it serves a limited number of connections, and its control socket only its own user)"
+        case .closed(let reason): "the connection to the engine ended: \(reason)"
+        case .refused(let detail): "the engine refused the read: \(detail)"
+        case .unexpectedAnswer(let read): "the engine answered a \(read) read with something else"
         }
     }
 }
@@ -170,6 +253,10 @@ private final class ClientBox: Sendable {
         if let client, let onMessage { deliver(m, client: client, onMessage: onMessage) }
     }
 
+    func unreadable(requestID: String, _ error: any Error) {
+        parts.withLock { $0.client }?.unreadable(requestID: requestID, error)
+    }
+
     func closed() {
         let (client, onClose, reason) = parts.withLock { p in
             let reason = p.byeReason ?? "the engine closed the connection"
@@ -193,8 +280,11 @@ private final class ClientHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
-        guard let message = try? ControlMessage.parse(line) else { return }
-        box.message(message)
+        do { box.message(try ControlMessage.parse(line)) } catch {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let id = object["request_id"] as? String {
+                box.unreadable(requestID: id, error)
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -13,14 +13,13 @@ import Glibc
 /// is named, then 0660 with that group). Which socket a connection came through decides what it may
 /// do: the engine enforces it, the client cannot claim otherwise.
 public final class ControlServer: Sendable {
-    /// What every hello says about the engine.
+    /// What every hello says about the engine (never where its database is: a client reads
+    /// everything through the socket).
     public struct Info: Sendable {
         public var network: String
-        public var database: String
         public var since: Date
-        public init(network: String, database: String, since: Date) {
+        public init(network: String, since: Date) {
             self.network = network
-            self.database = database
             self.since = since
         }
     }
@@ -48,11 +47,16 @@ public final class ControlServer: Sendable {
         public var refusalReportInterval: TimeAmount
         /// Peers the control socket accepts, by uid (the kernel's, `SO_PEERCRED`); nil: this user and root.
         public var controlUIDs: Set<UInt32>?
+        /// Bytes of the records' JSON in one `records` page: escaped in a JSON string (6 bytes at most
+        /// for one) a page stays well under the 1 MiB a client reads as one line.
+        public var recordsPageBytes: Int
 
-        public init(connectionsPerSocket: Int = 32, refusalReportInterval: TimeAmount = .seconds(60), controlUIDs: Set<UInt32>? = nil) {
+        public init(connectionsPerSocket: Int = 32, refusalReportInterval: TimeAmount = .seconds(60), controlUIDs: Set<UInt32>? = nil,
+                    recordsPageBytes: Int = 128 * 1024) {
             self.connectionsPerSocket = connectionsPerSocket
             self.refusalReportInterval = refusalReportInterval
             self.controlUIDs = controlUIDs
+            self.recordsPageBytes = max(1, recordsPageBytes)
         }
     }
 
@@ -92,7 +96,7 @@ public final class ControlServer: Sendable {
                                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: 64 * 1024)))
                                 try channel.pipeline.syncOperations.addHandler(ControlSession(
                                     engine: engine, store: store, readOnly: readOnly, number: counter.next(), info: info,
-                                    refusals: refusals, onDrop: onDrop))
+                                    recordsPageBytes: limits.recordsPageBytes, refusals: refusals, onDrop: onDrop))
                             }
                         }
                         // The observer socket's file mode says who may watch; the control socket also asks

@@ -1,7 +1,7 @@
 import ArgumentParser
-import CProcess
 import Foundation
 import MammonCore
+import Runtime
 
 /// The `mammon` command: the engine with its console (default), plus tools around it.
 @main
@@ -12,16 +12,14 @@ struct Mammon: AsyncParsableCommand {
         version: MammonVersion.current,
         subcommands: [
             RunCommand.self, ConsoleCommand.self, StatusCommand.self, HistoryCommand.self, ReportCommand.self, ResumeCommand.self, ProfitabilityCommand.self,
-            WalletCommand.self, TxCommand.self, MarketsCommand.self, TreasuryCommand.self, EmergencyStopCommand.self, AlertCommand.self, BenchCommand.self, SimulateHistoryCommand.self,
+            WalletCommand.self, TxCommand.self, MarketsCommand.self, TreasuryCommand.self, EmergencyStopCommand.self, AlertCommand.self, SimulateHistoryCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 
     /// ArgumentParser's entry, with the process hardened before any argument is looked at or any
     /// secret is read, and errors made printable (they can quote a node).
     static func main() async {
-        // Before any thread exists: two malloc arenas, not one per thread (their free pages stay resident).
-        _ = mammon_limit_malloc_arenas(2)
-        _ = mammon_fix_mmap_threshold(64 * 1024)
+        ProcessMemory.tuneForLongRun()  // before any thread exists
         StartupTrace.mark("main")
         for problem in ProcessHardening.apply() {
             FileHandle.standardError.write(Data("mammon: warning: \(problem)\n".utf8))

@@ -37,6 +37,14 @@ final class InstallTests: XCTestCase {
         XCTAssertEqual(version.output.trimmingCharacters(in: .whitespacesAndNewlines), declared.trimmingCharacters(in: .whitespacesAndNewlines))
         let help = try run(installed, ["status", "--help"])
         XCTAssertEqual(help.status, 0, help.output)
+        // The benchmarks are their own executable: the installed binary has no `bench` command, and
+        // nothing but mammon lands in bin.
+        let commands = try run(installed, ["--help"])
+        XCTAssertEqual(commands.status, 0, commands.output)
+        XCTAssertTrue(commands.output.contains("emergency-stop"), commands.output)
+        XCTAssertFalse(commands.output.contains("bench"), commands.output)
+        XCTAssertNotEqual(try run(installed, ["bench", "--only", "evm"]).status, 0, "mammon bench still runs")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stage + "/usr/bin"), ["mammon"])
 
         for theme in ["default", "light", "high-contrast", "monochrome", "solarized-dark", "gruvbox-dark"] {
             XCTAssertTrue(try file("/usr/share/mammon/themes/\(theme).theme").contains("text = "), theme)

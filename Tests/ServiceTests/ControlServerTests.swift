@@ -21,7 +21,6 @@ final class ControlServerTests: XCTestCase {
         guard case .hello(let h)? = hello else { return XCTFail("no hello") }
         XCTAssertFalse(h.readOnly)
         XCTAssertEqual(h.lastSequence, try store.lastEventSequence())
-        XCTAssertEqual(h.database, fixture.database)
         XCTAssertEqual(h.enginePID, getpid())
         await client.client.close()
         await server.close()

@@ -32,7 +32,7 @@ struct ServiceFixture {
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         let server = try await ControlServer.start(engine: engine, store: store, controlPath: controlPath, observerPath: observerPath,
-                                                   info: .init(network: "simulated", database: database, since: clock.now()), limits: limits)
+                                                   info: .init(network: "simulated", since: clock.now()), limits: limits)
         return (engine, store, server)
     }
 

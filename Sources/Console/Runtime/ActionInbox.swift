@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Bounded: a loop that stops draining (its terminal blocked on output, or gone) must not let the
 /// engine's events pile up in memory. Past `capacity` a push is refused; the attached link then
-/// drops its connection and catches up from the database once the loop drains again.
+/// drops its connection and catches up through the socket once the loop drains again.
 public final class ActionInbox: Sendable {
     public let capacity: Int
 

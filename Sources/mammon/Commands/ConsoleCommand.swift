@@ -1,6 +1,8 @@
 import ArgumentParser
+import ConsoleRuntime
 import Foundation
 import MammonCore
+import Runtime
 
 /// `mammon console`: attaches a console to a running engine (a service, or an engine in another
 /// terminal). `q` detaches; the engine keeps running. `--read-only` connects through the observer

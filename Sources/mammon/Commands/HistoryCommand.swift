@@ -1,7 +1,7 @@
 import ArgumentParser
-import EVM
 import Foundation
 import MammonCore
+import Runtime
 import Store
 
 /// `mammon history`: recent executions with their steps, newest first.
@@ -12,98 +12,12 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "How many executions.") var limit = 20
     @Flag(help: "Print JSON.") var json = false
 
-    struct Entry: Encodable {
-        var execution: ExecutionSummary
-        var steps: [Step]
-        /// Present (true) on a shadow run's database: nothing in the entry was signed or sent.
-        var shadow: Bool?
-    }
-
-    /// A step as recorded, plus where its transaction can be seen (`explorer_url`, on networks with
-    /// an explorer).
-    struct Step: Encodable {
-        var record: StepRecord
-        var explorerURL: String?
-        /// A shadow run's step: the unsigned transaction it would have sent, for review.
-        var wouldSend: WouldSend?
-
-        enum CodingKeys: String, CodingKey { case explorerURL = "explorer_url", wouldSend = "would_send" }
-
-        func encode(to encoder: any Encoder) throws {
-            try record.encode(to: encoder)
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeIfPresent(explorerURL, forKey: .explorerURL)
-            try c.encodeIfPresent(wouldSend, forKey: .wouldSend)
-        }
-    }
-
-    /// The fields of a journaled unsigned type-2 transaction (a shadow run never signs).
-    struct WouldSend: Encodable {
-        var chainID: UInt64, nonce: UInt64, to: String, value: String, data: String, gasLimit: UInt64
-        var maxFeePerGas: String, maxPriorityFeePerGas: String
-
-        enum CodingKeys: String, CodingKey {
-            case chainID = "chain_id", nonce, to, value, data, gasLimit = "gas_limit", maxFeePerGas = "max_fee_per_gas",
-                 maxPriorityFeePerGas = "max_priority_fee_per_gas"
-        }
-
-        init?(unsigned raw: String?) {
-            guard let raw, let tx = try? TransactionDecoder.decodeUnsigned(hex: raw) else { return nil }
-            self.init(chainID: tx.chainID, nonce: tx.nonce, to: tx.to?.checksummed ?? "", value: tx.value.decimalString,
-                      data: EVM.Hex.encode(tx.data), gasLimit: tx.gasLimit, maxFeePerGas: tx.maxFeePerGas.decimalString,
-                      maxPriorityFeePerGas: tx.maxPriorityFeePerGas.decimalString)
-        }
-
-        init(chainID: UInt64, nonce: UInt64, to: String, value: String, data: String, gasLimit: UInt64, maxFeePerGas: String,
-             maxPriorityFeePerGas: String) {
-            self.chainID = chainID; self.nonce = nonce; self.to = to; self.value = value; self.data = data
-            self.gasLimit = gasLimit; self.maxFeePerGas = maxFeePerGas; self.maxPriorityFeePerGas = maxPriorityFeePerGas
-        }
-
-        var line: String { "would send: to \(to), value \(value), nonce \(nonce), gas limit \(gasLimit), max fee \(maxFeePerGas) wei, data \(data)" }
-    }
-
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() async throws {
-        let store = try AppDatabase.openReadOnly(path: network.databasePath)
-        let identity = try store.identity()
-        let networkName = identity?.network ?? network.network
-        let shadow = identity?.isShadow == true
-        let entries = try store.executions(limit: limit).map { execution in
-            let unsigned = shadow ? Dictionary(try store.journal(executionID: execution.id).map { ($0.record.step, $0.rawTransaction) },
-                                               uniquingKeysWith: { $1 }) : [:]
-            return Entry(execution: execution, steps: try store.steps(executionID: execution.id).map { step in
-                Step(record: step, explorerURL: step.txHash.flatMap { Explorer.transactionURL(network: networkName, hash: $0) },
-                     wouldSend: shadow ? WouldSend(unsigned: unsigned[step.step] ?? nil) : nil)
-            }, shadow: shadow ? true : nil)
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            encoder.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(d.iso8601) }
-            print(JSONLineWriter.escapingControlScalars(String(decoding: try encoder.encode(entries), as: UTF8.self)))
-            return
-        }
-        if let identity, shadow {
-            print("SHADOW RUN of \(identity.wallet) on chain \(identity.chainID): nothing below was signed or sent; gas is what each step would have cost")
-        }
-        if entries.isEmpty { print("no executions yet") }
-        for e in entries {
-            let x = e.execution
-            print("\(x.startedAt.iso8601)  \(x.id.uuidString.prefix(8))  \(x.recommendation.route)  \(x.recommendation.amount) \(x.recommendation.token)  \(x.status.rawValue)  gas $\(x.gasCostUSD.fixed(4))")
-            // An execution's error quotes the node or the contract: printed as one printable line.
-            if let error = x.error { print("    error: \(UntrustedText.printable(error))") }
-            for step in e.steps {
-                let s = step.record
-                let mark = switch s.status { case .succeeded: "✓"; case .failed: "✗"; case .skipped: "-"; default: "·" }
-                print("    \(mark) \(s.step.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(UntrustedText.printable(s.txHash ?? ""))\(s.gasUsed.map { "  gas \($0)" } ?? "")")
-                // How a shadow step was checked against the chain (or why it could not be).
-                if shadow, s.txHash != nil, let detail = s.detail { print("        \(UntrustedText.printable(detail))") }
-                if let wouldSend = step.wouldSend { print("        \(wouldSend.line)") }
-            }
-        }
+        let history = try ExecutionHistory.read(try AppDatabase.openReadOnly(path: network.databasePath), limit: limit, network: network.network)
+        print(json ? try JSONReport.text(history.entries) : history.text)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import Foundation
+import Runtime
 
 /// Where `wallet new` and `wallet import` write a keystore, and the password that encrypts it.
 struct NewKeystore: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MammonCore
+import Runtime
 import Store
 
 /// `mammon report`: the books for accounting (transactions, moves, daily balances and earnings), exact

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import MammonCore
+import Runtime
 import Store
 
 /// `mammon resume`: clears a circuit-breaker or emergency-stop halt from the command line, for
@@ -19,8 +20,8 @@ struct ResumeCommand: AsyncParsableCommand {
         if let holder = EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath)) {
             throw ValidationError("the engine is running on this database (\(holder)): resume from its console, or stop it first")
         }
-        Logging.bootstrapOnce()
-        let (engine, store, _) = try await EngineSetup.make(network: network, config: config, logger: Logger(label: "mammon"))
+        LogOutput.bootstrap()
+        let (engine, store, _) = try await EngineSetup.make(network: network.selection, config: config, logger: Logger(label: "mammon"))
         let before = await engine.status()
         guard before.state == .halted else {
             print("not halted (state: \(before.state.rawValue)); nothing to do")

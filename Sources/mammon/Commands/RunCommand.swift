@@ -1,11 +1,12 @@
 import ArgumentParser
+import Chain
+import ConsoleRuntime
 import Engine
 import Foundation
 import Logging
 import MammonCore
-import Service
+import Runtime
 import Store
-import Chain
 
 /// `mammon [run]`: the engine with its console, or headless JSON lines with `--no-ui`. Every engine
 /// serves its control and observer sockets; in a terminal, when an engine already runs on the
@@ -21,21 +22,22 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run one cycle and exit: 0 when it completed, 1 when it failed.")
     var once = false
 
+    @Flag(help: "Open the console with the scheduler stopped (press s to start).")
+    var stopped = false
+
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @OptionGroup var console: ConsoleFlags
-    @OptionGroup var treasury: TreasuryOptions
 
     func run() async throws {
         let config: MammonConfig
-        do { config = try settings.load(extraFlags: console.configSettings + treasury.configSettings) } catch { throw error.exit() }
+        do { config = try settings.load() } catch { throw error.exit() }
         if let safe = config.treasurySafe {
-            if network.isSimulated { throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network").exit() }
+            if network.selection.isSimulated { throw ConfigError("TREASURY_SAFE (--safe) fences a live key: it needs a live network").exit() }
             if let watched = network.watch, watched.lowercased() != safe.lowercased() {
                 throw ConfigError("--watch \(watched) with TREASURY_SAFE \(safe): a fenced treasury's shadow run watches the Safe itself").exit()
             }
         }
-        Logging.bootstrapOnce()
+        LogOutput.bootstrap()
         let logger = Logger(label: "mammon")
         let headless = noUI || once || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0
         if !headless, EngineLock.holder(of: EngineLocks.databaseLockPath(network.databasePath)) != nil {
@@ -53,71 +55,30 @@ struct RunCommand: AsyncParsableCommand {
         var prefetch: ConsolePrefetch?
         let made: (engine: Engine, store: AppDatabase, rpc: JSONRPCClient?)
         do {
-            made = try await EngineSetup.make(network: network, config: config, logger: logger, interactive: !headless) {
+            made = try await EngineSetup.make(network: network.selection, config: config, logger: logger, interactive: !headless) {
                 if !headless { prefetch = ConsolePrefetch(store: $0) }
             }
         } catch let error as ConfigError { throw error.exit() }  // e.g. a fence broader than the plan: EX_CONFIG
         let (engine, store, rpc) = made
         StartupTrace.mark("engine set up")
-        let alerts = notifiers.isEmpty ? nil : EngineAlerts(config: config, notifiers: notifiers, engine: engine, store: store, logger: logger)
-        let sockets = try SocketPaths.forEngine(network.databasePath)
-        let server = try await ControlServer.start(
-            engine: engine, store: store, controlPath: sockets.control, observerPath: sockets.observer,
-            observerGroup: try config.observerSocketGroup.map(Self.groupID),
-            info: .init(network: engine.networkName, database: network.databasePath, since: Date()))
-        var metrics: MetricsExporter?
-        let heartbeat: Heartbeat?
+        let services = try await EngineServices.start(engine: engine, store: store, rpc: rpc, config: config, notifiers: notifiers,
+                                                      databasePath: network.databasePath, logger: logger)
+        let code: Int32
         do {
-            if let listen = config.metricsListen {
-                metrics = try await MetricsExporter.start(listen: listen, engine: engine, store: store, rpc: rpc, logger: logger)
+            if headless {
+                code = await HeadlessRunner.run(engine: engine, once: once, alerts: services.alerts)
+            } else {
+                await services.alerts?.opened(longRunning: true)
+                StartupTrace.mark("servers started")
+                code = try await ConsoleLauncher.run(engine: engine, store: store, network: network.network, databasePath: network.databasePath,
+                                                     startScheduler: !stopped, themeName: config.consoleTheme, prefetch: prefetch)
+                await services.alerts?.stopping(reason: "console closed")
             }
-            heartbeat = try config.heartbeatURL.map { try Heartbeat.start(url: $0, engine: engine, logger: logger) }
         } catch {
-            await metrics?.close()
-            await server.close()
+            await services.stop()
             throw error
         }
-        let code: Int32
-        if headless {
-            code = await HeadlessRunner.run(engine: engine, once: once, alerts: alerts)
-        } else {
-            await alerts?.opened(longRunning: true)
-            StartupTrace.mark("servers started")
-            code = try await ConsoleLauncher.run(engine: engine, store: store, network: network, console: console,
-                                                 configuredTheme: config.consoleTheme, prefetch: prefetch)
-            await alerts?.stopping(reason: "console closed")
-        }
-        if let heartbeat {
-            // The pings of cycles already finished go out before exit; the engine's stream ends at shutdown
-            // (already done by the runner: this one returns at once).
-            await engine.shutdown()
-            await heartbeat.finish()
-        }
-        await metrics?.close()
-        await server.close()
-        await alerts?.finish()
+        await services.stop()
         if code != 0 { throw ExitCode(code) }
     }
-
-    /// The group named by OBSERVER_SOCKET_GROUP.
-    static func groupID(_ name: String) throws -> gid_t {
-        guard let group = getgrnam(name) else {
-            throw ValidationError("OBSERVER_SOCKET_GROUP = '\(name)': no such group")
-        }
-        return group.pointee.gr_gid
-    }
 }
-
-extension Logging {
-    /// Logs go to stderr, never stdout (which carries events in headless mode).
-    static func bootstrapOnce() {
-        let level = ProcessInfo.processInfo.environment["MAMMON_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
-    }
-}
-
-enum Logging {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runtime
 
 /// `mammon simulate-history`: a new database holding weeks of simulated operation, made in seconds
 /// with a hand-moved clock, to try the portfolio view and the report on (and for the screenshots).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import Foundation
+import Runtime
 
 /// `mammon wallet`: create, import and inspect keystores. Keys exist on disk only encrypted.
 struct WalletCommand: AsyncParsableCommand {
@@ -33,39 +34,10 @@ struct WalletCommand: AsyncParsableCommand {
 
         func run() async throws {
             try target.checkFree()
-            let key = try Self.parseKey(SecretFile.read(privateKeyFile, kind: "private key file"))
+            let key = try PrivateKeyFile.read(privateKeyFile)
             let signer = try Secp256k1Signer(privateKey: key)
             try target.write(key)
             print("imported \(signer.address) into \(target.keystore)")
-        }
-
-        /// 64 hex digits, optional 0x, surrounding whitespace ignored. Errors never echo the content.
-        static func parseKey(_ contents: SecretBytes) throws -> SecretBytes {
-            try contents.withUnsafeBytes { text in
-                var digits = text[...]
-                while let c = digits.first, c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09 { digits = digits.dropFirst() }
-                while let c = digits.last, c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09 { digits = digits.dropLast() }
-                if digits.starts(with: [UInt8(ascii: "0"), UInt8(ascii: "x")]) { digits = digits.dropFirst(2) }
-                guard digits.count == 64 else { throw ValidationError("the private key file must hold exactly 64 hex digits") }
-                let start = digits.startIndex
-                return try SecretBytes(count: 32) { key in
-                    for i in 0..<32 {
-                        guard let high = nibble(digits[start + 2 * i]), let low = nibble(digits[start + 2 * i + 1]) else {
-                            throw ValidationError("the private key file must hold only hex digits")
-                        }
-                        key[i] = high << 4 | low
-                    }
-                }
-            }
-        }
-
-        private static func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
         }
     }
 
@@ -87,18 +59,5 @@ struct WalletCommand: AsyncParsableCommand {
             }
             print(try KeystoreLoader.signer(keystore: keystore, passwordFile: passwordFile).address)
         }
-    }
-}
-
-/// Opens keystores for the commands that sign.
-enum KeystoreLoader {
-    static func read(_ path: String) throws -> Data {
-        try SecretFile.read(path, kind: "keystore").withUnsafeBytes { Data($0) }
-    }
-
-    static func signer(keystore path: String, passwordFile: String?) throws -> Secp256k1Signer {
-        let json = try read(path)
-        let password = try PasswordReader.password(file: passwordFile, prompt: "Password for \(path): ")
-        return try Secp256k1Signer(privateKey: Keystore.decrypt(json, password: password))
     }
 }

@@ -1,146 +1,57 @@
 import ArgumentParser
-import Foundation
 import MammonCore
+import Runtime
 
-/// The engine settings as flags, one per config key, plus `--config FILE`. Flags win over the
-/// environment, which wins over the file, which wins over defaults.
-struct ConfigOptions: ParsableArguments {
+/// The engine settings as flags, one for each `ConfigKey` that has one, plus `--config FILE`. Flags win
+/// over the environment, which wins over the file, which wins over defaults.
+///
+/// The flags are generated from the table (name, help, allowed values): ArgumentParser finds a command's
+/// options by reflecting on its option groups, and this group's mirror lists one `Option` per key, so
+/// parsing, `--help` and the completion scripts all read the one list.
+struct ConfigOptions: ParsableArguments, CustomReflectable {
     @Option(help: "Config file (KEY = VALUE lines). Default: $XDG_CONFIG_HOME/mammon/mammon.conf if it exists.")
     var config: String?
 
-    @Option(name: .customLong("scan-interval-hours"), help: "SCAN_INTERVAL_HOURS (see README).")
-    var scanIntervalHours: String?
+    /// What each key's flag was given, by key name.
+    private(set) var flagValues: [String: String] = [:]
 
-    @Option(name: .customLong("max-rebalances-per-day"), help: "MAX_REBALANCES_PER_DAY (see README).")
-    var maxRebalancesPerDay: String?
+    /// The keys that have a flag, in the table's order.
+    static let keys = ConfigKey.all.filter { $0.flagName != nil }
 
-    @Option(name: .customLong("max-gas-per-day-usd"), help: "MAX_GAS_PER_DAY_USD (see README).")
-    var maxGasPerDayUsd: String?
+    init() {}
 
-    @Option(name: .customLong("max-gas-per-day-eth"), help: "MAX_GAS_PER_DAY_ETH (see README).")
-    var maxGasPerDayEth: String?
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: FlagKey.self)
+        _config = try container.decode(Option<String?>.self, forKey: FlagKey("config"))
+        for key in Self.keys {
+            if let value = try container.decode(Option<String?>.self, forKey: FlagKey(key.name)).wrappedValue { flagValues[key.name] = value }
+        }
+    }
 
-    @Option(name: .customLong("max-transaction-value-usd"), help: "MAX_TRANSACTION_VALUE_USD (see README).")
-    var maxTransactionValueUsd: String?
+    /// `--config`, then one option per key, labelled with the key's name (the decoder's coding key).
+    var customMirror: Mirror {
+        Mirror(self, children: [(label: "_config", value: _config as Any)] + Self.keys.map { (label: $0.name, value: Self.option(for: $0) as Any) })
+    }
 
-    @Option(name: .customLong("min-profit-usd"), help: "MIN_PROFIT_USD (see README).")
-    var minProfitUsd: String?
-
-    @Option(name: .customLong("min-apy-improvement"), help: "MIN_APY_IMPROVEMENT (see README).")
-    var minApyImprovement: String?
-
-    @Option(name: .customLong("min-rebalance-amount"), help: "MIN_REBALANCE_AMOUNT (see README).")
-    var minRebalanceAmount: String?
-
-    @Option(name: .customLong("max-break-even-days"), help: "MAX_BREAK_EVEN_DAYS (see README).")
-    var maxBreakEvenDays: String?
-
-    @Option(name: .customLong("max-cost-pct"), help: "MAX_COST_PCT (see README).")
-    var maxCostPct: String?
-
-    @Option(name: .customLong("approval-mode"), help: "APPROVAL_MODE (see README).")
-    var approvalMode: String?
-
-    @Option(name: .customLong("approval-expiry-minutes"), help: "APPROVAL_EXPIRY_MINUTES (see README).")
-    var approvalExpiryMinutes: String?
-
-    @Option(name: .customLong("circuit-breaker-consecutive-failures"), help: "CIRCUIT_BREAKER_CONSECUTIVE_FAILURES (see README).")
-    var circuitBreakerConsecutiveFailures: String?
-
-    @Option(name: .customLong("circuit-breaker-max-failures-per-day"), help: "CIRCUIT_BREAKER_MAX_FAILURES_PER_DAY (see README).")
-    var circuitBreakerMaxFailuresPerDay: String?
-
-    @Option(name: .customLong("retry-backoff-seconds"), help: "RETRY_BACKOFF_SECONDS (see README).")
-    var retryBackoffSeconds: String?
-
-    @Option(name: .customLong("retry-backoff-max-seconds"), help: "RETRY_BACKOFF_MAX_SECONDS (see README).")
-    var retryBackoffMaxSeconds: String?
-
-    @Option(name: .customLong("target-token"), help: "TARGET_TOKEN (see README).")
-    var targetToken: String?
-
-    @Option(name: .customLong("supported-protocols"), help: "SUPPORTED_PROTOCOLS (see README).")
-    var supportedProtocols: String?
-
-    @Option(name: .customLong("max-fee-gwei"), help: "MAX_FEE_GWEI (see README).")
-    var maxFeeGwei: String?
-
-    @Option(name: .customLong("recovery-max-gas-usd"), help: "RECOVERY_MAX_GAS_USD (see README).")
-    var recoveryMaxGasUsd: String?
-
-    @Option(name: .customLong("simulation-seed"), help: "SIMULATION_SEED (see README).")
-    var simulationSeed: String?
-
-    @Option(name: .customLong("stuck-transaction-seconds"), help: "STUCK_TRANSACTION_SECONDS (see README).")
-    var stuckTransactionSeconds: String?
-
-    @Option(name: .customLong("max-replacements"), help: "MAX_REPLACEMENTS (see README).")
-    var maxReplacements: String?
-
-    @Option(name: .customLong("apy-window-hours"), help: "APY_WINDOW_HOURS (see README).")
-    var apyWindowHours: String?
-
-    @Option(name: .customLong("min-market-tvl-multiple"), help: "MIN_MARKET_TVL_MULTIPLE (see README).")
-    var minMarketTvlMultiple: String?
-
-    @Option(name: .customLong("max-market-share-pct"), help: "MAX_MARKET_SHARE_PCT (see README).")
-    var maxMarketSharePct: String?
-
-    @Option(name: .customLong("exit-tvl-drop-pct"), help: "EXIT_TVL_DROP_PCT (see README).")
-    var exitTvlDropPct: String?
-
-    @Option(name: .customLong("min-hours-between-moves"), help: "MIN_HOURS_BETWEEN_MOVES (see README).")
-    var minHoursBetweenMoves: String?
+    static func option(for key: ConfigKey) -> Option<String?> {
+        Option(name: .customLong(key.flagName!), help: ArgumentHelp("\(key.help) (\(key.name): \(key.range))", valueName: "value"))
+    }
 
     var flagSettings: [ConfigLoader.Setting] {
-        let values: [(String, String?)] = [
-            ("SCAN_INTERVAL_HOURS", scanIntervalHours),
-            ("MAX_REBALANCES_PER_DAY", maxRebalancesPerDay),
-            ("MAX_GAS_PER_DAY_USD", maxGasPerDayUsd),
-            ("MAX_GAS_PER_DAY_ETH", maxGasPerDayEth),
-            ("MAX_TRANSACTION_VALUE_USD", maxTransactionValueUsd),
-            ("MIN_PROFIT_USD", minProfitUsd),
-            ("MIN_APY_IMPROVEMENT", minApyImprovement),
-            ("MIN_REBALANCE_AMOUNT", minRebalanceAmount),
-            ("MAX_BREAK_EVEN_DAYS", maxBreakEvenDays),
-            ("MAX_COST_PCT", maxCostPct),
-            ("APPROVAL_MODE", approvalMode),
-            ("APPROVAL_EXPIRY_MINUTES", approvalExpiryMinutes),
-            ("CIRCUIT_BREAKER_CONSECUTIVE_FAILURES", circuitBreakerConsecutiveFailures),
-            ("CIRCUIT_BREAKER_MAX_FAILURES_PER_DAY", circuitBreakerMaxFailuresPerDay),
-            ("RETRY_BACKOFF_SECONDS", retryBackoffSeconds),
-            ("RETRY_BACKOFF_MAX_SECONDS", retryBackoffMaxSeconds),
-            ("TARGET_TOKEN", targetToken),
-            ("SUPPORTED_PROTOCOLS", supportedProtocols),
-            ("MAX_FEE_GWEI", maxFeeGwei),
-            ("RECOVERY_MAX_GAS_USD", recoveryMaxGasUsd),
-            ("SIMULATION_SEED", simulationSeed),
-            ("STUCK_TRANSACTION_SECONDS", stuckTransactionSeconds),
-            ("MAX_REPLACEMENTS", maxReplacements),
-            ("APY_WINDOW_HOURS", apyWindowHours),
-            ("MIN_MARKET_TVL_MULTIPLE", minMarketTvlMultiple),
-            ("MAX_MARKET_SHARE_PCT", maxMarketSharePct),
-            ("EXIT_TVL_DROP_PCT", exitTvlDropPct),
-            ("MIN_HOURS_BETWEEN_MOVES", minHoursBetweenMoves),
-        ]
-        return values.compactMap { key, value in
-            value.map { ConfigLoader.Setting(key: key, value: $0, source: .flag(key.lowercased().replacingOccurrences(of: "_", with: "-"))) }
+        Self.keys.compactMap { key in
+            flagValues[key.name].map { ConfigLoader.Setting(key: key.name, value: $0, source: .flag(key.flagName!)) }
         }
     }
 
     /// Loads and validates every layer. Throws `ConfigError` (exit 78) before anything is written.
-    /// `extraFlags`: settings other option groups take as flags (`--theme`), validated by the same rules.
-    func load(extraFlags: [ConfigLoader.Setting] = []) throws(ConfigError) -> MammonConfig {
-        var file: (path: String, contents: String)?
-        let path = config ?? Paths.defaultConfigFile
-        if FileManager.default.fileExists(atPath: path) {
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigError("config: cannot read \(path) as UTF-8 text")
-            }
-            file = (path, contents)
-        } else if config != nil {
-            throw ConfigError("config: file \(path) (from --config) does not exist")
-        }
-        return try ConfigLoader.load(flags: flagSettings + extraFlags, environment: ProcessInfo.processInfo.environment, file: file)
-    }
+    func load() throws(ConfigError) -> MammonConfig { try ConfigSources.load(flags: flagSettings, configFile: config) }
+}
+
+/// Any key: the decoder asks for each option by the label the mirror gave it.
+private struct FlagKey: CodingKey {
+    let stringValue: String
+    init(_ stringValue: String) { self.stringValue = stringValue }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MammonCore
+import Runtime
 
 /// A command's error with its text made safe for the terminal: errors quote nodes (RPC messages,
 /// revert reasons), files and paths. ArgumentParser then prints it as it would have, exit code
@@ -18,6 +19,9 @@ struct PrintableError: Error, CustomStringConvertible {
             return error
         case let validation as ValidationError:
             return ValidationError(UntrustedText.printable(validation.message, keepingNewlines: true))
+        case let usage as UsageError:
+            // The libraries' command-line mistakes, reported as ArgumentParser's own: exit 64 with the usage.
+            return ValidationError(UntrustedText.printable(usage.description, keepingNewlines: true))
         default:
             // The text ArgumentParser would print (its `describe()`).
             let text: String

@@ -2,6 +2,7 @@ import ArgumentParser
 import Chain
 import EVM
 import Foundation
+import Runtime
 import MammonCore
 
 /// `mammon treasury`: the fenced treasury's plan (what the Safe's owners sign) and its check (what the
@@ -19,7 +20,6 @@ struct TreasuryPlanCommand: AsyncParsableCommand {
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @Option(help: ArgumentHelp("The Safe that holds the funds.", valueName: "address")) var safe: String
     @Option(name: .customLong("operator"), help: ArgumentHelp("The engine's key's address: the role's only member.", valueName: "address"))
     var operatorAddress: String
     @Option(help: "Write the batch here (default: stdout gets the words only).") var out: String?
@@ -27,9 +27,9 @@ struct TreasuryPlanCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryArguments.parse(safe, "--safe"), op = try TreasuryArguments.parse(operatorAddress, "--operator")
+        let safe = try TreasuryArguments.safe(config), op = try TreasuryArguments.parse(operatorAddress, "--operator")
         guard safe != op else { throw ValidationError("--operator is the Safe itself: the operator is the engine's own key") }
-        let chain = try await TreasuryArguments.connect(network, config: config, watching: op)
+        let chain = try await TreasuryArguments.connect(network.selection, config: config, watching: op)
         let plan = chain.fencePlan(safe: safe, operatorAddress: op, markets: config.supportedProtocols, limits: config.limits)
         guard !plan.permissions.isEmpty else { throw ValidationError("no market of SUPPORTED_PROTOCOLS is on this network: nothing to allow") }
         let batch = TransactionBuilderBatch(plan: plan, createdAt: Date())
@@ -52,7 +52,6 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var settings: ConfigOptions
-    @Option(help: ArgumentHelp("The Safe that holds the funds.", valueName: "address")) var safe: String
     @Option(name: .customLong("operator"),
             help: ArgumentHelp("The operator's address (default: the keystore's, else the role's only member).", valueName: "address"))
     var operatorAddress: String?
@@ -62,10 +61,10 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let config: MammonConfig
         do { config = try settings.load() } catch { throw error.exit() }
-        let safe = try TreasuryArguments.parse(safe, "--safe")
+        let safe = try TreasuryArguments.safe(config)
         var op = try operatorAddress.map { try TreasuryArguments.parse($0, "--operator") }
         if op == nil, let keystore = network.keystore { op = try Keystore.declaredAddress(in: try KeystoreLoader.read(keystore)) }
-        let chain = try await TreasuryArguments.connect(network, config: config, watching: op ?? safe)
+        let chain = try await TreasuryArguments.connect(network.selection, config: config, watching: op ?? safe)
         let module = FencePlan.predictedModule(safe: safe)
         let state = try await chain.readFence(safe: safe, module: module, fromBlock: fromBlock ?? config.treasuryFromBlock)
         if op == nil {
@@ -87,21 +86,5 @@ struct TreasuryCheckCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("the fence is exactly the plan: \(plan.permissions.count) permissions, the operator alone holds the role")
-    }
-}
-
-/// What the treasury commands share.
-enum TreasuryArguments {
-    static func parse(_ text: String, _ flag: String) throws -> Address {
-        do { return try Address(hex: text) } catch { throw ValidationError("\(flag) \(text): not an address (0x and 40 hex digits)") }
-    }
-
-    static func connect(_ network: NetworkOptions, config: MammonConfig, watching: Address) async throws -> LiveChain {
-        guard let live = try network.liveNetwork() else {
-            throw ValidationError("the simulated network has no Safe: name a live network (--network base, --network-file FILE)")
-        }
-        return try await LiveChain.connect(network: live, watching: watching,
-                                           options: LiveChainOptions(maxFeeGwei: config.maxFeeGwei, ethUSDMin: config.ethUSDMin,
-                                                                     ethUSDMax: config.ethUSDMax))
     }
 }
