@@ -24,7 +24,11 @@ final class ConsoleLinkTests: XCTestCase {
     func testTheInProcessAndTheAttachedConsoleOpenOnTheSamePictureAndFollowTheSameEvents() async throws {
         let store = try AppDatabase.open(path: directory + "/e.sqlite")
         let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger()) { store.staged.stageLedger($0) }
-        let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .manual)
+        // Moving at the first scan (no rate history, no patience): these tests are about the links.
+        var config = MammonConfig()
+        config.guards.apyWindowHours = 0
+        config.guards.minHoursBetweenMoves = 0
+        let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         // Before either console: a cycle, one approved move run to its end, another cycle (approvals waiting).
         await engine.runOnce()
