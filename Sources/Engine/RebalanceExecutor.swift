@@ -338,8 +338,9 @@ struct RebalanceExecutor {
 
     /// Compares the balances read back with what the move should have done. A market adds interest
     /// (on the simulated chain too) between `since`, when `before` was read, and now: the target may
-    /// hold slightly more, and so may the source on what stayed in it. After a restart that gap is the
-    /// whole time the engine was down, hours or days, so the source's allowance grows with it.
+    /// hold slightly more, and so may the source: what stayed in it earns, and so did the part moved
+    /// until its withdrawal mined. After a restart that gap is the whole time the engine was down, hours
+    /// or days, so the source's allowance grows with it.
     func verify(_ rec: RebalanceRecommendation, before: BalanceSnapshot, after: BalanceSnapshot, since: Date) throws -> String {
         var problems: [String] = []
         let expectedTo = before.to.adding(rec.amount)
@@ -348,7 +349,9 @@ struct RebalanceExecutor {
         }
         if let from = rec.from, let fb = before.from, let fa = after.from {
             let expectedFrom = fb.subtracting(rec.amount) ?? TokenAmount.zero(rec.token)
-            if fa > expectedFrom.adding(dust(rec.amount)).adding(Self.accrual(on: expectedFrom, over: clock.now().timeIntervalSince(since))) {
+            // Until the withdrawal mined the whole balance earned, the part moved included: a move
+            // resumed after hours down leaves that interest behind (an exact-amount withdrawal).
+            if fa > expectedFrom.adding(dust(rec.amount)).adding(Self.accrual(on: fb, over: clock.now().timeIntervalSince(since))) {
                 problems.append("\(from.displayName) still holds \(fa), expected at most \(expectedFrom)")
             }
         }
