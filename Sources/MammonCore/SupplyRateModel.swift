@@ -4,6 +4,9 @@ import Foundation
 /// deposit, so it does not chase a rate the deposit destroys. Rates are annual fractions (0.05 = 5 %);
 /// amounts are in the token's units.
 public enum SupplyRateModel: Codable, Hashable, Sendable {
+    // Stored in every scan's event: written by hand (`{"kind": "borrow_curve", "curve": {…}, "borrows": …,
+    // "reserve_factor": …}`), not as Swift's synthesized `{"borrowCurve": {"_0": …}}`.
+
     /// A kinked borrow curve over utilization = borrows / supply; suppliers earn
     /// borrow rate × utilization × (1 − reserve factor). Aave V3 (base, slope 1, slope 2, optimal
     /// usage) and Compound V2 / Moonwell (JumpRateModel: base, multiplier, jump multiplier, kink).
@@ -47,6 +50,42 @@ public enum SupplyRateModel: Codable, Hashable, Sendable {
     }
 }
 
+extension SupplyRateModel {
+    enum CodingKeys: String, CodingKey { case kind, curve, borrows, reserveFactor = "reserve_factor" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "borrow_curve":
+            self = .borrowCurve(try c.decode(KinkedRateCurve.self, forKey: .curve), borrows: try c.decode(Decimal.self, forKey: .borrows),
+                                reserveFactor: try c.decode(Decimal.self, forKey: .reserveFactor))
+        case "supply_curve":
+            self = .supplyCurve(try c.decode(KinkedRateCurve.self, forKey: .curve), borrows: try c.decode(Decimal.self, forKey: .borrows))
+        case "dilution":
+            self = .dilution
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "not a rate model: \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .borrowCurve(let curve, let borrows, let reserveFactor):
+            try c.encode("borrow_curve", forKey: .kind)
+            try c.encode(curve, forKey: .curve)
+            try c.encode(borrows, forKey: .borrows)
+            try c.encode(reserveFactor, forKey: .reserveFactor)
+        case .supplyCurve(let curve, let borrows):
+            try c.encode("supply_curve", forKey: .kind)
+            try c.encode(curve, forKey: .curve)
+            try c.encode(borrows, forKey: .borrows)
+        case .dilution:
+            try c.encode("dilution", forKey: .kind)
+        }
+    }
+}
+
 /// borrow (or supply) rate = base + slopeLow × min(u, kink) + slopeHigh × max(0, u − kink), annual.
 public struct KinkedRateCurve: Codable, Hashable, Sendable {
     public var base: Decimal
@@ -54,6 +93,8 @@ public struct KinkedRateCurve: Codable, Hashable, Sendable {
     public var slopeHigh: Decimal
     /// The utilization (0…1) where the steep slope starts.
     public var kink: Decimal
+
+    enum CodingKeys: String, CodingKey { case base, slopeLow = "slope_low", slopeHigh = "slope_high", kink }
 
     public init(base: Decimal, slopeLow: Decimal, slopeHigh: Decimal, kink: Decimal) {
         self.base = base

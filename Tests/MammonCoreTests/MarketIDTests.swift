@@ -49,4 +49,21 @@ final class MarketIDTests: XCTestCase {
         XCTAssertEqual(SupplyRateModel.dilution.apy(5, supply: 100, afterDeposit: 25), Decimal(string: "3.2")!)
         XCTAssertEqual(SupplyRateModel.dilution.apy(5, supply: 100, afterDeposit: 0), 5)
     }
+
+    func testARateModelIsStoredInPlainNamedFieldsAndReadBack() throws {
+        let models: [SupplyRateModel] = [
+            .borrowCurve(KinkedRateCurve(base: 0, slopeLow: Decimal(string: "0.04")!, slopeHigh: Decimal(string: "0.6")!, kink: Decimal(string: "0.9")!),
+                         borrows: 312_000_000, reserveFactor: Decimal(string: "0.1")!),
+            .supplyCurve(KinkedRateCurve(base: Decimal(string: "0.02")!, slopeLow: Decimal(string: "0.04")!, slopeHigh: 1, kink: Decimal(string: "0.9")!),
+                         borrows: 80),
+            .dilution,
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(models), as: UTF8.self)
+        XCTAssertEqual(text, #"[{"borrows":312000000,"curve":{"base":0,"kink":0.9,"slope_high":0.6,"slope_low":0.04},"kind":"borrow_curve","reserve_factor":0.1},"#
+                       + #"{"borrows":80,"curve":{"base":0.02,"kink":0.9,"slope_high":1,"slope_low":0.04},"kind":"supply_curve"},{"kind":"dilution"}]"#)
+        XCTAssertEqual(try JSONDecoder().decode([SupplyRateModel].self, from: Data(text.utf8)), models)
+        XCTAssertThrowsError(try JSONDecoder().decode(SupplyRateModel.self, from: Data(#"{"kind":"jump"}"#.utf8)))
+    }
 }
