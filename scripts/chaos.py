@@ -30,6 +30,9 @@ FULL = [(f"{p}:{s}", None) for s in ("withdraw", "approve", "deposit") for p in 
 
 def run(binary, db, env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAX_", "MIN_", "MAMMON_FAILPOINT", "MAMMON_SIMULATED"))}
+    # Each case kills the move its first scan proposes: the market guards' rate window and patience
+    # (tested on their own) would hold a fresh database's first move for 12 h.
+    env.update({"APY_WINDOW_HOURS": "0", "MIN_HOURS_BETWEEN_MOVES": "0"})
     env.update(env_extra)
     return subprocess.run([binary, "--no-ui", "--once", "--db", db], env=env, capture_output=True, text=True, timeout=120)
 

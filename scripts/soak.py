@@ -58,7 +58,11 @@ def base_env():
     # Hourly scans, and gates loose enough that the drifting rates make a busy year (about one move a
     # day, the daily limit reached now and then) instead of one move in January.
     env.update({"SCAN_INTERVAL_HOURS": "1", "MAX_REBALANCES_PER_DAY": str(MAX_PER_DAY), "MIN_APY_IMPROVEMENT": "0.05",
-                "MIN_PROFIT_USD": "0", "MAX_BREAK_EVEN_DAYS": "365", "MAMMON_LOG_LEVEL": "warning"})
+                "MIN_PROFIT_USD": "0", "MAX_BREAK_EVEN_DAYS": "365", "MAMMON_LOG_LEVEL": "warning",
+                # The market guards' rate window and patience are tested on their own; here they would
+                # hold a fresh database's first move for 12 h and every next one for 6 h, and the faults
+                # need moves to land in.
+                "APY_WINDOW_HOURS": "0", "MIN_HOURS_BETWEEN_MOVES": "0"})
     return env
 
 
