@@ -1,17 +1,6 @@
 import EVM
 import MammonCore
 
-/// One JSON-RPC method call, for batches.
-public struct RPCCall: Sendable, Hashable {
-    public let method: String
-    public let params: [JSONValue]
-
-    public init(_ method: String, _ params: [JSONValue] = []) {
-        self.method = method
-        self.params = params
-    }
-}
-
 /// JSON-RPC 2.0 over HTTP with several endpoints, failover and per-endpoint health.
 ///
 /// Endpoints are tried in the order given. A call that gets no usable answer from one endpoint
@@ -471,64 +460,5 @@ public actor JSONRPCClient {
             }
             return nil
         }
-    }
-
-    // MARK: - JSON-RPC objects
-
-    private static func requestObject(id: Int, method: String, params: [JSONValue]) -> JSONValue {
-        ["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": .array(params)]
-    }
-
-    /// The `result` of a response object, or its `error` as a typed error.
-    static func result(of response: JSONValue, context: RPCContext) throws(RPCError) -> JSONValue {
-        if let error = response["error"], !error.isNull {
-            throw mapError(error, context: context)
-        }
-        guard let result = response["result"] else {
-            throw .malformedResponse(context, reason: "answer has neither result nor error", truncated: false,
-                                     body: NodeText.cut(response.serialized))
-        }
-        return result
-    }
-
-    static func mapError(_ error: JSONValue, context: RPCContext) -> RPCError {
-        guard let code = error["code"]?.intValue else {
-            return .malformedResponse(context, reason: "error object without an integer code", truncated: false,
-                                      body: NodeText.cut(error.serialized))
-        }
-        // The node's words are cut where they enter; its data is kept whole only while small.
-        let message = NodeText.cut(error["message"]?.stringValue ?? "")
-        var data = error["data"]
-        if let d = data, d.serialized.utf8.count > Self.maxErrorDataBytes { data = .string(NodeText.cut(d.stringValue ?? d.serialized)) }
-        // geth and most nodes: code 3 with the revert data; some say -32000 "execution reverted" without data.
-        if code == 3 || message.lowercased().contains("execution reverted") {
-            return .executionReverted(context, message: message, data: revertData(in: data))
-        }
-        return .rpc(context, code: code, message: message, data: data)
-    }
-
-    /// Revert bytes from `error.data`: a hex string (geth) or nested as `{"data": "0x…"}` (Hardhat-like).
-    private static func revertData(in data: JSONValue?) -> String? {
-        if let text = data?.stringValue, text.hasPrefix("0x") { return text }
-        if let nested = data?["data"]?.stringValue, nested.hasPrefix("0x") { return nested }
-        return nil
-    }
-
-    /// Larger error data is replaced by its cut text (a revert reason fits several times over).
-    static let maxErrorDataBytes = 4096
-}
-
-/// One HTTP round trip to an endpoint, for metrics: how long it took and whether the endpoint failed
-/// (no answer, an HTTP error, garbage). A JSON-RPC error or a revert is an answer, not a failure.
-public struct RoundTripSample: Sendable, Hashable {
-    /// The full URL (it may hold an API key): label it with `EndpointURL.label`.
-    public let url: String
-    public let seconds: Double
-    public let failed: Bool
-
-    public init(url: String, seconds: Double, failed: Bool) {
-        self.url = url
-        self.seconds = seconds
-        self.failed = failed
     }
 }
