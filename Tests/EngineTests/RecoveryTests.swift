@@ -105,17 +105,8 @@ final class RecoveryTests: XCTestCase {
     /// that kept paying interest on what stayed in it. Verification allows for that interest (over the
     /// whole time since the balances were read), instead of failing a move that completed.
     func testAMoveResumedAfterHoursDownVerifiesDespiteTheInterestEarnedMeanwhile() async throws {
-        fixture.config.gates.minRebalanceAmountUSD = 1_000_000
-        let crashed = try await crash(at: .withdrawnBeforeApprove)
-        fixture.clock.advance(by: 2 * 86_400)
-        let (engine, chain, store) = try await fixture.open()
-        let ran = await engine.runOnce()
-        XCTAssertTrue(ran)
-        let execution = try XCTUnwrap(store.execution(id: crashed.id))
-        XCTAssertEqual(execution.status, .succeeded, execution.error ?? "")
-        let ledger = await chain.ledger
+        let ledger = try await resumedTwoDaysLater(at: .withdrawnBeforeApprove)
         XCTAssertGreaterThan(ledger.deposits[.aaveV3] ?? 0, 1_500_000_000, "Aave V3 paid interest on the 1500 USDC left in it")
-        XCTAssertEqual(ledger.totalToken, 4_000_000_000 + ledger.interest.values.reduce(0, +), "nothing lost beyond the interest credited")
         XCTAssertEqual(ledger.nonce, 3)
     }
 
@@ -124,8 +115,15 @@ final class RecoveryTests: XCTestCase {
     /// balance earned, the part moved included, and that interest stays behind in the source:
     /// verification allows for it instead of failing a move that completed.
     func testAWholeBalanceWithdrawnHoursLateLeavesItsInterestBehindAndStillVerifies() async throws {
+        let ledger = try await resumedTwoDaysLater(at: .signedNotSent, amount: 2_500_000_000)  // all of Aave V3's 2500 USDC
+        XCTAssertGreaterThan(ledger.deposits[.aaveV3] ?? 0, 0, "the interest Aave V3 paid on the 2500 USDC before the withdrawal stayed there")
+    }
+
+    /// A move interrupted at `boundary`, the engine back two days later with no new proposal: the move
+    /// must finish as succeeded with nothing lost beyond the interest credited; the ledger after it.
+    private func resumedTwoDaysLater(at boundary: Boundary, amount: UInt128 = 1_000_000_000) async throws -> SimulatedLedger {
         fixture.config.gates.minRebalanceAmountUSD = 1_000_000
-        let crashed = try await crash(at: .signedNotSent, amount: 2_500_000_000)  // all of Aave V3's 2500 USDC
+        let crashed = try await crash(at: boundary, amount: amount)
         fixture.clock.advance(by: 2 * 86_400)
         let (engine, chain, store) = try await fixture.open()
         let ran = await engine.runOnce()
@@ -133,8 +131,8 @@ final class RecoveryTests: XCTestCase {
         let execution = try XCTUnwrap(store.execution(id: crashed.id))
         XCTAssertEqual(execution.status, .succeeded, execution.error ?? "")
         let ledger = await chain.ledger
-        XCTAssertGreaterThan(ledger.deposits[.aaveV3] ?? 0, 0, "the interest Aave V3 paid on the 2500 USDC before the withdrawal stayed there")
         XCTAssertEqual(ledger.totalToken, 4_000_000_000 + ledger.interest.values.reduce(0, +), "nothing lost beyond the interest credited")
+        return ledger
     }
 
     /// The allowance is simple interest at 100 % a year, rounded up: far below a withdraw that did not happen.
