@@ -11,6 +11,11 @@
         No collateral can be supplied, so a withdraw past the balance, which Comet would turn
         into a borrow, reverts NotCollateralized() as Comet does without collateral. The owner
         lends cash out (borrowCash/repayCash) to set the utilization.
+        Also every other way Comet moves a base balance, with Comet's rules, so the stolen-key suite
+        attacks calls that would work if a role allowed them: supplyFrom, withdrawTo, withdrawFrom,
+        transfer, transferFrom, transferAsset, transferAssetFrom, allow and allowBySig (EIP-712,
+        Comet's domain and Authorization type; a contract such as a Safe cannot sign one); the
+        *From calls need hasPermission(src, msg.sender) or revert Unauthorized().
 """
 from ethereum.ercs import IERC20
 
@@ -22,6 +27,16 @@ event Supply:
 event Withdraw:
     src: indexed(address)
     to: indexed(address)
+    amount: uint256
+
+event Transfer:
+    sender: indexed(address)
+    receiver: indexed(address)
+    amount: uint256
+
+event Approval:
+    owner: indexed(address)
+    spender: indexed(address)
     amount: uint256
 
 # CometStorage.TotalsBasic and UserBasic: word order matters, callers read by index.
@@ -43,6 +58,11 @@ struct UserBasic:
     _reserved: uint8
 
 BASE_INDEX_SCALE: constant(uint256) = 10 ** 15
+# Comet's EIP-712 domain (name, version "0") and its Authorization type, as CometMainInterface.
+DOMAIN_TYPEHASH: constant(bytes32) = keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+AUTHORIZATION_TYPEHASH: constant(bytes32) = keccak256(
+    "Authorization(address owner,address manager,bool isAllowed,uint256 nonce,uint256 expiry)")
+MAX_VALID_S: constant(bytes32) = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 FACTOR_SCALE: constant(uint256) = 10 ** 18
 SECONDS_PER_YEAR: constant(uint256) = 31_536_000
 
@@ -61,6 +81,8 @@ totalBorrowBase: uint256  # lent out by the owner (borrow index stays 1e15)
 lastAccrualTime: uint256
 principal: HashMap[address, uint256]
 paused: public(bool)
+isAllowed: public(HashMap[address, HashMap[address, bool]])
+userNonce: public(HashMap[address, uint256])
 
 
 @deploy
@@ -76,30 +98,92 @@ def __init__(base: address, kink: uint256, base_per_year: uint256, slope_low_per
 
 @external
 def supply(asset: address, amount: uint256):
-    self._supply(msg.sender, asset, amount)
+    self._supply(msg.sender, msg.sender, asset, amount)
 
 
 @external
 def supplyTo(dst: address, asset: address, amount: uint256):
-    self._supply(dst, asset, amount)
+    self._supply(msg.sender, dst, asset, amount)
+
+
+@external
+def supplyFrom(src: address, dst: address, asset: address, amount: uint256):
+    self._permitted(src)
+    self._supply(src, dst, asset, amount)
 
 
 @external
 def withdraw(asset: address, amount: uint256):
-    self._check(asset)
-    old: uint256 = self.principal[msg.sender]
-    balance: uint256 = self._present(old)
-    wanted: uint256 = amount
-    if amount == max_value(uint256):
-        wanted = balance
-    if wanted > balance:
-        raw_revert(method_id("NotCollateralized()"))
-    new: uint256 = (balance - wanted) * BASE_INDEX_SCALE // self.baseSupplyIndex
-    self.principal[msg.sender] = new
-    self.totalSupplyBase -= old - new
-    self.lastAccrualTime = block.timestamp
-    extcall IERC20(baseToken).transfer(msg.sender, wanted)
-    log Withdraw(src=msg.sender, to=msg.sender, amount=wanted)
+    self._withdraw(msg.sender, msg.sender, asset, amount)
+
+
+@external
+def withdrawTo(to: address, asset: address, amount: uint256):
+    self._withdraw(msg.sender, to, asset, amount)
+
+
+@external
+def withdrawFrom(src: address, to: address, asset: address, amount: uint256):
+    self._permitted(src)
+    self._withdraw(src, to, asset, amount)
+
+
+@external
+def transfer(dst: address, amount: uint256) -> bool:
+    self._transfer(msg.sender, dst, baseToken, amount)
+    return True
+
+
+@external
+def transferFrom(src: address, dst: address, amount: uint256) -> bool:
+    self._permitted(src)
+    self._transfer(src, dst, baseToken, amount)
+    return True
+
+
+@external
+def transferAsset(dst: address, asset: address, amount: uint256):
+    self._transfer(msg.sender, dst, asset, amount)
+
+
+@external
+def transferAssetFrom(src: address, dst: address, asset: address, amount: uint256):
+    self._permitted(src)
+    self._transfer(src, dst, asset, amount)
+
+
+@external
+def allow(manager: address, isAllowed_: bool):
+    self.isAllowed[msg.sender][manager] = isAllowed_
+    log Approval(owner=msg.sender, spender=manager, amount=max_value(uint256) if isAllowed_ else 0)
+
+
+@external
+def allowBySig(owner: address, manager: address, isAllowed_: bool, nonce: uint256, expiry: uint256, v: uint8, r: bytes32,
+               s: bytes32):
+    """@notice Comet's rules: the owner's own EIP-712 signature (ecrecover only, no EIP-1271)."""
+    if convert(s, uint256) > convert(MAX_VALID_S, uint256):
+        raw_revert(method_id("InvalidValueS()"))
+    if v != 27 and v != 28:
+        raw_revert(method_id("InvalidValueV()"))
+    domain: bytes32 = keccak256(abi_encode(DOMAIN_TYPEHASH, keccak256(self.name), keccak256("0"), chain.id, self))
+    struct_hash: bytes32 = keccak256(abi_encode(AUTHORIZATION_TYPEHASH, owner, manager, isAllowed_, nonce, expiry))
+    signatory: address = ecrecover(keccak256(concat(b"\x19\x01", domain, struct_hash)), v, r, s)
+    if signatory == empty(address) or owner != signatory:
+        raw_revert(method_id("BadSignatory()"))
+    if nonce != self.userNonce[signatory]:
+        raw_revert(method_id("BadNonce()"))
+    if block.timestamp >= expiry:
+        raw_revert(method_id("SignatureExpired()"))
+    self.userNonce[signatory] += 1
+    self.isAllowed[owner][manager] = isAllowed_
+    log Approval(owner=owner, spender=manager, amount=max_value(uint256) if isAllowed_ else 0)
+
+
+@view
+@external
+def hasPermission(owner: address, manager: address) -> bool:
+    return owner == manager or self.isAllowed[owner][manager]
 
 
 @view
@@ -202,17 +286,65 @@ def _set_curve(kink: uint256, base_per_year: uint256, slope_low_per_year: uint25
 
 
 @internal
-def _supply(dst: address, asset: address, amount: uint256):
+def _supply(src: address, dst: address, asset: address, amount: uint256):
     self._check(asset)
     if amount == max_value(uint256):
         return  # repays dst's borrow, and no one borrows here
-    extcall IERC20(baseToken).transferFrom(msg.sender, self, amount)
-    old: uint256 = self.principal[dst]
-    new: uint256 = (self._present(old) + amount) * BASE_INDEX_SCALE // self.baseSupplyIndex
-    self.principal[dst] = new
-    self.totalSupplyBase += new - old
+    extcall IERC20(baseToken).transferFrom(src, self, amount)
+    self._credit(dst, amount)
     self.lastAccrualTime = block.timestamp
-    log Supply(sender=msg.sender, dst=dst, amount=amount)
+    log Supply(sender=src, dst=dst, amount=amount)
+
+
+@internal
+def _withdraw(src: address, to: address, asset: address, amount: uint256):
+    self._check(asset)
+    wanted: uint256 = self._debit(src, amount)
+    self.lastAccrualTime = block.timestamp
+    extcall IERC20(baseToken).transfer(to, wanted)
+    log Withdraw(src=src, to=to, amount=wanted)
+
+
+@internal
+def _transfer(src: address, dst: address, asset: address, amount: uint256):
+    self._check(asset)
+    if src == dst:
+        raw_revert(method_id("NoSelfTransfer()"))
+    moved: uint256 = self._debit(src, amount)
+    self._credit(dst, moved)
+    log Transfer(sender=src, receiver=dst, amount=moved)
+
+
+@internal
+def _credit(account: address, amount: uint256):
+    old: uint256 = self.principal[account]
+    new: uint256 = (self._present(old) + amount) * BASE_INDEX_SCALE // self.baseSupplyIndex
+    self.principal[account] = new
+    self.totalSupplyBase += new - old
+
+
+@internal
+def _debit(account: address, amount: uint256) -> uint256:
+    """The base units taken from `account`'s balance (type(uint256).max: all of it); past the
+    balance Comet would borrow, which needs collateral no one here can supply."""
+    old: uint256 = self.principal[account]
+    balance: uint256 = self._present(old)
+    wanted: uint256 = amount
+    if amount == max_value(uint256):
+        wanted = balance
+    if wanted > balance:
+        raw_revert(method_id("NotCollateralized()"))
+    new: uint256 = (balance - wanted) * BASE_INDEX_SCALE // self.baseSupplyIndex
+    self.principal[account] = new
+    self.totalSupplyBase -= old - new
+    return wanted
+
+
+@view
+@internal
+def _permitted(src: address):
+    if src != msg.sender and not self.isAllowed[src][msg.sender]:
+        raw_revert(method_id("Unauthorized()"))
 
 
 @view

@@ -7,6 +7,8 @@
         the owner allocated out of it (`allocate`, standing for Morpho Blue markets lent out),
         so anyone sending USDC to the vault (the owner's `accrue`) raises the share price.
         Only idle USDC can be withdrawn, as with MetaMorpho's markets' liquidity.
+        The whole ERC-4626 and ERC-20 surface (mint, transferFrom beside deposit, transfer, approve),
+        so the stolen-key suite attacks calls that would work if a role allowed them.
 """
 from ethereum.ercs import IERC20
 
@@ -104,6 +106,18 @@ def maxDeposit(receiver: address) -> uint256:
 
 @view
 @external
+def previewMint(shares: uint256) -> uint256:
+    return self._to_assets(shares, True)
+
+
+@view
+@external
+def maxMint(receiver: address) -> uint256:
+    return max_value(uint256)
+
+
+@view
+@external
 def maxWithdraw(owner: address) -> uint256:
     return min(self._to_assets(self.balanceOf[owner], False), self._liquidity())
 
@@ -123,6 +137,17 @@ def deposit(assets: uint256, receiver: address) -> uint256:
     self._mint(receiver, shares)
     log Deposit(sender=msg.sender, owner=receiver, assets=assets, shares=shares)
     return shares
+
+
+@external
+def mint(shares: uint256, receiver: address) -> uint256:
+    assert not self.paused, "vault: paused"
+    assets: uint256 = self._to_assets(shares, True)
+    assert shares != 0, "vault: zero shares"
+    extcall IERC20(self.asset).transferFrom(msg.sender, self, assets)
+    self._mint(receiver, shares)
+    log Deposit(sender=msg.sender, owner=receiver, assets=assets, shares=shares)
+    return assets
 
 
 @external
@@ -149,6 +174,19 @@ def transfer(receiver: address, amount: uint256) -> bool:
     self.balanceOf[msg.sender] -= amount
     self.balanceOf[receiver] += amount
     log Transfer(sender=msg.sender, receiver=receiver, value=amount)
+    return True
+
+
+@external
+def transferFrom(owner: address, receiver: address, amount: uint256) -> bool:
+    allowed: uint256 = self.allowance[owner][msg.sender]
+    assert allowed >= amount, "vault: insufficient allowance"
+    if allowed != max_value(uint256):
+        self.allowance[owner][msg.sender] = allowed - amount
+    assert self.balanceOf[owner] >= amount, "vault: insufficient shares"
+    self.balanceOf[owner] -= amount
+    self.balanceOf[receiver] += amount
+    log Transfer(sender=owner, receiver=receiver, value=amount)
     return True
 
 
