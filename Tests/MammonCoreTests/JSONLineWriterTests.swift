@@ -57,6 +57,7 @@ final class JSONLineWriterTests: XCTestCase {
         XCTAssertTrue(try ControlMessage.bye(reason: text).line().contains("\"reason\":\(literal)"))
         XCTAssertTrue(try EngineEvent(at: Date(), kind: .notice(source: "s", message: text)).jsonLine().contains("\"message\":\(literal)"))
         XCTAssertTrue(ControlMessage.line(.hello(client: text)).contains("\"client\":\(literal)"))
+        XCTAssertEqual(String(decoding: JSONField.encode(["message": .string(text)]), as: UTF8.self), "{\"message\":\(literal)}", "a notifier's body")
         XCTAssertEqual(try JSONLineReader.decode(Message.self, from: "{\"message\":\(literal)}").message, text, "lossless")
     }
 
