@@ -104,7 +104,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], exclude: ["Snapshots"], swiftSettings: strict),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ConsoleRuntime", "Service", "Engine", "Chain", "Store", "MammonCore", "EVM", "Console",
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ConsoleRuntime", "Service", "Engine", "Chain", "Store", "MammonCore", "EVM", "Console", "TestSupport",
                                                           .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         // The executable's own wiring: the config flags generated from the ConfigKey table.

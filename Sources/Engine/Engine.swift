@@ -199,7 +199,8 @@ public actor Engine {
             logger.error("database write failed: \(error)")
             let failure = EngineEvent(at: now, kind: .error(.store, "database write failed: \(error)"))
             noteErrors([failure])
-            hub.publish((events + [failure]).map { $0.boundingText() })
+            // Not stored, so written here, once, for every subscriber.
+            hub.publish((events + [failure]).map { e in let bounded = e.boundingText(); return (try? bounded.encoded()) ?? bounded })
             return false
         }
     }

@@ -63,73 +63,35 @@ public enum ControlMessage: Sendable, Equatable {
         }
     }
 
-    /// One line (without the newline).
+    /// One line (without the newline). An event's is the line it was written as once (the stored
+    /// bytes); a history page carries its events' lines as they are.
     public func line() throws -> String {
         switch self {
         case .event(let e): return try e.jsonLine()
         case .hello(let h):
-            return Self.object([
+            return try Self.object([
                 ("type", "hello"), ("protocol", h.protocolVersion), ("access", h.readOnly ? "read-only" : "control"),
                 ("engine_pid", Int(h.enginePID)), ("client", h.client), ("last_seq", Int(h.lastSequence)),
                 ("network", h.network), ("since", h.since.iso8601),
             ])
         case .response(let id, let outcome):
-            return Self.object([("type", "command.response"), ("request_id", id), ("accepted", outcome.accepted), ("detail", outcome.detail)])
+            return try Self.object([("type", "command.response"), ("request_id", id), ("accepted", outcome.accepted), ("detail", outcome.detail)])
         case .history(let id, let events, let complete):
-            // Each event as the log and the live stream write it.
-            return Self.object([("type", "history"), ("request_id", id), ("complete", complete)], raw: ("events", try Self.array(events)))
+            return try Self.object([("type", "history"), ("request_id", id), ("complete", complete), ("events", try Self.array(events))])
         case .records(let id, let page, let pages, let data):
-            return Self.object([("type", "records"), ("request_id", id), ("page", page), ("pages", pages), ("data", data)])
+            return try Self.object([("type", "records"), ("request_id", id), ("page", page), ("pages", pages), ("data", data)])
         case .current(let id, let events):
-            return Self.object([("type", "current"), ("request_id", id)], raw: ("events", try Self.array(events)))
+            return try Self.object([("type", "current"), ("request_id", id), ("events", try Self.array(events))])
         case .bye(let reason):
-            return Self.object([("type", "bye"), ("reason", reason)])
+            return try Self.object([("type", "bye"), ("reason", reason)])
         }
     }
 
-    /// Parses a line from the engine.
+    /// Parses a line from the engine: once, into the message (an event is decoded from the same
+    /// parse that read its `type`). A line that cannot be read but names a `request_id` throws
+    /// `ControlProtocolError.unreadableAnswer`, so the read it answers fails instead of waiting.
     public static func parse(_ line: String) throws -> ControlMessage {
-        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let type = object["type"] as? String else { throw ControlProtocolError.malformed("not a JSON object with a type") }
-        switch type {
-        case "hello":
-            guard let version = object["protocol"] as? Int, let pid = object["engine_pid"] as? Int, let client = object["client"] as? String,
-                  let last = object["last_seq"] as? Int, let access = object["access"] as? String else {
-                throw ControlProtocolError.malformed("hello without protocol, engine_pid, client, access or last_seq")
-            }
-            guard version == protocolVersion else { throw ControlProtocolError.unsupportedVersion(version) }
-            // Numbers from the socket are bounded before they are converted: a conversion that traps
-            // would let whatever answers on the socket crash the console.
-            guard let enginePID = Int32(exactly: pid), enginePID > 0, let lastSequence = Int64(exactly: last), lastSequence >= 0 else {
-                throw ControlProtocolError.malformed("hello with engine_pid \(pid) or last_seq \(last) out of range")
-            }
-            return .hello(Hello(protocolVersion: version, readOnly: access != "control", enginePID: enginePID, client: client,
-                                lastSequence: lastSequence, network: object["network"] as? String ?? "",
-                                since: (object["since"] as? String).flatMap(Date.init(iso8601:)) ?? Date(timeIntervalSince1970: 0)))
-        case "command.response":
-            guard let id = object["request_id"] as? String, let accepted = object["accepted"] as? Bool else {
-                throw ControlProtocolError.malformed("command.response without request_id or accepted")
-            }
-            return .response(requestID: id, CommandOutcome(accepted: accepted, detail: object["detail"] as? String ?? ""))
-        case "history":
-            guard let id = object["request_id"] as? String, let complete = object["complete"] as? Bool else {
-                throw ControlProtocolError.malformed("history without request_id or complete")
-            }
-            return .history(requestID: id, events: try EventsPage.decode(line), complete: complete)
-        case "records":
-            guard let id = object["request_id"] as? String, let page = object["page"] as? Int, let pages = object["pages"] as? Int,
-                  let data = object["data"] as? String, page >= 0, page < pages else {
-                throw ControlProtocolError.malformed("records without request_id, page < pages or data")
-            }
-            return .records(requestID: id, page: page, pages: pages, data: data)
-        case "current":
-            guard let id = object["request_id"] as? String else { throw ControlProtocolError.malformed("current without request_id") }
-            return .current(requestID: id, events: try EventsPage.decode(line))
-        case "bye":
-            return .bye(reason: object["reason"] as? String ?? "")
-        default:
-            return .event(try EngineEvent.fromJSON(Data(line.utf8)))
-        }
+        try JSONLineReader.decode(Incoming.self, from: line).message
     }
 
     /// What a client sends.
@@ -156,19 +118,22 @@ public enum ControlMessage: Sendable, Equatable {
     public static let historyPageLimit = 200
 
     public static func line(_ client: ClientLine) -> String {
+        let fields: [(String, any Encodable)]
         switch client {
-        case .hello(let name): return object([("hello", ["client": name])])
+        case .hello(let name): fields = [("hello", JSONLineWriter.Fields([("client", name)]))]
         case .command(let id, let command):
-            var fields: [(String, Any)] = [("command", command.name), ("request_id", id)]
-            if let target = command.target { fields.append(("id", target.uuidString)) }
-            return object(fields)
+            var f: [(String, any Encodable)] = [("command", command.name), ("request_id", id)]
+            if let target = command.target { f.append(("id", target.uuidString)) }
+            fields = f
         case .read(let id, .history(let after, let through, let limit)):
-            return object([("history", ["after": Int(after), "through": Int(through), "limit": limit]), ("request_id", id)])
+            fields = [("history", JSONLineWriter.Fields([("after", after), ("through", through), ("limit", limit)])), ("request_id", id)]
         case .read(let id, .records(let page)):
-            return object([("records", ["page": page]), ("request_id", id)])
+            fields = [("records", JSONLineWriter.Fields([("page", page)])), ("request_id", id)]
         case .read(let id, .current):
-            return object([("current", [String: Any]()), ("request_id", id)])
+            fields = [("current", JSONLineWriter.Fields([])), ("request_id", id)]
         }
+        // Strings, numbers and flags only: nothing here can fail to encode.
+        return (try? object(fields)) ?? "{}"
     }
 
     /// Parses a line from a client; errors say what is wrong so the engine can answer it.
@@ -206,36 +171,13 @@ public enum ControlMessage: Sendable, Equatable {
         return .command(requestID: requestID, command)
     }
 
-    private static func object(_ fields: [(String, Any)], raw: (String, String)? = nil) -> String {
-        // Small fixed objects: keys in the given order, values through JSONSerialization for escaping;
-        // `raw` is JSON already written (events, by their own codec).
-        var parts = fields.map { key, value -> String in
-            let encoded = (try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed]))
-                .map { String(decoding: $0, as: UTF8.self) }.map { String($0.dropFirst().dropLast()) } ?? "null"
-            return "\"\(key)\":\(encoded)"
-        }
-        if let (key, json) = raw { parts.append("\"\(key)\":\(json)") }
-        return "{" + parts.joined(separator: ",") + "}"
+    private static func object(_ fields: [(String, any Encodable)]) throws -> String {
+        try JSONLineWriter.encode(JSONLineWriter.Fields(fields))
     }
 
-    private static func array(_ events: [EngineEvent]) throws -> String {
-        "[" + (try events.map { try $0.jsonLine() }).joined(separator: ",") + "]"
-    }
-
-    /// The `events` of a history or current line, decoded as the event log's lines are (dates in ISO 8601).
-    private struct EventsPage: Decodable {
-        var events: [EngineEvent]
-
-        static func decode(_ line: String) throws -> [EngineEvent] {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .custom { decoder in
-                let c = try decoder.singleValueContainer()
-                let text = try c.decode(String.self)
-                guard let date = Date(iso8601: text) else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time \(text)") }
-                return date
-            }
-            return try decoder.decode(EventsPage.self, from: Data(line.utf8)).events
-        }
+    /// Each event as the log and the live stream write it: its line, not written again.
+    private static func array(_ events: [EngineEvent]) throws -> JSONLineWriter.Raw {
+        JSONLineWriter.Raw("[" + (try events.map { try $0.jsonLine() }).joined(separator: ",") + "]")
     }
 }
 
@@ -245,10 +187,13 @@ public enum ControlProtocolError: Error, Equatable, CustomStringConvertible {
     case malformedRead(String, requestID: String)
     case unsupportedVersion(Int)
     case unknownCommand(String, requestID: String)
+    /// An answer to a read that this client cannot read (a newer engine's format, say).
+    case unreadableAnswer(requestID: String, String)
 
     public var description: String {
         switch self {
         case .malformed(let why), .malformedRead(let why, _): "malformed line: \(why)"
+        case .unreadableAnswer(let id, let why): "unreadable answer to \(id): \(why)"
         case .unsupportedVersion(let v): "the engine speaks protocol \(v); this mammon speaks \(ControlMessage.protocolVersion): use the same version"
         case .unknownCommand(let name, _): "unknown command '\(name)' (or its id is missing)"
         }

@@ -106,19 +106,25 @@ extension EngineEvent: Codable {
 }
 
 extension EngineEvent {
-    /// One JSON line (no trailing newline); keys in a fixed order: `type`, `at`, `seq`, then the payload.
-    public func jsonLine() throws -> String { try JSONLineWriter.encode(self) }
+    /// One JSON line (no trailing newline); keys in a fixed order: `type`, `at`, `seq`, then the
+    /// payload. The line this event was written or read as, if it has one; written now otherwise.
+    public func jsonLine() throws -> String { try encodedLine ?? JSONLineWriter.encode(self) }
 
-    public static func fromJSON(_ data: Data) throws -> EngineEvent {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .custom { decoder in
-            let c = try decoder.singleValueContainer()
-            let text = try c.decode(String.self)
-            guard let date = Date(iso8601: text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time \(text)")
-            }
-            return date
-        }
-        return try d.decode(EngineEvent.self, from: data)
+    /// This event carrying its line, written once here: what is stored, published and sent.
+    public func encoded() throws -> EngineEvent {
+        guard encodedLine == nil else { return self }
+        var e = self
+        e.encodedLine = try JSONLineWriter.encode(self)
+        return e
     }
+
+    /// The event of one line (a stored payload, a line from the socket), carrying that line as its
+    /// own: passed on, the same bytes go out.
+    public static func decode(line: String) throws -> EngineEvent {
+        var e = try JSONLineReader.decode(EngineEvent.self, from: line)
+        e.encodedLine = line
+        return e
+    }
+
+    public static func fromJSON(_ data: Data) throws -> EngineEvent { try JSONLineReader.decode(EngineEvent.self, from: data) }
 }

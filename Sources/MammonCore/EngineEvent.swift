@@ -4,9 +4,22 @@ import Foundation
 /// subscriber; the console and the headless writer are folds over this stream.
 public struct EngineEvent: Sendable, Hashable {
     /// Position in the event log (assigned when stored; 0 before).
-    public var sequence: Int64
-    public var at: Date
-    public var kind: Kind
+    public var sequence: Int64 { didSet { encodedLine = nil } }
+    public var at: Date { didSet { encodedLine = nil } }
+    public var kind: Kind { didSet { encodedLine = nil } }
+    /// This event's JSON line, once written (`encoded()`) or as it was read (`decode(line:)`): the
+    /// bytes the event log stores, the headless stream writes and every socket sends, written once.
+    /// Any change to the event forgets it, so it is never the line of another value. Not part of
+    /// equality: two equal events are equal whichever bytes carried them.
+    public internal(set) var encodedLine: String?
+
+    public static func == (a: EngineEvent, b: EngineEvent) -> Bool { a.sequence == b.sequence && a.at == b.at && a.kind == b.kind }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sequence)
+        hasher.combine(at)
+        hasher.combine(kind)
+    }
 
     public init(sequence: Int64 = 0, at: Date, kind: Kind) {
         self.sequence = sequence

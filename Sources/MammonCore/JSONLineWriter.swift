@@ -1,13 +1,65 @@
 import Foundation
 
-/// A streaming JSON encoder for event lines: writes straight into one byte buffer in the order
-/// values are encoded, with no intermediate tree. Foundation's encoder was a fifth of a cycle.
-/// Decimals are written as plain numbers, dates as ISO 8601 UTC strings, `nil` values are omitted.
+/// The one JSON writer of this project: every line, record and report Mammon writes (the event log,
+/// the headless stream, the socket protocol, the blobs the store keeps, `--json` outputs) goes
+/// through it, so there is one escaper and one date dialect. A streaming encoder: it writes straight
+/// into one byte buffer in the order values are encoded, with no intermediate tree (Foundation's
+/// encoder was a fifth of a cycle). Decimals are written as plain numbers, dates as ISO 8601 UTC
+/// strings with milliseconds, `nil` values are omitted.
+///
+/// What it does not write are other programs' formats, which have rules of their own: JSON-RPC
+/// requests and the Safe Transaction Builder batch (`JSONValue`, written as JavaScript's
+/// `JSON.stringify` does, which the batch's checksum hashes) and keystore files (Web3 Secret Storage).
 public enum JSONLineWriter {
-    public static func encode<T: Encodable>(_ value: T) throws -> String {
-        let sink = Sink()
+    /// How the text is laid out. `line`: compact, keys in the order the value encodes them (events:
+    /// `type`, `at`, `seq`, then the payload). `sorted`: compact, keys sorted (equal values give equal
+    /// text: the store's blobs). `report`: keys sorted, two-space indents, `"key" : value` (what a
+    /// person reads: `--json` outputs).
+    public enum Style: Sendable { case line, sorted, report }
+
+    public static func encode<T: Encodable>(_ value: T, style: Style = .line) throws -> String {
+        String(decoding: try bytes(value, style: style), as: UTF8.self)
+    }
+
+    public static func bytes<T: Encodable>(_ value: T, style: Style = .line) throws -> [UInt8] {
+        let sink = Sink(sortedKeys: style != .line)
         try sink.write(value, depth: 0)
         sink.close(above: 0)
+        return style == .report ? Pretty.indent(sink.bytes) : sink.bytes
+    }
+
+    /// JSON already written (a stored event line), put in as it is.
+    public struct Raw: Encodable, Sendable {
+        public let json: String
+        public init(_ json: String) { self.json = json }
+        public func encode(to encoder: any Encoder) throws {
+            guard let impl = encoder as? Impl else { throw EncodingError.invalidValue(json, .init(codingPath: [], debugDescription: "raw JSON outside JSONLineWriter")) }
+            impl.sink.raw(json)
+        }
+    }
+
+    /// An object with its keys in the given order (small fixed objects: the socket protocol's lines).
+    public struct Fields: Encodable {
+        public var fields: [(String, any Encodable)]
+        public init(_ fields: [(String, any Encodable)]) { self.fields = fields }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: AnyKey.self)
+            for (key, value) in fields { try c.encode(value, forKey: AnyKey(key)) }
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// One JSON string literal, escaped as every string this writer writes.
+    public static func quoted(_ text: String) -> String {
+        let sink = Sink(sortedKeys: false)
+        sink.string(text)
         return String(decoding: sink.bytes, as: UTF8.self)
     }
 
@@ -16,36 +68,46 @@ public enum JSONLineWriter {
         (0x7F...0x9F).contains(scalar.value) || (0x2028...0x2029).contains(scalar.value) || UntrustedText.isBidiControl(scalar)
     }
 
-    /// JSON text from another encoder (Foundation's) with the same scalars escaped as this writer
-    /// does. They can only occur inside strings, so escaping them anywhere keeps the JSON equal.
-    public static func escapingControlScalars(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
-        var out = ""
-        for scalar in json.unicodeScalars {
-            if needsEscape(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     final class Sink {
         enum Kind { case object, array }
-        struct Frame { var kind: Kind; var depth: Int; var count: Int }
+        struct Frame {
+            var kind: Kind; var depth: Int; var count: Int
+            /// With sorted keys: each member's key and where it starts (after its comma).
+            var members: [(key: String, start: Int)] = []
+        }
         var bytes: [UInt8] = []
         var frames: [Frame] = []
+        let sortedKeys: Bool
 
-        init() { bytes.reserveCapacity(512) }
+        init(sortedKeys: Bool) {
+            self.sortedKeys = sortedKeys
+            bytes.reserveCapacity(512)
+        }
 
         /// Closes every container opened deeper than `depth`.
         func close(above depth: Int) {
             while let last = frames.last, last.depth > depth {
+                if sortedKeys, last.kind == .object, last.members.count > 1 { sortMembers(last.members) }
                 bytes.append(last.kind == .object ? UInt8(ascii: "}") : UInt8(ascii: "]"))
                 frames.removeLast()
             }
+        }
+
+        /// Rewrites the members of the object being closed (they end the buffer) in key order.
+        private func sortMembers(_ members: [(key: String, start: Int)]) {
+            var slices: [(key: String, bytes: ArraySlice<UInt8>)] = []
+            for (i, m) in members.enumerated() {
+                let end = i + 1 < members.count ? members[i + 1].start - 1 : bytes.count  // before the next comma
+                slices.append((m.key, bytes[m.start..<end]))
+            }
+            let sorted = slices.sorted { $0.key < $1.key }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count - members[0].start)
+            for (i, slice) in sorted.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: slice.bytes)
+            }
+            bytes.replaceSubrange(members[0].start..., with: out)
         }
 
         func open(_ kind: Kind, depth: Int) {
@@ -65,6 +127,7 @@ public enum JSONLineWriter {
 
         func key(_ key: String, depth: Int) {
             element(of: depth)
+            if sortedKeys, let i = frames.indices.last, frames[i].depth == depth { frames[i].members.append((key, bytes.count)) }
             string(key)
             bytes.append(UInt8(ascii: ":"))
         }
@@ -135,6 +198,7 @@ public enum JSONLineWriter {
             case let d as Decimal: raw(d.isNaN ? "null" : d.plainString)
             case let d as Date: string(d.iso8601)
             case let u as UUID: string(u.uuidString)
+            case let r as Raw: raw(r.json)
             default:
                 let before = bytes.count
                 try value.encode(to: Impl(sink: self, depth: depth))
@@ -183,6 +247,8 @@ public enum JSONLineWriter {
         mutating func encode(_ v: UInt16, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
         mutating func encode(_ v: UInt32, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
         mutating func encode(_ v: UInt64, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: Int128, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt128, forKey key: Key) throws { sink.key(key.stringValue, depth: depth); sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             sink.key(key.stringValue, depth: depth)
             try sink.write(value, depth: depth)
@@ -225,6 +291,8 @@ public enum JSONLineWriter {
         mutating func encode(_ v: UInt16) throws { sink.element(of: depth); sink.integer(v) }
         mutating func encode(_ v: UInt32) throws { sink.element(of: depth); sink.integer(v) }
         mutating func encode(_ v: UInt64) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: Int128) throws { sink.element(of: depth); sink.integer(v) }
+        mutating func encode(_ v: UInt128) throws { sink.element(of: depth); sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T) throws {
             sink.element(of: depth)
             try sink.write(value, depth: depth)
@@ -261,6 +329,8 @@ public enum JSONLineWriter {
         mutating func encode(_ v: UInt16) throws { sink.integer(v) }
         mutating func encode(_ v: UInt32) throws { sink.integer(v) }
         mutating func encode(_ v: UInt64) throws { sink.integer(v) }
+        mutating func encode(_ v: Int128) throws { sink.integer(v) }
+        mutating func encode(_ v: UInt128) throws { sink.integer(v) }
         mutating func encode<T: Encodable>(_ value: T) throws { try sink.write(value, depth: depth) }
     }
 }

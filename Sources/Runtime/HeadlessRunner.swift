@@ -6,13 +6,7 @@ import MammonCore
 public enum HeadlessRunner {
     public static func run(engine: Engine, once: Bool, alerts: EngineAlerts? = nil) async -> Int32 {
         let events = engine.subscribe()
-        let writer = Task {
-            for await event in events {
-                guard let line = try? event.jsonLine() else { continue }
-                // write(2) per line: unbuffered, so a pipe into jq sees each event at once.
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
-            }
-        }
+        let writer = Task { await writeLines(events, to: .standardOutput) }
         // SIGHUP too: the terminal or SSH session that started a `--no-ui` run went away. Finishing
         // the step and exiting 0 beats dying mid-step on the default action.
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in
@@ -38,5 +32,18 @@ public enum HeadlessRunner {
         await supervision.value
         await writer.value
         return code
+    }
+
+    /// Each event's line as the engine wrote it once (the bytes the event log stores and every
+    /// socket sends), newline-terminated. write(2) per line: unbuffered, so a pipe into jq sees each
+    /// event at once.
+    static func writeLines(_ events: AsyncStream<EngineEvent>, to output: FileHandle) async {
+        for await event in events {
+            guard let line = try? event.jsonLine() else { continue }
+            var bytes = Data(capacity: line.utf8.count + 1)
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+            output.write(bytes)
+        }
     }
 }

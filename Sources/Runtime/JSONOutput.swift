@@ -1,10 +1,10 @@
 import Foundation
+import MammonCore
 
-/// A flat object of strings on one line of stdout (`tx sign --json`, `tx decode --json`).
+/// A flat object of strings on one line of stdout (`tx sign --json`, `tx decode --json`): keys sorted,
+/// written by the project's one JSON writer.
 public enum JSONOutput {
     public static func print(_ object: [String: String]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(object) + Data("\n".utf8))
+        FileHandle.standardOutput.write(Data(try JSONLineWriter.bytes(object, style: .sorted) + [UInt8(ascii: "\n")]))
     }
 }

@@ -84,14 +84,7 @@ public struct ConsoleRecords: Codable, Hashable, Sendable {
     public func json() throws -> String { try JSONLineWriter.encode(self) }
 
     public static func decode(_ json: String) throws -> ConsoleRecords {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let c = try decoder.singleValueContainer()
-            let text = try c.decode(String.self)
-            guard let date = Date(iso8601: text) else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time \(text)") }
-            return date
-        }
-        return try decoder.decode(ConsoleRecords.self, from: Data(json.utf8))
+        try JSONLineReader.decode(ConsoleRecords.self, from: json)
     }
 }
 

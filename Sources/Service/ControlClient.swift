@@ -280,11 +280,10 @@ private final class ClientHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
-        do { box.message(try ControlMessage.parse(line)) } catch {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let id = object["request_id"] as? String {
-                box.unreadable(requestID: id, error)
-            }
-        }
+        // One parse per line; an answer that cannot be read fails the read it names.
+        do { box.message(try ControlMessage.parse(line)) } catch ControlProtocolError.unreadableAnswer(let id, let why) {
+            box.unreadable(requestID: id, ControlProtocolError.malformed(why))
+        } catch {}
     }
 
     func channelInactive(context: ChannelHandlerContext) {

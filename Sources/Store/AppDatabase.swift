@@ -106,7 +106,7 @@ public struct AppDatabase: Sendable {
         do {
             return try writer.write { db in
                 for m in chainChanges + mutations { try m.apply(db) }
-                return try events.map { try EventRecord.append($0, db) }
+                return try EventRecord.append(events, db)
             }
         } catch {
             staged.restore(chainChanges)

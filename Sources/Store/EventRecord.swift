@@ -10,19 +10,34 @@ struct EventRecord: Codable, FetchableRecord, PersistableRecord, StoredRecord {
     var type: String
     var payload: String
 
-    /// Appends through a cached prepared statement: this is the hottest write in the program.
-    /// Returns the event as stored (numbered, its free text bounded), which is what gets published.
-    static func append(_ event: EngineEvent, _ db: Database) throws -> EngineEvent {
-        let insert = try db.cachedStatement(sql: "INSERT INTO event(at, type, payload) VALUES (?, ?, ?)")
-        var stored = event.boundingText()
-        try insert.execute(arguments: [stored.at.iso8601, stored.type, try stored.jsonLine()])
-        stored.sequence = db.lastInsertedRowID
-        return stored
+    /// Appends through cached prepared statements: this is the hottest write in the program. The
+    /// events are numbered here, inside the write transaction (the next numbers are those
+    /// AUTOINCREMENT would give), so each is written once with its `seq`: the stored payload is the
+    /// line that is published, written to the headless stream and sent to every socket.
+    /// Returns the events as stored (numbered, free text bounded, carrying their line).
+    static func append(_ events: [EngineEvent], _ db: Database) throws -> [EngineEvent] {
+        guard !events.isEmpty else { return [] }
+        let last = try db.cachedStatement(sql: """
+            SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'event'), 0), coalesce((SELECT max(seq) FROM event), 0))
+            """)
+        var next = (try Int64.fetchOne(last) ?? 0) + 1
+        let insert = try db.cachedStatement(sql: "INSERT INTO event(seq, at, type, payload) VALUES (?, ?, ?, ?)")
+        return try events.map { event in
+            var stored = event.boundingText()
+            stored.sequence = next
+            stored = try stored.encoded()
+            try insert.execute(arguments: [next, stored.at.iso8601, stored.type, stored.encodedLine])
+            next += 1
+            return stored
+        }
     }
 
+    /// The stored event, carrying the stored bytes as its line. A row written before events were
+    /// numbered as they were written has no `seq` in its payload: it takes the row's, and its line is
+    /// written again when it is sent (stored rows are never rewritten).
     func event() throws -> EngineEvent {
-        var e = try EngineEvent.fromJSON(Data(payload.utf8))
-        e.sequence = seq ?? 0
+        var e = try EngineEvent.decode(line: payload)
+        if let seq, e.sequence != seq { e.sequence = seq }
         return e
     }
 }

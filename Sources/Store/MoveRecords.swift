@@ -48,9 +48,9 @@ extension AppDatabase {
         guard !ids.isEmpty else { return [:] }
         let after = try Int64.fetchOne(db, sql: "SELECT log_position FROM balance_scan WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1",
                                        arguments: [since.sqliteText]) ?? 0
-        let wanted = String(decoding: try JSONEncoder().encode(ids.map(\.uuidString).sorted()), as: UTF8.self)
+        let wanted = try JSONLineWriter.encode(ids.map(\.uuidString).sorted())
         var out: [UUID: ProfitabilityAnalysis] = [:]
-        // The payload starts {"type":…,"at":…,"recommendation_id":"<uuid>": the id is cut out and
+        // The payload starts {"type":…,"at":…,("seq":…,)"recommendation_id":"<uuid>": the id is cut out and
         // matched in SQL, so only the verdicts asked for leave SQLite (not months of hourly verdicts
         // copied out as strings to keep a hundred).
         let rows = try Row.fetchCursor(db, sql: """
@@ -60,7 +60,7 @@ extension AppDatabase {
             ORDER BY seq
             """, arguments: [after, wanted])
         while let row = try rows.next() {
-            if case .gateVerdict(let rid, let analysis) = try EngineEvent.fromJSON(Data((row[0] as String).utf8)).kind {
+            if case .gateVerdict(let rid, let analysis) = try JSONLineReader.decode(EngineEvent.self, from: row[0] as String).kind {
                 out[rid] = analysis
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MammonCore
 
 /// `mammon-bench`: runs every benchmark suite and prints one JSON object of figures. Its own
 /// executable, so the installed `mammon` carries none of it. Each area of the program contributes a
@@ -25,9 +26,7 @@ struct BenchCommand: AsyncParsableCommand {
         for suite in Self.suites where wanted?.contains(suite.name) ?? true {
             report[suite.name] = try await suite.run(scale: quick ? 0.05 : 1)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        FileHandle.standardOutput.write(try encoder.encode(report))
+        FileHandle.standardOutput.write(Data(try JSONLineWriter.bytes(report, style: .report)))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }

@@ -205,6 +205,41 @@ final class AppDatabaseTests: XCTestCase {
         XCTAssertEqual(try db.schedulerState()?.breakerState, breaker)
     }
 
+    /// Each event is written once, with its number: the stored payload is the line that is
+    /// published, and reading it back gives those bytes again, not a second encoding.
+    func testAnEventIsStoredAsTheLineItIsPublishedWith() throws {
+        let db = try AppDatabase.inMemory()
+        let stored = try db.append([EngineEvent(at: at, kind: .notice(source: "s", message: "é \u{1b} \"q\"")),
+                                    EngineEvent(at: at, kind: .scanStarted(cycle: 2))])
+        let payloads = try db.read { try String.fetchAll($0, sql: "SELECT payload FROM event ORDER BY seq") }
+        XCTAssertEqual(stored.map(\.encodedLine), payloads)
+        XCTAssertTrue(payloads[1].hasPrefix("{\"type\":\"scan.started\",\"at\":\"\(at.iso8601)\",\"seq\":2,"), payloads[1])
+        XCTAssertEqual(try db.recentEvents(limit: 10).map(\.encodedLine), payloads, "read back as the stored bytes")
+        XCTAssertEqual(try db.recentEvents(limit: 10), stored)
+    }
+
+    /// Rows written before events carried their number in the payload still read, numbered by their
+    /// row; they are never rewritten, and the numbering goes on after them.
+    func testAnEventStoredWithoutItsNumberStillReads() throws {
+        let db = try AppDatabase.inMemory()
+        let old = #"{"type":"scan.started","at":"2027-01-15T08:00:00.000Z","cycle":9}"#
+        try db.writer.write { try $0.execute(sql: "INSERT INTO event(at, type, payload) VALUES ('2027-01-15T08:00:00.000Z', 'scan.started', ?)", arguments: [old]) }
+        let read = try XCTUnwrap(try db.recentEvents(limit: 1).first)
+        XCTAssertEqual(read.sequence, 1)
+        XCTAssertEqual(read.kind, .scanStarted(cycle: 9))
+        XCTAssertTrue(try read.jsonLine().contains("\"seq\":1"), "sent with its number")
+        XCTAssertEqual(try db.read { try String.fetchOne($0, sql: "SELECT payload FROM event") }, old, "the row is not rewritten")
+        XCTAssertEqual(try db.append([EngineEvent(at: at, kind: .scanStarted(cycle: 10))]).map(\.sequence), [2])
+    }
+
+    /// A number AUTOINCREMENT has given out is never given again, even when its row is gone.
+    func testNumbersAreNeverReused() throws {
+        let db = try AppDatabase.inMemory()
+        try db.append([EngineEvent(at: at, kind: .scanStarted(cycle: 1)), EngineEvent(at: at, kind: .scanStarted(cycle: 2))])
+        try db.writer.write { try $0.execute(sql: "DELETE FROM event WHERE seq = 2") }
+        XCTAssertEqual(try db.append([EngineEvent(at: at, kind: .scanStarted(cycle: 3))]).map(\.sequence), [3])
+    }
+
     func testVaultSharePricesAreReplacedPerVaultAndKeepBigValues() throws {
         let db = try AppDatabase.inMemory()
         let big = "115792089237316195423570985008687907853269984665640564039457584007913129639935" // 2^256 − 1

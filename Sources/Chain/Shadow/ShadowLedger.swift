@@ -80,11 +80,7 @@ public struct ShadowLedger: Sendable, Hashable {
         var out: [String: String] = ["\(Self.prefix)idle": String(idle), "\(Self.prefix)nonce": String(nextNonce)]
         for (m, u) in units { out["\(Self.prefix)units.\(m.rawValue)"] = u.decimalString }
         for (m, a) in allowances { out["\(Self.prefix)allowance.\(m.rawValue)"] = String(a) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        for (hash, r) in receipts {
-            out["\(Self.prefix)receipt.\(hash)"] = String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self)
-        }
+        for (hash, r) in receipts { out["\(Self.prefix)receipt.\(hash)"] = (try? JSONLineWriter.encode(r, style: .sorted)) ?? "" }
         return out
     }
 
@@ -111,7 +107,7 @@ public struct ShadowLedger: Sendable, Hashable {
                 guard let a = UInt128(value) else { throw fail(key) }
                 allowances[m] = a
             } else if name.hasPrefix("receipt.") {
-                guard let r = try? JSONDecoder().decode(TransactionReceipt.self, from: Data(value.utf8)) else { throw fail(key) }
+                guard let r = try? JSONLineReader.decode(TransactionReceipt.self, from: value, legacyDates: true) else { throw fail(key) }
                 receipts[String(name.dropFirst(8))] = r
             }
         }

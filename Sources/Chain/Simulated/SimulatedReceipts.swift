@@ -19,7 +19,7 @@ public struct SimulatedReceipts: Sendable, Hashable {
     public func receipt(_ hash: String) throws -> TransactionReceipt? {
         if let r = mined[hash] { return r }
         guard let text = stored[hash] else { return nil }
-        guard let r = try? JSONDecoder().decode(TransactionReceipt.self, from: Data(text.utf8)) else {
+        guard let r = try? JSONLineReader.decode(TransactionReceipt.self, from: text, legacyDates: true) else {
             throw SimulatedChainError.corruptLedger("receipt:\(hash)")
         }
         return r
@@ -36,7 +36,7 @@ public struct SimulatedReceipts: Sendable, Hashable {
         return out
     }
 
-    static func json(_ r: TransactionReceipt) -> String { String(decoding: (try? JSONEncoder().encode(r)) ?? Data(), as: UTF8.self) }
+    static func json(_ r: TransactionReceipt) -> String { (try? JSONLineWriter.encode(r)) ?? "" }
 
     /// The same receipts, however each is held (a restored ledger equals the one that was stored).
     public static func == (a: SimulatedReceipts, b: SimulatedReceipts) -> Bool {

@@ -246,41 +246,28 @@ public struct NotifierListError: Error, Hashable, Sendable, CustomStringConverti
     public var description: String { "line \(line): \(reason)" }
 }
 
-/// A minimal JSON writer for the notifier bodies (sorted keys, so the bytes are stable in tests).
-enum JSONField: Sendable {
+/// A notifier body's values, written by the project's one JSON writer (keys sorted, so the bytes
+/// are stable in tests; text escaped as in every line Mammon writes).
+enum JSONField: Sendable, Encodable {
     case string(String)
     case emptyArray
     case object([String: JSONField])
 
-    static func encode(_ object: [String: JSONField]) -> [UInt8] { Array(text(object).utf8) }
-
-    private static func text(_ object: [String: JSONField]) -> String {
-        var out = "{"
-        for (i, key) in object.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
-            out += quote(key) + ":"
-            switch object[key]! {
-            case .string(let s): out += quote(s)
-            case .emptyArray: out += "[]"
-            case .object(let inner): out += text(inner)
-            }
-        }
-        return out + "}"
+    static func encode(_ object: [String: JSONField]) -> [UInt8] {
+        // Strings and objects of strings only: nothing here can fail to encode.
+        (try? JSONLineWriter.bytes(object, style: .sorted)) ?? Array("{}".utf8)
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let s):
+            var c = encoder.singleValueContainer()
+            try c.encode(s)
+        case .emptyArray:
+            _ = encoder.unkeyedContainer()
+        case .object(let inner):
+            var c = encoder.singleValueContainer()
+            try c.encode(inner)
         }
-        return out + "\""
     }
 }

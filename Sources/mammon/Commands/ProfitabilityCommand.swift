@@ -63,9 +63,7 @@ struct ProfitabilityCommand: AsyncParsableCommand {
             currentAPY: try number(currentApy, "current-apy", min: nil), targetAPY: judged?.targetAPY ?? spot,
             amountUSD: amountUSD, plan: plan, thresholds: config.gates, guards: judged?.checks)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(analysis), as: UTF8.self))
+            print(try JSONReport.text(analysis))
         } else {
             print(ProfitabilityReport.text(analysis, plan: plan))
         }

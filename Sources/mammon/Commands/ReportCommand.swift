@@ -56,10 +56,7 @@ struct ReportCommand: AsyncParsableCommand {
         if csv {
             FileHandle.standardOutput.write(Data(report.csv(table: table).utf8))
         } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            FileHandle.standardOutput.write(try encoder.encode(report.jsonObject()))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            FileHandle.standardOutput.write(Data((try JSONReport.text(report.jsonObject()) + "\n").utf8))
         }
     }
 }
