@@ -44,7 +44,7 @@ Prints a table of fault classes x (injected, survived, lost), resource figures a
 is `soak: N passed, M failed` (exit 1 if any failed). `--seed N` replays a run.
 """
 import argparse, contextlib, datetime, hashlib, json, os, random, re, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
-import types, urllib.request
+import fcntl, pty, select, signal, struct, termios, types, urllib.request
 
 OPENING_USDC = 4_000_000_000
 YEAR_START = 1_798_761_600  # 2027-01-01T00:00:00Z
@@ -435,6 +435,60 @@ class Soak:
             self.failures.append(f"endurance: descriptors not flat: at the end {extra or 'nothing'} beyond the cold engine's, "
                                  f"{pooled} for database connections (at most {2 * POOL_CONNECTIONS}); cold {cold}, end {last}")
             sys.stderr.write(f"soak: FAILED {self.failures[-1]}\n")
+
+    def first_frame(self):
+        """The console an operator opens on the year's final database: `mammon run --stopped` on a real
+        pseudo-terminal (200x60), timed from its start until the dashboard and the portfolio are drawn, and
+        its RSS then. A console that draws no dashboard within 60 s fails the run."""
+        if not hasattr(self, "stopped_copy"):
+            return
+        db = os.path.join(self.tmp, "frame.sqlite")
+        for suffix in ("", "-wal"):
+            if os.path.exists(self.stopped_copy + suffix):
+                shutil.copyfile(self.stopped_copy + suffix, db + suffix)
+        home = tempfile.mkdtemp(dir=self.tmp)
+        env = base_env()
+        env.update(clock_env(self.year_end + self.args.endurance_days * DAY, skip=False))
+        env.update({"HOME": home, "TERM": "xterm-256color", "LANG": "C.UTF-8"})
+        markers = [b"STOPPED", b"blended"]
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))
+            os.execve(self.args.binary, [self.args.binary, "run", "--stopped", "--db", db], env)
+        began = time.monotonic()
+        seen, seconds, rss = b"", None, None
+        try:
+            while time.monotonic() - began < 60:
+                ready, _, _ = select.select([fd], [], [], 0.05)
+                if ready:
+                    try:
+                        seen += os.read(fd, 65536)
+                    except OSError:
+                        break
+                if all(m in seen for m in markers):
+                    seconds = time.monotonic() - began
+                    with contextlib.suppress(OSError, StopIteration), open(f"/proc/{pid}/status") as f:
+                        rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+                    break
+        finally:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG) == (0, 0):
+                with contextlib.suppress(OSError):
+                    select.select([fd], [], [], 0.05) and os.read(fd, 65536)
+            with contextlib.suppress(ChildProcessError, OSError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+            os.close(fd)
+        self.figures["first frame"] = (seconds, rss)
+        if seconds is None:
+            self.failures.append("first frame: the console drew no dashboard on the year's database within 60 s: "
+                                 + seen[-400:].decode(errors="replace"))
+            sys.stderr.write(f"soak: FAILED {self.failures[-1]}\n")
+        else:
+            self.passed += 1
 
     # -- files ----------------------------------------------------------------------------------------
     def truncated_wal(self):
@@ -1280,6 +1334,7 @@ def main():
         soak = Soak(args, tmp)
         soak.year()
         soak.endurance()
+        soak.first_frame()
         soak.truncated_wal()
         soak.newer_database()
         soak.read_only()
@@ -1309,6 +1364,8 @@ def main():
           f"{days / 2:g}, {rss.get('end')} kB at the end: {growth}; open descriptors {fds.get('cold')} cold, {fds.get('warm')} warm, "
           f"{fds.get('end')} at the end, clients gone ({f.get('fds pooled')} of them database connections' files; at most "
           f"{f.get('segment fds max')} in the year's segments); database {f.get('database bytes', 0) / 1e6:.1f} MB")
+    frame, frame_rss = f.get("first frame", (None, None))
+    print("console: first frame on the year's database " + (f"in {frame * 1000:.0f} ms, RSS {frame_rss} kB" if frame is not None else "not drawn"))
     print(f"seed {args.seed} ({'--short, ' if args.short else ''}replay: scripts/soak.py {'--short ' if args.short else ''}--seed {args.seed}), "
           f"{duration:.0f} s")
     failed = len(soak.failures)
