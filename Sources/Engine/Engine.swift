@@ -79,9 +79,7 @@ public actor Engine {
         self.persisted = state
         self.budget = try store.budget(day: now.utcDay)
         self.totals = try store.lifetimeTotals()
-        self.recentErrors = try store.recentEvents(limit: 10, of: [.error]).compactMap {
-            if case .error(let source, let message, _) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
-        }
+        self.recentErrors = try store.recentErrors()
         for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }
     }
 
@@ -242,15 +240,9 @@ public actor Engine {
     func makeStatus() -> SchedulerStatus {
         let today = clock.now().utcDay
         if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
-        return SchedulerStatus(
-            state: persisted.schedulerState, haltReason: persisted.haltReason, network: chain.networkName,
-            walletAddress: chain.walletAddress, approvalMode: approvalMode.description, startedAt: persisted.startedAt,
-            lastScanAt: persisted.lastScanAt, nextScanAt: persisted.nextScanAt, scans: persisted.scans,
-            opportunitiesFound: persisted.opportunitiesFound, opportunitiesExecuted: persisted.opportunitiesExecuted,
-            opportunitiesSkipped: persisted.opportunitiesSkipped, rebalancesToday: budget.rebalances,
-            gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
-            maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
-            consecutiveFailures: persisted.breakerState.consecutiveFailures, recentErrors: recentErrors, treasury: treasury)
+        return SchedulerStatusReading(persisted: persisted, budget: budget, totals: totals, recentErrors: recentErrors)
+            .status(network: chain.networkName, walletAddress: chain.walletAddress, approvalMode: approvalMode.description,
+                    maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD, treasury: treasury)
     }
 
     /// Persists the scheduler state with a status event.
