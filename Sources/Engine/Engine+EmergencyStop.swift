@@ -1,6 +1,6 @@
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 
 /// The emergency stop, built in one place for the running engine (a console's or a socket's
 /// command) and for a database whose engine is not running (`mammon emergency-stop`): halted with
