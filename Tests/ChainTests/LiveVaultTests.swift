@@ -96,6 +96,7 @@ final class LiveVaultTests: DevnetTestCase {
         let second = try await after.scanMarkets(token: .usdc)
         let apy = second.first { $0.quote.marketID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(apy, 20)
+        store.keep(after.takeEffects())
         let stored = try store.load()
         XCTAssertEqual(stored[LiveChain.sharePriceStoreKey(vault: try Address(hex: devnet.info.vault))]?.count, 2)
     }
