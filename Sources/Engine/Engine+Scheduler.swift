@@ -41,13 +41,6 @@ extension Engine {
         }
     }
 
-    func emergencyStop(by client: String) async {
-        for id in pendingApprovals.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-            resolve(id, outcome: .cancelled, detail: "cancelled by emergency stop")
-        }
-        await halt(reason: "emergency stop by \(client)", emergency: true)
-    }
-
     /// Clears the breaker and the emergency latch. The scheduler stays stopped until started.
     func resume() {
         guard persisted.schedulerState == .halted else { return }

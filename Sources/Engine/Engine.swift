@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 
 /// The engine: the only writer of state. Every change is committed to SQLite with its events,
 /// then published. Operator intents arrive as `OperatorCommand`s and are checked like anything else.
@@ -53,6 +53,9 @@ public actor Engine {
     var heartbeat: (interval: TimeInterval, beat: @Sendable () -> Void)?
     /// Beaten by the chain's bounded waits inside a cycle; forwards to the heartbeat.
     var waits: Liveness?
+    /// The chain's effects a failed commit could not write: the next commit writes them first (newer
+    /// effects taken since win), so nothing the chain did is lost while the process lives.
+    var unwrittenEffects: [ChainEffect] = []
 
     /// Opens the engine on a store: restores the breaker latch, counters and pending approvals, and
     /// closes out executions a crash left running.
@@ -60,7 +63,7 @@ public actor Engine {
                 approvalMode: ApprovalMode, logger: Logger = Logger(label: "mammon.engine"),
                 makeID: @escaping @Sendable () -> UUID = { UUID.random() }) throws {
         self.config = config
-        self.chain = ReceiptKeepingChain(inner: chain, staged: store.staged)
+        self.chain = ReceiptKeepingChain(inner: chain)
         self.store = store
         self.clock = clock
         self.approvalMode = approvalMode
@@ -79,9 +82,7 @@ public actor Engine {
         self.persisted = state
         self.budget = try store.budget(day: now.utcDay)
         self.totals = try store.lifetimeTotals()
-        self.recentErrors = try store.recentEvents(limit: 10, of: [.error]).compactMap {
-            if case .error(let source, let message, _) = $0.kind { ErrorRecord(at: $0.at, source: source, message: message) } else { nil }
-        }
+        self.recentErrors = try store.recentErrors()
         for request in try store.pendingApprovals() { pendingApprovals[request.id] = request }
     }
 
@@ -170,7 +171,8 @@ public actor Engine {
 
     // MARK: - Recording
 
-    /// Commits domain changes with their events in one transaction, then publishes the events.
+    /// Commits domain changes with their events and the chain's effects in one transaction, then
+    /// publishes the events.
     /// A failed write is an error event (published even though it could not be stored) and a log line.
     @discardableResult
     func commit(_ mutations: [StoreMutation], _ kinds: [EngineEvent.Kind]) -> Bool {
@@ -189,13 +191,18 @@ public actor Engine {
             alerts = alerts.map { var a = $0; a.title = "[shadow \(shadow)] " + a.title; return a }
         }
         let mutations = alerts.isEmpty ? mutations : mutations + [.alertsQueued(alerts, at: now)]
+        // What the chain changed since the last commit is written first, in the same transaction: a
+        // crash loses such a change only together with the record of what caused it.
+        let effects = ChainEffect.coalesced(unwrittenEffects + chain.takeEffects())
         do {
-            let stored = try store.commit(mutations, events: events)
+            let stored = try store.commit(effects.map(StoreMutation.init) + mutations, events: events)
+            unwrittenEffects = []
             apply(mutations)
             noteErrors(stored)
             hub.publish(stored)
             return true
         } catch {
+            unwrittenEffects = effects
             logger.error("database write failed: \(error)")
             let failure = EngineEvent(at: now, kind: .error(.store, "database write failed: \(error)"))
             noteErrors([failure])
@@ -243,15 +250,9 @@ public actor Engine {
     func makeStatus() -> SchedulerStatus {
         let today = clock.now().utcDay
         if budget.day != today { budget = (try? store.budget(day: today)) ?? DailyBudget(day: today) }
-        return SchedulerStatus(
-            state: persisted.schedulerState, haltReason: persisted.haltReason, network: chain.networkName,
-            walletAddress: chain.walletAddress, approvalMode: approvalMode.description, startedAt: persisted.startedAt,
-            lastScanAt: persisted.lastScanAt, nextScanAt: persisted.nextScanAt, scans: persisted.scans,
-            opportunitiesFound: persisted.opportunitiesFound, opportunitiesExecuted: persisted.opportunitiesExecuted,
-            opportunitiesSkipped: persisted.opportunitiesSkipped, rebalancesToday: budget.rebalances,
-            gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
-            maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
-            consecutiveFailures: persisted.breakerState.consecutiveFailures, recentErrors: recentErrors, treasury: treasury)
+        return SchedulerStatusReading(persisted: persisted, budget: budget, totals: totals, recentErrors: recentErrors)
+            .status(network: chain.networkName, walletAddress: chain.walletAddress, approvalMode: approvalMode.description,
+                    maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD, treasury: treasury)
     }
 
     /// Persists the scheduler state with a status event.

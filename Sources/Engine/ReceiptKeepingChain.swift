@@ -1,13 +1,13 @@
 import Foundation
 import MammonCore
-import Store
 
-/// The chain as the engine uses it: every receipt the chain hands out is staged for the engine's
-/// next commit (the one recording the step it settles), so the books keep each transaction's block,
-/// effective gas price and L1 fee, not only its cost in USD. Everything else passes through.
+/// The chain as the engine uses it: every receipt the chain hands out becomes an effect for the
+/// engine's next commit (the one recording the step it settles), so the books keep each
+/// transaction's block, effective gas price and L1 fee, not only its cost in USD. Everything else
+/// passes through, the inner chain's own effects included.
 struct ReceiptKeepingChain: ChainGateway {
     let inner: any ChainGateway
-    let staged: StagedWrites
+    let receipts = ChainEffects()
 
     var networkName: String { inner.networkName }
     var walletAddress: String { inner.walletAddress }
@@ -42,8 +42,10 @@ struct ReceiptKeepingChain: ChainGateway {
         return status
     }
 
+    func takeEffects() -> [ChainEffect] { inner.takeEffects() + receipts.take() }
+
     private func keep(_ receipt: TransactionReceipt) -> TransactionReceipt {
-        staged.stage(.receiptObserved(receipt), key: "receipt:" + receipt.hash)
+        receipts.record(.receiptObserved(receipt))
         return receipt
     }
 }

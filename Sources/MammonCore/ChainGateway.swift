@@ -199,6 +199,11 @@ public protocol ChainGateway: Sendable {
     /// operator's gas ETH and, with `fullCheck`, every difference between the role on chain and the
     /// plan for `markets` and `limits`. A failed read throws.
     func treasuryStatus(markets: [MarketID], limits: SafetyLimits, fullCheck: Bool) async throws -> TreasuryFenceStatus?
+
+    /// What the chain changed since the engine last asked that must outlive the process (a simulated
+    /// ledger, a vault's share prices, receipts), handed over once: the engine commits it with the
+    /// rows and events of its next commit. No default: a chain that wraps another hands on the inner one's.
+    func takeEffects() -> [ChainEffect]
 }
 
 extension ChainGateway {

@@ -3,26 +3,22 @@ import EVM
 import Foundation
 import Store
 
-/// The live chain's vault share prices, kept in the engine's database (table `vault_share_price`)
+/// The live chain's vault share prices as kept in the engine's database (table `vault_share_price`),
 /// so a restart, or the next `--once` run from cron, measures a vault's APY from earlier prices.
 ///
-/// It holds no database of its own: the engine's is attached once it is open and locked (the node
-/// is checked before the database is touched), saves are staged and written by the engine's next
-/// commit, so the engine stays the only writer. `mammon markets --db` attaches a read-only database
-/// and its saves are dropped.
+/// It only reads: the engine's database is attached once it is open and locked (the node is checked
+/// before the database is touched), and what the chain observes after comes back to the engine as
+/// `ChainEffect.vaultSharePrices`, committed with its next commit. `mammon markets --db` attaches a
+/// read-only database and nothing takes its chain's effects.
 public final class DatabaseSharePrices: SharePriceStore, @unchecked Sendable {
     private let lock = NSLock()
     private var database: AppDatabase?
-    private var readOnly = false
 
-    /// The engine's database: reads from it, saves staged for its next commit.
+    public init() {}
+
+    /// The database the prices are read from (the engine's, or one another process may be writing).
     public func attach(_ database: AppDatabase) {
-        lock.withLock { self.database = database; readOnly = false }
-    }
-
-    /// A database another process may be writing: read only.
-    public func attachReadOnly(_ database: AppDatabase) {
-        lock.withLock { self.database = database; readOnly = true }
+        lock.withLock { self.database = database }
     }
 
     public func load() throws -> [String: [SharePriceObservation]] {
@@ -34,16 +30,6 @@ public final class DatabaseSharePrices: SharePriceStore, @unchecked Sendable {
                 }
                 return SharePriceObservation(timestamp: p.blockTime, price: price)
             }
-        }
-    }
-
-    public func save(_ observations: [String: [SharePriceObservation]]) throws {
-        let (db, readOnly) = lock.withLock { (database, self.readOnly) }
-        guard let db, !readOnly else { return }
-        for (vault, list) in observations {
-            db.staged.stage(.vaultSharePrices(vault: vault, list.map {
-                VaultSharePrice(blockTime: $0.timestamp, assetsPerShare: $0.price.decimalString)
-            }), key: "vault:" + vault)
         }
     }
 }

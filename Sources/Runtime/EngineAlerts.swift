@@ -48,7 +48,7 @@ public final class EngineAlerts: Sendable {
         let reporter = DailyReporter(store: store, hour: config.dailyReportHour) { text in
             await engine.note(source: DailyReport.source, text)
         }
-        let sender = AlertSender(store: store, notifiers: notifiers, minSeverity: config.notifyMinSeverity, poster: CurlNotifierPoster(),
+        let sender = AlertSender(store: store, record: { change in try await engine.recordDelivery(change) }, notifiers: notifiers, minSeverity: config.notifyMinSeverity, poster: CurlNotifierPoster(),
                              clock: clock, log: { logger.warning("\($0)") },
                              beforePass: { now in
                                  do { try await reporter.reportIfDue(now: now) } catch { logger.warning("daily report: \(error)") }

@@ -39,12 +39,11 @@ public enum EngineSetup {
                                             wallet: reader.walletAddress, contracts: live.contractFingerprint)
             store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(identity, path: path, at: clock.now())
+            try Engine.claim(store, as: identity, path: path, at: clock.now())
             try pinAddresses(reader, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             prices.attach(store)
-            chain = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: clock) { accounts in
-                store.staged.stageLedger(accounts)  // written with the step that caused it
-            }
+            // The shadow ledger's changes come back to the engine as effects, committed with the step that caused them.
+            chain = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: clock)
             rpc = reader.client.rpc
             defaultApproval = live.defaultApprovalMode
             logger.info("shadow mode: nothing is signed or sent", metadata: ["network": "\(live.name)", "chain_id": "\(live.chainID)",
@@ -61,7 +60,7 @@ public enum EngineSetup {
                                             contracts: live.contractFingerprint)
             store = try AppDatabase.open(path: path, expecting: identity)
             opened(store)
-            try store.claim(identity, path: path, at: clock.now())
+            try Engine.claim(store, as: identity, path: path, at: clock.now())
             try pinAddresses(liveChain, store: store, accepting: network.acceptedAddresses, at: clock.now(), logger: logger)
             // The locks see engines on this machine; the node sees every signer. Before recovery or any send.
             let counts = try await liveChain.transactionCounts()
@@ -81,7 +80,8 @@ public enum EngineSetup {
             StartupTrace.mark("database opened")
             let simulated = try simulatedChain(config: config, store: store, clock: clock, defaultBlockTime: interactive ? 2 : 0)
             StartupTrace.mark("simulated chain opened")
-            try store.claim(DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: simulated.walletAddress), path: path, at: clock.now())
+            try Engine.claim(store, as: DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: simulated.walletAddress), path: path,
+                             at: clock.now())
             for fault in try SimulatedFaultSpec.parse(ProcessInfo.processInfo.environment["MAMMON_SIMULATED_FAULTS"] ?? "") {
                 await simulated.inject(fault)
             }
@@ -146,12 +146,13 @@ public enum EngineSetup {
     /// and refuses a later change unless the operator accepts the new address (`--accept-address`).
     public static func pinAddresses(_ chain: LiveChain, store: AppDatabase, accepting: Set<String>, at now: Date, logger: Logger) throws {
         let resolved = chain.resolvedAddresses.map { (role: $0.role, address: $0.address.checksummed) }
-        for role in try store.pin(resolved, accepting: accepting, at: now) {
+        for role in try Engine.pin(store, resolved, accepting: accepting, at: now) {
             logger.notice("pinned address changed by the operator's --accept-address", metadata: ["role": "\(role)"])
         }
     }
 
-    /// The simulated chain, continuing from the ledger stored in the same database.
+    /// The simulated chain, continuing from the ledger stored in the same database (its changes come
+    /// back to the engine as effects, written with the rows and events of the action that caused them).
     /// Blocks take `defaultBlockTime` seconds (2 in the console, as on Base, so each step can be watched;
     /// 0 headless), or MAMMON_SIM_BLOCK_SECONDS when set.
     public static func simulatedChain(config: MammonConfig, store: AppDatabase, clock: any EngineClock,
@@ -159,10 +160,7 @@ public enum EngineSetup {
         let blockTime = ProcessInfo.processInfo.environment["MAMMON_SIM_BLOCK_SECONDS"].flatMap(TimeInterval.init) ?? defaultBlockTime
         return try SimulatedChain.open(token: config.targetToken, seed: config.simulationSeed, clock: clock,
                                        persisted: try store.simulatedLedger(), maxFeeGwei: config.maxFeeGwei ?? 100,
-                                       blockTime: max(0, blockTime)) { accounts in
-            // Written by the engine's next commit, with the rows and events of the action that caused it.
-            store.staged.stageLedger(accounts)
-        }
+                                       blockTime: max(0, blockTime))
     }
 }
 

@@ -33,7 +33,7 @@ public struct MarketListing {
             // The engine's database, if it has run, holds the vault share prices to measure an APY from.
             let prices = DatabaseSharePrices()
             if FileManager.default.fileExists(atPath: network.databasePath) {
-                prices.attachReadOnly(try AppDatabase.openReadOnly(path: network.databasePath))
+                prices.attach(try AppDatabase.openReadOnly(path: network.databasePath))
             }
             let options = LiveChainOptions(maxFeeGwei: config.maxFeeGwei, sharePriceStore: prices,
                                            ethUSDMin: config.ethUSDMin, ethUSDMax: config.ethUSDMax,

@@ -22,10 +22,9 @@ public enum SimulatedHistory {
         config.scanIntervalHours = intervalHours  // the rate window counts a reading until the next scan
         config.gates = GateThresholds(minProfitUSD: Decimal(string: "0.5")!, maxBreakEvenDays: 60, minAPYImprovement: Decimal(string: "0.05")!,
                                       minRebalanceAmountUSD: 100)
-        let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger()) { accounts in
-            store.staged.stageLedger(accounts)
-        }
-        try store.claim(DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: chain.walletAddress), path: path, at: clock.now())
+        let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger())
+        try Engine.claim(store, as: DatabaseIdentity(network: "simulated", chainID: "simulated", wallet: chain.walletAddress), path: path,
+                         at: clock.now())
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .auto)
         await engine.open()
         let cycles = days * 24 / intervalHours

@@ -21,34 +21,24 @@ public struct StatusReport: Encodable {
              lastExecution = "last_execution", keyMemoryLocked = "key_memory_locked"
     }
 
+    /// The engine's status as stored, derived as the engine derives its own (`SchedulerStatusReading`).
+    /// Network, wallet, approval mode, daily limits and the fenced treasury are what the engine last
+    /// published about itself (this command's own configuration may differ from the running
+    /// engine's); `config` and `network` stand in only for a database whose engine never said.
     public static func read(store: AppDatabase, config: MammonConfig, network: String, now: Date) throws -> StatusReport {
-        let persisted = try store.schedulerState()
-        let budget = try store.budget(day: now.utcDay)
-        let totals = try store.lifetimeTotals()
-        let errors = try store.recentEvents(limit: 10, of: [.error]).compactMap { e -> ErrorRecord? in
-            if case .error(let source, let message, _) = e.kind { ErrorRecord(at: e.at, source: source, message: message) } else { nil }
-        }
-        var state = persisted?.schedulerState ?? .stopped
+        var reading = try store.schedulerStatusReading(at: now)
         var process = "none"
-        if let pid = persisted?.ownerPid {
+        if let pid = reading.persisted.ownerPid {
             let alive = kill(pid, 0) == 0 || errno == EPERM
             process = alive ? "pid \(pid)" : "pid \(pid) (exited)"
-            if !alive, state == .running { state = .stopped }
+            if !alive, reading.persisted.schedulerState == .running { reading.persisted.state = SchedulerStatus.State.stopped.rawValue }
         }
-        // What the engine itself last said about its approval mode, network and wallet; this command's
-        // own configuration may differ from the running engine's.
         var reported: SchedulerStatus?
         if case .status(let s)? = try store.recentEvents(limit: 1, of: [.schedulerStatus]).last?.kind { reported = s }
-        let status = SchedulerStatus(
-            state: state, haltReason: persisted?.haltReason, network: reported?.network ?? network,
-            walletAddress: reported?.walletAddress ?? "",
-            approvalMode: reported?.approvalMode ?? (config.approvalMode ?? .auto).description, startedAt: persisted?.startedAt,
-            lastScanAt: persisted?.lastScanAt, nextScanAt: persisted?.nextScanAt, scans: persisted?.scans ?? 0,
-            opportunitiesFound: persisted?.opportunitiesFound ?? 0, opportunitiesExecuted: persisted?.opportunitiesExecuted ?? 0,
-            opportunitiesSkipped: persisted?.opportunitiesSkipped ?? 0, rebalancesToday: budget.rebalances,
-            gasTodayUSD: budget.gasUSD, rebalancesTotal: totals.rebalances, gasTotalUSD: totals.gasUSD,
-            maxRebalancesPerDay: config.maxRebalancesPerDay, maxGasPerDayUSD: config.maxGasPerDayUSD,
-            consecutiveFailures: persisted?.breakerState.consecutiveFailures ?? 0, recentErrors: errors, treasury: reported?.treasury)
+        let status = reading.status(network: reported?.network ?? network, walletAddress: reported?.walletAddress ?? "",
+                                    approvalMode: reported?.approvalMode ?? (config.approvalMode ?? .auto).description,
+                                    maxRebalancesPerDay: reported?.maxRebalancesPerDay ?? config.maxRebalancesPerDay,
+                                    maxGasPerDayUSD: reported?.maxGasPerDayUSD ?? config.maxGasPerDayUSD, treasury: reported?.treasury)
         return StatusReport(status: status, engineProcess: process, positions: try store.positions(),
                             pendingApprovals: try store.pendingApprovals().count, lastExecution: try store.executions(limit: 1).first)
     }

@@ -25,7 +25,8 @@ public struct DeliveryRow: Sendable, Hashable {
     public var lastError: String?
 }
 
-/// The alert outbox: queued with the events that caused the alerts, delivered by the sender.
+/// The alert outbox: queued with the events that caused the alerts, delivered by the sender, its
+/// deliveries recorded by the engine (`AlertDeliveryChange`).
 enum AlertOutbox {
     static func queue(_ alerts: [Alert], at: Date, _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO alert_outbox(created_at, severity, title, message, group_key) VALUES (?, ?, ?, ?, ?)")
@@ -45,22 +46,6 @@ enum AlertOutbox {
 }
 
 extension AppDatabase {
-    /// Gives every open alert a delivery row for each notifier that has none: pending, or filtered
-    /// when the alert is below the notifier's minimum severity.
-    public func prepareDeliveries(for notifiers: [(key: String, minSeverity: AlertSeverity)]) throws {
-        try writer.write { db in
-            for n in notifiers {
-                let filtered = AlertSeverity.allCases.filter { $0 < n.minSeverity }.map(\.rawValue)
-                try db.execute(sql: """
-                    INSERT INTO alert_delivery(alert_id, notifier, status, next_attempt_at)
-                    SELECT a.id, ?, CASE WHEN a.severity IN (\(filtered.map { "'\($0)'" }.joined(separator: ",").ifEmpty("''"))) THEN 'filtered' ELSE 'pending' END, a.created_at
-                    FROM alert_outbox a
-                    WHERE a.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_delivery d WHERE d.alert_id = a.id AND d.notifier = ?)
-                    """, arguments: [n.key, n.key])
-            }
-        }
-    }
-
     /// A notifier's pending deliveries, failures first, then oldest first.
     public func pendingDeliveries(notifier: String) throws -> [PendingDelivery] {
         try read { db in
@@ -99,67 +84,6 @@ extension AppDatabase {
         }
     }
 
-    /// Records a delivered message: `lead` carried it, `grouped` were counted in it.
-    public func markSent(notifier: String, lead: Int64, grouped: [Int64], at now: Date) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE alert_delivery SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE notifier = ? AND alert_id = ?",
-                           arguments: [now.sqliteText, notifier, lead])
-            for id in grouped {
-                try db.execute(sql: "UPDATE alert_delivery SET status = 'grouped', sent_at = ? WHERE notifier = ? AND alert_id = ?",
-                               arguments: [now.sqliteText, notifier, id])
-            }
-        }
-    }
-
-    /// Records a failed attempt of `attempted` and moves the next attempt of every pending delivery
-    /// of this notifier that is due before `retryAt` to `retryAt` (the backoff is per notifier).
-    public func markFailed(notifier: String, attempted: [Int64], error: String, retryAt: Date) throws {
-        try writer.write { db in
-            for id in attempted {
-                try db.execute(sql: "UPDATE alert_delivery SET attempts = attempts + 1, last_error = ? WHERE notifier = ? AND alert_id = ?",
-                               arguments: [error, notifier, id])
-            }
-            try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE notifier = ? AND status = 'pending' AND next_attempt_at < ?",
-                           arguments: [retryAt.sqliteText, notifier, retryAt.sqliteText])
-        }
-    }
-
-    /// Makes every pending delivery due now: a new process tries at once what a previous one left
-    /// (holds for grouping and rate limits are re-applied by the sender as it goes).
-    public func retryPendingDeliveries(at now: Date) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?",
-                           arguments: [now.sqliteText, now.sqliteText])
-        }
-    }
-
-    /// Holds pending deliveries until `until` (a grouping window, a rate limit).
-    public func postpone(notifier: String, alerts: [Int64], until: Date) throws {
-        try writer.write { db in
-            for id in alerts {
-                try db.execute(sql: "UPDATE alert_delivery SET next_attempt_at = ? WHERE notifier = ? AND alert_id = ? AND status = 'pending'",
-                               arguments: [until.sqliteText, notifier, id])
-            }
-        }
-    }
-
-    /// Closes alerts that every current notifier is done with, and forgets closed ones older than `keep`.
-    public func closeDeliveredAlerts(notifiers: [String], at now: Date, keep: TimeInterval = 7 * 86_400) throws {
-        try writer.write { db in
-            let placeholders = notifiers.map { _ in "?" }.joined(separator: ",")
-            let doneFor = notifiers.isEmpty ? "0" : """
-                (SELECT COUNT(*) FROM alert_delivery d WHERE d.alert_id = alert_outbox.id AND d.status != 'pending' AND d.notifier IN (\(placeholders)))
-                """
-            var arguments: [(any DatabaseValueConvertible)?] = [now.sqliteText]
-            arguments += notifiers.map { $0 as (any DatabaseValueConvertible)? }
-            arguments.append(notifiers.count)
-            try db.execute(sql: "UPDATE alert_outbox SET closed_at = ? WHERE closed_at IS NULL AND \(doneFor) = ?",
-                           arguments: StatementArguments(arguments))
-            try db.execute(sql: "DELETE FROM alert_outbox WHERE closed_at IS NOT NULL AND closed_at < ?",
-                           arguments: [now.addingTimeInterval(-keep).sqliteText])
-        }
-    }
-
     /// When an alert with `groupKey` was last queued (e.g. today's report).
     public func lastQueued(groupKey: String) throws -> Date? {
         try read { db in
@@ -181,10 +105,6 @@ extension AppDatabase {
             }
         }
     }
-}
-
-private extension String {
-    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }
 
 extension AppDatabase {

@@ -5,10 +5,13 @@ import MammonCore
 
 /// The engine's SQLite database: one writer, append-only migrations, named operations.
 /// Every engine change is one transaction holding the domain rows and the events that describe them.
+///
+/// One writer by construction: every operation that writes is `@_spi(EngineWriter)`, so a module
+/// that merely imports `Store` can only read. Only the `Engine` target imports the writer
+/// (`@_spi(EngineWriter) import Store`; tests too, to seed fixtures); `WriterGateTests` fails on any
+/// other source file that does.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
-    /// What the chain changed since the last commit; every commit writes it first.
-    public let staged = StagedWrites()
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -100,21 +103,15 @@ public struct AppDatabase: Sendable {
     }
 
     /// Applies the mutations and appends the events in one transaction; returns the events numbered.
-    @discardableResult
+    @_spi(EngineWriter) @discardableResult
     public func commit(_ mutations: [StoreMutation], events: [EngineEvent]) throws -> [EngineEvent] {
-        let chainChanges = staged.drain()
-        do {
-            return try writer.write { db in
-                for m in chainChanges + mutations { try m.apply(db) }
-                return try EventRecord.append(events, db)
-            }
-        } catch {
-            staged.restore(chainChanges)
-            throw error
+        try writer.write { db in
+            for m in mutations { try m.apply(db) }
+            return try EventRecord.append(events, db)
         }
     }
 
-    @discardableResult
+    @_spi(EngineWriter) @discardableResult
     public func append(_ events: [EngineEvent]) throws -> [EngineEvent] { try commit([], events: events) }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try writer.read(body) }

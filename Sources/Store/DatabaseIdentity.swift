@@ -69,7 +69,7 @@ extension AppDatabase {
     /// Records `identity` on a database that has none, or checks that the recorded one matches; the
     /// contracts are recorded on the first open of a database from before they were.
     /// A database from before identities existed is claimed by its first engine.
-    public func claim(_ identity: DatabaseIdentity, path: String, at now: Date) throws {
+    @_spi(EngineWriter) public func claim(_ identity: DatabaseIdentity, path: String, at now: Date) throws {
         try writer.write { db in
             if let stored = try Self.storedIdentity(db) {
                 guard stored.matches(identity) else {

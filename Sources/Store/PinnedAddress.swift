@@ -30,7 +30,7 @@ extension AppDatabase {
     /// Pins roles seen for the first time and checks the others. A changed address is refused unless
     /// it is in `accepting` (lowercased hex); an accepted change replaces the pin. Returns the roles
     /// whose pin changed.
-    @discardableResult
+    @_spi(EngineWriter) @discardableResult
     public func pin(_ resolved: [(role: String, address: String)], accepting: Set<String>, at now: Date) throws -> [String] {
         try writer.write { db in
             var changed: [String] = []

@@ -28,6 +28,17 @@ public enum StoreMutation: Sendable {
     case receiptObserved(TransactionReceipt)
     /// Alerts for the events of the same commit, queued for the notifiers (see AlertOutbox).
     case alertsQueued([Alert], at: Date)
+    /// What the alert sender did with the outbox (prepared, sent, failed, postponed, closed).
+    case alertDelivery(AlertDeliveryChange)
+
+    /// The mutation that persists a chain's effect.
+    public init(_ effect: ChainEffect) {
+        switch effect {
+        case .simulatedLedger(let accounts): self = .simulatedLedger(accounts)
+        case .vaultSharePrices(let vault, let prices): self = .vaultSharePrices(vault: vault, prices)
+        case .receiptObserved(let receipt): self = .receiptObserved(receipt)
+        }
+    }
 
     func apply(_ db: Database) throws {
         switch self {
@@ -129,6 +140,8 @@ public enum StoreMutation: Sendable {
                                  String(r.effectiveGasPriceWei), String(r.l1FeeWei)])
         case .alertsQueued(let alerts, let at):
             try AlertOutbox.queue(alerts, at: at, db)
+        case .alertDelivery(let change):
+            try change.apply(db)
         }
     }
 

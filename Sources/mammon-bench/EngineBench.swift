@@ -2,7 +2,9 @@ import Chain
 import Engine
 import Foundation
 import MammonCore
-import Store
+// The event-append figure measures the store's own commit on a throwaway database (no engine's):
+// the one file outside the engine that imports the writer, listed in WriterGateTests.
+@_spi(EngineWriter) import Store
 
 /// Engine figures: a simulated cycle, deciding many quotes, and event persistence throughput.
 enum EngineBench: BenchSuite {

@@ -32,7 +32,7 @@ enum ServiceBench: BenchSuite {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
         let store = try AppDatabase.open(path: dir + "/b.sqlite")
-        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: [:]) { store.staged.stageLedger($0) }
+        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: [:])
         let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         // Room for every observer: the sockets' default (32 at once) would close the last 18 of 50 as they

@@ -2,7 +2,7 @@ import Chain
 import EVM
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 /// The built binary against a devnet: `mammon --no-ui --once --network-file … --rpc-url …` executes

@@ -248,7 +248,7 @@ final class LiveFamiliesTests: DevnetTestCase {
         let reader = try await LiveChain.connect(network: try devnet.network(families: true), watching: watched,
                                                  options: LiveChainOptions(receiptPollSeconds: 0.05))
         let store = try AppDatabase.inMemory()
-        let shadow = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: SystemClock()) { _ in }
+        let shadow = try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: SystemClock())
         let ledger = await shadow.ledger
         let principal = try await devnet.rpc.call(to: devnet.info.comet, data: try ABI.encodeCall("userBasic(address)", [.address(watched)]))
         XCTAssertEqual(ledger.units[LiveDevnet.comet], UInt256(bigEndian: principal.prefix(32)), "Comet's principal, not its balance")

@@ -91,20 +91,28 @@ final class LiveVaultTests: DevnetTestCase {
         try await devnet.admin("evm_mine", [.integer(Int(try EVM.Hex.parseQuantity(head["timestamp"]?.stringValue ?? "")) + 600)])
 
         // A new process: its first scan already has the earlier price to measure from.
+        store.keep(before.takeEffects())  // what the engine's commit writes
         let after = try await devnet.chain(options: options)
         let second = try await after.scanMarkets(token: .usdc)
         let apy = second.first { $0.quote.marketID == .morphoVault }?.quote.apy ?? 0
         XCTAssertGreaterThan(apy, 20)
+        store.keep(after.takeEffects())
         let stored = try store.load()
         XCTAssertEqual(stored[LiveChain.sharePriceStoreKey(vault: try Address(hex: devnet.info.vault))]?.count, 2)
     }
 }
 
-/// What a store kept between two LiveChain instances (the database-backed one is the binary's,
-/// tested through `mammon` in LiveBinaryTests).
+/// What a store kept between two LiveChain instances: the share-price effects the first one handed
+/// over (the database-backed one is the binary's, tested through `mammon` in LiveBinaryTests).
 private final class KeptSharePrices: SharePriceStore, @unchecked Sendable {
     private let lock = NSLock()
     private var kept: [String: [SharePriceObservation]] = [:]
     func load() throws -> [String: [SharePriceObservation]] { lock.withLock { kept } }
-    func save(_ observations: [String: [SharePriceObservation]]) throws { lock.withLock { kept = observations } }
+    func keep(_ effects: [ChainEffect]) {
+        lock.withLock {
+            for case .vaultSharePrices(let vault, let prices) in effects {
+                kept[vault] = prices.map { SharePriceObservation(timestamp: $0.blockTime, price: try! UInt256(decimal: $0.assetsPerShare)) }
+            }
+        }
+    }
 }

@@ -26,9 +26,7 @@ final class ShadowModeTests: DevnetTestCase {
     func shadow(_ store: AppDatabase) async throws -> ShadowChain {
         let reader = try await LiveChain.connect(network: try devnet.network(), watching: watched,
                                                  options: LiveChainOptions(receiptPollSeconds: 0.05, wallClock: wall))
-        return try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: wall) { accounts in
-            store.staged.stageLedger(accounts)
-        }
+        return try await ShadowChain.open(reader: reader, persisted: try store.simulatedLedger(), clock: wall)
     }
 
     func engine(_ chain: ShadowChain, _ store: AppDatabase, alerts: Bool = false) throws -> Engine {
@@ -199,7 +197,7 @@ final class ShadowModeTests: DevnetTestCase {
         ], source: "devnet without the vault")
         let reader = try await LiveChain.connect(network: network, watching: watched, options: LiveChainOptions(wallClock: wall))
         let ledger = ShadowLedger(idle: 0, units: [.morphoVault: UInt256(1_000_000_000_000)])
-        let chain = try await ShadowChain.open(reader: reader, persisted: ledger.persisted, clock: wall) { _ in }
+        let chain = try await ShadowChain.open(reader: reader, persisted: ledger.persisted, clock: wall)
         let scan = await liveError { try await chain.scanMarkets(token: .usdc) }
         XCTAssertTrue(scan?.contains("not configured") == true, scan ?? "scanned a zero")
         let position = await liveError { try await chain.position(in: .morphoVault, token: .usdc) }

@@ -1,6 +1,6 @@
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 /// A halt (breaker or emergency stop) survives restarts of the binary until `mammon resume`.

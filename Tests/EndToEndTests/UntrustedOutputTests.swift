@@ -1,6 +1,6 @@
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 /// Text that came from a node or a contract (errors, revert reasons) is stored bounded and never

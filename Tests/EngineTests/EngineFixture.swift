@@ -28,9 +28,7 @@ struct EngineFixture {
     func open(gateway: (SimulatedChain) -> any ChainGateway = { $0 }) async throws -> (engine: Engine, chain: SimulatedChain, store: AppDatabase) {
         let store = try AppDatabase.open(path: path)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
-                                            maxFeeGwei: config.maxFeeGwei ?? 100, blockTime: blockTime) { accounts in
-            store.staged.stageLedger(accounts)  // as the program does: the engine's next commit writes it
-        }
+                                            maxFeeGwei: config.maxFeeGwei ?? 100, blockTime: blockTime)
         let engine = try Engine(config: config, chain: gateway(chain), store: store, clock: clock, approvalMode: approvalMode)
         await engine.open()
         return (engine, chain, store)

@@ -26,4 +26,5 @@ extension ForwardingChain {
     func transactionStatus(_ tx: PreparedTransaction) async throws -> TransactionStatus { try await inner.transactionStatus(tx) }
     func replacement(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.replacement(for: tx) }
     func cancellation(for tx: PreparedTransaction) async throws -> PreparedTransaction { try await inner.cancellation(for: tx) }
+    func takeEffects() -> [ChainEffect] { inner.takeEffects() }
 }

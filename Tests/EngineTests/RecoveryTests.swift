@@ -2,7 +2,7 @@ import Chain
 @testable import Engine
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 /// A crash at each boundary of a move, reproduced by doing exactly what the executor does up to that
@@ -22,33 +22,33 @@ final class RecoveryTests: XCTestCase {
                                           amount: TokenAmount(baseUnits: amount, decimals: 6), currentAPY: 3, expectedAPY: 5, reason: "test", confidence: 80)
         let id = UUID()
         let day = EngineFixture.start.utcDay
-        try store.commit([.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: EngineFixture.start),
+        try commit(store, chain, [.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: EngineFixture.start),
                                             steps: ExecutionStep.plan(for: rec))], events: [])
         let before = BalanceSnapshot(wallet: try await chain.walletBalance(token: .usdc), from: try await chain.position(in: .aaveV3, token: .usdc),
                                      to: try await chain.position(in: .moonwell, token: .usdc))
-        try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
+        try commit(store, chain, [.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
                           .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded, startedAt: EngineFixture.start,
                                                       finishedAt: EngineFixture.start), day: day),
                           .balancesBefore(executionID: id, before)], events: [])
         if boundary == .startedNothingJournaled { return (id, "", chain) }
         if boundary == .sentAndStuck { await chain.inject(.congestion(.withdraw, bumps: 1)) }
         let tx = try await chain.prepare(.withdraw(.aaveV3, .usdc, rec.amount, fullExit: false))
-        try store.commit([.stepJournaled(StepRecord(executionID: id, step: .withdraw, status: .running, txHash: tx.hash, nonce: tx.nonce,
+        try commit(store, chain, [.stepJournaled(StepRecord(executionID: id, step: .withdraw, status: .running, txHash: tx.hash, nonce: tx.nonce,
                                                     startedAt: EngineFixture.start), rawTransaction: tx.rawTransaction, countsAsRebalance: true, day: day)],
                          events: [])
         if boundary == .signedNotSent { return (id, tx.hash, chain) }
         if boundary == .sentAndStuck {
-            try store.commit([.attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start)], events: [])
+            try commit(store, chain, [.attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start)], events: [])
             try await chain.broadcast(tx)
             return (id, tx.hash, chain)
         }
         try await chain.broadcast(tx)
         let receipt = try await chain.awaitReceipt(tx)
-        // The simulated chain's ledger is written with the engine's next commit; a real chain keeps a
+        // The simulated chain's ledger is an effect the engine's next commit writes; a real chain keeps a
         // mined transaction whatever happens to our database, so write it as the chain's own state.
-        try store.commit([], events: [])
+        try commit(store, chain, [], events: [])
         if boundary == .sentNoReceipt { return (id, tx.hash, chain) }
-        try store.commit([.stepBroadcast(executionID: id, step: .withdraw),
+        try commit(store, chain, [.stepBroadcast(executionID: id, step: .withdraw),
                           .attemptJournaled(executionID: id, step: .withdraw, attempt: 0, tx, at: EngineFixture.start),
                           .attemptBroadcast(executionID: id, step: .withdraw, attempt: 0),
                           .stepUpdated(StepRecord(executionID: id, step: .withdraw, status: .succeeded, txHash: tx.hash, gasUsed: receipt.gasUsed,
@@ -56,12 +56,15 @@ final class RecoveryTests: XCTestCase {
         return (id, tx.hash, chain)
     }
 
+    /// A commit as the engine makes it: the chain's effects since the last one, then the rows.
+    private func commit(_ store: AppDatabase, _ chain: SimulatedChain, _ mutations: [StoreMutation], events: [EngineEvent]) throws {
+        try store.commit(chain.takeEffects().map(StoreMutation.init) + mutations, events: events)
+    }
+
     /// Latches the emergency stop in the database, as `mammon emergency-stop` does while no engine runs.
     func latchEmergencyStop() throws {
-        let store = try AppDatabase.open(path: fixture.path)
-        var state = try store.schedulerState() ?? PersistedSchedulerState(updatedAt: EngineFixture.start)
-        state.emergencyStop = true
-        try store.commit([.schedulerState(state)], events: [])
+        try Engine.latchEmergencyStop(in: try AppDatabase.open(path: fixture.path), reason: "emergency stop from the command line",
+                                      at: EngineFixture.start)
     }
 
     func assertResumedToSuccess(_ id: UUID, withdrawHash: String, file: StaticString = #filePath, line: UInt = #line) async throws {

@@ -1,7 +1,7 @@
 import Chain
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 final class SimulatedChainTests: XCTestCase {
@@ -9,13 +9,16 @@ final class SimulatedChainTests: XCTestCase {
 
     func testLedgerSurvivesARestartEvenWhenTheFirstTransactionTouchesOnlyTheWallet() async throws {
         let store = try AppDatabase.inMemory()
-        let save: @Sendable ([String: String]) throws -> Void = { try store.commit([.simulatedLedger($0)], events: []) }
-        let chain = try SimulatedChain.open(seed: 1, clock: clock, persisted: try store.simulatedLedger(), persist: save)
+        let chain = try SimulatedChain.open(seed: 1, clock: clock, persisted: try store.simulatedLedger())
         let approve = try await chain.prepare(.approve(.usdc, spender: .moonwell, TokenAmount(baseUnits: 5, decimals: 6)))
         try await chain.broadcast(approve)
         _ = try await chain.awaitReceipt(approve)
+        // What the engine's commit does with the chain's effects.
+        try store.commit(chain.takeEffects().map(StoreMutation.init), events: [])
+        XCTAssertEqual(chain.takeEffects(), [], "effects are handed over once")
 
-        let restarted = try SimulatedChain.open(seed: 1, clock: clock, persisted: try store.simulatedLedger(), persist: save)
+        let restarted = try SimulatedChain.open(seed: 1, clock: clock, persisted: try store.simulatedLedger())
+        XCTAssertEqual(restarted.takeEffects(), [], "a restored ledger is not written again")
         let before = await chain.ledger
         let after = await restarted.ledger
         XCTAssertEqual(after, before)

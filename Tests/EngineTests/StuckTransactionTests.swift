@@ -2,7 +2,7 @@ import Chain
 import Engine
 import Foundation
 import MammonCore
-import Store
+@_spi(EngineWriter) import Store
 import XCTest
 
 /// A transaction the network will not mine at its fee is replaced at the same nonce with both fees
@@ -86,22 +86,23 @@ final class StuckTransactionTests: XCTestCase {
                                               amount: TokenAmount(baseUnits: 100_000_000, decimals: 6), currentAPY: 0, expectedAPY: 5, reason: "t", confidence: 80)
             id = UUID()
             let day = EngineFixture.start.utcDay
-            try store.commit([.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: EngineFixture.start),
+            try store.commit(chain.takeEffects().map(StoreMutation.init) + [.executionStarted(ExecutionSummary(id: id, recommendation: rec, status: .running, startedAt: EngineFixture.start),
                                                 steps: ExecutionStep.plan(for: rec))], events: [])
             let before = BalanceSnapshot(wallet: try await chain.walletBalance(token: .usdc), from: nil, to: try await chain.position(in: .moonwell, token: .usdc))
-            try store.commit([.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
+            try store.commit(chain.takeEffects().map(StoreMutation.init) + [.stepUpdated(StepRecord(executionID: id, step: .validation, status: .succeeded), day: day),
                               .stepUpdated(StepRecord(executionID: id, step: .balanceCheck, status: .succeeded), day: day),
                               .balancesBefore(executionID: id, before),
                               .stepUpdated(StepRecord(executionID: id, step: .approve, status: .running), day: day)], events: [])
             await chain.inject(.congestion(.approve, bumps: 1))
             let original = try await chain.prepare(.approve(.usdc, spender: .moonwell, rec.amount))
-            try store.commit([.stepJournaled(StepRecord(executionID: id, step: .approve, status: .running, txHash: original.hash, nonce: original.nonce),
+            try store.commit(chain.takeEffects().map(StoreMutation.init) + [.stepJournaled(StepRecord(executionID: id, step: .approve, status: .running, txHash: original.hash, nonce: original.nonce),
                                              rawTransaction: original.rawTransaction, countsAsRebalance: true, day: day),
                               .attemptJournaled(executionID: id, step: .approve, attempt: 0, original, at: EngineFixture.start)], events: [])
             try await chain.broadcast(original)
             replacement = try await chain.replacement(for: original)
-            try store.commit([.attemptJournaled(executionID: id, step: .approve, attempt: 1, replacement, at: EngineFixture.start)], events: [])
-            // Killed here: the replacement is signed and journaled, never sent.
+            try store.commit(chain.takeEffects().map(StoreMutation.init) + [.attemptJournaled(executionID: id, step: .approve, attempt: 1, replacement, at: EngineFixture.start)], events: [])
+            // Killed here: the replacement is signed and journaled, never sent. (Each commit above writes the
+            // chain's effects first, as the engine's does.)
         }
         let (_, chain, store) = try await fixture.open()
         let execution = try XCTUnwrap(store.execution(id: id))

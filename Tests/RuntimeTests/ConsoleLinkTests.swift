@@ -23,7 +23,7 @@ final class ConsoleLinkTests: XCTestCase {
 
     func testTheInProcessAndTheAttachedConsoleOpenOnTheSamePictureAndFollowTheSameEvents() async throws {
         let store = try AppDatabase.open(path: directory + "/e.sqlite")
-        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger()) { store.staged.stageLedger($0) }
+        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger())
         // Moving at the first scan (no rate history, no patience): these tests are about the links.
         var config = MammonConfig()
         config.guards.apyWindowHours = 0
@@ -76,7 +76,7 @@ final class ConsoleLinkTests: XCTestCase {
 
     func testAnAttachedConsoleThatLostItsEngineCatchesUpWhatItMissedOnceThroughTheSocket() async throws {
         let store = try AppDatabase.open(path: directory + "/e.sqlite")
-        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger()) { store.staged.stageLedger($0) }
+        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger())
         let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         await engine.note(source: .service, "before the console")

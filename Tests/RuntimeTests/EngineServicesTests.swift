@@ -23,9 +23,7 @@ final class EngineServicesTests: XCTestCase {
 
     func engine(_ config: MammonConfig = MammonConfig()) throws -> (Engine, AppDatabase) {
         let store = try AppDatabase.open(path: database)
-        let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger()) {
-            store.staged.stageLedger($0)
-        }
+        let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger())
         return (try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .manual), store)
     }
 

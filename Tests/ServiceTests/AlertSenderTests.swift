@@ -2,7 +2,7 @@ import Chain
 import Foundation
 import MammonCore
 import Service
-import Store
+@_spi(EngineWriter) import Store
 import Synchronization
 import XCTest
 
@@ -38,10 +38,15 @@ final class AlertSenderTests: XCTestCase {
     }
     override func tearDown() { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
 
+    /// What the engine's `recordDelivery` does with the sender's changes.
+    var record: @Sendable (AlertDeliveryChange) async throws -> Void {
+        { [store] change in try store!.commit([.alertDelivery(change)], events: []) }
+    }
+
     func queue(_ alert: Alert) throws { try store.commit([.alertsQueued([alert], at: clock.now())], events: []) }
 
     func sender(_ poster: ScriptedPoster, notifiers: [Notifier]? = nil, min: AlertSeverity = .info) -> AlertSender {
-        AlertSender(store: store, notifiers: notifiers ?? [hook], minSeverity: min, poster: poster, clock: clock)
+        AlertSender(store: store, record: record, notifiers: notifiers ?? [hook], minSeverity: min, poster: poster, clock: clock)
     }
 
     static let stranded = Alert(severity: .failure, title: "Funds stranded in the wallet", message: "stranded", groupKey: "execution.stranded:1")
@@ -120,7 +125,7 @@ final class AlertSenderTests: XCTestCase {
         await sender.deliverDue()
         XCTAssertEqual(poster.requests.count, 20, "the next window's 10")
         // The limit is per notifier: another one is not held back by this one's count.
-        let second = AlertSender(store: store, notifiers: [other], minSeverity: .info, poster: otherPoster, clock: clock)
+        let second = AlertSender(store: store, record: record, notifiers: [other], minSeverity: .info, poster: otherPoster, clock: clock)
         await second.deliverDue()
         XCTAssertEqual(otherPoster.requests.count, 10)
     }
@@ -128,7 +133,7 @@ final class AlertSenderTests: XCTestCase {
     func testSeverityFiltersPerNotifierAndTheDefault() async throws {
         let infoHook = try Notifier(url: "json://127.0.0.1:9/all?severity=info")
         let poster = ScriptedPoster()
-        let sender = AlertSender(store: store, notifiers: [hook, infoHook], minSeverity: .warning, poster: poster, clock: clock)
+        let sender = AlertSender(store: store, record: record, notifiers: [hook, infoHook], minSeverity: .warning, poster: poster, clock: clock)
         try queue(Alert(severity: .info, title: "Engine started", message: "started", groupKey: "engine.started"))
         try queue(Self.stranded)
         await sender.deliverDue()
@@ -168,7 +173,7 @@ final class AlertSenderTests: XCTestCase {
         let receiver = try WebhookReceiver(responses: "500,429,200")
         defer { receiver.stop() }
         let notifier = try Notifier(url: "json://127.0.0.1:\(receiver.port)/hooks/T0PS3CR3TT0KEN")
-        let sender = AlertSender(store: store, notifiers: [notifier], minSeverity: .warning, poster: CurlNotifierPoster(), clock: clock)
+        let sender = AlertSender(store: store, record: record, notifiers: [notifier], minSeverity: .warning, poster: CurlNotifierPoster(), clock: clock)
         try queue(Self.stranded)
         await sender.deliverDue()
         XCTAssertEqual(try store.alertDeliveries().first?.lastError, "HTTP 500")

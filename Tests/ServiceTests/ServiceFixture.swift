@@ -28,7 +28,7 @@ struct ServiceFixture {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try AppDatabase.open(path: database)
         let chain = try SimulatedChain.open(seed: config.simulationSeed, clock: clock, persisted: try store.simulatedLedger(),
-                                            maxFeeGwei: config.maxFeeGwei ?? 100) { store.staged.stageLedger($0) }
+                                            maxFeeGwei: config.maxFeeGwei ?? 100)
         let engine = try Engine(config: config, chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         let server = try await ControlServer.start(engine: engine, store: store, controlPath: controlPath, observerPath: observerPath,

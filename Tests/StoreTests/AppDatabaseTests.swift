@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MammonCore
-@testable import Store
+@_spi(EngineWriter) @testable import Store
 import XCTest
 
 final class AppDatabaseTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MammonCore
-@testable import Store
+@_spi(EngineWriter) @testable import Store
 import XCTest
 
 /// A database belongs to one chain and one wallet; addresses that receive money are pinned.

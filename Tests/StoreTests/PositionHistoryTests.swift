@@ -1,6 +1,6 @@
 import Foundation
 import MammonCore
-@testable import Store
+@_spi(EngineWriter) @testable import Store
 import XCTest
 
 final class PositionHistoryTests: XCTestCase {

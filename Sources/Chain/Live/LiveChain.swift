@@ -39,6 +39,8 @@ public actor LiveChain: ChainGateway {
     let feePolicy: FeePolicy
     let options: LiveChainOptions
     let nonces = NonceManager()
+    /// Share prices observed since the engine last took them (see `takeEffects`).
+    nonisolated let effects = ChainEffects()
     var sharePrices: [MarketID: SharePriceHistory] = [:]
     /// What the share-price store held at the first read (loaded once).
     var loadedSharePrices: [String: [SharePriceObservation]]?
@@ -280,19 +282,20 @@ public actor LiveChain: ChainGateway {
         return loadedSharePrices!
     }
 
-    /// Best effort: a failed save costs the APY history after a restart, not the scan.
+    /// Hands every kept window to the engine, which commits it with its next commit (only where a
+    /// store keeps them between runs; an emptied, migrated key deletes what the store held under it).
     func saveSharePrices() {
-        guard let store = options.sharePriceStore else { return }
+        guard options.sharePriceStore != nil else { return }
         var all = storedSharePrices()
         for a in adapters { if let h = sharePrices[a.marketID] { all[SharePriceHistory.storeKey(vault: a.market)] = h.observations } }
-        do {
-            try store.save(all)
-            loadedSharePrices = all.filter { !$0.value.isEmpty }  // emptied (migrated) keys are gone now
-        } catch {
-            loadedSharePrices = all
-            options.notice("vault share prices could not be saved: \(error)")
+        for (key, list) in all {
+            effects.record(.vaultSharePrices(vault: key, list.map { VaultSharePrice(blockTime: $0.timestamp, assetsPerShare: $0.price.decimalString) }))
         }
+        loadedSharePrices = all.filter { !$0.value.isEmpty }  // emptied (migrated) keys are gone once committed
     }
+
+    /// The share-price windows observed since the engine last took them.
+    public nonisolated func takeEffects() -> [ChainEffect] { effects.take() }
 
     static func unixSeconds(_ date: Date) -> UInt64 {
         let t = date.timeIntervalSince1970

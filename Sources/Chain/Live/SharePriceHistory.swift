@@ -81,11 +81,11 @@ public struct SharePriceObservation: Codable, Sendable, Hashable {
     }
 }
 
-/// Where a live chain keeps vault share prices between runs, so a restart (or a `--once` run from
-/// cron) measures the vault's APY from earlier observations instead of starting at 0. Keyed by
+/// Where a live chain reads the vault share prices earlier runs kept, so a restart (or a `--once` run
+/// from cron) measures the vault's APY from earlier observations instead of starting at 0. Keyed by
 /// the vault's lowercase address + "@1e30" (`LiveChain.sharePriceStoreKey`); a bare address holds
-/// prices per 10^18 shares from before, read once and replaced.
+/// prices per 10^18 shares from before, read once and replaced. It only reads: what the chain
+/// observes since comes back to the engine as `ChainEffect.vaultSharePrices` (`LiveChain.takeEffects`).
 public protocol SharePriceStore: Sendable {
     func load() throws -> [String: [SharePriceObservation]]
-    func save(_ observations: [String: [SharePriceObservation]]) throws
 }

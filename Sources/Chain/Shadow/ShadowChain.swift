@@ -16,7 +16,8 @@ public actor ShadowChain: ChainGateway {
     /// The watch-only reader: reads, `eth_call`, `eth_estimateGas`; it has no key.
     public nonisolated let reader: LiveChain
     private let clock: any EngineClock
-    private let persist: @Sendable ([String: String]) throws -> Void
+    /// Changes of the shadow ledger the engine has not taken yet (see `takeEffects`).
+    private nonisolated let effects = ChainEffects()
     public private(set) var ledger: ShadowLedger
     /// Whether the node applies `eth_call` state overrides (probed once), and USDC's layout.
     private var overrideSupport: Bool?
@@ -33,27 +34,35 @@ public actor ShadowChain: ChainGateway {
 
     public static let hashPrefix = "shadow:"
 
-    init(reader: LiveChain, ledger: ShadowLedger, clock: any EngineClock, persist: @escaping @Sendable ([String: String]) throws -> Void) {
+    init(reader: LiveChain, ledger: ShadowLedger, clock: any EngineClock) {
         self.reader = reader
         self.networkName = ShadowNetwork.name(of: reader.networkName)  // how status, console, alerts and metrics tell it
         self.walletAddress = reader.walletAddress
         self.ledger = ledger
         self.clock = clock
-        self.persist = persist
     }
 
     /// Continues the ledger stored in `persisted`, or seeds a new one from what the address really
-    /// holds now (idle USDC and each market's units) and stores it whole.
-    public static func open(reader: LiveChain, persisted: [String: String], clock: any EngineClock,
-                            persist: @escaping @Sendable ([String: String]) throws -> Void) async throws -> ShadowChain {
+    /// holds now (idle USDC and each market's units), handed to the engine whole as its first effect.
+    public static func open(reader: LiveChain, persisted: [String: String], clock: any EngineClock) async throws -> ShadowChain {
         let ledger: ShadowLedger
+        let seeded: Bool
         if let restored = try ShadowLedger(persisted: persisted) {
-            ledger = restored
+            (ledger, seeded) = (restored, false)
         } else {
-            ledger = try await seed(reader)
-            try persist(ledger.persisted)
+            (ledger, seeded) = (try await seed(reader), true)
         }
-        return ShadowChain(reader: reader, ledger: ledger, clock: clock, persist: persist)
+        let chain = ShadowChain(reader: reader, ledger: ledger, clock: clock)
+        if seeded { chain.effects.record(.simulatedLedger(ledger.persisted)) }
+        return chain
+    }
+
+    /// The shadow ledger's changes and the reader's (a vault's share prices) since the engine last took them.
+    public nonisolated func takeEffects() -> [ChainEffect] { reader.takeEffects() + effects.take() }
+
+    /// Records a change of the shadow ledger for the engine's next commit (the one recording what caused it).
+    private func persist(_ changes: [String: String]) {
+        effects.record(.simulatedLedger(changes))
     }
 
     /// The address's real holdings, in the markets' units: one batch.
@@ -385,7 +394,7 @@ public actor ShadowChain: ChainGateway {
                                          note: "shadow, not sent: " + measured!.note)
         next.receipts[tx.hash] = receipt
         next.nextNonce = max(next.nextNonce, tx.nonce + 1)
-        try persist(next.persistedChanges(from: ledger))
+        persist(next.persistedChanges(from: ledger))
         ledger = next
         if prepared?.hash == tx.hash { prepared = nil }
         return receipt

@@ -11,7 +11,8 @@ public actor SimulatedChain: ChainGateway {
     private let markets: SimulatedMarkets
     private var accrual: SimulatedInterest
     private let clock: any EngineClock
-    private let persist: @Sendable ([String: String]) throws -> Void
+    /// Changes of the ledger the engine has not taken yet (see `takeEffects`).
+    private nonisolated let effects = ChainEffects()
     private(set) public var ledger: SimulatedLedger
     private var pendingNonce: UInt64
     private var mempool: [String: PreparedTransaction] = [:]
@@ -28,7 +29,7 @@ public actor SimulatedChain: ChainGateway {
     public static let ethUSD: Decimal = 3000
 
     public init(token: Token = .usdc, seed: UInt64, clock: any EngineClock, ledger: SimulatedLedger? = nil, maxFeeGwei: Decimal = 100,
-                blockTime: TimeInterval = 0, persist: @escaping @Sendable ([String: String]) throws -> Void = { _ in }) {
+                blockTime: TimeInterval = 0) {
         self.blockTime = blockTime
         self.token = token
         self.maxFeeCapWei = UInt128(maxFeeGwei.shifted(by: 9).rounded(0, .down).plainString) ?? 0
@@ -36,7 +37,6 @@ public actor SimulatedChain: ChainGateway {
         self.markets = markets
         self.accrual = SimulatedInterest(markets: markets)
         self.clock = clock
-        self.persist = persist
         let opening = ledger ?? .opening(token: token)
         self.ledger = opening
         self.pendingNonce = opening.nonce
@@ -45,20 +45,23 @@ public actor SimulatedChain: ChainGateway {
         }.joined()
     }
 
-    /// Restores the ledger stored in `persisted`, or opens a new treasury and stores it whole first
-    /// (later writes store only what changed).
+    /// Restores the ledger stored in `persisted`, or opens a new treasury, handed to the engine whole
+    /// as its first effect (later effects hold only what changed).
     public static func open(token: Token = .usdc, seed: UInt64, clock: any EngineClock, persisted: [String: String], maxFeeGwei: Decimal = 100,
-                            blockTime: TimeInterval = 0,
-                            persist: @escaping @Sendable ([String: String]) throws -> Void) throws -> SimulatedChain {
-        let ledger: SimulatedLedger
-        if let restored = try SimulatedLedger(persisted: persisted) {
-            ledger = restored
-        } else {
-            ledger = .opening(token: token)
-            try persist(ledger.persisted)
-        }
-        return SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, blockTime: blockTime,
-                              persist: persist)
+                            blockTime: TimeInterval = 0) throws -> SimulatedChain {
+        let restored = try SimulatedLedger(persisted: persisted)
+        let ledger = restored ?? .opening(token: token)
+        let chain = SimulatedChain(token: token, seed: seed, clock: clock, ledger: ledger, maxFeeGwei: maxFeeGwei, blockTime: blockTime)
+        if restored == nil { chain.effects.record(.simulatedLedger(ledger.persisted)) }
+        return chain
+    }
+
+    /// The ledger's changes since the engine last took them.
+    public nonisolated func takeEffects() -> [ChainEffect] { effects.take() }
+
+    /// Records a change of the ledger for the engine's next commit (the one recording what caused it).
+    private func persist(_ changes: [String: String]) {
+        effects.record(.simulatedLedger(changes))
     }
 
     /// Arms a fault for tests and demonstrations (a revert at a step, failing reads).
@@ -108,13 +111,13 @@ public actor SimulatedChain: ChainGateway {
         snapshot.rateModel = depth.rateModel.map { .borrowCurve($0, borrows: borrowedTokens, reserveFactor: depth.reserveFactor) } ?? .dilution
     }
 
-    /// Brings the ledger's interest up to the clock's block; the change is persisted (staged for
-    /// the engine's next commit) like any other. No time passed, no change.
+    /// Brings the ledger's interest up to the clock's block; the change is an effect for the engine's
+    /// next commit like any other. No time passed, no change.
     private func accrue() throws {
         var next = ledger
         accrual.accrue(&next, until: clock.now())
         guard next != ledger else { return }
-        try persist(next.persistedChanges(from: ledger))
+        persist(next.persistedChanges(from: ledger))
         ledger = next
     }
 
@@ -218,7 +221,7 @@ public actor SimulatedChain: ChainGateway {
         let receipt = TransactionReceipt(hash: pending.hash, succeeded: revert == nil, blockNumber: next.blockNumber,
                                          gasUsed: gas, effectiveGasPriceWei: price, revertReason: revert)
         next.receipts.record(receipt)
-        try persist(next.persistedChanges(from: ledger))
+        persist(next.persistedChanges(from: ledger))
         ledger = next
         return receipt
     }

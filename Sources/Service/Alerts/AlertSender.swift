@@ -6,7 +6,8 @@ import Store
 /// answered 2xx, across failures and restarts. Per notifier: identical alerts (one group key) within
 /// the grouping window go out as one message with their count, a rate limit caps messages per
 /// window, and failures back off exponentially (429's Retry-After wins). Never called by the engine:
-/// it reads what the engine committed, so a slow webhook never holds up a cycle.
+/// it reads what the engine committed, so a slow webhook never holds up a cycle. It writes nothing:
+/// what it did comes back to the engine as `AlertDeliveryChange`s (`record`), which the engine commits.
 public actor AlertSender {
     public struct Target: Sendable {
         public var notifier: Notifier
@@ -14,6 +15,8 @@ public actor AlertSender {
     }
 
     let store: AppDatabase
+    /// Commits what the sender did (the engine's `recordDelivery`), in order; a throw stops the pass.
+    let record: @Sendable (AlertDeliveryChange) async throws -> Void
     let targets: [Target]
     let poster: any NotifierPoster
     let clock: any EngineClock
@@ -23,10 +26,12 @@ public actor AlertSender {
     /// Runs before each pass (the daily report).
     let beforePass: (@Sendable (Date) async -> Void)?
 
-    public init(store: AppDatabase, notifiers: [Notifier], minSeverity: AlertSeverity, poster: any NotifierPoster,
+    public init(store: AppDatabase, record: @escaping @Sendable (AlertDeliveryChange) async throws -> Void,
+                notifiers: [Notifier], minSeverity: AlertSeverity, poster: any NotifierPoster,
                 clock: any EngineClock, policy: AlertDeliveryPolicy = AlertDeliveryPolicy(),
                 log: @escaping @Sendable (String) -> Void = { _ in }, beforePass: (@Sendable (Date) async -> Void)? = nil) {
         self.store = store
+        self.record = record
         self.targets = notifiers.map { Target(notifier: $0, minSeverity: $0.minSeverity ?? minSeverity) }
         self.poster = poster
         self.clock = clock
@@ -38,7 +43,7 @@ public actor AlertSender {
     /// Delivers until cancelled, looking for new alerts every `pollInterval` seconds.
     public func run(pollInterval: TimeInterval = 1) async {
         // What a previous process left is tried at once, whatever its backoff said.
-        do { try store.retryPendingDeliveries(at: clock.now()) } catch { log("alert outbox: \(error)") }
+        do { try await record(.retryPending(at: clock.now())) } catch { log("alert outbox: \(error)") }
         while !Task.isCancelled {
             await beforePass?(clock.now())
             let next = await deliverDue()
@@ -67,11 +72,11 @@ public actor AlertSender {
     public func deliverDue(flush: Bool = false) async -> Date? {
         var earliest: Date?
         do {
-            try store.prepareDeliveries(for: targets.map { ($0.notifier.key, $0.minSeverity) })
+            try await record(.prepared(notifiers: targets.map { .init(key: $0.notifier.key, minSeverity: $0.minSeverity) }))
             for target in targets {
                 if let next = try await deliver(to: target.notifier, flush: flush) { earliest = min(earliest ?? next, next) }
             }
-            try store.closeDeliveredAlerts(notifiers: targets.map(\.notifier.key), at: clock.now())
+            try await record(.closed(notifiers: targets.map(\.notifier.key), at: clock.now()))
         } catch {
             log("alert outbox: \(error)")
             return clock.now().addingTimeInterval(policy.backoffBase)
@@ -92,13 +97,13 @@ public actor AlertSender {
             let group = pending.filter { $0.alert.alert.groupKey == key }
             let lastSent = try store.lastSent(notifier: notifier.key, groupKey: key)
             if !flush, let last = lastSent, now < last.addingTimeInterval(policy.groupWindow) {
-                try store.postpone(notifier: notifier.key, alerts: group.map(\.alert.id), until: last.addingTimeInterval(policy.groupWindow))
+                try await record(.postponed(notifier: notifier.key, alerts: group.map(\.alert.id), until: last.addingTimeInterval(policy.groupWindow)))
                 continue
             }
             let recent = try store.sentMessages(notifier: notifier.key, since: now.addingTimeInterval(-policy.rateWindow))
             if recent.count >= policy.rateLimit {
                 let until = (recent.oldest ?? now).addingTimeInterval(policy.rateWindow)
-                try store.postpone(notifier: notifier.key, alerts: pending.filter { $0.nextAttemptAt < until }.map(\.alert.id), until: until)
+                try await record(.postponed(notifier: notifier.key, alerts: pending.filter { $0.nextAttemptAt < until }.map(\.alert.id), until: until))
                 log("alerts to \(notifier.redacted): rate limit of \(policy.rateLimit) per \(Int(policy.rateWindow / 60)) min reached; \(pending.count) wait until \(until.iso8601)")
                 return until
             }
@@ -110,13 +115,13 @@ public actor AlertSender {
             let message = AlertDeliveryPolicy.groupedMessage(newest.alert.alert.message, count: group.count, from: first, to: now)
             let response = await poster.post(notifier.request(title: newest.alert.alert.title, message: message, severity: severity))
             if response.delivered {
-                try store.markSent(notifier: notifier.key, lead: newest.alert.id,
-                                   grouped: group.map(\.alert.id).filter { $0 != newest.alert.id }, at: clock.now())
+                try await record(.sent(notifier: notifier.key, lead: newest.alert.id,
+                                       grouped: group.map(\.alert.id).filter { $0 != newest.alert.id }, at: clock.now()))
             } else {
                 let attempts = (group.map(\.attempts).max() ?? 0) + 1
                 let retryAt = clock.now().addingTimeInterval(policy.retryDelay(attempts: attempts, retryAfter: response.retryAfter))
                 let error = notifier.scrub(response.summary)
-                try store.markFailed(notifier: notifier.key, attempted: group.map(\.alert.id), error: error, retryAt: retryAt)
+                try await record(.failed(notifier: notifier.key, attempted: group.map(\.alert.id), error: error, retryAt: retryAt))
                 log("alert '\(newest.alert.alert.title)' to \(notifier.redacted) failed (attempt \(attempts)): \(error); next attempt at \(retryAt.iso8601)")
                 return retryAt
             }
