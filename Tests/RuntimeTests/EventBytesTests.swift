@@ -22,7 +22,7 @@ final class EventBytesTests: XCTestCase {
 
     func testTheDatabaseTheHeadlessStreamAndEverySocketCarryTheSameBytes() async throws {
         let store = try AppDatabase.open(path: directory + "/e.sqlite")
-        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger()) { store.staged.stageLedger($0) }
+        let chain = try SimulatedChain.open(seed: 42, clock: clock, persisted: try store.simulatedLedger())
         let engine = try Engine(config: MammonConfig(), chain: chain, store: store, clock: clock, approvalMode: .manual)
         await engine.open()
         let server = try await ControlServer.start(engine: engine, store: store, controlPath: directory + "/c.sock",
