@@ -19,10 +19,8 @@ final class EngineLockTests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("another engine is already running for database \(db): pid \(first.pid) (running since "),
                       second.stderr)
         XCTAssertTrue(second.stdout.isEmpty, "the refused engine published nothing: \(second.stdout)")
-        // Commands that would write are refused the same way; reading works beside the engine.
-        let halt = try bin.run(["emergency-stop", "--db", db])
-        XCTAssertNotEqual(halt.status, 0)
-        XCTAssertTrue(halt.stderr.contains("pid \(first.pid)"), halt.stderr)
+        // Commands that would write are refused the same way (emergency-stop asks the engine itself:
+        // see the test below); reading works beside the engine.
         let resume = try bin.run(["resume", "--db", db])
         XCTAssertNotEqual(resume.status, 0)
         XCTAssertTrue(resume.stderr.contains("pid \(first.pid)"), resume.stderr)
@@ -63,12 +61,49 @@ final class EngineLockTests: XCTestCase {
             XCTAssertNotEqual(second.status, 0, "\(spelling) ran beside the engine on \(db)")
             XCTAssertTrue(second.stderr.contains("another engine is already running for database \(spelling): pid \(first.pid)"), second.stderr)
             XCTAssertTrue(second.stdout.isEmpty, second.stdout)
-            let halt = try bin.run(["emergency-stop", "--db", spelling])
-            XCTAssertNotEqual(halt.status, 0)
-            XCTAssertTrue(halt.stderr.contains("pid \(first.pid)"), halt.stderr)
+            let resume = try bin.run(["resume", "--db", spelling])
+            XCTAssertNotEqual(resume.status, 0)
+            XCTAssertTrue(resume.stderr.contains("pid \(first.pid)"), resume.stderr)
         }
+        // The emergency stop through a link reaches the engine started on the file it names.
+        let halt = try bin.run(["emergency-stop", "--db", dir + "/link.sqlite"])
+        XCTAssertEqual(halt.status, 0, halt.stderr)
+        XCTAssertTrue(halt.stdout.contains("latched by the running engine (pid \(first.pid)"), halt.stdout)
         let stopped = first.stop()
         XCTAssertEqual(stopped.status, 0, stopped.stderr)
+    }
+
+    /// The operator's panic button works on a running engine (a service, reached over SSH): the command
+    /// asks the engine over its control socket; the engine halts, records it, and keeps running halted.
+    func testEmergencyStopBesideARunningEngineHaltsThatEngine() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-estop-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/s.sqlite"
+        let engine = try RunningEngine(bin, arguments: ["--db", db])
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: db).schedulerState()?.emergencyStop, false)
+
+        let halt = try bin.run(["emergency-stop", "--db", db])
+        XCTAssertEqual(halt.status, 0, halt.stderr)
+        XCTAssertTrue(halt.stdout.contains("emergency stop latched by the running engine (pid \(engine.pid) (running since "), halt.stdout)
+        let state = try XCTUnwrap(AppDatabase.openReadOnly(path: db).schedulerState())
+        XCTAssertTrue(state.emergencyStop)
+        XCTAssertEqual(state.state, "halted")
+        XCTAssertTrue(engine.process.isRunning, "the engine halts; it does not exit")
+        // Pressed twice: the engine refuses (already stopped), and the command still says it holds.
+        let again = try bin.run(["emergency-stop", "--db", db])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("already emergency-stopped"), again.stdout)
+
+        let stopped = engine.stop()
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        XCTAssertTrue(stopped.types.contains("scheduler.halted"), "\(stopped.types)")
+        XCTAssertTrue(stopped.types.contains("command.handled"), "\(stopped.types)")
+        // Latched: the next start runs no cycle until `mammon resume`.
+        let next = try bin.run(["--no-ui", "--once", "--db", db])
+        XCTAssertEqual(next.status, 1, next.stderr)
+        XCTAssertFalse(next.stdout.contains("\"scan.started\""), next.stdout)
     }
 
     func testADatabaseRecordsItsChainAndWalletAtCreation() throws {
