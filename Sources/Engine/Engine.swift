@@ -92,6 +92,9 @@ public actor Engine {
     /// Events from now on, starting with the current status.
     public nonisolated func subscribe() -> AsyncStream<EngineEvent> { hub.subscribe() }
 
+    /// The same events, as the batches they were committed in (the latest status first, alone).
+    public nonisolated func subscribeBatches() -> AsyncStream<[EngineEvent]> { hub.subscribeBatches() }
+
     /// The newest `limit` events recorded so far, oldest first, without the status snapshots: what
     /// happened before a console opened (read it before subscribing, so nothing comes twice).
     public nonisolated func history(limit: Int) throws -> [EngineEvent] {

@@ -52,7 +52,7 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
         // Subscribe first, then read the newest stored sequence: anything newer is in the stream.
-        let events = engine.subscribe()
+        let batches = engine.subscribeBatches()
         let last: Int64
         do { last = try store.lastEventSequence() } catch {
             write(.bye(reason: "the engine cannot read its event log: \(error)"), to: channel)
@@ -62,7 +62,8 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
         write(.hello(hello(last)), to: channel)
         let readOnly = self.readOnly, onDrop = self.onDrop, name = self.name
         forwarder = Task {
-            for await event in events {
+            // A commit's events go out as one write: their lines as stored, back to back.
+            for await batch in batches {
                 guard channel.isActive else { break }
                 guard channel.isWritable else {
                     let reason = "fell behind: more than \(ControlServer.highWaterMark) bytes unsent; reconnect to catch up"
@@ -71,7 +72,7 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
                     onDrop("\(name)\(readOnly ? " (read-only)" : "") disconnected: \(reason)")
                     break
                 }
-                Self.write(.event(event), to: channel)
+                Self.write(batch.map(ControlMessage.event), to: channel)
             }
         }
         context.fireChannelActive()
@@ -221,11 +222,17 @@ final class ControlSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func write(_ message: ControlMessage, to channel: any Channel) { Self.write(message, to: channel) }
 
-    static func write(_ message: ControlMessage, to channel: any Channel) {
-        guard let line = try? message.line() else { return }
-        var buffer = channel.allocator.buffer(capacity: line.utf8.count + 1)
-        buffer.writeString(line)
-        buffer.writeInteger(UInt8(ascii: "\n"))
+    static func write(_ message: ControlMessage, to channel: any Channel) { write([message], to: channel) }
+
+    /// The messages' lines, newline-terminated, in one buffer and one flush.
+    static func write(_ messages: [ControlMessage], to channel: any Channel) {
+        let lines = messages.compactMap { try? $0.line() }
+        guard !lines.isEmpty else { return }
+        var buffer = channel.allocator.buffer(capacity: lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines {
+            buffer.writeString(line)
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
         channel.writeAndFlush(buffer, promise: nil)
     }
 }
