@@ -19,11 +19,7 @@ final class EngineLockTests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("another engine is already running for database \(db): pid \(first.pid) (running since "),
                       second.stderr)
         XCTAssertTrue(second.stdout.isEmpty, "the refused engine published nothing: \(second.stdout)")
-        // Commands that would write are refused the same way (emergency-stop asks the engine itself:
-        // see the test below); reading works beside the engine.
-        let resume = try bin.run(["resume", "--db", db])
-        XCTAssertNotEqual(resume.status, 0)
-        XCTAssertTrue(resume.stderr.contains("pid \(first.pid)"), resume.stderr)
+        // Reading works beside the engine (emergency-stop and resume ask the engine itself: see below).
         for command in [["status", "--db", db], ["history", "--db", db], ["markets", "--db", db]] {
             let r = try bin.run(command)
             XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
@@ -61,9 +57,6 @@ final class EngineLockTests: XCTestCase {
             XCTAssertNotEqual(second.status, 0, "\(spelling) ran beside the engine on \(db)")
             XCTAssertTrue(second.stderr.contains("another engine is already running for database \(spelling): pid \(first.pid)"), second.stderr)
             XCTAssertTrue(second.stdout.isEmpty, second.stdout)
-            let resume = try bin.run(["resume", "--db", spelling])
-            XCTAssertNotEqual(resume.status, 0)
-            XCTAssertTrue(resume.stderr.contains("pid \(first.pid)"), resume.stderr)
         }
         // The emergency stop through a link reaches the engine started on the file it names.
         let halt = try bin.run(["emergency-stop", "--db", dir + "/link.sqlite"])
@@ -104,6 +97,34 @@ final class EngineLockTests: XCTestCase {
         let next = try bin.run(["--no-ui", "--once", "--db", db])
         XCTAssertEqual(next.status, 1, next.stderr)
         XCTAssertFalse(next.stdout.contains("\"scan.started\""), next.stdout)
+    }
+
+    /// Resume from the command line beside a running engine: the engine resumes itself, as from its
+    /// console, and the database shows it; a second resume has nothing to do.
+    func testResumeBesideARunningEngineAsksThatEngine() throws {
+        let bin = try BuiltBinary.require()
+        let dir = NSTemporaryDirectory() + "mammon-resume-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/s.sqlite"
+        let engine = try RunningEngine(bin, arguments: ["--db", db])
+        let halt = try bin.run(["emergency-stop", "--db", db])
+        XCTAssertEqual(halt.status, 0, halt.stderr)
+        XCTAssertEqual(try AppDatabase.openReadOnly(path: db).schedulerState()?.state, "halted")
+
+        let resume = try bin.run(["resume", "--db", db])
+        XCTAssertEqual(resume.status, 0, resume.stderr)
+        XCTAssertTrue(resume.stdout.contains("resumed by the running engine (pid \(engine.pid) (running since "), resume.stdout)
+        let state = try XCTUnwrap(AppDatabase.openReadOnly(path: db).schedulerState())
+        XCTAssertNotEqual(state.state, "halted")
+        XCTAssertFalse(state.emergencyStop)
+        let again = try bin.run(["resume", "--db", db])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("not halted"), again.stdout)
+
+        let stopped = engine.stop()
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        XCTAssertTrue(stopped.types.contains("scheduler.resumed"), "\(stopped.types)")
     }
 
     func testADatabaseRecordsItsChainAndWalletAtCreation() throws {
