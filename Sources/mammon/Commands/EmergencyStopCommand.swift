@@ -1,4 +1,5 @@
 import ArgumentParser
+import MammonCore
 import Runtime
 
 /// `mammon emergency-stop`: halts an engine until `mammon resume`. With no engine running on the
@@ -15,7 +16,7 @@ struct EmergencyStopCommand: AsyncParsableCommand {
     func run() async throws {
         let outcome = try await EmergencyStop.run(databasePath: network.databasePath)
         if let engine = outcome.runningEngine {
-            print("emergency stop latched by the running engine (\(engine)): \(outcome.answer ?? ""); it sends nothing until `mammon resume`")
+            print(UntrustedText.printable("emergency stop latched by the running engine (\(engine)): \(outcome.answer ?? ""); it sends nothing until `mammon resume`"))
         } else {
             print("emergency stop latched in \(network.databasePath): the engine sends nothing until `mammon resume`")
         }
