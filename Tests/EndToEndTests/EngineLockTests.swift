@@ -5,11 +5,23 @@ import XCTest
 /// One engine per database: a second start is refused naming the first, changes nothing, and the
 /// read-only commands keep working beside the running engine.
 final class EngineLockTests: XCTestCase {
+    private var scratchFolders: [String] = []
+
+    override func tearDown() {
+        for folder in scratchFolders { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// A fresh folder for this test (with `creating`, that subfolder too), removed after it.
+    private func scratch(_ name: String, creating subfolder: String = "") throws -> String {
+        let dir = NSTemporaryDirectory() + "mammon-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + subfolder, withIntermediateDirectories: true)
+        scratchFolders.append(dir)
+        return dir
+    }
+
     func testASecondEngineOnTheSameDatabaseIsRefusedAndChangesNothing() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-lock-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("lock")
         let db = dir + "/s.sqlite"
         let first = try RunningEngine(bin, arguments: ["--db", db])
         let eventsBefore = try AppDatabase.openReadOnly(path: db).events(after: 0, limit: 100_000).count
@@ -44,9 +56,7 @@ final class EngineLockTests: XCTestCase {
 
     func testTheSameDatabaseThroughASymlinkIsTheSameLock() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-symlink-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir + "/real", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("symlink", creating: "/real")
         let db = dir + "/real/s.sqlite"
         let first = try RunningEngine(bin, arguments: ["--db", db])
         // A link to the file, and a link to its folder: each spelling was a lock of its own.
@@ -70,9 +80,7 @@ final class EngineLockTests: XCTestCase {
     /// asks the engine over its control socket; the engine halts, records it, and keeps running halted.
     func testEmergencyStopBesideARunningEngineHaltsThatEngine() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-estop-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("estop")
         let db = dir + "/s.sqlite"
         let engine = try RunningEngine(bin, arguments: ["--db", db])
         XCTAssertEqual(try AppDatabase.openReadOnly(path: db).schedulerState()?.emergencyStop, false)
@@ -103,9 +111,7 @@ final class EngineLockTests: XCTestCase {
     /// console, and the database shows it; a second resume has nothing to do.
     func testResumeBesideARunningEngineAsksThatEngine() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-resume-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("resume")
         let db = dir + "/s.sqlite"
         let engine = try RunningEngine(bin, arguments: ["--db", db])
         let halt = try bin.run(["emergency-stop", "--db", db])
@@ -129,9 +135,7 @@ final class EngineLockTests: XCTestCase {
 
     func testADatabaseRecordsItsChainAndWalletAtCreation() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-identity-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("identity")
         let db = dir + "/s.sqlite"
         let made = try bin.run(["--no-ui", "--once", "--db", db])
         XCTAssertEqual(made.status, 0, made.stderr)
@@ -143,9 +147,7 @@ final class EngineLockTests: XCTestCase {
 
     func testTheDefaultDatabaseNameCannotLeaveTheDataDirectory() throws {
         let bin = try BuiltBinary.require()
-        let dir = NSTemporaryDirectory() + "mammon-path-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir + "/data/x", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch("path", creating: "/data/x")
         // A network file named "../../escaped": the default database was $XDG_DATA_HOME/mammon/../../escaped.sqlite.
         let network = dir + "/net.json"
         try #"{"name": "../../escaped", "chain_id": 31337, "rpc_urls": ["http://127.0.0.1:9"], "usdc": "0x0000000000000000000000000000000000000001", "eth_usd_feed": "0x0000000000000000000000000000000000000002", "markets": []}"#
