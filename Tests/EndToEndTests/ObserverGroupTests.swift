@@ -97,14 +97,5 @@ struct OtherUser {
     }
 
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
-    }
+    static func run(_ tool: String, _ arguments: [String]) throws -> Int32 { try QuietProcess.status(tool, arguments) }
 }

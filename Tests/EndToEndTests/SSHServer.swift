@@ -104,14 +104,8 @@ final class SSHServer {
     }
 
     static func run(_ tool: String, _ arguments: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw SetupFailure("\(tool) failed with \(p.terminationStatus)") }
+        let status = try QuietProcess.status(tool, arguments)
+        guard status == 0 else { throw SetupFailure("\(tool) failed with \(status)") }
     }
 
     static func spawn(_ tool: String, _ arguments: [String], log: String) throws -> pid_t {
