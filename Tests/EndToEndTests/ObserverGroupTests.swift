@@ -16,6 +16,11 @@ final class ObserverGroupTests: XCTestCase {
         XCTAssertEqual(mkdir(runtime, 0o711), 0)
         XCTAssertEqual(chmod(t.dir.path, 0o755), 0)
         let database = state + "/engine.sqlite"
+        // The observer runs its own copy of the binary: the build folder may be closed to other users
+        // (a clone under `mktemp -d` is 0700), as an operator's checkout would be; an installed mammon is not.
+        let observerBinary = t.dir.appendingPathComponent("mammon").path
+        try FileManager.default.copyItem(atPath: t.binary.url.path, toPath: observerBinary)
+        XCTAssertEqual(chmod(observerBinary, 0o755), 0)
         let engine = try RunningEngine(try BuiltBinary.require(), arguments: ["--db", database], environment: [
             "APPROVAL_MODE": "manual", "MAMMON_SIM_BLOCK_SECONDS": "1", "RUNTIME_DIRECTORY": runtime, "OBSERVER_SOCKET_GROUP": observer.group,
         ])
@@ -38,7 +43,7 @@ final class ObserverGroupTests: XCTestCase {
 
         try t.start(["setpriv", "--reuid=\(observer.uid)", "--regid=\(observer.gid)", "--init-groups", "--",
                      "env", "-i", "PATH=/usr/bin:/bin", "HOME=\(t.dir.path)", "TERM=xterm-256color", "LANG=C.UTF-8",
-                     t.binary.url.path, "console", "--socket", observe, "--read-only"])
+                     observerBinary, "console", "--socket", observe, "--read-only"])
         // Caught up: the move before it came (the records), the approval waiting (what is current),
         // the read-only badge, and no word of a history it could not read.
         let screen = t.waitForAll(["read-only", "awaiting approval", "none running · last"])
